@@ -1,0 +1,270 @@
+"""Value types shared by every layer: LLM requests and results, usage, and world facts.
+
+All types are frozen, slotted, keyword-only dataclasses that validate themselves in
+``__post_init__`` and round-trip to plain data (``to_dict`` / ``from_dict``) for msgpack.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "ChatMessage",
+    "LLMRequest",
+    "LLMResult",
+    "Module",
+    "ObjectInfo",
+    "Priority",
+    "Usage",
+]
+
+
+class Module(enum.StrEnum):
+    """The cognitive module that issued an LLM request (the ledger groups by it)."""
+
+    PLAN_DAY = "plan_day"
+    DECOMPOSE = "decompose"
+    DIALOGUE = "dialogue"
+    CONVERSATION = "conversation"
+    RELATIONSHIP = "relationship"
+    IMPORTANCE = "importance"
+    REFLECT = "reflect"
+    SUMMARY = "summary"
+    PLAYER_REPLY = "player_reply"
+    OTHER = "other"
+
+
+class Priority(enum.IntEnum):
+    """Lower value is served first. NPCs near the player get ``HIGH`` or ``PLAYER``."""
+
+    PLAYER = 0
+    HIGH = 10
+    NORMAL = 50
+    LOW = 90
+
+
+_ROLES = frozenset({"system", "user", "assistant"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChatMessage:
+    """One chat message in OpenAI format."""
+
+    role: str
+    content: str
+
+    def __post_init__(self) -> None:
+        if self.role not in _ROLES:
+            raise ValueError(f"ChatMessage.role must be one of {sorted(_ROLES)}, got {self.role!r}")
+        if not isinstance(self.content, str):
+            raise TypeError("ChatMessage.content must be a str")
+
+    def to_dict(self) -> dict[str, str]:
+        return {"role": self.role, "content": self.content}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ChatMessage:
+        return cls(role=str(data["role"]), content=str(data["content"]))
+
+
+# A validator receives the parsed JSON value and returns it (possibly normalised) or raises
+# ValueError with a message saying what is wrong; the JSON wrapper re-asks with that message.
+Validator = Callable[[Any], Any]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LLMRequest:
+    """A request for one chat completion, as the brain submits it to the gateway.
+
+    Attributes:
+        agent: the NPC (or "player", "system") the request is made for.
+        module: which cognitive module asks; the ledger groups by it.
+        messages: the chat messages.
+        json: whether a JSON object is expected; ``validator`` then checks its shape.
+        validator: optional callable applied to the parsed JSON (raises ValueError when bad).
+        priority: queue priority (lower first).
+        deadline: optional absolute deadline in the gateway clock's seconds
+            (``time.monotonic()`` for the threaded gateway); expired requests are dropped.
+        dedup_key: identical keys in flight are coalesced into one backend call.
+            Defaults to a hash of the request content.
+        allow_fallback: the caller can live without the answer (cached routine or idle);
+            such requests are refused at once when over budget.
+        stream: stream the completion token by token (dialogue lines).
+        max_tokens: completion limit passed to the backend.
+        temperature: sampling temperature passed to the backend.
+        seed: optional sampling seed passed to backends that honour it.
+    """
+
+    agent: str
+    module: Module | str
+    messages: tuple[ChatMessage, ...]
+    json: bool = False
+    validator: Validator | None = field(default=None, compare=False, hash=False, repr=False)
+    priority: int = Priority.NORMAL
+    deadline: float | None = None
+    dedup_key: str | None = None
+    allow_fallback: bool = True
+    stream: bool = False
+    max_tokens: int = 512
+    temperature: float = 0.7
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.agent:
+            raise ValueError("LLMRequest.agent must not be empty")
+        if not isinstance(self.messages, tuple):
+            object.__setattr__(self, "messages", tuple(self.messages))
+        if not self.messages:
+            raise ValueError("LLMRequest.messages must not be empty")
+        for m in self.messages:
+            if not isinstance(m, ChatMessage):
+                raise TypeError("LLMRequest.messages must hold ChatMessage values")
+        if self.max_tokens <= 0:
+            raise ValueError("LLMRequest.max_tokens must be positive")
+        if not 0.0 <= self.temperature <= 2.0:
+            raise ValueError("LLMRequest.temperature must be within [0, 2]")
+
+    @property
+    def module_name(self) -> str:
+        """The module as a plain string."""
+        return self.module.value if isinstance(self.module, Module) else str(self.module)
+
+    def content_hash(self) -> str:
+        """A stable hash of what the backend sees (messages, json flag, limits, seed).
+
+        Used for record/replay keys and as the default coalescing key. Agent, priority and
+        deadline are not part of it: two agents asking the same thing get the same answer.
+        """
+        payload = {
+            "module": self.module_name,
+            "messages": [m.to_dict() for m in self.messages],
+            "json": self.json,
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "seed": self.seed,
+        }
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()
+
+    def effective_dedup_key(self) -> str:
+        """The key used for coalescing identical in-flight requests."""
+        return self.dedup_key if self.dedup_key is not None else self.content_hash()
+
+    def prompt_text(self) -> str:
+        """All message contents joined, for token estimates and logs."""
+        return "\n".join(m.content for m in self.messages)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Usage:
+    """Token usage of one call."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def __post_init__(self) -> None:
+        if self.prompt_tokens < 0 or self.completion_tokens < 0:
+            raise ValueError("token counts must be non-negative")
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+        )
+
+    def to_dict(self) -> dict[str, int]:
+        return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Usage:
+        return cls(
+            prompt_tokens=int(data.get("prompt_tokens", 0)),
+            completion_tokens=int(data.get("completion_tokens", 0)),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LLMResult:
+    """The outcome of one request: text and parsed value on success, or a typed error.
+
+    Attributes:
+        text: the completion text ("" on failure).
+        parsed: the parsed (and validated) JSON value for JSON requests, else None.
+        usage: tokens spent, summed over every attempt (retries and re-asks included).
+        latency: wall seconds from the first attempt to the result.
+        attempts: backend calls made (1 when served at once; 0 when refused or replayed).
+        error: the exception when the request failed (an ``aga_npc.errors.LLMError``).
+        backend: name of the backend that answered ("openai", "offline", "fake", "replay").
+        model: the model name reported by the backend.
+        outcome: the ledger outcome ("ok", "retried", "failed", "refused", "coalesced",
+            "replayed", "cancelled", "expired").
+    """
+
+    text: str = ""
+    parsed: Any = None
+    usage: Usage = field(default_factory=Usage)
+    latency: float = 0.0
+    attempts: int = 1
+    error: BaseException | None = None
+    backend: str = ""
+    model: str = ""
+    outcome: str = "ok"
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ObjectInfo:
+    """What a world view tells about one interactable object (read-only facts).
+
+    Attributes:
+        address: ``sector:arena:object`` address, unique in the world.
+        kind: object kind (bed, stove, desk, ...).
+        sector: the sector (building or area) the object is in.
+        arena: the arena (room) the object is in.
+        name: the object's own name (last address part).
+        state: current state (one of ``states``; "" when stateless).
+        states: the states this object can be in.
+        capacity: how many agents can use it at once.
+        occupants: agents currently using it.
+        affordances: verbs this object supports (sleep, cook, eat, ...).
+        tile: the (x, y) tile agents stand on to use it.
+    """
+
+    address: str
+    kind: str
+    sector: str
+    arena: str
+    name: str
+    state: str = ""
+    states: tuple[str, ...] = ()
+    capacity: int = 1
+    occupants: tuple[str, ...] = ()
+    affordances: tuple[str, ...] = ()
+    tile: tuple[int, int] = (0, 0)
+
+    def __post_init__(self) -> None:
+        if self.address.count(":") != 2:
+            raise ValueError(f"object address must read sector:arena:object, got {self.address!r}")
+        if self.capacity < 1:
+            raise ValueError(f"object capacity must be >= 1, got {self.capacity} ({self.address})")
+
+    @property
+    def free_capacity(self) -> int:
+        return max(0, self.capacity - len(self.occupants))
+
+
+def as_messages(pairs: Sequence[tuple[str, str]]) -> tuple[ChatMessage, ...]:
+    """Build a message tuple from ``(role, content)`` pairs."""
+    return tuple(ChatMessage(role=r, content=c) for r, c in pairs)

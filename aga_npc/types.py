@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "Action",
     "ChatMessage",
     "LLMRequest",
     "LLMResult",
@@ -268,3 +269,47 @@ class ObjectInfo:
 def as_messages(pairs: Sequence[tuple[str, str]]) -> tuple[ChatMessage, ...]:
     """Build a message tuple from ``(role, content)`` pairs."""
     return tuple(ChatMessage(role=r, content=c) for r, c in pairs)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Action:
+    """One concrete step of an activity: a verb on an object for some game minutes.
+
+    Attributes:
+        verb: what is done (one of the target object's affordances, e.g. "cook").
+        target: the object's address ``sector:arena:object``; the sector may be a place
+            symbol (``@home``, ``@work``) so one stored routine serves every agent of a role.
+            Empty for actions on no object (e.g. "think about the party").
+        duration: game minutes, >= 1.
+        description: natural-language description shown to players ("frying eggs").
+    """
+
+    verb: str
+    target: str = ""
+    duration: int = 5
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.verb:
+            raise ValueError("Action.verb must not be empty")
+        if self.duration < 1:
+            raise ValueError(f"Action.duration must be >= 1 minute, got {self.duration}")
+        if self.target and self.target.count(":") != 2:
+            raise ValueError(f"Action.target must read sector:arena:object, got {self.target!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "verb": self.verb,
+            "target": self.target,
+            "duration": self.duration,
+            "description": self.description,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Action:
+        return cls(
+            verb=str(data["verb"]),
+            target=str(data.get("target", "")),
+            duration=int(data.get("duration", 5)),
+            description=str(data.get("description", "")),
+        )

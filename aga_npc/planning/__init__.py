@@ -1,1 +1,1 @@
-"""planning package."""
+"""Daily planning and plan decomposition (pure)."""

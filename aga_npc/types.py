@@ -15,6 +15,7 @@ from typing import Any
 
 __all__ = [
     "Action",
+    "CallResult",
     "ChatMessage",
     "LLMRequest",
     "LLMResult",
@@ -218,6 +219,34 @@ class LLMResult:
     error: BaseException | None = None
     backend: str = ""
     model: str = ""
+    outcome: str = "ok"
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallResult:
+    """The outcome of a blocking call run off the main thread (``gateway.submit_call``).
+
+    Not an LLM call: nothing here touches the token ledger.
+
+    Attributes:
+        value: what the callable returned (None on failure).
+        error: the exception it raised, or the gateway's ``RequestCancelledError`` /
+            ``DeadlineExceededError`` / ``GatewayClosedError``; None on success.
+        latency: wall seconds the callable ran (0.0 when it never ran).
+        agent: who asked (free text, for stats and logs).
+        kind: what was asked (``"embed"``, ...), for stats and logs.
+        outcome: ``"ok"``, ``"failed"``, ``"cancelled"`` or ``"expired"``.
+    """
+
+    value: Any = None
+    error: BaseException | None = None
+    latency: float = 0.0
+    agent: str = ""
+    kind: str = "call"
     outcome: str = "ok"
 
     @property

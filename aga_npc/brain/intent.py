@@ -1,0 +1,88 @@
+"""What a brain sees each tick (``Perception``) and what it wants done (``Intent``)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from aga_npc.ports import WorldView
+
+__all__ = ["Intent", "IntentKind", "Nearby", "Perception", "Source"]
+
+
+class Source(enum.StrEnum):
+    """How the current action was obtained (the debug overlay shows it)."""
+
+    POLICY = "policy"
+    LLM = "llm"
+    FALLBACK = "fallback"
+    WAITING = "waiting"
+    TALK = "talk"
+
+
+class IntentKind(enum.StrEnum):
+    """What the world stepper should do with the agent."""
+
+    USE = "use"
+    """Walk to ``target`` (an object address) and use it with ``verb`` until ``until``."""
+    STAY = "stay"
+    """Stay where you are (idle, thinking, waiting for a result)."""
+    TALK = "talk"
+    """Stand still facing ``partner`` and talk."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Intent:
+    """The brain's wish for its body, re-issued every tick (compare with ``==``)."""
+
+    kind: IntentKind
+    target: str = ""
+    verb: str = ""
+    description: str = ""
+    activity: str = ""
+    until: int = 0
+    source: Source = Source.FALLBACK
+    partner: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "target": self.target,
+            "verb": self.verb,
+            "description": self.description,
+            "activity": self.activity,
+            "until": self.until,
+            "source": self.source.value,
+            "partner": self.partner,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Nearby:
+    """Another agent the brain can see: name, distance in tiles, what it is doing."""
+
+    name: str
+    distance: float
+    doing: str = ""
+    busy: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Perception:
+    """What the brain perceives this tick.
+
+    Attributes:
+        world: the live world (read only, main thread) for grounding and conditions.
+        place: the (sector, arena) the agent stands in, or None outside any arena.
+        arrived: whether the body reached the current intent's target.
+        failed: the target of an action the body could not perform since the last tick
+            (unreachable, or the object is full), or "" when nothing failed.
+        nearby: other agents in sight.
+    """
+
+    world: WorldView
+    place: tuple[str, str] | None = None
+    arrived: bool = False
+    failed: str = ""
+    nearby: tuple[Nearby, ...] = field(default=())

@@ -1,0 +1,712 @@
+"""NpcBrain: the per-NPC AGA brain. ``tick()`` is pure and non-blocking; work is requested.
+
+Lifecycle (explicit state machine, ``BrainState``)::
+
+    STARTING -> PLANNING -> RESOLVING <-> ACTING
+                   ^            |           |
+                   +------------+-----------+   (a new day needs a new plan)
+    any state -> TALKING -> (back to what it was doing)
+
+While anything is pending the NPC keeps its current action, or an idle fallback that fits
+the place (sleep in its own bed at night, stay put inside a room, walk to somewhere to sit
+when standing in the street). Actions for the next activity are resolved ahead of time, so
+at an activity boundary the NPC usually has its actions ready.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from aga_npc.brain.intent import Intent, IntentKind, Perception, Source
+from aga_npc.brain.mind import Mind
+from aga_npc.brain.modes import Mode
+from aga_npc.brain.profile import WEEKDAYS, AgentProfile
+from aga_npc.brain.services import BrainServices, TicketLike, Vector
+from aga_npc.planning.decompose import (
+    fit_durations,
+    ground_steps,
+    symbolise_target,
+    validate_decompose_json,
+)
+from aga_npc.planning.schedule import DailyPlan, format_hhmm, parse_plan, validate_plan_json
+from aga_npc.ports import WorldView
+from aga_npc.prompts import decompose_messages, plan_day_messages
+from aga_npc.types import Action, LLMRequest, Module, Priority
+
+__all__ = ["BrainState", "NpcBrain"]
+
+DAY = 1440
+PLAN_AHEAD_MINUTE = 3 * 60  # request the day's plan at 03:00 (while asleep)
+MAX_DECOMPOSE_ATTEMPTS = 3
+RECENT_EVENTS = 12
+
+
+class BrainState(enum.StrEnum):
+    STARTING = "starting"
+    PLANNING = "planning"
+    RESOLVING = "resolving"
+    ACTING = "acting"
+    TALKING = "talking"
+
+
+_TRANSITIONS: dict[BrainState, frozenset[BrainState]] = {
+    BrainState.STARTING: frozenset({BrainState.PLANNING, BrainState.TALKING}),
+    BrainState.PLANNING: frozenset({BrainState.RESOLVING, BrainState.ACTING, BrainState.TALKING}),
+    BrainState.RESOLVING: frozenset(
+        {BrainState.ACTING, BrainState.PLANNING, BrainState.TALKING, BrainState.RESOLVING}
+    ),
+    BrainState.ACTING: frozenset(
+        {BrainState.RESOLVING, BrainState.PLANNING, BrainState.TALKING, BrainState.ACTING}
+    ),
+    BrainState.TALKING: frozenset(
+        {BrainState.PLANNING, BrainState.RESOLVING, BrainState.ACTING, BrainState.STARTING}
+    ),
+}
+
+
+@dataclass(slots=True)
+class _Resolution:
+    """How one activity of the plan gets its actions."""
+
+    key: tuple[int, int]  # (plan day, activity index)
+    text: str
+    place: str
+    duration: int
+    status: str = "new"  # new, embedding, decomposing, ready
+    actions: tuple[Action, ...] = ()
+    source: Source = Source.WAITING
+    reason: str = ""
+    cosine: float = 0.0
+    attempts: int = 0
+    forbidden: list[str] = field(default_factory=list)
+    vector: Vector | None = None
+    failed: bool = False
+    done_ok: int = 0
+
+
+@dataclass(slots=True)
+class _Pending:
+    purpose: str
+    ticket: TicketLike
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class NpcBrain:
+    """One NPC's brain.
+
+    Args:
+        profile: the NPC's fixed facts.
+        mode: which AGA features are on.
+        services: gateway, embedder, policy (injected).
+        seed: seeds the brain's own random choices (idle picks, chat openings).
+        mind: the memory and social side (a fresh one when None).
+    """
+
+    def __init__(
+        self,
+        *,
+        profile: AgentProfile,
+        mode: Mode,
+        services: BrainServices,
+        seed: int = 0,
+        mind: Mind | None = None,
+    ) -> None:
+        self.profile = profile
+        self.mode = mode
+        self.services = services
+        self.rng = random.Random(f"{seed}:{profile.name}")
+        self.mind = mind if mind is not None else Mind(profile=profile, mode=mode)
+        self.state = BrainState.STARTING
+        self.plans: dict[int, DailyPlan] = {}
+        self.resolutions: dict[tuple[int, int], _Resolution] = {}
+        self.pending: list[_Pending] = []
+        self.invitations: list[dict[str, Any]] = []
+        self.current: tuple[int, int] | None = None
+        self.intent = Intent(kind=IntentKind.STAY, source=Source.WAITING)
+        self.talk_partner = ""
+        self.last_reason = ""
+        self.last_cosine = 0.0
+        self.stats: dict[str, int] = {
+            "llm_calls": 0,
+            "tokens": 0,
+            "tokens_saved": 0,
+            "policy_hits": 0,
+            "policy_misses": 0,
+            "decompositions": 0,
+            "invalid_actions": 0,
+            "failed_actions": 0,
+            "actions": 0,
+            "stored": 0,
+        }
+        self.activity_log: list[tuple[int, str, str]] = []
+        self.recent: deque[str] = deque(maxlen=RECENT_EVENTS)
+        self._decompose_tokens = deque([900], maxlen=20)
+        self._plan_requested: set[int] = set()
+
+    # ------------------------------------------------------------------ main entry
+    def tick(self, now: int, perception: Perception) -> Intent:
+        """Advance the brain to game minute ``now``; return what the body should do.
+
+        Budget: microseconds. Pure with respect to I/O: it only polls tickets, submits
+        requests and reads the world view.
+        """
+        self._poll(now, perception.world)
+        if perception.failed:
+            self._note_failure(perception.failed)
+        self.mind.tick(now, self)
+        if self.state is BrainState.TALKING:
+            self.intent = Intent(
+                kind=IntentKind.TALK,
+                partner=self.talk_partner,
+                description=f"talking with {self.talk_partner}",
+                activity=self.intent.activity,
+                source=Source.TALK,
+            )
+            return self.intent
+        day, mod = divmod(now, DAY)
+        day += 1
+        self._ensure_plan(day, mod, now)
+        key = self._activity_key(day, mod)
+        if key is None:
+            self._set_state(BrainState.PLANNING if day not in self.plans else BrainState.RESOLVING)
+            self.intent = self._fallback(now, perception)
+            return self.intent
+        if key != self.current:
+            self._finish_activity(now, perception.world)
+            self.current = key
+            plan = self.plans[key[0]]
+            act = plan.activities[key[1]]
+            self.activity_log.append((now, act.text, act.place))
+            self.mind.on_activity(now, act.text, act.place)
+        self._resolve(key, now, perception.world)
+        nxt = self._next_key(key)
+        if nxt is not None:
+            self._resolve(nxt, now, perception.world)
+        res = self.resolutions[key]
+        if res.status != "ready":
+            self._set_state(BrainState.RESOLVING)
+            self.intent = self._fallback(now, perception, waiting=True, activity=res.text)
+            return self.intent
+        self._set_state(BrainState.ACTING)
+        self.intent = self._act(res, now, perception)
+        return self.intent
+
+    # ------------------------------------------------------------------ conversation hooks
+    def available_for_chat(self) -> bool:
+        """Whether another agent may start a conversation with this one now."""
+        if self.state is BrainState.TALKING:
+            return False
+        if self.intent.verb in ("sleep", "nap") or "sleep" in self.intent.activity.lower():
+            return False
+        return self.intent.kind is not IntentKind.USE or self.intent.verb in (
+            "eat",
+            "sit",
+            "rest",
+            "drink",
+            "chat",
+            "order",
+            "read",
+            "browse",
+            "",
+        )
+
+    def begin_talk(self, partner: str) -> None:
+        self.talk_partner = partner
+        self._set_state(BrainState.TALKING)
+
+    def end_talk(self) -> None:
+        self.talk_partner = ""
+        self._set_state(BrainState.ACTING if self.current is not None else BrainState.PLANNING)
+
+    def add_invitation(self, invitation: Mapping[str, Any]) -> None:
+        """An agreed plan from a conversation; it goes into the next daily plan."""
+        self.invitations.append(dict(invitation))
+
+    # ------------------------------------------------------------------ planning
+    def _ensure_plan(self, day: int, mod: int, now: int) -> None:
+        want = day if (day not in self.plans) else None
+        if want is None and mod >= PLAN_AHEAD_MINUTE and (day + 1) not in self.plans:
+            want = day + 1 if mod >= 22 * 60 else None
+        if want is None or want in self._plan_requested:
+            return
+        if want == day and self.state is BrainState.STARTING:
+            self._set_state(BrainState.PLANNING)
+        self._plan_requested.add(want)
+        weekday = WEEKDAYS[(want - 1) % 7]
+        invitations = [i for i in self.invitations if int(i.get("day", want)) == want]
+        messages = plan_day_messages(
+            persona=self.profile.prompt_fields(),
+            day={"day": want, "weekday": weekday, "is_work_day": self.profile.is_work_day(want)},
+            memories=self.mind.planning_memories(now, self.rng),
+            invitations=[{k: v for k, v in i.items() if k != "day"} for i in invitations],
+            places=self.mind.known_places(),
+        )
+        request = LLMRequest(
+            agent=self.profile.name,
+            module=Module.PLAN_DAY,
+            messages=messages,
+            json=True,
+            validator=validate_plan_json,
+            priority=Priority.HIGH,
+            allow_fallback=True,
+            max_tokens=900,
+        )
+        self._submit("plan_day", request, day=want)
+
+    def _activity_key(self, day: int, mod: int) -> tuple[int, int] | None:
+        plan = self.plans.get(day)
+        if plan is not None:
+            idx = plan.activity_at(mod)
+            if idx is not None:
+                return (day, idx)
+        prev = self.plans.get(day - 1)
+        if prev is not None:
+            idx = prev.activity_at(mod + DAY)
+            if idx is not None and (plan is None or mod < plan.wake_up):
+                return (day - 1, idx)
+        return None
+
+    def _next_key(self, key: tuple[int, int]) -> tuple[int, int] | None:
+        plan = self.plans[key[0]]
+        if key[1] + 1 < len(plan.activities):
+            return (key[0], key[1] + 1)
+        return None
+
+    # ------------------------------------------------------------------ resolution
+    def _resolve(self, key: tuple[int, int], now: int, world: WorldView) -> None:
+        res = self.resolutions.get(key)
+        if res is None:
+            act = self.plans[key[0]].activities[key[1]]
+            res = _Resolution(key=key, text=act.text, place=act.place, duration=act.duration)
+            self.resolutions[key] = res
+            self._prune_resolutions(key)
+        if res.status != "new":
+            return
+        policy = self.services.policy
+        if self.mode.uses_policy and policy is not None:
+            text = self._policy_text(res)
+            vector = self.services.cached_vector(text)
+            if vector is None:
+                res.status = "embedding"
+                ticket = self.services.requests.submit_call(
+                    self.services.embedder.embed,
+                    [text],
+                    agent=self.profile.name,
+                    kind="embed",
+                    priority=Priority.HIGH,
+                )
+                self.pending.append(_Pending("embed", ticket, {"key": key}))
+                return
+            self._lookup(res, vector, now, world)
+            return
+        self._request_decompose(res, now, world)
+
+    def _policy_text(self, res: _Resolution) -> str:
+        """The plan text the policy embeds: the activity and where it happens."""
+        where = symbolise_target(
+            f"{res.place}:x:x", home=self.profile.home, work=self.profile.workplace
+        ).split(":", 1)[0]
+        label = {"@home": "at home", "@work": "at work"}.get(where, f"at {where}")
+        return f"{res.text} ({label})"
+
+    def _lookup(self, res: _Resolution, vector: Vector, now: int, world: WorldView) -> None:
+        policy = self.services.policy
+        assert policy is not None
+        res.vector = vector
+        decision = policy.lookup(
+            plan=self._policy_text(res),
+            vector=vector,
+            agent=self.profile.name,
+            role=self.profile.role,
+            duration=res.duration,
+            world=world,
+            now=now,
+        )
+        res.reason = decision.reason
+        res.cosine = decision.cosine
+        self.last_reason, self.last_cosine = decision.reason, decision.cosine
+        if decision.hit:
+            res.actions = tuple(self._bind(a, world) for a in decision.actions)
+            res.source = Source.POLICY
+            res.status = "ready"
+            self.stats["policy_hits"] += 1
+            self.stats["tokens_saved"] += int(np.mean(self._decompose_tokens))
+            return
+        self.stats["policy_misses"] += 1
+        self._request_decompose(res, now, world)
+
+    def _request_decompose(self, res: _Resolution, now: int, world: WorldView) -> None:
+        res.status = "decomposing"
+        res.attempts += 1
+        objects = self.mind.objects_for(world, res.place)
+        messages = decompose_messages(
+            persona=self.profile.prompt_fields(),
+            activity=res.text,
+            duration=res.duration,
+            place=res.place,
+            time=format_hhmm(self.plans[res.key[0]].activities[res.key[1]].start),
+            objects=objects,
+            forbidden=res.forbidden,
+        )
+        request = LLMRequest(
+            agent=self.profile.name,
+            module=Module.DECOMPOSE,
+            messages=messages,
+            json=True,
+            validator=validate_decompose_json,
+            priority=Priority.NORMAL,
+            allow_fallback=True,
+            max_tokens=500,
+        )
+        self._submit("decompose", request, key=res.key)
+
+    def _on_decompose(self, res: _Resolution, parsed: Any, world: WorldView, now: int) -> None:
+        grounding = ground_steps(parsed, world=world, agent=self.profile.name)
+        if grounding.rejected:
+            self.stats["invalid_actions"] += len(grounding.rejected)
+            res.forbidden.extend(grounding.rejected)
+            if res.attempts < MAX_DECOMPOSE_ATTEMPTS:
+                self._request_decompose(res, now, world)
+                return
+        if not grounding.actions:
+            res.actions = (Action(verb="think", duration=res.duration, description=res.text),)
+            res.source = Source.FALLBACK
+            res.failed = True
+        else:
+            res.actions = fit_durations(grounding.actions, res.duration)
+            res.source = Source.LLM
+            res.failed = bool(grounding.rejected)
+        res.status = "ready"
+        self.stats["decompositions"] += 1
+
+    def _bind(self, action: Action, world: WorldView) -> Action:
+        """Resolve place symbols and pick a free object of the same kind when needed."""
+        if not action.target:
+            return action
+        sector, arena, name = action.target.split(":", 2)
+        real = world.resolve_sector(self.profile.name, sector) or sector
+        address = f"{real}:{arena}:{name}"
+        info = world.object_at(address)
+        if info is not None and (info.free_capacity > 0 or self.profile.name in info.occupants):
+            return Action(
+                verb=action.verb,
+                target=address,
+                duration=action.duration,
+                description=action.description,
+            )
+        kind = info.kind if info is not None else ""
+        if kind:
+            for alt in world.objects(kind=kind, sector=real, arena=arena):
+                if alt.free_capacity > 0 and action.verb in alt.affordances:
+                    return Action(
+                        verb=action.verb,
+                        target=alt.address,
+                        duration=action.duration,
+                        description=action.description,
+                    )
+        return Action(
+            verb=action.verb,
+            target=address,
+            duration=action.duration,
+            description=action.description,
+        )
+
+    # ------------------------------------------------------------------ acting
+    def _act(self, res: _Resolution, now: int, perception: Perception) -> Intent:
+        plan = self.plans[res.key[0]]
+        act = plan.activities[res.key[1]]
+        start = act.start + (res.key[0] - 1) * DAY
+        elapsed = now - start
+        offset = 0
+        for action in res.actions:
+            if elapsed < offset + action.duration:
+                intent = Intent(
+                    kind=IntentKind.USE if action.target else IntentKind.STAY,
+                    target=action.target,
+                    verb=action.verb,
+                    description=action.description,
+                    activity=res.text,
+                    until=start + offset + action.duration,
+                    source=res.source,
+                )
+                if intent.target != self.intent.target or intent.verb != self.intent.verb:
+                    self.stats["actions"] += 1
+                return intent
+            offset += action.duration
+        last = res.actions[-1]
+        return Intent(
+            kind=IntentKind.USE if last.target else IntentKind.STAY,
+            target=last.target,
+            verb=last.verb,
+            description=last.description,
+            activity=res.text,
+            until=start + act.duration,
+            source=res.source,
+        )
+
+    def _note_failure(self, target: str) -> None:
+        self.stats["failed_actions"] += 1
+        if self.current is not None:
+            res = self.resolutions.get(self.current)
+            if res is not None:
+                res.failed = True
+
+    def _finish_activity(self, now: int, world: WorldView) -> None:
+        """Store a successfully executed, LLM-decomposed routine in the Lifestyle Policy."""
+        if self.current is None:
+            return
+        res = self.resolutions.get(self.current)
+        policy = self.services.policy
+        if (
+            res is None
+            or res.failed
+            or res.source is not Source.LLM
+            or policy is None
+            or not self.mode.uses_policy
+        ):
+            return
+        text = self._policy_text(res)
+        vector = res.vector if res.vector is not None else self.services.cached_vector(text)
+        if vector is None:
+            return
+        policy.store(
+            plan=text,
+            vector=vector,
+            agent=self.profile.name,
+            role=self.profile.role,
+            duration=res.duration,
+            actions=[
+                Action(
+                    verb=a.verb,
+                    target=symbolise_target(
+                        a.target, home=self.profile.home, work=self.profile.workplace
+                    ),
+                    duration=a.duration,
+                    description=a.description,
+                )
+                for a in res.actions
+            ],
+            now=now,
+        )
+        self.stats["stored"] += 1
+
+    def _fallback(
+        self, now: int, perception: Perception, *, waiting: bool = False, activity: str = ""
+    ) -> Intent:
+        """Idle behaviour that fits the place while nothing better is known."""
+        mod = now % DAY
+        night = mod >= self.profile.sleep or mod < self.profile.wake
+        source = Source.WAITING if waiting else Source.FALLBACK
+        if night and self.profile.bed:
+            return Intent(
+                kind=IntentKind.USE,
+                target=self.profile.bed,
+                verb="sleep",
+                description="sleeping",
+                activity=activity or "sleep",
+                until=now + 1,
+                source=source,
+            )
+        if perception.place is not None:
+            keep = self.intent
+            if keep.kind is IntentKind.USE and keep.target:
+                return Intent(
+                    kind=keep.kind,
+                    target=keep.target,
+                    verb=keep.verb,
+                    description=keep.description,
+                    activity=activity or keep.activity,
+                    until=now + 1,
+                    source=source,
+                )
+            return Intent(
+                kind=IntentKind.STAY,
+                description="thinking about what to do next",
+                activity=activity,
+                until=now + 1,
+                source=source,
+            )
+        seat = self.mind.nearest_seat(perception.world, self.profile)
+        return Intent(
+            kind=IntentKind.USE if seat else IntentKind.STAY,
+            target=seat,
+            verb="sit" if seat else "",
+            description="taking a seat while thinking",
+            activity=activity,
+            until=now + 1,
+            source=source,
+        )
+
+    # ------------------------------------------------------------------ requests
+    def _submit(self, purpose: str, request: LLMRequest, **meta: Any) -> None:
+        ticket = self.services.requests.submit(request)
+        self.pending.append(_Pending(purpose, ticket, dict(meta)))
+
+    def submit_aux(
+        self,
+        purpose: str,
+        request: LLMRequest,
+        handler: Callable[[Any], None],
+    ) -> None:
+        """Submit a request whose result goes to ``handler(result)`` (mind, social)."""
+        ticket = self.services.requests.submit(request)
+        self.pending.append(_Pending(purpose, ticket, {"handler": handler}))
+
+    def submit_call_aux(
+        self,
+        purpose: str,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        handler: Callable[[Any], None],
+    ) -> None:
+        """Run ``fn(*args)`` through the runtime; ``handler(call_result)`` gets the outcome."""
+        ticket = self.services.requests.submit_call(
+            fn, *args, agent=self.profile.name, kind=purpose, priority=Priority.LOW
+        )
+        self.pending.append(_Pending(purpose, ticket, {"handler": handler}))
+
+    def pending_purposes(self) -> list[str]:
+        return [p.purpose for p in self.pending]
+
+    def _poll(self, now: int, world: WorldView) -> None:
+        if not self.pending:
+            return
+        still: list[_Pending] = []
+        finished: list[_Pending] = []
+        for p in self.pending:
+            (finished if p.ticket.done() else still).append(p)
+        if not finished:
+            return
+        self.pending = still
+        for p in finished:
+            self._handle(p, p.ticket.result(), now, world)
+
+    def _handle(self, p: _Pending, result: Any, now: int, world: WorldView) -> None:
+        handler = p.meta.get("handler")
+        if p.purpose != "embed" and hasattr(result, "usage"):
+            if getattr(result, "attempts", 0) > 0:
+                self.stats["llm_calls"] += 1
+            self.stats["tokens"] += int(result.usage.total_tokens)
+        if handler is not None:
+            handler(result)
+            return
+        if p.purpose == "plan_day":
+            self._on_plan(p.meta["day"], result, now)
+        elif p.purpose == "embed":
+            res = self.resolutions.get(p.meta["key"])
+            if res is None:
+                return
+            vector = _call_vector(result)
+            if vector is None:
+                self._request_decompose(res, now, world)
+            else:
+                self._lookup(res, vector, now, world)
+        elif p.purpose == "decompose":
+            res = self.resolutions.get(p.meta["key"])
+            if res is None:
+                return
+            if getattr(result, "error", None) is not None:
+                res.actions = (Action(verb="think", duration=res.duration, description=res.text),)
+                res.source = Source.FALLBACK
+                res.failed = True
+                res.status = "ready"
+                return
+            self._decompose_tokens.append(int(result.usage.total_tokens))
+            self._on_decompose(res, result.parsed, world, now)
+
+    def _on_plan(self, day: int, result: Any, now: int) -> None:
+        if getattr(result, "error", None) is not None or result.parsed is None:
+            self._plan_requested.discard(day)  # ask again on a later tick
+            self.plans.setdefault(day, self._routine_plan(day))
+            return
+        try:
+            plan = parse_plan(
+                result.parsed,
+                day=day,
+                known_places=self.mind.known_places(),
+                default_place=self.profile.home,
+                sleep_at=self.profile.sleep,
+            )
+        except ValueError:
+            plan = self._routine_plan(day)
+        self.plans[day] = plan
+        self.invitations = [i for i in self.invitations if int(i.get("day", day)) > day]
+        self.mind.on_plan(now, plan)
+        for old in [d for d in self.plans if d < day - 1]:
+            del self.plans[old]
+
+    def _routine_plan(self, day: int) -> DailyPlan:
+        """The plan an NPC falls back to when no plan can be had (LLM down, over budget)."""
+        p = self.profile
+        acts: list[dict[str, Any]] = [
+            {
+                "start": format_hhmm(p.wake),
+                "duration": 60,
+                "activity": "morning routine",
+                "place": p.home,
+            },
+        ]
+        if p.is_work_day(day):
+            acts.append(
+                {
+                    "start": format_hhmm(p.wake + 60),
+                    "duration": 9 * 60,
+                    "activity": "work",
+                    "place": p.workplace,
+                }
+            )
+        else:
+            acts.append(
+                {
+                    "start": format_hhmm(p.wake + 60),
+                    "duration": 9 * 60,
+                    "activity": "relax at home",
+                    "place": p.home,
+                }
+            )
+        acts.append(
+            {
+                "start": format_hhmm(p.wake + 600),
+                "duration": max(60, p.sleep - p.wake - 600),
+                "activity": "evening at home",
+                "place": p.home,
+            }
+        )
+        return parse_plan(
+            {"wake_up": format_hhmm(p.wake), "activities": acts},
+            day=day,
+            known_places=[p.home, p.workplace],
+            default_place=p.home,
+            sleep_at=p.sleep,
+        )
+
+    def _prune_resolutions(self, key: tuple[int, int]) -> None:
+        if len(self.resolutions) > 64:
+            for k in sorted(self.resolutions)[:-32]:
+                if k != key and k != self.current:
+                    del self.resolutions[k]
+
+    def _set_state(self, state: BrainState) -> None:
+        if state is self.state:
+            return
+        if state not in _TRANSITIONS[self.state]:
+            raise RuntimeError(f"illegal brain transition {self.state} -> {state}")
+        self.state = state
+
+
+def _call_vector(result: Any) -> Vector | None:
+    """The first row of an embed call's value, or None when the call failed."""
+    if getattr(result, "error", None) is not None:
+        return None
+    value = getattr(result, "value", None)
+    if value is None:
+        return None
+    arr = np.asarray(value, dtype=np.float32)
+    return arr[0] if arr.ndim == 2 else arr

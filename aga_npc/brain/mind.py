@@ -4,8 +4,8 @@ mind wandering and the Social Memory, and knows the town's places and objects by
 from __future__ import annotations
 
 import random
-from functools import partial
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np

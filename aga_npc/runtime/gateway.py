@@ -1,0 +1,351 @@
+"""The threaded gateway: one background thread runs an asyncio loop that serves all requests.
+
+The game thread only appends to an inbox and reads finished tickets: ``submit`` creates a
+ticket, appends it and (at most once per batch) wakes the loop; ``drain`` pops what
+finished since the last call. No lock is ever held across I/O and the game thread never
+waits on the worker. The loop thread owns the ``Scheduler`` and is the only one touching it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from aga_npc.llm.context import close_backend
+from aga_npc.llm.ledger import TokenLedger
+from aga_npc.ports import LLMBackend
+from aga_npc.runtime.scheduler import LLM, Flight, Scheduler
+from aga_npc.runtime.serving import (
+    cancelled_error,
+    closed_error,
+    expired_error,
+    fan_out,
+    serve_call,
+    serve_llm,
+    stop_result,
+)
+from aga_npc.runtime.tickets import Ticket
+from aga_npc.types import CallResult, LLMRequest, LLMResult, Priority
+
+__all__ = ["Gateway"]
+
+log = logging.getLogger(__name__)
+
+
+class Gateway:
+    """Serves LLM requests and blocking calls on a worker thread; the frame loop only polls.
+
+    Args:
+        backend: the backend stack (usually ``aga_npc.llm.build_stack(...)``).
+        ledger: receives ``coalesced`` entries (the stack's metering records the rest).
+        max_concurrency: LLM calls in flight at once.
+        call_workers: threads running ``submit_call`` work (embeddings).
+        clock: the clock of request deadlines (monotonic seconds).
+        name: thread name, for debuggers.
+    """
+
+    def __init__(
+        self,
+        backend: LLMBackend,
+        *,
+        ledger: TokenLedger | None = None,
+        max_concurrency: int = 8,
+        call_workers: int = 1,
+        clock: Callable[[], float] = time.monotonic,
+        name: str = "aga-gateway",
+    ) -> None:
+        self.backend = backend
+        self.ledger = ledger
+        self._clock = clock
+        self._sched = Scheduler(llm_limit=max_concurrency, call_limit=call_workers)
+        self._ids = itertools.count(1)
+        self._inbox: deque[tuple[str, Ticket[Any]]] = deque()
+        self._finished: deque[Ticket[Any]] = deque()
+        self._wake_scheduled = False
+        self._closed = False
+        self._submitted = 0
+        self._counts = {
+            "completed": 0,
+            "ok": 0,
+            "failed": 0,
+            "refused": 0,
+            "cancelled": 0,
+            "expired": 0,
+            "calls": 0,
+        }
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._executor = ThreadPoolExecutor(
+            max_workers=call_workers, thread_name_prefix=name + "-call"
+        )
+        self._loop = asyncio.new_event_loop()
+        started = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(started,), name=name, daemon=True)
+        self._thread.start()
+        started.wait()
+
+    # -- game thread API -------------------------------------------------------------------
+
+    def submit(self, request: LLMRequest) -> Ticket[LLMResult]:
+        """Queue ``request``; returns its ticket at once (about 5-15 us, never blocks)."""
+        ticket: Ticket[LLMResult] = Ticket(
+            next(self._ids),
+            self,
+            request=request,
+            agent=request.agent,
+            kind=request.module_name,
+            priority=int(request.priority),
+            deadline=request.deadline,
+        )
+        self._enqueue(ticket)
+        return ticket
+
+    def submit_call(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        agent: str = "system",
+        kind: str = "call",
+        priority: int = Priority.NORMAL,
+        deadline: float | None = None,
+    ) -> Ticket[CallResult]:
+        """Queue ``fn(*args)`` for a worker thread; its return value becomes the result."""
+        ticket: Ticket[CallResult] = Ticket(
+            next(self._ids),
+            self,
+            agent=agent,
+            kind=kind,
+            priority=int(priority),
+            deadline=deadline,
+            fn=fn,
+            args=args,
+        )
+        self._enqueue(ticket)
+        return ticket
+
+    def drain(self) -> list[Ticket[Any]]:
+        """Tickets finished since the last drain, in finishing order. O(finished)."""
+        out: list[Ticket[Any]] = []
+        pop = self._finished.popleft
+        try:
+            while True:
+                out.append(pop())
+        except IndexError:
+            return out
+
+    def pump(self) -> int:
+        """Nothing to do: the worker thread serves requests on its own. Returns 0."""
+        return 0
+
+    def pending_count(self) -> int:
+        """Tickets waiting to start (including ones the loop has not picked up yet)."""
+        return self._sched.pending_tickets + len(self._inbox)
+
+    def in_flight_count(self) -> int:
+        """Tickets whose call is running."""
+        return self._sched.running_tickets
+
+    def stats(self) -> dict[str, int]:
+        """Counters since start (read without locking; may lag the loop by one event)."""
+        s = self._sched
+        return {
+            "submitted": self._submitted,
+            **self._counts,
+            "coalesced": s.coalesced,
+            "pending": self.pending_count(),
+            "in_flight": s.running_tickets,
+            "max_queue": s.max_queue,
+            "max_in_flight": s.max_running,
+            "llm_calls_in_flight": s.running_flights[LLM],
+            "max_llm_calls_in_flight": s.max_running_flights[LLM],
+        }
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop: waiting tickets end with ``GatewayClosedError``; running calls get ``timeout``
+        seconds to finish, then are cancelled. Closes the backend. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._thread.is_alive():
+            fut = asyncio.run_coroutine_threadsafe(self._shutdown(timeout), self._loop)
+            try:
+                fut.result(timeout + 5.0)
+            except Exception:  # shutdown must finish whatever happened
+                log.exception("gateway shutdown did not finish cleanly")
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout + 5.0)
+        if not self._thread.is_alive():
+            self._loop.close()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        # Anything submitted while closing ends now.
+        self._fail_closed_inbox()
+
+    def __enter__(self) -> Gateway:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- ticket callbacks (game thread) ------------------------------------------------------
+
+    def _cancel(self, ticket: Ticket[Any]) -> bool:
+        if not ticket._complete(stop_result(ticket, cancelled_error(ticket))):
+            return False
+        self._finished.append(ticket)
+        self._post("cancel", ticket)
+        return True
+
+    def _set_priority(self, ticket: Ticket[Any], priority: int) -> None:
+        ticket.priority = priority
+        if not ticket.done():
+            self._post("priority", ticket)
+
+    def _enqueue(self, ticket: Ticket[Any]) -> None:
+        self._submitted += 1
+        if self._closed:
+            if ticket._complete(stop_result(ticket, closed_error(ticket))):
+                self._finished.append(ticket)
+            return
+        self._post("add", ticket)
+
+    def _post(self, op: str, ticket: Ticket[Any]) -> None:
+        self._inbox.append((op, ticket))
+        if not self._wake_scheduled:
+            self._wake_scheduled = True
+            try:
+                self._loop.call_soon_threadsafe(self._process_inbox)
+            except RuntimeError:  # loop closed: close() fails what is left
+                self._fail_closed_inbox()
+
+    # -- loop thread -------------------------------------------------------------------------
+
+    def _run(self, started: threading.Event) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.call_soon(started.set)
+        try:
+            self._loop.run_forever()
+        finally:
+            log.debug("gateway loop stopped")
+
+    def _process_inbox(self) -> None:
+        self._wake_scheduled = False
+        inbox = self._inbox
+        sched = self._sched
+        try:
+            while inbox:
+                op, ticket = inbox.popleft()
+                if op == "add":
+                    if ticket.done():
+                        continue
+                    if self._closed:
+                        self._finish_stopped(ticket, closed_error(ticket))
+                        continue
+                    sched.add(ticket)
+                    if ticket.deadline is not None:
+                        delay = max(0.0, ticket.deadline - self._clock())
+                        self._loop.call_later(delay, self._expire, ticket)
+                elif op == "cancel":
+                    self._counts["cancelled"] += 1
+                    self._counts["completed"] += 1
+                    self._stop_flight(sched.detach(ticket))
+                elif op == "priority":
+                    sched.reprioritise(ticket)
+            self._start_ready()
+        except Exception:  # the loop must survive a bug in one event
+            log.exception("gateway inbox processing failed")
+
+    def _expire(self, ticket: Ticket[Any]) -> None:
+        if ticket.done():
+            return
+        self._stop_flight(self._sched.detach(ticket))
+        self._finish_stopped(ticket, expired_error(ticket, self._clock()))
+        self._start_ready()
+
+    def _stop_flight(self, flight: Flight | None) -> None:
+        if flight is not None and flight.task is not None:
+            flight.task.cancel()
+
+    def _finish_stopped(self, ticket: Ticket[Any], error: Any) -> None:
+        if ticket._complete(stop_result(ticket, error)):
+            key = "expired" if error.kind == "expired" else "cancelled"
+            self._counts[key] += 1
+            self._counts["completed"] += 1
+            self._finished.append(ticket)
+
+    def _start_ready(self) -> None:
+        if self._closed:
+            return
+        while True:
+            flight, expired = self._sched.next_ready(self._clock())
+            now = self._clock()
+            for t in expired:
+                self._finish_stopped(t, expired_error(t, now))
+            if flight is None:
+                return
+            if flight.kind == LLM:
+                coro: Any = serve_llm(self.backend, flight, clock=time.monotonic)
+            else:
+                coro = serve_call(flight, self._loop, self._executor)
+            task = self._loop.create_task(self._serve(flight, coro))
+            flight.task = task
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _serve(self, flight: Flight, coro: Any) -> None:
+        try:
+            result = await coro
+        except asyncio.CancelledError:
+            # Every ticket left (cancelled/expired/closed); the slot is free again.
+            members = self._sched.finish(flight)
+            for t in members:
+                self._finish_stopped(t, closed_error(t))
+            if not self._closed:
+                self._start_ready()
+            return
+        members = self._sched.finish(flight)
+        self._count_result(result, len(members))
+        self._finished.extend(fan_out(members, result, self.ledger))
+        if not self._closed:
+            self._start_ready()
+
+    def _count_result(self, result: LLMResult | CallResult, n: int) -> None:
+        c = self._counts
+        c["completed"] += n
+        if isinstance(result, CallResult):
+            c["calls"] += n
+            c["ok" if result.ok else "failed"] += n
+        elif result.outcome == "refused":
+            c["refused"] += n
+        else:
+            c["ok" if result.ok else "failed"] += n
+
+    async def _shutdown(self, timeout: float) -> None:
+        self._process_inbox()
+        for t in self._sched.take_all_pending():
+            self._finish_stopped(t, closed_error(t))
+        running = [t for t in self._tasks if not t.done()]
+        if running:
+            _done, still = await asyncio.wait(running, timeout=timeout)
+            for task in still:
+                task.cancel()
+            if still:
+                await asyncio.wait(still, timeout=1.0)
+        try:
+            await close_backend(self.backend)
+        except Exception:  # a failing close must not stop the shutdown
+            log.exception("closing the LLM backend failed")
+
+    def _fail_closed_inbox(self) -> None:
+        while self._inbox:
+            try:
+                _op, ticket = self._inbox.popleft()
+            except IndexError:
+                return
+            if ticket._complete(stop_result(ticket, closed_error(ticket))):
+                self._finished.append(ticket)

@@ -1,0 +1,221 @@
+"""The inline gateway: the same API as ``Gateway`` with no threads, for deterministic runs.
+
+Work waits until the caller runs ``pump()``, which serves it one item at a time on the
+calling thread, in priority-then-submission order, running the async backend stack on an
+event loop this gateway owns. With seeded backends and an injected clock, a headless
+simulation replays exactly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aga_npc.llm.context import close_backend
+from aga_npc.llm.ledger import TokenLedger
+from aga_npc.ports import LLMBackend
+from aga_npc.runtime.scheduler import LLM, Scheduler
+from aga_npc.runtime.serving import (
+    cancelled_error,
+    closed_error,
+    expired_error,
+    fan_out,
+    run_call,
+    serve_llm,
+    stop_result,
+)
+from aga_npc.runtime.tickets import Ticket
+from aga_npc.types import CallResult, LLMRequest, LLMResult, Priority
+
+__all__ = ["InlineGateway"]
+
+
+class InlineGateway:
+    """Serves queued work synchronously when ``pump()`` is called.
+
+    Args:
+        backend: the backend stack (usually ``aga_npc.llm.build_stack(...)``).
+        ledger: receives ``coalesced`` entries.
+        clock: the clock of request deadlines (inject the game's clock for exact replays).
+    """
+
+    def __init__(
+        self,
+        backend: LLMBackend,
+        *,
+        ledger: TokenLedger | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.backend = backend
+        self.ledger = ledger
+        self._clock = clock
+        self._sched = Scheduler(llm_limit=1, call_limit=1)
+        self._ids = itertools.count(1)
+        self._finished: list[Ticket[Any]] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+        self._pumping = False
+        self._counts = dict.fromkeys(
+            ("submitted", "completed", "ok", "failed", "refused", "cancelled", "expired", "calls"),
+            0,
+        )
+
+    def submit(self, request: LLMRequest) -> Ticket[LLMResult]:
+        """Queue ``request``; it is served by the next ``pump()``."""
+        ticket: Ticket[LLMResult] = Ticket(
+            next(self._ids),
+            self,
+            request=request,
+            agent=request.agent,
+            kind=request.module_name,
+            priority=int(request.priority),
+            deadline=request.deadline,
+        )
+        self._add(ticket)
+        return ticket
+
+    def submit_call(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        agent: str = "system",
+        kind: str = "call",
+        priority: int = Priority.NORMAL,
+        deadline: float | None = None,
+    ) -> Ticket[CallResult]:
+        """Queue ``fn(*args)``; it runs on the calling thread during the next ``pump()``."""
+        ticket: Ticket[CallResult] = Ticket(
+            next(self._ids),
+            self,
+            agent=agent,
+            kind=kind,
+            priority=int(priority),
+            deadline=deadline,
+            fn=fn,
+            args=args,
+        )
+        self._add(ticket)
+        return ticket
+
+    def pump(self, max_items: int | None = None) -> int:
+        """Serve queued work now, best priority first; returns how many items ran.
+
+        Args:
+            max_items: stop after this many backend calls / blocking calls (None: all,
+                including work submitted while pumping).
+        """
+        if self._closed or self._pumping:
+            return 0
+        self._pumping = True
+        ran = 0
+        try:
+            now = self._clock()
+            for t in self._sched.expire_due(now):
+                self._stop(t, expired_error(t, now))
+            while max_items is None or ran < max_items:
+                flight, expired = self._sched.next_ready(self._clock())
+                for t in expired:
+                    self._stop(t, expired_error(t, self._clock()))
+                if flight is None:
+                    break
+                result: LLMResult | CallResult
+                if flight.kind == LLM:
+                    result = self._event_loop().run_until_complete(
+                        serve_llm(self.backend, flight, clock=time.monotonic)
+                    )
+                else:
+                    result = run_call(flight)
+                members = self._sched.finish(flight)
+                self._count(result, len(members))
+                self._finished.extend(fan_out(members, result, self.ledger))
+                ran += 1
+        finally:
+            self._pumping = False
+        return ran
+
+    def drain(self) -> list[Ticket[Any]]:
+        """Tickets finished since the last drain, in finishing order."""
+        out, self._finished = self._finished, []
+        return out
+
+    def pending_count(self) -> int:
+        return self._sched.pending_tickets
+
+    def in_flight_count(self) -> int:
+        return self._sched.running_tickets
+
+    def stats(self) -> dict[str, int]:
+        s = self._sched
+        return {
+            **self._counts,
+            "coalesced": s.coalesced,
+            "pending": s.pending_tickets,
+            "in_flight": s.running_tickets,
+            "max_queue": s.max_queue,
+            "max_in_flight": s.max_running,
+            "llm_calls_in_flight": s.running_flights[LLM],
+            "max_llm_calls_in_flight": s.max_running_flights[LLM],
+        }
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Waiting tickets end with ``GatewayClosedError``; the backend and loop are closed."""
+        if self._closed:
+            return
+        self._closed = True
+        for t in self._sched.take_all_pending():
+            self._stop(t, closed_error(t))
+        loop = self._event_loop()
+        try:
+            loop.run_until_complete(asyncio.wait_for(close_backend(self.backend), timeout))
+        finally:
+            loop.close()
+
+    def __enter__(self) -> InlineGateway:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _event_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+        return self._loop
+
+    def _add(self, ticket: Ticket[Any]) -> None:
+        self._counts["submitted"] += 1
+        if self._closed:
+            self._stop(ticket, closed_error(ticket))
+            return
+        self._sched.add(ticket)
+
+    def _stop(self, ticket: Ticket[Any], error: Any) -> bool:
+        if not ticket._complete(stop_result(ticket, error)):
+            return False
+        self._counts["expired" if error.kind == "expired" else "cancelled"] += 1
+        self._counts["completed"] += 1
+        self._finished.append(ticket)
+        return True
+
+    def _cancel(self, ticket: Ticket[Any]) -> bool:
+        self._sched.detach(ticket)
+        return self._stop(ticket, cancelled_error(ticket))
+
+    def _set_priority(self, ticket: Ticket[Any], priority: int) -> None:
+        ticket.priority = priority
+        self._sched.reprioritise(ticket)
+
+    def _count(self, result: LLMResult | CallResult, n: int) -> None:
+        c = self._counts
+        c["completed"] += n
+        if isinstance(result, CallResult):
+            c["calls"] += n
+            c["ok" if result.ok else "failed"] += n
+        elif result.outcome == "refused":
+            c["refused"] += n
+        else:
+            c["ok" if result.ok else "failed"] += n

@@ -4,7 +4,7 @@ mind wandering and the Social Memory, and knows the town's places and objects by
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -12,11 +12,13 @@ import numpy as np
 
 from aga_npc.brain.modes import Mode
 from aga_npc.brain.profile import AgentProfile
-from aga_npc.memory.events import EventKind, texts
+from aga_npc.memory.events import EventKind, MemoryEvent, texts
+from aga_npc.memory.importance import ImportanceCache, parse_importance
 from aga_npc.memory.stream import MemoryStream
+from aga_npc.memory.wander import cluster_events, sample_wandering
 from aga_npc.planning.schedule import DailyPlan, format_hhmm
 from aga_npc.ports import WorldView
-from aga_npc.prompts import reflect_messages
+from aga_npc.prompts import importance_messages, reflect_messages
 from aga_npc.types import LLMRequest, Module, Priority
 
 if TYPE_CHECKING:
@@ -50,14 +52,18 @@ class Mind:
         places: Sequence[str] = (),
         mind_wandering: bool = True,
         max_events: int = 600,
-        importance: Callable[[str, str], int | None] | None = None,
     ) -> None:
         self.profile = profile
         self.mode = mode
         self.places = list(places)
         self.mind_wandering = mind_wandering
         self.stream = MemoryStream(max_events=max_events)
-        self._importance = importance
+        self.importance = ImportanceCache()
+        self._importance_queue: list[int] = []
+        self._importance_in_flight = False
+        self._labels: dict[int, int] = {}
+        self._clustering = False
+        self._clustered_day = -1
         self._embedding_in_flight = False
         self._last_embed_submit = -(10**9)
         self._reflecting = False
@@ -86,6 +92,66 @@ class Mind:
                 )
         if self.stream.reflection_due and not self._reflecting:
             self._start_reflection(now, brain)
+        if self._importance_queue and not self._importance_in_flight:
+            self._ask_importance(brain)
+        day = now // 1440
+        if (
+            self.mind_wandering
+            and not self._clustering
+            and day != self._clustered_day
+            and now % 1440 >= 20 * 60
+        ):
+            self._cluster(day, brain)
+
+    def _cluster(self, day: int, brain: NpcBrain) -> None:
+        """DBSCAN over the memory embeddings, once a game day, in a worker."""
+        events = tuple(ev for ev in self.stream.events() if ev.embedding is not None)
+        self._clustered_day = day
+        if len(events) < WANDER_SAMPLES:
+            return
+        self._clustering = True
+        brain.submit_call_aux(
+            "cluster_memories", cluster_events, (events,), partial(self._on_labels, events)
+        )
+
+    def _on_labels(self, events: tuple[MemoryEvent, ...], result: Any) -> None:
+        self._clustering = False
+        if getattr(result, "error", None) is not None or getattr(result, "value", None) is None:
+            return
+        self._labels = {ev.id: int(label) for ev, label in zip(events, result.value, strict=False)}
+
+    def _ask_importance(self, brain: NpcBrain) -> None:
+        """One LLM importance call for the oldest event the cache could not score."""
+        while self._importance_queue:
+            event = self.stream.get(self._importance_queue.pop(0))
+            if event is None:
+                continue
+            cached = self.importance.lookup(event.text, event.kind.value, names=event.people)
+            if cached is not None:
+                self.stream.set_importance(event.id, cached)
+                continue
+            request = LLMRequest(
+                agent=self.profile.name,
+                module=Module.IMPORTANCE,
+                messages=importance_messages(name=self.profile.name, event=event.text),
+                json=True,
+                validator=_validate_importance,
+                priority=Priority.LOW,
+                allow_fallback=True,
+                max_tokens=20,
+            )
+            self._importance_in_flight = True
+            brain.submit_aux("importance", request, partial(self._on_importance, event))
+            return
+
+    def _on_importance(self, event: MemoryEvent, result: Any) -> None:
+        self._importance_in_flight = False
+        if getattr(result, "error", None) is not None or not isinstance(result.parsed, dict):
+            return
+        score = self.importance.store(
+            event.text, event.kind.value, result.parsed["importance"], names=event.people
+        )
+        self.stream.set_importance(event.id, score)
 
     def on_activity(self, now: int, text: str, place: str) -> None:
         self.remember(now, EventKind.DONE, f"{self.profile.name}: {_clean(text)} at {place}")
@@ -105,15 +171,21 @@ class Mind:
         people: Sequence[str] = (),
         importance: int | None = None,
     ) -> int:
-        """Append a memory; importance from the cache or a routine default (no LLM call)."""
+        """Append a memory. Importance comes from the cache (routine events never cost an LLM
+        call); a novel event gets a provisional score and one LLM importance request."""
+        ask = False
         score = importance
-        if score is None and self._importance is not None:
-            score = self._importance(text, kind.value)
         if score is None:
-            score = _heuristic_importance(text, kind)
+            score = self.importance.lookup(text, kind.value, names=people)
+            if score is None:
+                score = self.importance.estimate(text, kind.value, names=people)
+                ask = True
         event = self.stream.append(
             kind=kind, text=text, now=now, importance=max(1, min(10, score)), people=people
         )
+        if ask:
+            self._importance_queue.append(event.id)
+            del self._importance_queue[:-8]
         return event.id
 
     # ------------------------------------------------------------------ prompt material
@@ -126,11 +198,22 @@ class Mind:
         return chosen
 
     def wander(self, rng: random.Random) -> list[str]:
-        """Mind wandering samples (overridden by the social layer's DBSCAN sampler)."""
+        """Mind wandering: memories sampled inversely to their DBSCAN cluster's size.
+
+        Uses the labels of the last daily clustering (computed in a worker); events newer
+        than it count as clusters of their own.
+        """
         events = [ev for ev in self.stream.events() if ev.embedding is not None]
         if len(events) < WANDER_SAMPLES:
             return []
-        picks = rng.sample(events, WANDER_SAMPLES)
+        fresh = max(self._labels.values(), default=-1) + 1
+        labels = []
+        for ev in events:
+            label = self._labels.get(ev.id)
+            if label is None or label < 0:
+                label, fresh = fresh, fresh + 1
+            labels.append(label)
+        picks = sample_wandering(events, rng, WANDER_SAMPLES, labels=labels)
         return [ev.describe() for ev in picks]
 
     def known_places(self) -> list[str]:
@@ -223,22 +306,10 @@ def _validate_insights(value: Any) -> Any:
     return value
 
 
-_ROUTINE = ("sleep", "brush", "shower", "wash", "wake", "get ready", "commute", "walk")
-_SOCIAL = ("talk", "chat", "party", "meet", "friend", "invite", "date", "visit")
-_BIG = ("election", "wedding", "engaged", "fired", "promotion", "accident", "died", "moved")
-
-
-def _heuristic_importance(text: str, kind: EventKind) -> int:
-    lowered = text.lower()
-    if any(w in lowered for w in _BIG):
-        return 8
-    if kind is EventKind.SAID or any(w in lowered for w in _SOCIAL):
-        return 5
-    if kind is EventKind.PLANNED:
-        return 3
-    if any(w in lowered for w in _ROUTINE):
-        return 1
-    return 2
+def _validate_importance(value: Any) -> Any:
+    if isinstance(value, dict) and "importance" in value:
+        return {"importance": parse_importance(value["importance"])}
+    return {"importance": parse_importance(value)}
 
 
 def _clean(text: str) -> str:

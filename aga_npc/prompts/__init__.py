@@ -9,6 +9,7 @@ from aga_npc.prompts.builders import (
     player_reply_messages,
     reflect_messages,
     relationship_messages,
+    relationship_summary_messages,
 )
 from aga_npc.prompts.format import envelope, extract_context, extract_task
 from aga_npc.prompts.sanitize import quote_player_text, sanitize_player_text
@@ -26,5 +27,6 @@ __all__ = [
     "quote_player_text",
     "reflect_messages",
     "relationship_messages",
+    "relationship_summary_messages",
     "sanitize_player_text",
 ]

@@ -19,6 +19,7 @@ __all__ = [
     "player_reply_messages",
     "reflect_messages",
     "relationship_messages",
+    "relationship_summary_messages",
 ]
 
 Persona = Mapping[str, Any]
@@ -207,6 +208,25 @@ def conversation_whole_messages(
             f"{a['name']}."
         ),
         answer_format='{"lines": [["<name>", "..."], ["<name>", "..."]]}',
+    )
+
+
+def relationship_summary_messages(
+    *, name: str, other: str, memories: Sequence[str]
+) -> tuple[ChatMessage, ...]:
+    """Generative Agents' per-turn step: summarise the relationship from raw memories.
+
+    The baseline asks this before every line it says; Social Memory replaces it with the
+    stored relationship, feeling and summary events.
+    """
+    return envelope(
+        system=(
+            f"You are the inner voice of {name}, a resident of a small town in a life "
+            "simulation game. Answer in plain text, two or three sentences."
+        ),
+        module="summary",
+        context={"persona": {"name": name}, "other": other, "memories": list(memories)},
+        task=f"Based on these memories, summarise the relationship between {name} and {other}.",
     )
 
 

@@ -19,6 +19,7 @@ from aga_npc.memory.wander import cluster_events, sample_wandering
 from aga_npc.planning.schedule import DailyPlan, format_hhmm
 from aga_npc.ports import WorldView
 from aga_npc.prompts import importance_messages, reflect_messages
+from aga_npc.social.social_memory import SocialMemory
 from aga_npc.types import LLMRequest, Module, Priority
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class Mind:
         self._reflecting = False
         self._objects_cache: dict[str, list[dict[str, Any]]] = {}
         self._seat_cache: dict[tuple[int, int] | None, str] = {}
-        self.social: Any = None  # set by the social layer when present
+        self.social = SocialMemory(profile.name)
 
     # ------------------------------------------------------------------ hooks from the brain
     def tick(self, now: int, brain: NpcBrain) -> None:
@@ -288,14 +289,24 @@ class Mind:
 
     # ------------------------------------------------------------------ state
     def get_state(self) -> dict[str, Any]:
-        state: dict[str, Any] = {"stream": self.stream.get_state(), "places": list(self.places)}
-        if self.social is not None and hasattr(self.social, "to_dict"):
-            state["social"] = self.social.to_dict()
-        return state
+        return {
+            "stream": self.stream.get_state(),
+            "places": list(self.places),
+            "social": self.social.to_dict(),
+            "importance": self.importance.to_dict(),
+            "labels": [[k, v] for k, v in sorted(self._labels.items())],
+            "clustered_day": self._clustered_day,
+        }
 
     def set_state(self, state: Mapping[str, Any]) -> None:
         self.stream.set_state(state["stream"])
         self.places = list(state.get("places", self.places))
+        if "social" in state:
+            self.social = SocialMemory.from_dict(state["social"])
+        if "importance" in state:
+            self.importance = ImportanceCache.from_dict(state["importance"])
+        self._labels = {int(k): int(v) for k, v in state.get("labels", [])}
+        self._clustered_day = int(state.get("clustered_day", -1))
         self._embedding_in_flight = False
         self._reflecting = False
 

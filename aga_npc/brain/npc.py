@@ -149,6 +149,7 @@ class NpcBrain:
         self.recent: deque[str] = deque(maxlen=RECENT_EVENTS)
         self._decompose_tokens = deque([900], maxlen=20)
         self._plan_requested: set[int] = set()
+        self.unresolved_by_day: dict[int, int] = {}
 
     # ------------------------------------------------------------------ main entry
     def tick(self, now: int, perception: Perception) -> Intent:
@@ -379,6 +380,7 @@ class NpcBrain:
             res.actions = (Action(verb="think", duration=res.duration, description=res.text),)
             res.source = Source.FALLBACK
             res.failed = True
+            self.unresolved_by_day[res.key[0]] = self.unresolved_by_day.get(res.key[0], 0) + 1
         else:
             res.actions = fit_durations(grounding.actions, res.duration)
             res.source = Source.LLM

@@ -1,0 +1,1 @@
+"""The town runtime: brains, world stepper and conversations driven together."""

@@ -1,0 +1,252 @@
+"""Town: the brains, the world and its stepper, the conversations, driven by one loop.
+
+The headless simulation calls ``step_minute()``; the pygame demo calls ``update(dt)`` once
+per frame. Both tick the same brains and apply their intents to the same world stepper.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aga_npc.brain.intent import Intent, IntentKind, Perception
+from aga_npc.brain.npc import NpcBrain
+from aga_npc.ports import RequestGateway
+from aga_npc.town.checker import AgentDay
+from aga_npc.town.conversation import ConversationManager
+from aga_npc.world.model import World
+from aga_npc.world.stepper import WorldStepper
+
+__all__ = ["Body", "Town"]
+
+DAY = 1440
+SLEEP_CHECK_MINUTE = 3 * 60
+
+
+@dataclass(slots=True)
+class Body:
+    """What the town knows about one agent's body between ticks."""
+
+    target: str = ""
+    claimed: str = ""
+    failed: str = ""
+    state_on: str = ""
+    intent: Intent | None = None
+    retry_at: int = 0
+
+
+@dataclass(slots=True)
+class _Timing:
+    brain_ms: list[float] = field(default_factory=list)
+
+
+class Town:
+    """Owns the per-agent bodies and runs brains against the world.
+
+    Args:
+        world: the loaded map with agents added (one per brain).
+        stepper: moves agents and keeps the clock.
+        brains: one brain per agent, by name.
+        gateway: carries requests; ``pump()`` is called once per step (inline gateways
+            serve their queue there; threaded ones ignore it).
+        conversations: the conversation manager (None: nobody talks).
+    """
+
+    def __init__(
+        self,
+        *,
+        world: World,
+        stepper: WorldStepper,
+        brains: dict[str, NpcBrain],
+        gateway: RequestGateway,
+        conversations: ConversationManager | None = None,
+        seed: int = 0,
+    ) -> None:
+        self.world = world
+        self.stepper = stepper
+        self.brains = brains
+        self.gateway = gateway
+        self.conversations = conversations
+        self.rng = random.Random(seed)
+        self.bodies: dict[str, Body] = {name: Body() for name in brains}
+        self.records: dict[tuple[str, int], AgentDay] = {}
+        self._names = sorted(brains)
+        self._tick_cursor = 0
+        self._last_minute = self.now - 1
+        self.timing = _Timing()
+
+    # ------------------------------------------------------------------ time
+    @property
+    def now(self) -> int:
+        """Absolute game minutes since day 1, 00:00."""
+        return self.world.clock.total_minutes
+
+    # ------------------------------------------------------------------ headless
+    def step_minute(self) -> None:
+        """One game minute: tick every brain, talk, apply intents, move, serve requests."""
+        now = self.now
+        for name in self._names:
+            self._tick(name, now)
+        if self.conversations is not None:
+            self.conversations.step(now, self)
+        self._record(now)
+        self.stepper.step_minutes(1)
+        self.gateway.pump()
+
+    def run_minutes(self, minutes: int, progress: Any = None) -> None:
+        """Run ``minutes`` game minutes headless (``progress(done, total)`` each hour)."""
+        for i in range(minutes):
+            self.step_minute()
+            if progress is not None and (i + 1) % 60 == 0:
+                progress(i + 1, minutes)
+
+    # ------------------------------------------------------------------ real-time
+    def update(self, dt: float, *, brain_budget: int | None = None) -> float:
+        """One frame: tick a slice of the brains, talk, move by ``dt`` real seconds.
+
+        Each brain is ticked a few times per second, spread over frames
+        (``brain_budget`` brains per frame; default: all within ~0.25 s of frames).
+        Returns the milliseconds spent in brains this frame.
+        """
+        now = self.now
+        count = len(self._names)
+        per_frame = brain_budget if brain_budget is not None else max(1, math.ceil(count / 15))
+        started = time.perf_counter()
+        for _ in range(min(per_frame, count)):
+            name = self._names[self._tick_cursor % count]
+            self._tick_cursor += 1
+            self._tick(name, now)
+        if self.conversations is not None and now != self._last_minute:
+            self.conversations.step(now, self)
+        brain_ms = (time.perf_counter() - started) * 1000.0
+        if now != self._last_minute:
+            self._record(now)
+            self._last_minute = now
+        self.stepper.step(dt)
+        return brain_ms
+
+    # ------------------------------------------------------------------ per agent
+    def _tick(self, name: str, now: int) -> None:
+        body = self.bodies[name]
+        brain = self.brains[name]
+        arrived = self.stepper.arrived(name)
+        perception = Perception(
+            world=self.world,
+            place=self.world.agent_place(name),
+            arrived=arrived,
+            failed=body.failed,
+        )
+        body.failed = ""
+        intent = brain.tick(now, perception)
+        self._apply(name, body, intent, now)
+
+    def _apply(self, name: str, body: Body, intent: Intent, now: int) -> None:
+        body.intent = intent
+        if intent.kind is IntentKind.USE and intent.target:
+            if intent.target != body.target:
+                self._release(name, body)
+                body.target = intent.target
+                record = self._day_record(name, now)
+                record.actions += 1
+                if not self.stepper.send_to(name, intent.target):
+                    record.failed_actions += 1
+                    body.failed = intent.target
+                    body.target = ""
+                return
+            if (
+                self.stepper.arrived(name)
+                and body.claimed != intent.target
+                and now >= body.retry_at
+            ):
+                if self.world.claim(name, intent.target):
+                    body.claimed = intent.target
+                    self._switch_on(name, body, intent)
+                else:
+                    body.retry_at = now + 5  # full: wait nearby and try again
+            return
+        if intent.kind in (IntentKind.STAY, IntentKind.TALK) and body.target:
+            self._release(name, body)
+            self.stepper.stop(name)
+
+    def _switch_on(self, name: str, body: Body, intent: Intent) -> None:
+        info = self.world.object_at(intent.target)
+        if info is not None and "on" in info.states and info.state != "on":
+            self.world.set_state(intent.target, "on")
+            body.state_on = intent.target
+
+    def _release(self, name: str, body: Body) -> None:
+        if body.state_on:
+            info = self.world.object_at(body.state_on)
+            if info is not None and len(info.occupants) <= 1 and info.states:
+                self.world.set_state(body.state_on, info.states[0])
+            body.state_on = ""
+        if body.claimed:
+            self.world.release(name, body.claimed)
+            body.claimed = ""
+        self.world.release_stand_tile(name)
+        body.target = ""
+
+    # ------------------------------------------------------------------ records
+    def _day_record(self, name: str, now: int) -> AgentDay:
+        day = now // DAY + 1
+        record = self.records.get((name, day))
+        if record is None:
+            work_day = self.brains[name].profile.is_work_day(day)
+            record = AgentDay(agent=name, day=day, work_day=work_day)
+            self.records[(name, day)] = record
+        return record
+
+    def _record(self, now: int) -> None:
+        day = now // DAY + 1
+        mod = now % DAY
+        for name in self._names:
+            brain = self.brains[name]
+            record = self._day_record(name, now)
+            place = self.world.agent_place(name)
+            if place is not None and place[0] == brain.profile.workplace:
+                record.work_minutes += 1
+            if mod == SLEEP_CHECK_MINUTE and (name, day - 1) in self.records:
+                body = self.bodies[name]
+                own_bed = self.world.agent_bed(name) or brain.profile.bed
+                self.records[(name, day - 1)].slept_in_own_bed = bool(own_bed) and (
+                    body.claimed == own_bed
+                )
+
+    def agent_days(self) -> list[AgentDay]:
+        """Records of complete days (the activities and action counts filled in)."""
+        out: list[AgentDay] = []
+        for (name, day), record in sorted(
+            self.records.items(), key=lambda kv: (kv[0][1], kv[0][0])
+        ):
+            brain = self.brains[name]
+            record.activities = [
+                (minute, text) for minute, text, _ in brain.activity_log if minute // DAY + 1 == day
+            ]
+            record.failed_actions += brain.unresolved_by_day.get(day, 0)
+            out.append(record)
+        return out
+
+    def names(self) -> Sequence[str]:
+        return self._names
+
+    def nearby(self, name: str, radius: float) -> Iterable[tuple[str, float]]:
+        """Agents within ``radius`` tiles of ``name``, nearest first."""
+        tile = self.world.agent_tile(name)
+        if tile is None:
+            return []
+        found = []
+        for other in self._names:
+            if other == name:
+                continue
+            t = self.world.agent_tile(other)
+            if t is None:
+                continue
+            d = math.hypot(t[0] - tile[0], t[1] - tile[1])
+            if d <= radius:
+                found.append((other, d))
+        found.sort(key=lambda x: (x[1], x[0]))
+        return found

@@ -1,7 +1,7 @@
 """Backend registry and the standard wrapper stack.
 
 ``register_backend(name, factory)`` makes a backend available under ``Settings.llm``;
-``"openai"`` is built in and ``"offline"`` registers itself from ``aga_npc.llm.offline``
+``"openai"`` is built in and ``"offline"`` registers itself from ``aga_npc.offline``
 (imported on first use). ``build_stack`` composes the wrappers every caller wants::
 
     Metering -> Budget? -> JsonRepair -> Recorder? -> Retry -> AttemptProbe -> backend
@@ -47,7 +47,7 @@ BackendFactory = Callable[[Settings], LLMBackend]
 # Built-in backends live in modules that register themselves when imported.
 _BUILTIN_MODULES = {
     "openai": "aga_npc.llm.openai_backend",
-    "offline": "aga_npc.llm.offline",
+    "offline": "aga_npc.offline",
 }
 _lock = threading.Lock()
 _factories: dict[str, BackendFactory] = {}

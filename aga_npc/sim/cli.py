@@ -23,7 +23,9 @@ def _positive_int(name: str, upper: int) -> Any:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a whole number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"{name} must be a whole number, got {text!r}"
+            ) from None
         if not 1 <= value <= upper:
             raise argparse.ArgumentTypeError(f"{name} must be between 1 and {upper}, got {value}")
         return value
@@ -52,8 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--days", type=_positive_int("--days", MAX_DAYS), default=2)
         p.add_argument("--seed", type=_seed, default=0)
         p.add_argument("--embed", choices=["local", "openai", "hashing"], default=None)
-        p.add_argument("--lod", choices=["turns", "whole"], default="turns",
-                       help="NPC-NPC conversations turn by turn, or whole exchanges in one call")
+        p.add_argument(
+            "--lod",
+            choices=["turns", "whole"],
+            default="turns",
+            help="NPC-NPC conversations turn by turn, or whole exchanges in one call",
+        )
         p.add_argument("--no-mind-wandering", action="store_true")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
 

@@ -1,0 +1,273 @@
+"""Headless runs: one mode (``run``) or every mode side by side (``compare``)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aga_npc.brain.modes import Mode
+from aga_npc.config import Settings
+from aga_npc.embed.cache import CachedEmbedder
+from aga_npc.embed.factory import build_embedder
+from aga_npc.errors import ConfigError
+from aga_npc.llm.ledger import TokenLedger
+from aga_npc.llm.registry import build_stack
+from aga_npc.personas.loader import load_personas, town_personas
+from aga_npc.personas.model import Persona
+from aga_npc.policy.store import PolicyStore
+from aga_npc.runtime.inline import InlineGateway
+from aga_npc.sim.report import build_report
+from aga_npc.store.atomic import atomic_write_bytes
+from aga_npc.town.build import TownSpec, build_town
+from aga_npc.town.policy_port import StorePolicy
+
+__all__ = ["RunConfig", "compare_modes", "run_mode", "simulate"]
+
+DAY = 1440
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunConfig:
+    """One headless run."""
+
+    personas: tuple[Persona, ...]
+    mode: Mode
+    days: int
+    seed: int
+    map_path: Path | None = None
+    lod: str = "turns"
+    mind_wandering: bool = True
+
+
+async def _no_sleep(_: float) -> None:
+    return None
+
+
+def simulate(
+    config: RunConfig,
+    *,
+    settings: Settings,
+    embedder: CachedEmbedder,
+    store: PolicyStore | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Run the town for ``config.days`` game days as fast as the CPU allows.
+
+    The gateway is inline (deterministic): requests submitted in a game minute are served
+    before the next minute. The policy store and embedding cache are passed in so that
+    warm runs can share them.
+    """
+    ledger = TokenLedger()
+    backend = None
+    if settings.llm == "offline":
+        from aga_npc.offline import OfflineLLM
+
+        backend = OfflineLLM(seed=config.seed)
+    stack = build_stack(
+        settings, ledger, backend=backend, sleep=_no_sleep if backend else asyncio.sleep
+    )
+    gateway = InlineGateway(stack, ledger=ledger)
+    policy = StorePolicy(store) if store is not None else None
+    spec = TownSpec(
+        personas=config.personas,
+        mode=config.mode,
+        seed=config.seed,
+        map_path=config.map_path,
+        lod=config.lod,
+        mind_wandering=config.mind_wandering,
+    )
+    town = build_town(
+        spec, gateway=gateway, embedder=embedder, cached_vector=embedder.cached, policy=policy
+    )
+    started = time.perf_counter()
+    town.run_minutes(config.days * DAY, progress=progress)
+    wall = time.perf_counter() - started
+    gateway.close()
+    llm = {
+        "backend": settings.llm,
+        "model": "offline" if settings.llm == "offline" else settings.model,
+    }
+    return build_report(
+        town=town,
+        ledger=ledger,
+        mode=config.mode.value,
+        days=config.days,
+        seed=config.seed,
+        llm=llm,
+        embedder=embedder.name,
+        wall_seconds=wall,
+        extra={"dialogue": "social memory" if config.mode.uses_social_memory else "raw memories"},
+    )
+
+
+def _personas(args: argparse.Namespace) -> tuple[Persona, ...]:
+    if args.personas:
+        return tuple(load_personas(args.personas))
+    if args.npcs not in (3, 25):
+        raise ConfigError(
+            f"--npcs {args.npcs}: the bundled town has 3- and 25-resident sets; "
+            "give --personas PATH for other sets"
+        )
+    return tuple(town_personas(args.npcs))
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env().with_overrides(embed=args.embed)
+
+
+def _progress(label: str, quiet: bool) -> Callable[[int, int], None] | None:
+    if quiet:
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / total)
+        sys.stderr.write(
+            f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done // 60}/{total // 60} h"
+        )
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def run_mode(args: argparse.Namespace) -> dict[str, Any]:
+    """``sim run``: one mode; loads and saves ``--policy-store`` when given."""
+    settings = _settings(args)
+    embedder = build_embedder(settings)
+    assert isinstance(embedder, CachedEmbedder)
+    mode = Mode.parse(args.mode)
+    store = None
+    if mode.uses_policy:
+        path = Path(args.policy_store) if args.policy_store else None
+        store = (
+            PolicyStore.open(path, embedder=embedder) if path else PolicyStore(embedder=embedder)
+        )
+    config = RunConfig(
+        personas=_personas(args),
+        mode=mode,
+        days=args.days,
+        seed=args.seed,
+        map_path=Path(args.map) if args.map else None,
+        lod=args.lod,
+        mind_wandering=not args.no_mind_wandering,
+    )
+    report = simulate(
+        config,
+        settings=settings,
+        embedder=embedder,
+        store=store,
+        progress=_progress(mode.value, args.quiet),
+    )
+    if store is not None and args.policy_store:
+        store.save()
+    return report
+
+
+def compare_modes(args: argparse.Namespace) -> dict[str, Any]:
+    """``sim compare``: warm the policy modes, then measure every mode with the same seed."""
+    settings = _settings(args)
+    embedder = build_embedder(settings)
+    assert isinstance(embedder, CachedEmbedder)
+    personas = _personas(args)
+    modes = [Mode.parse(m.strip()) for m in str(args.modes).split(",") if m.strip()]
+    if Mode.BASELINE not in modes:
+        modes.insert(0, Mode.BASELINE)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    reports: dict[str, Any] = {}
+    for mode in modes:
+        store = PolicyStore(embedder=embedder) if mode.uses_policy else None
+        base = RunConfig(
+            personas=personas,
+            mode=mode,
+            days=args.days,
+            seed=args.seed,
+            map_path=Path(args.map) if args.map else None,
+            lod=args.lod,
+            mind_wandering=not args.no_mind_wandering,
+        )
+        warm = args.warm_runs if mode.uses_policy else 0
+        for k in range(warm):
+            warm_config = RunConfig(
+                personas=base.personas,
+                mode=mode,
+                days=base.days,
+                seed=base.seed + 1000 * (k + 1),
+                map_path=base.map_path,
+                lod=base.lod,
+                mind_wandering=base.mind_wandering,
+            )
+            simulate(
+                warm_config,
+                settings=settings,
+                embedder=embedder,
+                store=store,
+                progress=_progress(f"{mode.value} warm {k + 1}/{warm}", args.quiet),
+            )
+        report = simulate(
+            base,
+            settings=settings,
+            embedder=embedder,
+            store=store,
+            progress=_progress(mode.value, args.quiet),
+        )
+        report["warm_runs"] = warm
+        if store is not None:
+            report["policy"]["store_size"] = len(store)
+        reports[mode.value] = report
+    comparison = _comparison(reports)
+    atomic_write_bytes(
+        out / "comparison.json", json.dumps(comparison, indent=1, sort_keys=True).encode("utf-8")
+    )
+    try:
+        from aga_npc.sim.charts import tokens_chart
+
+        tokens_chart(comparison, out / "tokens_by_mode.png")
+    except ImportError as exc:  # pygame is an optional extra
+        print(f"note: no PNG chart ({exc})", file=sys.stderr)
+    _print_summary(comparison)
+    return comparison
+
+
+PAPER = {"aga": 0.311, "lifestyle-only": 0.402, "social-only": 0.586, "aga@25": 0.427}
+
+
+def _comparison(reports: dict[str, Any]) -> dict[str, Any]:
+    base = reports["baseline"]["tokens"]["total"] or 1
+    return {
+        "modes": reports,
+        "ratio_to_baseline": {m: r["tokens"]["total"] / base for m, r in reports.items()},
+        "calls_per_agent_day": {m: r["calls_per_agent_day"] for m, r in reports.items()},
+        "violations": {m: r["violations"]["total"] for m, r in reports.items()},
+        "dialogue_prompt_tokens_per_turn": {
+            m: r["conversations"]["turn_prompt_tokens_mean"] for m, r in reports.items()
+        },
+        "paper_ratio": PAPER,
+        "llm": reports["baseline"]["llm"],
+    }
+
+
+def _print_summary(comparison: dict[str, Any]) -> None:
+    print(
+        f"{'mode':16} {'tokens':>10} {'ratio':>7} {'paper':>7} "
+        f"{'calls/agent-day':>16} {'violations':>10}"
+    )
+    npcs = next(iter(comparison["modes"].values()))["npcs"]
+    for mode, report in comparison["modes"].items():
+        ratio = comparison["ratio_to_baseline"][mode]
+        paper_key = "aga@25" if (mode == "aga" and npcs == 25) else mode
+        paper = PAPER.get(paper_key)
+        paper_text = f"{paper:.3f}" if paper is not None else "-"
+        print(
+            f"{mode:16} {report['tokens']['total']:>10} {ratio:>7.3f} {paper_text:>7} "
+            f"{report['calls_per_agent_day']:>16.1f} {report['violations']['total']:>10}"
+        )

@@ -1,0 +1,164 @@
+"""Assemble a Town: map, residents, brains, conversations, from a ``TownSpec``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aga_npc.brain.mind import Mind
+from aga_npc.brain.modes import Mode
+from aga_npc.brain.npc import NpcBrain
+from aga_npc.brain.profile import WEEKDAYS, AgentProfile
+from aga_npc.brain.services import BrainServices, PolicyPort
+from aga_npc.memory.events import EventKind
+from aga_npc.personas.model import Persona
+from aga_npc.ports import Embedder, RequestGateway
+from aga_npc.town.conversation import ConversationManager
+from aga_npc.town.town import Town
+from aga_npc.world.clock import GameClock
+from aga_npc.world.model import World
+from aga_npc.world.stepper import WorldStepper
+
+__all__ = ["TownSpec", "build_town", "default_map_path", "profile_from_persona"]
+
+_SHORT_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def default_map_path() -> Path:
+    """The bundled demo town (``maps/town.tmx`` beside the package)."""
+    return Path(__file__).resolve().parents[2] / "maps" / "town.tmx"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TownSpec:
+    """What to build.
+
+    Attributes:
+        personas: the residents.
+        mode: which AGA features are on.
+        seed: seeds brains, conversations and the offline LLM.
+        map_path: the TMX map (default: the demo town).
+        lod: NPC-NPC conversations turn by turn ("turns") or as one call ("whole").
+        mind_wandering: sample rare memories into daily planning.
+        start: the game time the town starts at ("06:00" of day 1 by default).
+        speed: walking speed in tiles per real second.
+        minutes_per_second: game minutes per real second (the demo's clock rate).
+    """
+
+    personas: Sequence[Persona]
+    mode: Mode = Mode.AGA
+    seed: int = 0
+    map_path: Path | None = None
+    lod: str = "turns"
+    mind_wandering: bool = True
+    start: str = "06:00"
+    speed: float = 4.0
+    minutes_per_second: float = 1.0
+
+
+def profile_from_persona(persona: Persona, *, bed: str) -> AgentProfile:
+    """The brain's view of a persona (work days as full weekday names)."""
+    days = tuple(WEEKDAYS[_SHORT_DAYS.index(d)] for d in persona.work_days if d in _SHORT_DAYS)
+    prompt: dict[str, Any] = {
+        "age": persona.age,
+        "traits": list(persona.traits),
+        "backstory": persona.backstory,
+        "currently": persona.currently,
+        "lifestyle": persona.lifestyle,
+        "home": persona.home,
+        "workplace": persona.workplace,
+        "role": persona.role,
+        "work_days": list(persona.work_days),
+        "wake_time": persona.wake_time,
+        "sleep_time": persona.sleep_time,
+        "daily_requirements": list(persona.daily_requirements),
+    }
+    return AgentProfile(
+        name=persona.name,
+        home=persona.home,
+        bed=bed,
+        workplace=persona.workplace,
+        role=persona.role,
+        wake=persona.wake_minute,
+        sleep=persona.sleep_minute,
+        work_days=days,
+        prompt={k: v for k, v in prompt.items() if v not in (None, "", [])},
+    )
+
+
+def build_town(
+    spec: TownSpec,
+    *,
+    gateway: RequestGateway,
+    embedder: Embedder,
+    cached_vector: Any,
+    policy: PolicyPort | None,
+    world: World | None = None,
+) -> Town:
+    """Load the map, place the residents, give each a brain.
+
+    Raises:
+        MapError: the map cannot be read.
+        ValueError: a resident's home, workplace or bed is not on the map.
+    """
+    if world is None:
+        world = World.load(spec.map_path or default_map_path(), clock=GameClock.at(spec.start))
+    places = list(world.sector_names())
+    brains: dict[str, NpcBrain] = {}
+    services = BrainServices(
+        requests=gateway,
+        embedder=embedder,
+        cached_vector=cached_vector,
+        policy=policy if spec.mode.uses_policy else None,
+    )
+    for persona in spec.personas:
+        world.add_agent(
+            persona.name,
+            home=persona.home,
+            workplace=persona.workplace or None,
+            bed=persona.bed or None,
+        )
+        profile = profile_from_persona(persona, bed=world.agent_bed(persona.name) or "")
+        mind = Mind(
+            profile=profile, mode=spec.mode, places=places, mind_wandering=spec.mind_wandering
+        )
+        _seed_memories(mind, persona, world.clock.total_minutes)
+        brains[persona.name] = NpcBrain(
+            profile=profile, mode=spec.mode, services=services, seed=spec.seed, mind=mind
+        )
+    stepper = WorldStepper(world, speed=spec.speed, minutes_per_second=spec.minutes_per_second)
+    conversations = ConversationManager(
+        social_prompts=spec.mode.uses_social_memory, lod=spec.lod, seed=spec.seed
+    )
+    return Town(
+        world=world,
+        stepper=stepper,
+        brains=brains,
+        gateway=gateway,
+        conversations=conversations,
+        seed=spec.seed,
+    )
+
+
+def _seed_memories(mind: Mind, persona: Persona, now: int) -> None:
+    """Seeded relationships go into Social Memory, seeded events into the memory stream."""
+    for other, rel in sorted(persona.relationships.items()):
+        mind.social.apply_update(
+            other,
+            now=now,
+            relationship=rel.relationship,
+            feeling=rel.feeling or None,
+            closeness=float(rel.closeness),
+            talked=False,
+        )
+        mind.remember(
+            now,
+            EventKind.THOUGHT,
+            f"{persona.name}'s {rel.relationship} is {other}",
+            people=(other,),
+            importance=5,
+        )
+    for event in persona.events:
+        mind.remember(now, EventKind.THOUGHT, event, importance=6)

@@ -1,0 +1,322 @@
+"""The offline ``decompose`` answer: steps on the place's listed objects, plus a condition."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aga_npc.offline.facts import persona_facts
+from aga_npc.offline.phrasing import chance, fill, pick, render_json
+from aga_npc.offline.recipes import FOODS, RECIPES, Recipe, StepSpec, word_forms
+from aga_npc.offline.roles import role_for
+
+__all__ = ["MISTAKE_RATE", "answer_decompose", "build_steps"]
+
+MISTAKE_RATE = 0.03
+MAX_STEPS = 6
+_WORDS = re.compile(r"[a-z][a-z'-]*")
+_MEALS = ("breakfast", "lunch", "dinner")
+_INVENTED = ("chair", "coffee machine", "microwave", "cupboard", "lamp", "window", "kettle")
+_WRONG_VERBS = ("use", "clean", "open", "fix", "check", "move")
+_EXTRAS = ("check the time", "stretch for a moment", "look around", "pause for a moment")
+_SKIP_FIRST = frozenset({"the", "a", "an", "to", "and", "some", "more"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Obj:
+    address: str
+    kind: str
+    verbs: tuple[str, ...]
+
+
+def answer_decompose(context: Mapping[str, Any], rng: random.Random) -> str:
+    """The completion text: the steps and condition as JSON, styled like a chat model."""
+    return render_json(rng, build_steps(context, rng), fence=0.1, compact=0.25)
+
+
+def build_steps(context: Mapping[str, Any], rng: random.Random) -> dict[str, Any]:
+    """``{"steps": [...], "condition": {"requires": [...]}}`` for the context's activity.
+
+    Only listed objects and their own verbs are used, except for an occasional mistake
+    (about 3 % of calls) when the context has no ``forbidden`` list; objects and verbs that
+    the forbidden lines name are never used again, so a validation loop converges.
+    """
+    activity = str(context.get("activity") or "").strip()
+    try:
+        duration = max(1, int(context.get("duration") or 30))
+    except (TypeError, ValueError):
+        duration = 30
+    objects = _objects(context.get("objects"))
+    forbidden = [str(f) for f in context.get("forbidden") or () if str(f).strip()]
+    objects, banned_pairs = _apply_forbidden(objects, forbidden)
+    raw_persona = context.get("persona")
+    role = role_for(persona_facts(raw_persona if isinstance(raw_persona, Mapping) else {})).key
+    text = _without_places(activity.lower(), context.get("place"), objects)
+    words = set(_WORDS.findall(text))
+    meal = next((m for m in _MEALS if m in words), "meal")
+    values = {"meal": meal, "food": pick(rng, FOODS[meal])}
+    steps: list[dict[str, Any]] = []
+    for recipe in _ranked(text, words, role, objects):
+        steps = _instantiate(recipe, objects, banned_pairs, rng, values, words)
+        if steps:
+            break
+    if not steps:
+        steps = _generic(words, objects, banned_pairs, rng, activity)
+    if len(steps) < MAX_STEPS and chance(rng, 0.12):
+        steps.insert(rng.randrange(1, len(steps) + 1), _extra(rng))
+    steps = steps[: min(MAX_STEPS, duration)]
+    _minutes(steps, duration, rng)
+    if not forbidden and chance(rng, MISTAKE_RATE):
+        _mistake(steps, objects, rng)
+    requires: list[dict[str, str]] = []
+    for step in steps:
+        step.pop("_w", None)
+        if step["object"] and all(r["object"] != step["object"] for r in requires):
+            requires.append({"object": step["object"], "state": ""})
+    return {"steps": steps, "condition": {"requires": requires}}
+
+
+def _without_places(text: str, place: Any, objects: Sequence[_Obj]) -> str:
+    """The activity text without the place's name (so "Juniper Cafe" does not mean coffee)."""
+    names = {str(place or "").lower()} | {o.address.split(":", 1)[0].lower() for o in objects}
+    for name in sorted(names, key=len, reverse=True):
+        if len(name) > 2:
+            text = text.replace(name, " ")
+    return text
+
+
+def _objects(raw: Any) -> list[_Obj]:
+    out: list[_Obj] = []
+    if not isinstance(raw, Sequence):
+        return out
+    for item in raw:
+        if not isinstance(item, Mapping):
+            continue
+        address = str(item.get("address") or "")
+        if address.count(":") != 2:
+            continue
+        verbs = item.get("verbs") or item.get("affordances") or ()
+        out.append(
+            _Obj(
+                address=address,
+                kind=str(item.get("kind") or address.rsplit(":", 1)[-1]).lower(),
+                verbs=tuple(str(v).lower() for v in verbs) if isinstance(verbs, Sequence) else (),
+            )
+        )
+    return out
+
+
+def _apply_forbidden(
+    objects: list[_Obj], forbidden: Sequence[str]
+) -> tuple[list[_Obj], set[tuple[str, str]]]:
+    """Drop objects a forbidden line rules out; remember (verb, object) pairs it rules out."""
+    banned: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    for line in forbidden:
+        lowered = line.lower()
+        verb = lowered.split(" on ", 1)[0].strip() if " on " in lowered else ""
+        for obj in objects:
+            if obj.address.lower() not in lowered:
+                continue
+            if "affords only" in lowered and verb:
+                pairs.add((verb, obj.address))
+            else:
+                banned.add(obj.address)
+    return [o for o in objects if o.address not in banned], pairs
+
+
+def _ranked(text: str, words: set[str], role: str, objects: list[_Obj]) -> list[Recipe]:
+    """Recipes whose trigger words or phrases occur, best first (role recipes win ties)."""
+    scored: list[tuple[float, int, Recipe]] = []
+    has_order = any("order" in o.verbs for o in objects)
+    for index, recipe in enumerate(RECIPES):
+        if recipe.role and recipe.role != role:
+            continue
+        if recipe.key == "meal_out" and not has_order:
+            continue
+        score = float(len(words & recipe.words)) + 2.0 * sum(p in text for p in recipe.phrases)
+        if score <= 0:
+            continue
+        if recipe.role:
+            score += 0.5
+        scored.append((-score, index, recipe))
+    scored.sort(key=lambda t: (t[0], t[1]))
+    return [r for _, _, r in scored]
+
+
+def _candidates(
+    spec: StepSpec, objects: list[_Obj], pairs: set[tuple[str, str]]
+) -> list[tuple[_Obj, str, int]]:
+    """Objects of the step's kinds with an allowed verb, each with its kind's rank."""
+    found = []
+    for obj in objects:
+        if obj.kind not in spec.kinds:
+            continue
+        verb = next(
+            (v for v in spec.verbs if v in obj.verbs and (v, obj.address) not in pairs), None
+        )
+        if verb is not None:
+            found.append((obj, verb, spec.kinds.index(obj.kind)))
+    return found
+
+
+def _instantiate(
+    recipe: Recipe,
+    objects: list[_Obj],
+    pairs: set[tuple[str, str]],
+    rng: random.Random,
+    values: Mapping[str, str],
+    words: set[str],
+) -> list[dict[str, Any]]:
+    steps: list[dict[str, Any]] = []
+    groups: list[int] = []
+    any_object = False
+    room = ""
+    for spec in recipe.steps:
+        if spec.optional < 1.0 and not chance(rng, spec.optional):
+            continue
+        if spec.fallback and any_object:
+            continue
+        weight = rng.randint(*spec.weight)
+        description = fill(pick(rng, spec.texts), values)
+        if not spec.kinds:
+            steps.append(_step(spec.verbs[0], "", weight, description, spec.fixed))
+            groups.append(spec.group)
+            continue
+        found = _candidates(spec, objects, pairs)
+        if not found:
+            continue
+        obj, verb = _choose(found, recipe.arenas, words, room, rng)
+        room = obj.address.split(":")[1]
+        any_object = True
+        steps.append(_step(verb, obj.address, weight, description, spec.fixed))
+        groups.append(spec.group)
+    if not any_object:
+        return []
+    _shuffle_groups(steps, groups, rng)
+    return steps
+
+
+def _choose(
+    found: list[tuple[_Obj, str, int]],
+    hints: Sequence[str],
+    words: set[str],
+    room: str,
+    rng: random.Random,
+) -> tuple[_Obj, str]:
+    """Prefer objects in the recipe's usual rooms, a room the activity names, or the room
+    of the previous step, then the step's preferred kinds; pick among equals by seed."""
+
+    def score(obj: _Obj, rank: int) -> int:
+        arena = obj.address.split(":")[1].lower()
+        points = 2 if any(h in arena for h in hints) else 0
+        if any(len(w) >= 4 and (w in arena or arena in w) for w in words):
+            points += 2
+        if arena == room:
+            points += 1
+        return 3 * points - rank
+
+    scores = [score(o, rank) for o, _, rank in found]
+    best = max(scores)
+    obj, verb, _ = pick(rng, [f for f, sc in zip(found, scores, strict=True) if sc == best])
+    return obj, verb
+
+
+def _step(verb: str, address: str, weight: int, description: str, fixed: bool) -> dict[str, Any]:
+    return {
+        "verb": verb,
+        "object": address,
+        "minutes": weight,
+        "description": description,
+        "_w": "fixed" if fixed else "scaled",
+    }
+
+
+def _shuffle_groups(steps: list[dict[str, Any]], groups: list[int], rng: random.Random) -> None:
+    """Reorder steps whose order does not matter (same non-zero group)."""
+    for group in set(groups) - {0}:
+        idx = [i for i, g in enumerate(groups) if g == group]
+        if len(idx) < 2:
+            continue
+        chosen = [steps[i] for i in idx]
+        rng.shuffle(chosen)
+        for i, step in zip(idx, chosen, strict=True):
+            steps[i] = step
+
+
+def _generic(
+    words: set[str],
+    objects: list[_Obj],
+    pairs: set[tuple[str, str]],
+    rng: random.Random,
+    activity: str,
+) -> list[dict[str, Any]]:
+    """No recipe fits: use objects whose verb is named in the activity, else no object."""
+    forms = {v: word_forms(v.split()[0]) for o in objects for v in o.verbs}
+    steps: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    shuffled = list(objects)
+    rng.shuffle(shuffled)
+    for obj in shuffled:
+        for verb in obj.verbs:
+            if verb in seen or (verb, obj.address) in pairs or not (forms[verb] & words):
+                continue
+            seen.add(verb)
+            steps.append(_step(verb, obj.address, rng.randint(10, 30), activity or verb, False))
+            break
+        if len(steps) >= 2:
+            break
+    if steps:
+        return steps
+    lead = next((w for w in _WORDS.findall(activity.lower()) if w not in _SKIP_FIRST), "")
+    verb = lead if len(lead) >= 3 and lead.isalpha() else "relax"
+    return [_step(verb, "", 1, activity or "relax for a while", False)]
+
+
+def _extra(rng: random.Random) -> dict[str, Any]:
+    text = pick(rng, _EXTRAS)
+    return _step(text.split(" ", 1)[0], "", rng.randint(2, 5), text, True)
+
+
+def _minutes(steps: list[dict[str, Any]], duration: int, rng: random.Random) -> None:
+    """Spread ``duration`` over the steps: fixed steps keep their minutes, the rest scale."""
+    fixed = sum(s["minutes"] for s in steps if s["_w"] == "fixed")
+    scaled = [s for s in steps if s["_w"] == "scaled"]
+    if not scaled or fixed >= duration:
+        scaled = steps
+        fixed = 0
+    budget = max(len(scaled), duration - fixed)
+    total = sum(s["minutes"] for s in scaled)
+    acc = 0
+    for i, s in enumerate(scaled):
+        if i == len(scaled) - 1:
+            s["minutes"] = max(1, budget - acc)
+        else:
+            s["minutes"] = max(1, round(s["minutes"] * budget / total))
+            acc += s["minutes"]
+    if len(scaled) > 1 and chance(rng, 0.12):
+        # Models' arithmetic is approximate: a few minutes over or under.
+        s = scaled[rng.randrange(len(scaled))]
+        s["minutes"] = max(1, s["minutes"] + pick(rng, (-3, -2, 2, 5)))
+
+
+def _mistake(steps: list[dict[str, Any]], objects: list[_Obj], rng: random.Random) -> None:
+    """A real model's slip: an invented object, or a verb the object does not afford."""
+    with_object = [s for s in steps if s["object"]]
+    if not with_object:
+        return
+    step = pick(rng, with_object)
+    by_address = {o.address: o for o in objects}
+    if chance(rng, 0.5):
+        sector, arena, _ = step["object"].split(":", 2)
+        taken = {o.address for o in objects}
+        for name in _INVENTED:
+            if f"{sector}:{arena}:{name}" not in taken:
+                step["object"] = f"{sector}:{arena}:{name}"
+                return
+    obj = by_address.get(step["object"])
+    afforded = obj.verbs if obj is not None else ()
+    step["verb"] = next((v for v in _WRONG_VERBS if v not in afforded), "use")

@@ -1,0 +1,242 @@
+"""Mind wandering in the offline planner: memories that mention an activity or a place
+suggest a related activity for the day, sometimes (seeded), as a real model would."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from aga_npc.offline.facts import Town, place_type
+from aga_npc.offline.phrasing import chance, fill, pick
+
+__all__ = ["INSPIRATIONS", "Inspiration", "Wish", "inspired_activities"]
+
+_WORDS = re.compile(r"[a-z']+")
+TAKE_PROBABILITY = 0.5
+MAX_INSPIRED = 2
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Inspiration:
+    """An activity a memory can suggest.
+
+    Attributes:
+        key: identity (one per day).
+        words: memory words that suggest it.
+        texts: wordings by place type; ``{place}`` is the chosen place.
+        prefer: place types in order of preference ("home" is always available).
+    """
+
+    key: str
+    words: frozenset[str]
+    texts: Mapping[str, tuple[str, ...]]
+    prefer: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Wish:
+    """An activity the day should contain, with its place and a duration in minutes."""
+
+    text: str
+    place: str
+    duration: int
+    key: str
+
+
+def _insp(key: str, words: str, prefer: str, texts: dict[str, tuple[str, ...]]) -> Inspiration:
+    return Inspiration(
+        key=key, words=frozenset(words.split()), texts=texts, prefer=tuple(prefer.split())
+    )
+
+
+INSPIRATIONS: tuple[Inspiration, ...] = (
+    _insp(
+        "paint",
+        "paint painted painting paintings paints sketch sketched sketching easel watercolour "
+        "watercolor canvas drawing drew",
+        "park square home",
+        {
+            "park": (
+                "paint by the river in {place}",
+                "set up an easel in {place} and paint",
+                "sketch the trees in {place}",
+                "paint a landscape in {place}",
+            ),
+            "square": ("sketch the fountain in {place}", "paint the old buildings around {place}"),
+            "home": ("paint at home for a while", "work on a watercolour at home"),
+        },
+    ),
+    _insp(
+        "election",
+        "election elections vote voting votes candidate candidates campaign ballot mayoral",
+        "hall square cafe home",
+        {
+            "hall": (
+                "go to the election meeting at {place}",
+                "attend the candidates' debate at {place}",
+            ),
+            "square": ("talk about the election with neighbours in {place}",),
+            "cafe": ("discuss the election over coffee at {place}",),
+            "home": ("read up on the election candidates", "think about who to vote for"),
+        },
+    ),
+    _insp(
+        "party",
+        "party parties celebration birthday valentine valentine's festival dance anniversary",
+        "cafe bar shop home",
+        {
+            "cafe": (
+                "help decorate {place} for the party",
+                "stop by {place} to help plan the party",
+            ),
+            "bar": ("help set up {place} for the party",),
+            "shop": ("buy a gift for the party at {place}",),
+            "home": ("think about what to wear to the party", "make a card for the party"),
+        },
+    ),
+    _insp(
+        "study",
+        "exam exams thesis homework assignment assignments seminar midterm midterms quiz",
+        "college cafe home",
+        {
+            "college": (
+                "study for the exam in the library at {place}",
+                "meet the study group at {place}",
+            ),
+            "cafe": ("review notes with the study group at {place}",),
+            "home": ("go over study notes at the desk", "revise for the exam at home"),
+        },
+    ),
+    _insp(
+        "garden",
+        "garden gardening flowers flower plants planting roses herbs tulips seedlings",
+        "park home",
+        {
+            "park": ("look at the flower beds in {place}", "help plant flowers in {place}"),
+            "home": ("tend the herbs on the windowsill", "repot the houseplants"),
+        },
+    ),
+    _insp(
+        "music",
+        "music piano guitar concert song songs sing singing band violin melody",
+        "bar home",
+        {
+            "bar": ("listen to the band at {place}",),
+            "home": ("practise a new song on the piano", "listen to records and hum along"),
+        },
+    ),
+    _insp(
+        "books",
+        "book books novel novels poem poems poetry library",
+        "college home",
+        {
+            "college": ("look for a new novel at the library at {place}",),
+            "home": ("read the novel everyone is talking about", "reread a favourite book"),
+        },
+    ),
+    _insp(
+        "baking",
+        "bake baking baked cake cakes cookies recipe recipes pie",
+        "home shop",
+        {
+            "home": ("bake a cake", "try out the new recipe"),
+            "shop": ("buy flour and eggs at {place} for baking",),
+        },
+    ),
+    _insp(
+        "exercise",
+        "run running ran jog jogging exercise marathon yoga workout",
+        "park home",
+        {
+            "park": ("go for a run in {place}", "do yoga in {place}"),
+            "home": ("do a short workout at home",),
+        },
+    ),
+    _insp(
+        "walk",
+        "walk walked walking stroll strolled river pond fountain sunset birds",
+        "park square",
+        {
+            "park": ("walk along the river in {place}", "watch the sunset from {place}"),
+            "square": ("sit by the fountain in {place}",),
+        },
+    ),
+    _insp(
+        "coffee",
+        "coffee latte espresso cappuccino",
+        "cafe",
+        {"cafe": ("try the new latte at {place}", "meet someone for coffee at {place}")},
+    ),
+)
+_BY_WORD: dict[str, tuple[Inspiration, ...]] = {}
+for _i in INSPIRATIONS:
+    for _w in _i.words:
+        _BY_WORD[_w] = (*_BY_WORD.get(_w, ()), _i)
+_VISIT = ("stop by {place}", "spend some time at {place}", "visit {place}")
+
+
+def inspired_activities(memories: Sequence[object], town: Town, rng: random.Random) -> list[Wish]:
+    """Activities suggested by the memories; each suggestion is taken with probability 1/2.
+
+    A memory that names a listed place sends the activity there when the place suits it;
+    a memory naming only a place suggests a visit. Nothing is suggested without memories.
+    """
+    found: dict[str, tuple[Inspiration | None, str | None]] = {}
+    for memory in memories:
+        text = str(memory)
+        named = town.named_in(text)
+        if named in (town.home, town.work) and named not in _public(town):
+            named = None
+        matched = False
+        for word in _WORDS.findall(text.lower()):
+            for insp in _BY_WORD.get(word, ()):
+                matched = True
+                if insp.key not in found:
+                    found[insp.key] = (insp, named)
+        if not matched and named is not None and f"visit:{named}" not in found:
+            found[f"visit:{named}"] = (None, named)
+    wishes: list[Wish] = []
+    for key in sorted(found):
+        suggestion, named = found[key]
+        roll = rng.random()
+        if len(wishes) >= MAX_INSPIRED or roll >= TAKE_PROBABILITY:
+            continue
+        wish = _realise(suggestion, named, town, rng, key)
+        if wish is not None:
+            wishes.append(wish)
+    rng.shuffle(wishes)
+    return wishes
+
+
+def _public(town: Town) -> set[str]:
+    return {p for group in town.by_type.values() for p in group}
+
+
+def _realise(
+    insp: Inspiration | None, named: str | None, town: Town, rng: random.Random, key: str
+) -> Wish | None:
+    duration = pick(rng, (45, 60, 60, 75, 90))
+    if insp is None:
+        if named is None:
+            return None
+        return Wish(
+            text=fill(pick(rng, _VISIT), {"place": named}), place=named, duration=duration, key=key
+        )
+    if named is not None:
+        kind = place_type(named)
+        if kind in insp.texts and chance(rng, 0.85):
+            text = fill(pick(rng, insp.texts[kind]), {"place": named})
+            return Wish(text=text, place=named, duration=duration, key=key)
+    for kind in insp.prefer:
+        if kind == "home":
+            return Wish(
+                text=pick(rng, insp.texts["home"]), place=town.home, duration=duration, key=key
+            )
+        options = town.by_type.get(kind)
+        if options and kind in insp.texts:
+            place = pick(rng, options)
+            text = fill(pick(rng, insp.texts[kind]), {"place": place})
+            return Wish(text=text, place=place, duration=duration, key=key)
+    return None

@@ -86,9 +86,13 @@ class WorldStepper:
         return True
 
     def stop(self, agent: str) -> None:
-        """Stop walking where the agent stands now (its tile); it has not arrived."""
+        """Stop walking where the agent stands now (its tile); it has not arrived.
+
+        Its stand-tile reservation is released, so others may use that spot.
+        """
         self._walks.pop(agent, None)
         self._arrived.pop(agent, None)
+        self.world.release_stand_tile(agent)
 
     # ------------------------------------------------------------------ queries
     def walking(self, agent: str) -> bool:

@@ -87,8 +87,9 @@ def test_agents_sharing_a_target_stop_on_different_tiles(world: World) -> None:
 def test_send_to_where_one_stands_arrives_at_once(walker: WorldStepper) -> None:
     assert walker.send_to("Ada", (0, 8))
     assert walker.arrived("Ada") and not walker.walking("Ada")
+    assert walker.world.stand_tile("Ada") == (0, 8)
     walker.stop("Ada")
-    assert not walker.arrived("Ada")
+    assert not walker.arrived("Ada") and walker.world.stand_tile("Ada") is None
 
 
 def test_state_round_trip_mid_walk(walker: WorldStepper) -> None:

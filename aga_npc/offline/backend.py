@@ -44,29 +44,36 @@ class OfflineLLM:
     block, in the exact answer format of ``aga_npc.prompts.builders``. Randomness comes from
     a ``random.Random`` seeded by ``(seed, request.content_hash())``: the same request always
     gets the same text, and a different request (another day, another place) gets another.
-    No sleeping, no I/O, no clock. Usage is left at zero so the metering wrapper counts
-    tokens with its tokenizer, exactly as for a server that reports none.
+    No sleeping, no I/O, no clock. Usage is counted with the package's offline cl100k
+    tokenizer, as the ``openai`` backend does for a server that reports none, so the token
+    ledger and the mode ratios see realistic figures.
+
+    Args:
+        seed: mixed into every request's generator.
+        count_usage: count prompt and completion tokens (about 0.1-0.5 ms per call); with
+            False, usage stays zero for a wrapper that counts tokens itself.
 
     Attributes:
         name: always ``"offline"`` (reports and the UI show it).
         model: ``"offline-standin-1"``.
-        seed: mixed into every request's generator.
     """
 
     name: str = NAME
     model: str = MODEL
 
-    def __init__(self, *, seed: int = 0) -> None:
+    def __init__(self, *, seed: int = 0, count_usage: bool = True) -> None:
         self.seed = int(seed)
+        self.count_usage = count_usage
 
     def __repr__(self) -> str:
         return f"OfflineLLM(seed={self.seed})"
 
     async def complete(self, request: LLMRequest) -> LLMResult:
-        """The completion for ``request`` (one attempt, zero usage, zero latency)."""
+        """The completion for ``request`` (one attempt, zero latency)."""
+        text = answer_text(request, seed=self.seed)
         return LLMResult(
-            text=answer_text(request, seed=self.seed),
-            usage=Usage(),
+            text=text,
+            usage=_usage(request, text) if self.count_usage else Usage(),
             latency=0.0,
             attempts=1,
             backend=self.name,
@@ -77,6 +84,15 @@ class OfflineLLM:
         """The same text as ``complete``, in word-sized pieces (each with its leading space)."""
         for piece in _PIECES.findall(answer_text(request, seed=self.seed)):
             yield piece
+
+
+def _usage(request: LLMRequest, text: str) -> Usage:
+    from aga_npc.llm.tokens import count_message_tokens, count_tokens
+
+    return Usage(
+        prompt_tokens=count_message_tokens(request.messages),
+        completion_tokens=count_tokens(text),
+    )
 
 
 def answer_text(request: LLMRequest, *, seed: int = 0) -> str:

@@ -13,6 +13,7 @@ from aga_npc.offline.roles import role_for
 from aga_npc.offline.speech import (
     is_greeting,
     part_of_day,
+    sentences,
     soft_lower,
     to_first_person,
     to_second_person,
@@ -68,7 +69,7 @@ def answer_player_reply(context: Mapping[str, Any], task: str, rng: random.Rando
         parts.append(_hello(me, place, str(context.get("time") or ""), rng))
     topic = topic_of(said)
     if "your name" in low or "who are you" in low:
-        parts.append(f"I'm {p.name}. {_intro(me)}")
+        parts.append(_intro(me))
     elif "how are you" in low or "how's it going" in low or "how are things" in low:
         parts.append(
             pick(
@@ -91,38 +92,36 @@ def answer_player_reply(context: Mapping[str, Any], task: str, rng: random.Rando
         parts.append(mention)
     elif len(parts) < 2:
         parts.append(_busy(me, rng))
-    return " ".join(parts[:3])
+    return " ".join(sentences(" ".join(parts))[:3])
 
 
 def _hello(me: Talker, place: str, time: str, rng: random.Random) -> str:
+    """One greeting sentence, by how well the NPC knows the player."""
     tod = part_of_day(time)
+    first = me.persona.first
     if me.relationship in ("", "unknown", "stranger"):
-        where = f" Welcome to {place}." if place and chance(rng, 0.5) else ""
-        return (
-            pick(
-                rng,
-                (
-                    f"Hello there! I'm {me.persona.first}.",
-                    f"Hi! I don't think we've met. I'm {me.persona.first}.",
-                ),
-            )
-            + where
+        where = f" - welcome to {place}" if place and chance(rng, 0.5) else ""
+        return pick(
+            rng,
+            (
+                f"Hello there, I'm {first}{where}!",
+                f"Hi, I don't think we've met - I'm {first}{where}!",
+            ),
         )
-    return pick(rng, ("Oh, hello again!", "Hi! Good to see you.", f"Good {tod}!"))
+    return pick(rng, ("Oh, hello again!", "Hi, good to see you!", f"Good {tod}!"))
 
 
 def _intro(me: Talker) -> str:
+    """ "I'm <name>, <what they do>." in one sentence."""
     p = me.persona
     role = role_for(p)
+    if p.workplace and role.key == "student":
+        return f"I'm {p.name}, a student at {p.workplace}."
     if p.workplace and role.key != "worker":
-        return (
-            f"I'm the {p.role or role.key} at {p.workplace}."
-            if role.key != "student"
-            else f"I study at {p.workplace}."
-        )
+        return f"I'm {p.name}, the {p.role or role.key} at {p.workplace}."
     if p.workplace:
-        return f"I work at {p.workplace}."
-    return f"I live at {p.home}." if p.home else "I live here in town."
+        return f"I'm {p.name}, and I work at {p.workplace}."
+    return f"I'm {p.name}, I live at {p.home}." if p.home else f"I'm {p.name}, I live here in town."
 
 
 def _busy(me: Talker, rng: random.Random) -> str:
@@ -154,7 +153,7 @@ def _mention(me: Talker, rng: random.Random) -> str:
         rng,
         (
             f"By the way, {soft_lower(fact)}.",
-            f"Did you know? {fact}.",
+            f"Did you know that {soft_lower(fact)}?",
             f"I was just thinking - {soft_lower(fact)}.",
         ),
     )

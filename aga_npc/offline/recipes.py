@@ -336,7 +336,7 @@ RECIPES: tuple[Recipe, ...] = (
         ),
         _s(
             "desk,table",
-            "study",
+            "study,read",
             40,
             80,
             "study hard|go over the notes|work through the assignment",

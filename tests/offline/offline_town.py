@@ -209,7 +209,9 @@ PERSONAS: dict[str, dict[str, Any]] = {
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def day_of(n: int, *, work_days: Sequence[str] = WEEKDAYS[:5], works: bool = True) -> dict[str, Any]:
+def day_of(
+    n: int, *, work_days: Sequence[str] = WEEKDAYS[:5], works: bool = True
+) -> dict[str, Any]:
     weekday = WEEKDAYS[(n - 1) % 7]
     return {"day": n, "weekday": weekday, "is_work_day": works and weekday in work_days}
 

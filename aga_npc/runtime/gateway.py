@@ -1,9 +1,11 @@
 """The threaded gateway: one background thread runs an asyncio loop that serves all requests.
 
 The game thread only appends to an inbox and reads finished tickets: ``submit`` creates a
-ticket, appends it and (at most once per batch) wakes the loop; ``drain`` pops what
-finished since the last call. No lock is ever held across I/O and the game thread never
-waits on the worker. The loop thread owns the ``Scheduler`` and is the only one touching it.
+ticket and appends it (no system call, no lock); ``drain`` pops what finished since the
+last call. The loop thread picks the inbox up every ``poll_interval`` seconds; waking it
+per submit instead would make the game thread hand the GIL to the worker in the middle
+of its frame. No lock is ever held across I/O and the game thread never waits on the
+worker. The loop thread owns the ``Scheduler`` and is the only one touching it.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ class Gateway:
         max_concurrency: LLM calls in flight at once.
         call_workers: threads running ``submit_call`` work (embeddings).
         clock: the clock of request deadlines (monotonic seconds).
+        poll_interval: seconds between inbox checks by the worker (adds at most this much
+            latency to each request).
         name: thread name, for debuggers.
     """
 
@@ -59,16 +63,22 @@ class Gateway:
         max_concurrency: int = 8,
         call_workers: int = 1,
         clock: Callable[[], float] = time.monotonic,
+        poll_interval: float = 0.002,
         name: str = "aga-gateway",
     ) -> None:
+        if poll_interval <= 0:
+            raise ValueError(f"poll_interval must be positive, got {poll_interval}")
         self.backend = backend
         self.ledger = ledger
         self._clock = clock
+        self._poll_interval = poll_interval
         self._sched = Scheduler(llm_limit=max_concurrency, call_limit=call_workers)
         self._ids = itertools.count(1)
-        self._inbox: deque[tuple[str, Ticket[Any]]] = deque()
+        # Game thread -> loop thread. New tickets and (rarer) cancel/priority changes are kept
+        # apart so a submit allocates nothing but its ticket.
+        self._adds: deque[Ticket[Any]] = deque()
+        self._ops: deque[tuple[str, Ticket[Any]]] = deque()
         self._finished: deque[Ticket[Any]] = deque()
-        self._wake_scheduled = False
         self._closed = False
         self._submitted = 0
         self._counts = {
@@ -145,7 +155,7 @@ class Gateway:
 
     def pending_count(self) -> int:
         """Tickets waiting to start (including ones the loop has not picked up yet)."""
-        return self._sched.pending_tickets + len(self._inbox)
+        return self._sched.pending_tickets + len(self._adds)
 
     def in_flight_count(self) -> int:
         """Tickets whose call is running."""
@@ -212,45 +222,49 @@ class Gateway:
             if ticket._complete(stop_result(ticket, closed_error(ticket))):
                 self._finished.append(ticket)
             return
-        self._post("add", ticket)
+        # deque.append is atomic; the worker polls the inbox (see the module docstring).
+        self._adds.append(ticket)
 
     def _post(self, op: str, ticket: Ticket[Any]) -> None:
-        self._inbox.append((op, ticket))
-        if not self._wake_scheduled:
-            self._wake_scheduled = True
-            try:
-                self._loop.call_soon_threadsafe(self._process_inbox)
-            except RuntimeError:  # loop closed: close() fails what is left
-                self._fail_closed_inbox()
+        self._ops.append((op, ticket))
 
     # -- loop thread -------------------------------------------------------------------------
 
     def _run(self, started: threading.Event) -> None:
         asyncio.set_event_loop(self._loop)
         self._loop.call_soon(started.set)
+        self._loop.call_soon(self._poll)
         try:
             self._loop.run_forever()
         finally:
             log.debug("gateway loop stopped")
 
+    def _poll(self) -> None:
+        if self._adds or self._ops:
+            self._process_inbox()
+        if not self._closed:
+            self._loop.call_later(self._poll_interval, self._poll)
+
     def _process_inbox(self) -> None:
-        self._wake_scheduled = False
-        inbox = self._inbox
+        # Adds first: a cancel or priority change always follows its ticket's add, and a
+        # ticket cancelled before the loop saw it is already done (its add is skipped).
+        adds, ops = self._adds, self._ops
         sched = self._sched
         try:
-            while inbox:
-                op, ticket = inbox.popleft()
-                if op == "add":
-                    if ticket.done():
-                        continue
-                    if self._closed:
-                        self._finish_stopped(ticket, closed_error(ticket))
-                        continue
-                    sched.add(ticket)
-                    if ticket.deadline is not None:
-                        delay = max(0.0, ticket.deadline - self._clock())
-                        self._loop.call_later(delay, self._expire, ticket)
-                elif op == "cancel":
+            while adds:
+                ticket = adds.popleft()
+                if ticket.done():
+                    continue
+                if self._closed:
+                    self._finish_stopped(ticket, closed_error(ticket))
+                    continue
+                sched.add(ticket)
+                if ticket.deadline is not None:
+                    delay = max(0.0, ticket.deadline - self._clock())
+                    self._loop.call_later(delay, self._expire, ticket)
+            while ops:
+                op, ticket = ops.popleft()
+                if op == "cancel":
                     self._counts["cancelled"] += 1
                     self._counts["completed"] += 1
                     self._stop_flight(sched.detach(ticket))
@@ -342,9 +356,9 @@ class Gateway:
             log.exception("closing the LLM backend failed")
 
     def _fail_closed_inbox(self) -> None:
-        while self._inbox:
+        while True:
             try:
-                _op, ticket = self._inbox.popleft()
+                ticket = self._adds.popleft()
             except IndexError:
                 return
             if ticket._complete(stop_result(ticket, closed_error(ticket))):

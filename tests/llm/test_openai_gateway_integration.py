@@ -6,10 +6,11 @@ import random
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from llm_servers import FakeLLMServer, Reply, ScriptedServer
+from llm_servers import FakeLLMServer, Reply, ScriptedServer, free_port
 
 from aga_npc.config import Settings
 from aga_npc.errors import LLMTimeoutError, MalformedOutputError, ServerError
@@ -220,3 +221,34 @@ def test_fifty_concurrent_requests_respect_the_limit(fakellm: FakeLLMServer) -> 
     assert counter.peak == 8  # the limit was reached and never exceeded
     assert stats["max_llm_calls_in_flight"] == 8
     assert ledger.totals()["calls"] == 50
+
+
+def test_record_real_transcript_then_replay_without_any_server(
+    fakellm: FakeLLMServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "transcript.msgpack"
+    requests = [
+        req("[hello] morning"),
+        req("[json-plan] plan", module="plan_day", json=True),
+        req("[garbage-once] plan", module="plan_day", json=True),
+        req("[dialogue] chat", stream=True),
+    ]
+    live_ledger = TokenLedger()
+    stack = build_stack(
+        settings_for(fakellm.base_url), live_ledger, retry=FAST_RETRY, record_path=path
+    )
+    with Gateway(stack, ledger=live_ledger) as gw:
+        live = [wait_done(gw.submit(r)) for r in requests]
+    assert all(r.ok for r in live), [r.error for r in live]
+    assert b"sk-test" not in path.read_bytes()  # the API key never reaches the file
+
+    # Replay: the settings point at a port nobody listens on; nothing is contacted.
+    dead = settings_for(f"http://127.0.0.1:{free_port()}/v1")
+    replay_ledger = TokenLedger()
+    with Gateway(build_stack(dead, replay_ledger, replay_path=path), ledger=replay_ledger) as gw:
+        replayed = [wait_done(gw.submit(r)) for r in requests]
+    for a, b in zip(live, replayed, strict=True):
+        assert b.ok, b.error
+        assert (a.text, a.parsed, a.usage) == (b.text, b.parsed, b.usage)
+    assert replay_ledger.totals()["total"] == live_ledger.totals()["total"]
+    assert {e.backend for e in replay_ledger.entries()} == {"replay"}

@@ -1,0 +1,1 @@
+"""Benchmark scripts: each prints a table and writes ``--json PATH``; ``--quick`` is short."""

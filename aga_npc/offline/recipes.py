@@ -176,7 +176,8 @@ RECIPES: tuple[Recipe, ...] = (
         "sleep",
         "sleep bedtime asleep",
         "go to bed, turn in, head to bed",
-        _s("sink", "brush teeth", 3, 5, "brush teeth before bed", optional=0.25, fixed=True),
+        _s("sink", "brush teeth", 3, 5, "brush teeth before bed", optional=0.5, fixed=True),
+        _s("", "set alarm", 1, 2, "set the alarm for the morning", optional=0.4, fixed=True),
         _s("bed", "sleep", 60, 60, "sleep|fall asleep|sleep through the night|get some sleep"),
         arenas="bedroom,room,bathroom",
     ),
@@ -305,6 +306,7 @@ RECIPES: tuple[Recipe, ...] = (
         _s(
             "desk", "work", 10, 25, "answer students' questions|hand back assignments", optional=0.6
         ),
+        _s("desk", "write", 5, 10, "note down what to cover next time", optional=0.4),
         role="professor",
         arenas="classroom",
     ),
@@ -394,6 +396,7 @@ RECIPES: tuple[Recipe, ...] = (
         "paint sketch canvas watercolour colour easel draw",
         "",
         _s("easel", "paint", 40, 80, "paint at the easel|work on the canvas|mix colours and paint"),
+        _s("sink", "wash", 3, 6, "rinse the brushes|clean the brushes", optional=0.4, fixed=True),
         _s(
             "bench,table,sofa,fountain",
             "sit",
@@ -408,6 +411,7 @@ RECIPES: tuple[Recipe, ...] = (
         "read",
         "read book novel chapter reread",
         "",
+        _s("", "make tea", 3, 6, "make a cup of tea|pour some water", optional=0.3, fixed=True),
         _s(
             "bookshelf",
             "browse",
@@ -429,6 +433,7 @@ RECIPES: tuple[Recipe, ...] = (
         "tv",
         "tv movie news film",
         "",
+        _s("sofa", "sit", 2, 4, "settle on the sofa|get comfortable", optional=0.6, fixed=True),
         _s("tv,sofa", "watch tv", 30, 60, "watch TV|watch a film|watch the news"),
         arenas="living,lounge",
     ),
@@ -436,6 +441,7 @@ RECIPES: tuple[Recipe, ...] = (
         "music",
         "piano music song record compose rehearse practise practice band hum",
         "",
+        _s("piano", "play music", 5, 10, "warm up with scales|play an easy piece", optional=0.5),
         _s(
             "piano",
             "play music",
@@ -561,6 +567,7 @@ RECIPES: tuple[Recipe, ...] = (
             60,
             "relax for a while|put feet up and relax|sit back and rest",
         ),
+        _s("", "make tea", 3, 6, "make a cup of tea", optional=0.3, fixed=True),
         arenas="living,lounge",
     ),
     _r(

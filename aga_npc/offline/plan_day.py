@@ -120,8 +120,8 @@ class _Planner:
             base_wake = max(5 * 60, min(base_wake, role.start - 75))
         self.base_wake = base_wake
         wake = base_wake + pick(rng, (-10, -5, 0, 0, 5, 10, 15))
-        if not self.work_day:
-            wake += pick(rng, (0, 15, 30, 45, 60, 90))
+        if not self.work_day and (self.weekend or p.workplace):
+            wake += pick(rng, (0, 15, 30, 45, 60, 90))  # sleeping in on a day off
         self.wake = min(max(round5(wake), 4 * 60 + 30), 11 * 60)
         sleep = p.sleep if p.sleep is not None else 23 * 60
         if p.sleep is None and self.work_day and role.end >= 22 * 60:

@@ -187,8 +187,8 @@ def inspired_activities(memories: Sequence[object], town: Town, rng: random.Rand
     for memory in memories:
         text = str(memory)
         named = town.named_in(text)
-        if named in (town.home, town.work) and named not in _public(town):
-            named = None
+        if named in (town.home, town.work):
+            named = None  # a memory of home or work suggests no outing there
         matched = False
         for word in _WORDS.findall(text.lower()):
             for insp in _BY_WORD.get(word, ()):
@@ -208,10 +208,6 @@ def inspired_activities(memories: Sequence[object], town: Town, rng: random.Rand
             wishes.append(wish)
     rng.shuffle(wishes)
     return wishes
-
-
-def _public(town: Town) -> set[str]:
-    return {p for group in town.by_type.values() for p in group}
 
 
 def _realise(

@@ -246,3 +246,18 @@ def test_an_inspired_activity_goes_to_the_place_the_memory_names() -> None:
             if "paint" in act["activity"].lower() or "sketch" in act["activity"].lower():
                 places[act["place"]] += 1
     assert places and places.most_common(1)[0][0] == "Elm Park"
+
+
+def test_generative_agents_lifestyle_times_and_daily_requirements_are_used() -> None:
+    persona = {
+        "name": "Ann Lee",
+        "home": "Mill Cottage",
+        "lifestyle": "Ann goes to bed around 11pm, awakes up around 6am, eats dinner around 6pm.",
+        "daily_requirements": ["practise the violin", "call her sister"],
+    }
+    for seed in range(10):
+        acts = json_of(text_of(plan_request(persona, day=3), seed=seed))["activities"]
+        assert abs(parse_hhmm(acts[0]["start"]) - 6 * 60) <= 15
+        assert abs(minutes(acts)[-1] - 23 * 60) <= 60
+        texts = [a["activity"].lower() for a in acts]
+        assert "practise the violin" in texts and "call her sister" in texts

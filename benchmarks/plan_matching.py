@@ -23,6 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "plan_pairs.jsonl"
 
 
+# Earlier held-out splits, each measured once and then folded into calib for the next
+# round of lexicon work (so the current heldout split is the fourth fresh one).
+TUNING_HISTORY = [
+    {"round": 1, "heldout_pairs": 167, "precision": 0.896, "recall": 0.958},
+    {"round": 2, "heldout_pairs": 192, "precision": 0.912, "recall": 0.930},
+    {"round": 3, "heldout_pairs": 194, "precision": 0.893, "recall": 0.750},
+]
+
+
 def load_pairs(path: Path) -> list[dict[str, Any]]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     for i, row in enumerate(rows):
@@ -114,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
         "split": "heldout",
         "note": (
             "thresholds and look-alike lexicon were tuned on the calib split only; "
-            "precision/recall are on the heldout split"
+            "precision/recall are on the heldout split, written after tuning ended and "
+            "evaluated once"
         ),
+        "tuning_history": TUNING_HISTORY,
         "settings": {
             "threshold": settings.threshold,
             "agree_threshold": settings.agree_threshold,

@@ -1,0 +1,72 @@
+"""Lookup outcomes of the Lifestyle Policy: the reason enum and the frozen result."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+from aga_npc.policy.entries import PolicyScope
+from aga_npc.types import Action
+
+__all__ = ["LookupReason", "LookupResult"]
+
+
+class LookupReason(enum.StrEnum):
+    """Why a lookup did or did not return actions (for the ledger and the debug overlay)."""
+
+    EXACT_HIT = "exact_hit"
+    SIMILAR_HIT = "similar_hit"
+    NO_CANDIDATE = "no_candidate"
+    REJECTED_LOOKALIKE = "rejected_lookalike"
+    NO_CONDITION_HELD = "no_condition_held"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LookupResult:
+    """The outcome of one policy lookup.
+
+    Attributes:
+        reason: hit or the kind of miss.
+        plan_text: the plan that was looked up.
+        cosine: cosine of the matched (or best rejected) stored plan; ``None`` when no
+            stored plan was compared.
+        matched_text: the stored plan's text (hit, or best candidate on a miss).
+        scope: the scope of that stored plan.
+        entry_id: its id; on ``NO_CONDITION_HELD`` pass it as ``into=`` when storing the
+            new decomposition, so it becomes another variant of the same plan.
+        variant_index: the variant whose condition held (hits only).
+        actions: the actions to run, durations rescaled to the requested duration; empty
+            on a miss. Targets may use the place symbols ``@home``/``@work``.
+        detail: a short human-readable explanation (the failed condition, the look-alike
+            conflict, ...).
+    """
+
+    reason: LookupReason
+    plan_text: str
+    cosine: float | None = None
+    matched_text: str | None = None
+    scope: PolicyScope | None = None
+    entry_id: int | None = None
+    variant_index: int | None = None
+    actions: tuple[Action, ...] = ()
+    detail: str = ""
+
+    @property
+    def hit(self) -> bool:
+        """Whether actions were found."""
+        return self.reason in (LookupReason.EXACT_HIT, LookupReason.SIMILAR_HIT)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for logs and reports."""
+        return {
+            "reason": self.reason.value,
+            "plan_text": self.plan_text,
+            "cosine": self.cosine,
+            "matched_text": self.matched_text,
+            "scope": str(self.scope) if self.scope is not None else None,
+            "entry_id": self.entry_id,
+            "variant_index": self.variant_index,
+            "actions": [a.to_dict() for a in self.actions],
+            "detail": self.detail,
+        }

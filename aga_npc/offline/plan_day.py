@@ -211,17 +211,18 @@ class _Planner:
             )
         else:
             self._add(wake, wake + routine, pick(rng, W.ROUTINE), self.home, "routine")
+        # The night first, so that no meal is placed after bedtime.
+        wake_next = max(self.base_wake + DAY, self.sleep + 360)
+        self._add(self.sleep, wake_next, pick(rng, W.SLEEP), self.home, "sleep")
+        if chance(rng, 0.3):
+            start = self.sleep - pick(rng, (10, 15, 20))
+            if self._free(start, self.sleep):
+                self._add(start, self.sleep, pick(rng, W.BED_PREP), self.home, "bedprep")
         self._breakfast(wake + routine)
         if self.work_day:
             self._commute()
         self._lunch()
         self._dinner()
-        if chance(rng, 0.3):
-            start = self.sleep - pick(rng, (10, 15, 20))
-            if self._free(start, self.sleep):
-                self._add(start, self.sleep, pick(rng, W.BED_PREP), self.home, "bedprep")
-        wake_next = max(self.base_wake + DAY, self.sleep + 360)
-        self._add(self.sleep, wake_next, pick(rng, W.SLEEP), self.home, "sleep")
         if self.work_day:
             self._work_blocks()
 

@@ -123,3 +123,24 @@ def test_full_stack_parses_validates_and_meters_offline_answers() -> None:
         assert result.usage.prompt_tokens > result.usage.completion_tokens // 4
     assert results[-1].parsed["importance"] >= 7
     assert ledger.totals()["calls"] == len(requests)
+
+
+def test_requests_without_a_context_block_still_get_well_formed_answers() -> None:
+    from offline_town import json_of
+
+    from aga_npc.types import ChatMessage
+
+    messages = (ChatMessage(role="user", content="Plan my day, please."),)
+    checks = {
+        Module.PLAN_DAY: validate_plan_json,
+        Module.DECOMPOSE: validate_decompose_json,
+        Module.IMPORTANCE: lambda v: 1 <= v["importance"] <= 10,
+        Module.REFLECT: lambda v: v["insights"],
+        Module.CONVERSATION: lambda v: v["line"],
+        Module.RELATIONSHIP: lambda v: v["relationship"],
+    }
+    for module, check in checks.items():
+        request = LLMRequest(agent="x", module=module, messages=messages, json=True)
+        assert check(json_of(text_of(request, seed=1)))
+    reply = text_of(LLMRequest(agent="x", module=Module.PLAYER_REPLY, messages=messages), 1)
+    assert reply and not reply.startswith("{")

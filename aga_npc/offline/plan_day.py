@@ -107,6 +107,7 @@ class _Planner:
         self.night_out = weekday in ("friday", "saturday")
         self.segs: list[_Seg] = []
         self.used: set[str] = set()
+        self.last_leisure = ""
         self.home = town.home
         self.work = town.work or town.home
         self.meals_in_invites: set[str] = set()
@@ -395,8 +396,10 @@ class _Planner:
         words = self.p.words
         options, weights = [], []
         for opt in W.LEISURE:
-            if opt.key in self.used or tod not in opt.times:
+            if tod not in opt.times or opt.key == self.last_leisure:
                 continue
+            if opt.key in self.used and opt.place_type != "home":
+                continue  # one outing of a kind a day; home pastimes may come back
             affine = bool(opt.affinity & words)
             if opt.gated and not affine:
                 continue
@@ -407,6 +410,8 @@ class _Planner:
                 weight *= opt.weekend
             if self.night_out and tod == "evening":
                 weight *= opt.night_out
+            if opt.key in self.used:
+                weight *= 0.25
             options.append(opt)
             weights.append(weight)
         if not options:
@@ -414,6 +419,7 @@ class _Planner:
             return
         opt = pick_weighted(rng, options, weights)
         self.used.add(opt.key)
+        self.last_leisure = opt.key
         if opt.place_type == "home":
             place = self.home
         else:

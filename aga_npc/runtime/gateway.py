@@ -1,11 +1,13 @@
 """The threaded gateway: one background thread runs an asyncio loop that serves all requests.
 
 The game thread only appends to an inbox and reads finished tickets: ``submit`` creates a
-ticket and appends it (no system call, no lock); ``drain`` pops what finished since the
-last call. The loop thread picks the inbox up every ``poll_interval`` seconds; waking it
-per submit instead would make the game thread hand the GIL to the worker in the middle
-of its frame. No lock is ever held across I/O and the game thread never waits on the
-worker. The loop thread owns the ``Scheduler`` and is the only one touching it.
+ticket and appends it (no lock, and no system call while the worker is awake); ``drain``
+pops what finished since the last call. While work keeps arriving, the loop thread picks
+the inbox up every ``poll_interval`` seconds: waking it per submit would make the game
+thread hand the GIL to the worker in the middle of its frame. After ``idle_polls`` empty
+polls the worker stops polling (no idle CPU) and the next submit wakes it once. No lock is
+ever held across I/O and the game thread never waits on the worker. The loop thread owns
+the ``Scheduler`` and is the only one touching it.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Gateway:
         clock: the clock of request deadlines (monotonic seconds).
         poll_interval: seconds between inbox checks by the worker (adds at most this much
             latency to each request).
+        idle_polls: empty polls in a row after which the worker sleeps until woken.
         name: thread name, for debuggers.
     """
 
@@ -64,6 +67,7 @@ class Gateway:
         call_workers: int = 1,
         clock: Callable[[], float] = time.monotonic,
         poll_interval: float = 0.002,
+        idle_polls: int = 50,
         name: str = "aga-gateway",
     ) -> None:
         if poll_interval <= 0:
@@ -72,6 +76,11 @@ class Gateway:
         self.ledger = ledger
         self._clock = clock
         self._poll_interval = poll_interval
+        self._idle_polls = max(1, idle_polls)
+        self._empty_polls = 0
+        self._polling = False  # loop thread: a _poll is scheduled
+        self._asleep = False  # read by the game thread: wake the loop on the next post
+        self._wakeups = 0
         self._sched = Scheduler(llm_limit=max_concurrency, call_limit=call_workers)
         self._ids = itertools.count(1)
         # Game thread -> loop thread. New tickets and (rarer) cancel/priority changes are kept
@@ -174,6 +183,7 @@ class Gateway:
             "max_in_flight": s.max_running,
             "llm_calls_in_flight": s.running_flights[LLM],
             "max_llm_calls_in_flight": s.max_running_flights[LLM],
+            "worker_wakeups": self._wakeups,
         }
 
     def close(self, timeout: float = 5.0) -> None:
@@ -224,26 +234,59 @@ class Gateway:
             return
         # deque.append is atomic; the worker polls the inbox (see the module docstring).
         self._adds.append(ticket)
+        if self._asleep:
+            self._wake()
 
     def _post(self, op: str, ticket: Ticket[Any]) -> None:
         self._ops.append((op, ticket))
+        if self._asleep:
+            self._wake()
+
+    def _wake(self) -> None:
+        self._asleep = False
+        try:
+            self._loop.call_soon_threadsafe(self._start_polling)
+        except RuntimeError:  # loop closed: close() fails what is left
+            self._fail_closed_inbox()
 
     # -- loop thread -------------------------------------------------------------------------
 
     def _run(self, started: threading.Event) -> None:
         asyncio.set_event_loop(self._loop)
         self._loop.call_soon(started.set)
-        self._loop.call_soon(self._poll)
+        self._loop.call_soon(self._start_polling)
         try:
             self._loop.run_forever()
         finally:
             log.debug("gateway loop stopped")
 
+    def _start_polling(self) -> None:
+        if not self._polling and not self._closed:
+            self._wakeups += 1
+            self._polling = True
+            self._empty_polls = 0
+            self._poll()
+
     def _poll(self) -> None:
+        if self._closed:
+            self._polling = False
+            return
         if self._adds or self._ops:
+            self._empty_polls = 0
             self._process_inbox()
-        if not self._closed:
-            self._loop.call_later(self._poll_interval, self._poll)
+        else:
+            self._empty_polls += 1
+            if self._empty_polls >= self._idle_polls:
+                # Go to sleep, then look once more: a post that raced with the flag
+                # either is seen here or sees the flag and wakes us.
+                self._asleep = True
+                if not (self._adds or self._ops):
+                    self._polling = False
+                    return
+                self._asleep = False
+                self._empty_polls = 0
+                self._process_inbox()
+        self._loop.call_later(self._poll_interval, self._poll)
 
     def _process_inbox(self) -> None:
         # Adds first: a cancel or priority change always follows its ticket's add, and a

@@ -273,3 +273,28 @@ def test_streaming_ticket_shows_text(gw: Gateway) -> None:
     t = gw.submit(req("say it", stream=True))
     r = result_of(t)
     assert t.partial_text() == r.text == "re: say it"
+
+
+def test_idle_worker_sleeps_and_the_next_submit_wakes_it() -> None:
+    with Gateway(FakeLLM(echo), poll_interval=0.001, idle_polls=3) as g:
+        assert result_of(g.submit(req("first"))).text == "re: first"
+        woken = g.stats()["worker_wakeups"]
+        time.sleep(0.1)  # far longer than 3 empty polls: the worker stops polling
+        t0 = time.monotonic()
+        assert result_of(g.submit(req("second"))).text == "re: second"
+        assert time.monotonic() - t0 < 1.0
+        assert g.stats()["worker_wakeups"] == woken + 1
+
+
+def test_a_cancel_wakes_a_sleeping_worker() -> None:
+    fake = FakeLLM(echo)
+    fake.hold()
+    with Gateway(fake, poll_interval=0.001, idle_polls=3) as g:
+        t = g.submit(req("held"))
+        until(lambda: fake.in_flight == 1)
+        woken = g.stats()["worker_wakeups"]
+        time.sleep(0.1)  # the worker has gone to sleep while the call is held
+        t.cancel()
+        until(lambda: fake.in_flight == 0)  # the worker woke up and stopped the call
+        assert g.stats()["worker_wakeups"] == woken + 1
+        fake.release()

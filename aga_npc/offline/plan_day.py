@@ -381,7 +381,10 @@ class _Planner:
             for pi, (a, b) in enumerate(ps):
                 chosen = taken.get((gi, pi))
                 if chosen is not None:
-                    self._add(a, b, chosen.text, chosen.place, "wish")
+                    end = b if b - a <= chosen.duration + 20 else a + chosen.duration
+                    self._add(a, end, chosen.text, chosen.place, "wish")
+                    if end < b:
+                        self._leisure(end, b)
                 else:
                     self._leisure(a, b)
 

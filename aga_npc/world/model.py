@@ -158,7 +158,10 @@ class World(WorldQueries):
         """Make ``agent`` an occupant of the object; False when it is full or unknown.
 
         Claiming an object the agent already holds returns True and changes nothing.
+        ``address`` may start with ``@home``/``@work`` (resolved for ``agent``).
         """
+        if address.startswith("@"):
+            address = self.resolve_address(agent, address) or address
         info = self._infos.get(address)
         if info is None:
             return False
@@ -172,6 +175,8 @@ class World(WorldQueries):
 
     def release(self, agent: str, address: str) -> None:
         """Remove ``agent`` from the object's occupants (no-op when it did not hold it)."""
+        if address.startswith("@"):
+            address = self.resolve_address(agent, address) or address
         info = self._infos.get(address)
         if info is None or agent not in info.occupants:
             return

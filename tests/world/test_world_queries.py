@@ -57,6 +57,11 @@ def test_place_symbols_resolve_per_agent(world: World) -> None:
     ]
     assert world.objects(sector="@home", agent="Bo") == []
     assert world.is_reachable("Ada", "@home:kitchen:stove")
+    assert world.claim("Ada", "@home:kitchen:stove")
+    assert world.claims_of("Ada") == (STOVE,)
+    world.release("Ada", "@home:kitchen:stove")
+    assert world.claims_of("Ada") == ()
+    assert not world.claim("Bo", "@home:kitchen:stove")  # Bo has no home
 
 
 def test_claim_and_release_respect_capacity(world: World) -> None:

@@ -221,12 +221,17 @@ class Mind:
         return list(self.places)
 
     def objects_for(self, world: WorldView, sector: str) -> list[dict[str, Any]]:
-        """The objects of a place as prompt lines (cached: the furniture does not move)."""
+        """The objects of a place as prompt lines (cached: the furniture does not move).
+
+        Other people's beds are left out: an NPC sleeps in its own bed.
+        """
         cached = self._objects_cache.get(sector)
         if cached is None:
+            own_bed = self.profile.bed
             cached = [
                 {"address": o.address, "kind": o.kind, "verbs": list(o.affordances)}
                 for o in world.objects(sector=sector)
+                if not (o.kind == "bed" and own_bed and o.address != own_bed)
             ]
             self._objects_cache[sector] = cached
         return cached

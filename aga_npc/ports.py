@@ -163,7 +163,7 @@ class RequestGateway(Protocol):
         """Queue a blocking callable ``fn(*args)`` (e.g. an embedding) for a worker thread."""
         ...
 
-    def drain(self) -> list[RequestTicket[Any]]:
+    def drain(self) -> Sequence[RequestTicket[Any]]:
         """Tickets finished since the last drain, in finishing order."""
         ...
 

@@ -366,8 +366,9 @@ class Gateway:
                 self._start_ready()
             return
         members = self._sched.finish(flight)
-        self._count_result(result, len(members))
-        self._finished.extend(fan_out(members, result, self.ledger))
+        done = fan_out(members, result, self.ledger)
+        self._count_result(result, len(done))
+        self._finished.extend(done)
         if not self._closed:
             self._start_ready()
 

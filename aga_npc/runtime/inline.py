@@ -129,8 +129,9 @@ class InlineGateway:
                 else:
                     result = run_call(flight)
                 members = self._sched.finish(flight)
-                self._count(result, len(members))
-                self._finished.extend(fan_out(members, result, self.ledger))
+                done = fan_out(members, result, self.ledger)
+                self._count(result, len(done))
+                self._finished.extend(done)
                 ran += 1
         finally:
             self._pumping = False

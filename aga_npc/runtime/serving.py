@@ -112,20 +112,23 @@ def fan_out(
     done: list[Ticket[Any]] = []
     for i, ticket in enumerate(members):
         if i == 0 or not isinstance(result, LLMResult):
-            mine: LLMResult | CallResult = result
-        else:
-            mine = replace(result, usage=Usage(), attempts=0, latency=0.0, outcome="coalesced")
-            if ledger is not None and ticket.request is not None:
-                ledger.record(
-                    LedgerEntry(
-                        agent=ticket.request.agent,
-                        module=ticket.request.module_name,
-                        outcome="coalesced",
-                        backend=result.backend,
-                        model=result.model,
-                        error_kind=error_kind(result.error) if result.error is not None else "",
-                    )
+            if ticket._complete(result):
+                done.append(ticket)
+            continue
+        mine = replace(result, usage=Usage(), attempts=0, latency=0.0, outcome="coalesced")
+        # A ticket cancelled on the game thread a moment ago keeps its cancellation.
+        if not ticket._complete(mine):
+            continue
+        done.append(ticket)
+        if ledger is not None and ticket.request is not None:
+            ledger.record(
+                LedgerEntry(
+                    agent=ticket.request.agent,
+                    module=ticket.request.module_name,
+                    outcome="coalesced",
+                    backend=result.backend,
+                    model=result.model,
+                    error_kind=error_kind(result.error) if result.error is not None else "",
                 )
-        if ticket._complete(mine):
-            done.append(ticket)
+            )
     return done

@@ -115,3 +115,23 @@ def test_take_all_pending_leaves_running_work() -> None:
     assert [t.id for t in taken] == [2, 3, 4]
     assert sched.pending_tickets == 0 and sched.running_tickets == 1
     assert sched.next_ready(None) == (None, [])
+
+
+def test_fan_out_skips_tickets_cancelled_at_the_last_moment() -> None:
+    from aga_npc.errors import RequestCancelledError
+    from aga_npc.llm import TokenLedger
+    from aga_npc.runtime.serving import fan_out
+    from aga_npc.types import LLMResult, Usage
+
+    a, b, c = (ticket(i, "same", 50) for i in (1, 2, 3))
+    cancelled = LLMResult(error=RequestCancelledError("x"), outcome="cancelled")
+    assert b._complete(cancelled)  # the game thread won the race for b
+    ledger = TokenLedger()
+    result = LLMResult(text="hi", usage=Usage(prompt_tokens=5, completion_tokens=1), backend="f")
+    done = fan_out([a, b, c], result, ledger)
+    assert done == [a, c]
+    assert b.result() is cancelled
+    assert a.result() is result
+    c_result = c.result()
+    assert c_result is not None and c_result.outcome == "coalesced" and c_result.usage == Usage()
+    assert [e.outcome for e in ledger.entries()] == ["coalesced"]

@@ -567,6 +567,12 @@ class PolicyStore:
             self._log.close()
             self._log = None
 
+    def __enter__(self) -> PolicyStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def _unit(vector: FloatArray, dim: int) -> FloatArray:
     vec = np.asarray(vector, dtype=np.float32).reshape(-1)

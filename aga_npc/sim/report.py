@@ -52,7 +52,7 @@ def build_report(
         }
     convos = town.conversations
     turn_tokens = convos.turn_prompt_tokens if convos is not None else []
-    records = town.agent_days()
+    records = town.agent_days(days)
     report: dict[str, Any] = {
         "mode": mode,
         "npcs": npcs,

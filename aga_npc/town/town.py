@@ -6,6 +6,7 @@ per frame. Both tick the same brains and apply their intents to the same world s
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 import time
@@ -25,6 +26,12 @@ __all__ = ["Body", "Town"]
 
 DAY = 1440
 SLEEP_CHECK_MINUTE = 3 * 60
+DAY_STARTS_AT = 4 * 60  # an agent-day runs 04:00 to 04:00, so a night belongs to its evening
+
+
+def agent_day(now: int) -> int:
+    """The agent-day (1-based) that game minute ``now`` belongs to."""
+    return (now - DAY_STARTS_AT) // DAY + 1
 
 
 @dataclass(slots=True)
@@ -192,7 +199,7 @@ class Town:
 
     # ------------------------------------------------------------------ records
     def _day_record(self, name: str, now: int) -> AgentDay:
-        day = now // DAY + 1
+        day = agent_day(now)
         record = self.records.get((name, day))
         if record is None:
             work_day = self.brains[name].profile.is_work_day(day)
@@ -201,7 +208,6 @@ class Town:
         return record
 
     def _record(self, now: int) -> None:
-        day = now // DAY + 1
         mod = now % DAY
         for name in self._names:
             brain = self.brains[name]
@@ -209,25 +215,28 @@ class Town:
             place = self.world.agent_place(name)
             if place is not None and place[0] == brain.profile.workplace:
                 record.work_minutes += 1
-            if mod == SLEEP_CHECK_MINUTE and (name, day - 1) in self.records:
-                body = self.bodies[name]
+            if mod == SLEEP_CHECK_MINUTE:
                 own_bed = self.world.agent_bed(name) or brain.profile.bed
-                self.records[(name, day - 1)].slept_in_own_bed = bool(own_bed) and (
-                    body.claimed == own_bed
-                )
+                record.slept_in_own_bed = bool(own_bed) and self.bodies[name].claimed == own_bed
 
-    def agent_days(self) -> list[AgentDay]:
-        """Records of complete days (the activities and action counts filled in)."""
+    def agent_days(self, days: int | None = None) -> list[AgentDay]:
+        """Records of agent-days 1..``days`` (all when None), with activities and the
+        decompositions that never grounded counted as failed actions."""
         out: list[AgentDay] = []
         for (name, day), record in sorted(
             self.records.items(), key=lambda kv: (kv[0][1], kv[0][0])
         ):
+            if day < 1 or (days is not None and day > days):
+                continue
             brain = self.brains[name]
-            record.activities = [
-                (minute, text) for minute, text, _ in brain.activity_log if minute // DAY + 1 == day
-            ]
-            record.failed_actions += brain.unresolved_by_day.get(day, 0)
-            out.append(record)
+            activities = [(m, text) for m, text, _ in brain.activity_log if agent_day(m) == day]
+            out.append(
+                dataclasses.replace(
+                    record,
+                    activities=activities,
+                    failed_actions=record.failed_actions + brain.unresolved_by_day.get(day, 0),
+                )
+            )
         return out
 
     def names(self) -> Sequence[str]:

@@ -124,3 +124,48 @@ def test_fake_is_deterministic() -> None:
         return out
 
     assert asyncio.run(go()) == asyncio.run(go())
+
+
+def test_public_api_is_pinned() -> None:
+    import aga_npc.llm
+    import aga_npc.runtime
+    import aga_npc.testing
+
+    assert aga_npc.llm.__all__ == [
+        "DEFAULT_PRICES",
+        "AttemptProbe",
+        "BudgetBackend",
+        "CallTrace",
+        "JsonRepairBackend",
+        "LedgerEntry",
+        "MeteringBackend",
+        "ModelPrice",
+        "Recorder",
+        "Replayer",
+        "RetryPolicy",
+        "RetryingBackend",
+        "TokenBudget",
+        "TokenLedger",
+        "available_backends",
+        "build_backend",
+        "build_stack",
+        "count_message_tokens",
+        "count_tokens",
+        "extract_json",
+        "parse_retry_after",
+        "register_backend",
+        "retry_delay",
+        "stream_sink",
+        "trace_call",
+    ]
+    assert aga_npc.runtime.__all__ == [
+        "Gateway",
+        "InlineGateway",
+        "StreamBuffer",
+        "Ticket",
+        "TicketState",
+    ]
+    assert "FakeLLM" in aga_npc.testing.__all__
+    for module in (aga_npc.llm, aga_npc.runtime, aga_npc.testing):
+        for name in module.__all__:
+            assert getattr(module, name) is not None

@@ -112,7 +112,10 @@ class Gateway:
     # -- game thread API -------------------------------------------------------------------
 
     def submit(self, request: LLMRequest) -> Ticket[LLMResult]:
-        """Queue ``request``; returns its ticket at once (about 5-15 us, never blocks)."""
+        """Queue ``request``; returns its ticket at once. Never blocks.
+
+        Time budget: about 2 us typical, p99 under 50 us (``benchmarks/gateway.py``).
+        """
         ticket: Ticket[LLMResult] = Ticket(
             next(self._ids),
             self,
@@ -134,7 +137,11 @@ class Gateway:
         priority: int = Priority.NORMAL,
         deadline: float | None = None,
     ) -> Ticket[CallResult]:
-        """Queue ``fn(*args)`` for a worker thread; its return value becomes the result."""
+        """Queue ``fn(*args)`` for a worker thread; its return value becomes the result.
+
+        Runs in the gateway's call executor (``call_workers`` threads), apart from the LLM
+        slots; the ticket's result is a ``CallResult``. Same cost as ``submit``.
+        """
         ticket: Ticket[CallResult] = Ticket(
             next(self._ids),
             self,
@@ -149,7 +156,11 @@ class Gateway:
         return ticket
 
     def drain(self) -> list[Ticket[Any]]:
-        """Tickets finished since the last drain, in finishing order. O(finished)."""
+        """Tickets finished since the last drain, in finishing order.
+
+        Time budget: O(finished), independent of how many wait; about 30 us for a dozen
+        finished tickets with 1,000 pending (``benchmarks/gateway.py``). Call once a frame.
+        """
         out: list[Ticket[Any]] = []
         pop = self._finished.popleft
         try:

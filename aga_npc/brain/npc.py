@@ -377,7 +377,7 @@ class NpcBrain:
                 self._request_decompose(res, now, world)
                 return
         if not grounding.actions:
-            res.actions = (Action(verb="think", duration=res.duration, description=res.text),)
+            res.actions = self._fallback_actions(res, world)
             res.source = Source.FALLBACK
             res.failed = True
             self.unresolved_by_day[res.key[0]] = self.unresolved_by_day.get(res.key[0], 0) + 1
@@ -388,6 +388,40 @@ class NpcBrain:
         res.status = "ready"
         self.stats["decompositions"] += 1
 
+    def _fallback_actions(self, res: _Resolution, world: WorldView) -> tuple[Action, ...]:
+        """Actions without an LLM when none can be had: sleep in the own bed, work at the
+        workplace, else sit somewhere at the planned place (or just think there)."""
+        text = res.text.lower()
+        if self.profile.bed and any(w in text for w in ("sleep", "bed", "nap")):
+            return (
+                Action(
+                    verb="sleep",
+                    target=self.profile.bed,
+                    duration=res.duration,
+                    description="sleeping",
+                ),
+            )
+        wanted: tuple[str, ...] = ("work", "serve", "study", "sit", "rest", "read")
+        if res.place != self.profile.workplace:
+            wanted = ("sit", "rest", "read", "eat", "work")
+        for verb in wanted:
+            for obj in world.objects(sector=res.place):
+                if (
+                    verb in obj.affordances
+                    and obj.kind != "bed"
+                    and obj.free_capacity > 0
+                    and world.is_reachable(self.profile.name, obj.address)
+                ):
+                    return (
+                        Action(
+                            verb=verb,
+                            target=obj.address,
+                            duration=res.duration,
+                            description=res.text,
+                        ),
+                    )
+        return (Action(verb="think", duration=res.duration, description=res.text),)
+
     def _bind(self, action: Action, world: WorldView) -> Action:
         """Resolve place symbols and pick a free object of the same kind when needed."""
         if not action.target:
@@ -396,6 +430,9 @@ class NpcBrain:
         real = world.resolve_sector(self.profile.name, sector) or sector
         address = f"{real}:{arena}:{name}"
         info = world.object_at(address)
+        if info is not None and info.kind == "bed" and self.profile.bed:
+            address = self.profile.bed  # beds are personal: a routine means one's own bed
+            info = world.object_at(address)
         if info is not None and (info.free_capacity > 0 or self.profile.name in info.occupants):
             return Action(
                 verb=action.verb,
@@ -496,6 +533,7 @@ class NpcBrain:
                 for a in res.actions
             ],
             now=now,
+            world=world,
         )
         self.stats["stored"] += 1
 
@@ -615,7 +653,7 @@ class NpcBrain:
             if res is None:
                 return
             if getattr(result, "error", None) is not None:
-                res.actions = (Action(verb="think", duration=res.duration, description=res.text),)
+                res.actions = self._fallback_actions(res, world)
                 res.source = Source.FALLBACK
                 res.failed = True
                 res.status = "ready"
@@ -695,12 +733,109 @@ class NpcBrain:
                 if k != key and k != self.current:
                     del self.resolutions[k]
 
+    # ------------------------------------------------------------------ persistence
+    def get_state(self) -> dict[str, Any]:
+        """Plain data (msgpack-able) of everything the brain knows.
+
+        Requests in flight are not saved: after ``set_state`` the brain asks again for
+        what it was waiting for (an unresolved activity, a missing plan).
+        """
+        return {
+            "version": 1,
+            "state": self.state.value,
+            "plans": [p.to_dict() for _, p in sorted(self.plans.items())],
+            "resolutions": [
+                _resolution_to_dict(r)
+                for _, r in sorted(self.resolutions.items())
+                if r.status == "ready"
+            ],
+            "current": list(self.current) if self.current is not None else None,
+            "invitations": [dict(i) for i in self.invitations],
+            "talk_partner": self.talk_partner,
+            "stats": dict(self.stats),
+            "activity_log": [list(x) for x in self.activity_log],
+            "unresolved_by_day": [[d, n] for d, n in sorted(self.unresolved_by_day.items())],
+            "rng": _rng_state(self.rng),
+            "mind": self.mind.get_state(),
+        }
+
+    def set_state(self, state: Mapping[str, Any]) -> None:
+        """Restore what ``get_state`` returned (pending work is asked for again).
+
+        Raises:
+            ValueError: a newer or malformed state.
+        """
+        if int(state.get("version", 0)) != 1:
+            raise ValueError(f"brain state version {state.get('version')!r} is not supported")
+        plans = [DailyPlan.from_dict(p) for p in state["plans"]]
+        self.plans = {p.day: p for p in plans}
+        self.resolutions = {}
+        for data in state["resolutions"]:
+            res = _resolution_from_dict(data)
+            self.resolutions[res.key] = res
+        current = state.get("current")
+        self.current = (int(current[0]), int(current[1])) if current else None
+        self.invitations = [dict(i) for i in state.get("invitations", [])]
+        self.talk_partner = ""
+        saved = BrainState(state.get("state", BrainState.PLANNING.value))
+        if saved is BrainState.TALKING:  # the conversation is not saved
+            saved = BrainState.ACTING if self.current is not None else BrainState.PLANNING
+        self.state = saved
+        self.stats.update({k: int(v) for k, v in state.get("stats", {}).items()})
+        self.activity_log = [(int(m), str(t), str(p)) for m, t, p in state.get("activity_log", [])]
+        self.unresolved_by_day = {int(d): int(n) for d, n in state.get("unresolved_by_day", [])}
+        if "rng" in state:
+            self.rng.setstate(_rng_from_data(state["rng"]))
+        self.pending = []
+        self._plan_requested = set(self.plans)
+        self.mind.set_state(state["mind"])
+        self.intent = Intent(kind=IntentKind.STAY, source=Source.WAITING)
+
     def _set_state(self, state: BrainState) -> None:
         if state is self.state:
             return
         if state not in _TRANSITIONS[self.state]:
             raise RuntimeError(f"illegal brain transition {self.state} -> {state}")
         self.state = state
+
+
+def _resolution_to_dict(res: _Resolution) -> dict[str, Any]:
+    return {
+        "key": list(res.key),
+        "text": res.text,
+        "place": res.place,
+        "duration": res.duration,
+        "actions": [a.to_dict() for a in res.actions],
+        "source": res.source.value,
+        "reason": res.reason,
+        "cosine": res.cosine,
+        "failed": res.failed,
+    }
+
+
+def _resolution_from_dict(data: Mapping[str, Any]) -> _Resolution:
+    return _Resolution(
+        key=(int(data["key"][0]), int(data["key"][1])),
+        text=str(data["text"]),
+        place=str(data["place"]),
+        duration=int(data["duration"]),
+        status="ready",
+        actions=tuple(Action.from_dict(a) for a in data["actions"]),
+        source=Source(data["source"]),
+        reason=str(data.get("reason", "")),
+        cosine=float(data.get("cosine", 0.0)),
+        failed=bool(data.get("failed", False)),
+    )
+
+
+def _rng_state(rng: random.Random) -> list[Any]:
+    version, internal, gauss = rng.getstate()
+    return [version, list(internal), gauss]
+
+
+def _rng_from_data(data: Any) -> tuple[Any, ...]:
+    version, internal, gauss = data
+    return (int(version), tuple(int(x) for x in internal), gauss)
 
 
 def _call_vector(result: Any) -> Vector | None:

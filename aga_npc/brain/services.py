@@ -57,6 +57,7 @@ class PolicyPort(Protocol):
         duration: int,
         actions: Sequence[Action],
         now: int,
+        world: WorldView,
     ) -> None: ...
 
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aga_npc.brain.services import PolicyDecision, Vector
+from aga_npc.policy.conditions import TRUE, AllCond, Condition, ObjectCond
 from aga_npc.policy.entries import PolicyScope, Provenance
 from aga_npc.policy.results import LookupReason
 from aga_npc.policy.store import PolicyStore
 from aga_npc.ports import WorldView
 from aga_npc.types import Action
 
-__all__ = ["StorePolicy", "scope_for"]
+__all__ = ["StorePolicy", "condition_for", "scope_for"]
 
 _HITS = (LookupReason.EXACT_HIT, LookupReason.SIMILAR_HIT)
 
@@ -30,6 +31,30 @@ def scope_for(actions: Sequence[Action], *, agent: str, role: str) -> PolicyScop
     if at_work:
         return PolicyScope.role(role) if role else PolicyScope.agent(agent)
     return PolicyScope.town()
+
+
+def condition_for(actions: Sequence[Action], *, world: WorldView, agent: str) -> Condition:
+    """The execution condition of a routine: for every object it uses, some object of the
+    same kind in the same arena (of the agent's own home or workplace for ``@`` places)
+    exists and is reachable. Occupancy is not part of it: a busy stove is waited for, and
+    a different free one in the room is taken at run time."""
+    parts: list[Condition] = []
+    seen: set[tuple[str, str, str]] = set()
+    for action in actions:
+        if not action.target:
+            continue
+        sector, arena, name = action.target.split(":", 2)
+        real = world.resolve_sector(agent, sector) or sector
+        info = world.object_at(f"{real}:{arena}:{name}")
+        kind = info.kind if info is not None else ""
+        key = (kind, sector, arena)
+        if not kind or key in seen:
+            continue
+        seen.add(key)
+        parts.append(ObjectCond(kind=kind, sector=sector, arena=arena, reachable=True))
+    if not parts:
+        return TRUE
+    return parts[0] if len(parts) == 1 else AllCond(of=tuple(parts))
 
 
 class StorePolicy:
@@ -90,11 +115,13 @@ class StorePolicy:
         duration: int,
         actions: Sequence[Action],
         now: int,
+        world: WorldView,
     ) -> None:
         self.policy_store.add(
             plan,
             vector,
             actions=actions,
+            condition=condition_for(actions, world=world, agent=agent),
             scope=scope_for(actions, agent=agent, role=role),
             provenance=Provenance(
                 agent=agent, role=role, game_minute=now, backend=self.backend, model=self.model

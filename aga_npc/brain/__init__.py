@@ -6,10 +6,12 @@ from aga_npc.brain.modes import Mode
 from aga_npc.brain.npc import BrainState, NpcBrain
 from aga_npc.brain.profile import AgentProfile
 from aga_npc.brain.services import BrainServices, PolicyDecision, PolicyPort
+from aga_npc.brain.snapshot import BrainSnapshot
 
 __all__ = [
     "AgentProfile",
     "BrainServices",
+    "BrainSnapshot",
     "BrainState",
     "Intent",
     "IntentKind",

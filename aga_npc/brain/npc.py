@@ -29,6 +29,7 @@ from aga_npc.brain.mind import Mind
 from aga_npc.brain.modes import Mode
 from aga_npc.brain.profile import WEEKDAYS, AgentProfile
 from aga_npc.brain.services import BrainServices, TicketLike, Vector
+from aga_npc.brain.snapshot import BrainSnapshot
 from aga_npc.planning.decompose import (
     fit_durations,
     ground_steps,
@@ -732,6 +733,46 @@ class NpcBrain:
             for k in sorted(self.resolutions)[:-32]:
                 if k != key and k != self.current:
                     del self.resolutions[k]
+
+    # ------------------------------------------------------------------ debug view
+    def snapshot(self) -> BrainSnapshot:
+        """What a debug view shows (reads only; cheap enough for every frame it is drawn)."""
+        schedule: tuple[tuple[str, str, str], ...] = ()
+        day = (
+            self.current[0] if self.current is not None else (max(self.plans) if self.plans else 0)
+        )
+        plan = self.plans.get(day)
+        if plan is not None:
+            schedule = tuple((format_hhmm(a.start), a.text, a.place) for a in plan.activities)
+        recent = self.mind.stream.recent(5)
+        social = self.mind.social
+        rows = tuple(
+            (person, rel["relationship"], rel["feeling"], float(rel["closeness"]))
+            for person, rel in sorted(social.relationships().items())
+        )
+        intent = self.intent
+        return BrainSnapshot(
+            name=self.profile.name,
+            state=self.state.value,
+            mode=self.mode.value,
+            activity=intent.activity,
+            action=intent.description,
+            verb=intent.verb,
+            target=intent.target,
+            source=intent.source.value,
+            reason=self.last_reason,
+            cosine=self.last_cosine,
+            schedule=schedule,
+            pending=tuple(p.purpose for p in self.pending),
+            memories=tuple(ev.describe() for ev in reversed(recent)),
+            relationships=rows,
+            tokens=self.stats["tokens"],
+            tokens_saved=self.stats["tokens_saved"],
+            llm_calls=self.stats["llm_calls"],
+            policy_hits=self.stats["policy_hits"],
+            policy_misses=self.stats["policy_misses"],
+            talking_to=self.talk_partner,
+        )
 
     # ------------------------------------------------------------------ persistence
     def get_state(self) -> dict[str, Any]:

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from aga_npc.brain.intent import IntentKind
 from aga_npc.brain.npc import NpcBrain
 from aga_npc.memory.events import EventKind, texts
 from aga_npc.planning.schedule import format_hhmm, parse_hhmm
@@ -171,6 +170,16 @@ class ConversationManager:
         for name in (a, b):
             self.talks_today[(name, day)] = self.talks_today.get((name, day), 0) + 1
             town.brains[name].begin_talk(b if name == a else a)
+
+    def interrupt(self, name: str, town: Town) -> None:
+        """End ``name``'s conversation at once (the player wants to talk to it)."""
+        convo = self.active.get(name)
+        if convo is None:
+            return
+        if convo.ticket is not None:
+            convo.ticket.cancel()
+            convo.ticket = None
+        self._finish(convo, town.now, town)
 
     # ------------------------------------------------------------------ turns
     def _advance(self, convo: Conversation, now: int, town: Town) -> None:
@@ -369,7 +378,7 @@ class ConversationManager:
             self.active.pop(name, None)
             self.last_end[name] = now
             brain = town.brains[name]
-            if brain.intent.kind is IntentKind.TALK or brain.talk_partner:
+            if brain.talk_partner in (convo.a, convo.b):
                 brain.end_talk()
         self.finished.append(
             {

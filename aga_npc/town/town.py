@@ -16,9 +16,12 @@ from typing import Any
 
 from aga_npc.brain.intent import Intent, IntentKind, Perception
 from aga_npc.brain.npc import NpcBrain
-from aga_npc.ports import RequestGateway
+from aga_npc.brain.snapshot import BrainSnapshot
+from aga_npc.ports import RequestGateway, RequestTicket
 from aga_npc.town.checker import AgentDay
 from aga_npc.town.conversation import ConversationManager
+from aga_npc.town.player import PlayerChats
+from aga_npc.types import LLMResult
 from aga_npc.world.model import World
 from aga_npc.world.stepper import WorldStepper
 
@@ -82,6 +85,7 @@ class Town:
         self.bodies: dict[str, Body] = {name: Body() for name in brains}
         self.records: dict[tuple[str, int], AgentDay] = {}
         self._names = sorted(brains)
+        self.player = PlayerChats(self)
         self._tick_cursor = 0
         self._last_minute = self.now - 1
         self.timing = _Timing()
@@ -103,6 +107,7 @@ class Town:
         self._record(now)
         self.stepper.step_minutes(1)
         self.gateway.pump()
+        self.player.poll()
 
     def run_minutes(self, minutes: int, progress: Any = None) -> None:
         """Run ``minutes`` game minutes headless (``progress(done, total)`` each hour)."""
@@ -129,12 +134,27 @@ class Town:
             self._tick(name, now)
         if self.conversations is not None and now != self._last_minute:
             self.conversations.step(now, self)
+        self.player.poll()
         brain_ms = (time.perf_counter() - started) * 1000.0
         if now != self._last_minute:
             self._record(now)
             self._last_minute = now
         self.stepper.step(dt)
         return brain_ms
+
+    # ------------------------------------------------------------------ the player
+    def say(self, npc: str, text: str) -> RequestTicket[LLMResult]:
+        """The player speaks to ``npc``; the returned ticket streams the reply
+        (``partial_text()``). The NPC stops and faces the player until ``end_talk``."""
+        return self.player.say(npc, text)
+
+    def end_talk(self, npc: str) -> None:
+        """The player closed the dialogue with ``npc``."""
+        self.player.close(npc)
+
+    def snapshots(self) -> dict[str, BrainSnapshot]:
+        """Every brain's snapshot, for debug views."""
+        return {name: self.brains[name].snapshot() for name in self._names}
 
     # ------------------------------------------------------------------ per agent
     def _tick(self, name: str, now: int) -> None:

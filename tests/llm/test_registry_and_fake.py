@@ -34,7 +34,10 @@ def test_openai_is_built_from_settings() -> None:
 def test_registered_backend_is_built_and_names_are_protected(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(registry_mod, "_factories", dict(registry_mod._factories))
+    # start from a registry where "offline" has not registered itself yet (other tests may
+    # have imported aga_npc.offline already)
+    factories = {k: v for k, v in registry_mod._factories.items() if k != "offline"}
+    monkeypatch.setattr(registry_mod, "_factories", factories)
     monkeypatch.setitem(registry_mod._BUILTIN_MODULES, "offline", "aga_npc.llm.no_such_module")
     with pytest.raises(ConfigError, match="not available"):
         build_backend(Settings(llm="offline"))

@@ -16,11 +16,11 @@ __all__ = ["EXACT_BELOW", "IndexSettings", "VectorIndex"]
 
 FloatArray = npt.NDArray[np.float32]
 
-# Below this many vectors an exact matrix product is as fast as an hnswlib query and exact
-# (measured on 384-d vectors, one core: exact 65 us vs hnswlib 70-80 us at 2,000 vectors,
-# 100 vs 85 us at 3,000, 1.2-2.5 ms vs 0.3 ms at 16,000; ``benchmarks/policy_lookup.py``
-# prints the crossover).
-EXACT_BELOW = 2048
+# Below this many vectors exact search (a matrix product, recall 1.0, nothing to build) is
+# as fast as an hnswlib query. Measured on one core with clustered 384-d vectors
+# (benchmarks/policy_lookup.py prints it): p50 0.025 vs 0.025 ms at 500, 0.042 vs 0.032 ms
+# at 1,000, 0.106 vs 0.059 ms at 4,000; with random vectors the crossover is nearer 2,500.
+EXACT_BELOW = 1024
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,16 +33,25 @@ class IndexSettings:
         ef_construction: hnswlib build-time candidate list.
         ef_search: hnswlib query-time candidate list (recall vs speed).
         seed: hnswlib's random seed (builds are reproducible).
+        build_threads: threads for batch builds (:meth:`VectorIndex.add_many`, store loads);
+            single adds and searches always use one thread.
     """
 
     exact_below: int = EXACT_BELOW
     m: int = 16
-    ef_construction: int = 100
+    ef_construction: int = 64
     ef_search: int = 64
     seed: int = 0
+    build_threads: int = 1
 
     def __post_init__(self) -> None:
-        if self.exact_below < 0 or self.m < 2 or self.ef_construction < 1 or self.ef_search < 1:
+        if (
+            self.exact_below < 0
+            or self.m < 2
+            or self.ef_construction < 1
+            or self.ef_search < 1
+            or self.build_threads < 1
+        ):
             raise ValueError(f"invalid index settings: {self}")
 
 
@@ -101,7 +110,7 @@ class VectorIndex:
         finally:
             self._hnsw = hnsw
         if self._hnsw is not None:
-            self._hnsw_add(np.asarray(labels), mat)
+            self._hnsw_add(np.asarray(labels), mat, threads=self.settings.build_threads)
         elif len(self) >= self.settings.exact_below:
             self._build_hnsw()
 
@@ -174,11 +183,11 @@ class VectorIndex:
         self._hnsw_capacity = capacity
         n = len(self)
         if n:
-            index.add_items(self._mat[:n], np.asarray(self._labels), num_threads=1)
+            index.add_items(self._mat[:n], np.asarray(self._labels), num_threads=s.build_threads)
 
-    def _hnsw_add(self, labels: npt.NDArray[Any], vectors: FloatArray) -> None:
+    def _hnsw_add(self, labels: npt.NDArray[Any], vectors: FloatArray, *, threads: int = 1) -> None:
         needed = self._hnsw.get_current_count() + len(labels)
         if needed > self._hnsw_capacity:
             self._hnsw_capacity = max(needed, 2 * self._hnsw_capacity)
             self._hnsw.resize_index(self._hnsw_capacity)
-        self._hnsw.add_items(vectors, labels, num_threads=1)
+        self._hnsw.add_items(vectors, labels, num_threads=threads)

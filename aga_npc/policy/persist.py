@@ -54,7 +54,8 @@ def open_store(store: PolicyStore, path: str | os.PathLike[str], *, recover: boo
                 "embedders cannot be compared: set AGA_EMBED back, or move the file away to "
                 "start a new store"
             )
-        bad = _replay(store, contents, name)
+        with store.bulk_load():
+            bad = _replay(store, contents, name)
         if bad is not None:
             kept = backup_file(path, "corrupt")
             if not recover:

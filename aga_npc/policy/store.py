@@ -12,8 +12,9 @@ least once per game hour. See :mod:`aga_npc.policy.persist` for the file format.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -139,6 +140,7 @@ class PolicyStore:
         self._log: Any = None  # aga_npc.store.RecordLog when bound to a file
         self._appended = 0
         self._last_flush: int | None = None
+        self._deferred: dict[PolicyScope, dict[int, FloatArray]] | None = None
 
     # -- contents ---------------------------------------------------------------------------
 
@@ -470,6 +472,8 @@ class PolicyStore:
         entry = self._entries.pop(entry_id, None)
         if entry is None:
             return
+        if self._deferred is not None:
+            self._deferred.get(entry.scope, {}).pop(entry_id, None)
         self._signatures.pop(entry_id, None)
         sc = self._scopes[entry.scope]
         sc.index.remove(entry_id)
@@ -489,7 +493,33 @@ class PolicyStore:
         if old is None or old.plan_text != entry.plan_text:
             self._signatures[entry.id] = signature(entry.plan_text)
             sc.exact.setdefault(normalise_text(entry.plan_text), entry.id)
-            sc.index.add(entry.id, entry.vector)
+            if self._deferred is not None:
+                self._deferred.setdefault(entry.scope, {})[entry.id] = entry.vector
+            else:
+                sc.index.add(entry.id, entry.vector)
+
+    @contextlib.contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Defer vector indexing until the block ends, then index in batches.
+
+        For loading many entries at once (store files, tools): one batched hnswlib build
+        (with ``IndexSettings.build_threads``) instead of one insert per entry. Lookups
+        inside the block do not see the new entries by similarity.
+        """
+        if self._deferred is not None:
+            yield
+            return
+        self._deferred = {}
+        try:
+            yield
+        finally:
+            deferred, self._deferred = self._deferred, None
+            for scope, items in deferred.items():
+                live = [(i, v) for i, v in items.items() if i in self._entries]
+                if live:
+                    self._scopes[scope].index.add_many(
+                        [i for i, _ in live], np.stack([v for _, v in live])
+                    )
 
     def _queue(self, record: dict[str, Any]) -> None:
         if self._log is not None:

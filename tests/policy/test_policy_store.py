@@ -280,3 +280,21 @@ def test_condition_objects_reference_the_world_only_through_the_view(
     world.block("bob", "Juniper Cafe:cafe:counter")
     r = store.lookup("serve customers", vec(0, 1), agent="bob", role="barista", world=world)
     assert r.reason is LookupReason.NO_CONDITION_HELD and "not reachable" in r.detail
+
+
+def test_bulk_load_defers_indexing_until_the_block_ends(world: FakeWorld) -> None:
+    from aga_npc.policy import IndexSettings
+
+    store = PolicyStore(embedder_name="t", dim=DIM, index=IndexSettings(exact_below=4))
+    with store.bulk_load():
+        for i in range(10):
+            store.add(f"errand {i}", vec(1, i), actions=breakfast(), scope=TOWN)
+        gone = store.add("go to sleep", vec(0, 0, 1), actions=breakfast(), scope=TOWN)
+        store.remove(gone)
+        inside = store.lookup("do errand", vec(1, 3), agent="ann", world=world)
+        assert inside.reason is LookupReason.NO_CANDIDATE  # not indexed yet
+    r = store.lookup("do errand", vec(1, 3), agent="ann", world=world)
+    assert r.reason is LookupReason.SIMILAR_HIT and r.matched_text == "errand 3"
+    assert store.lookup("go to sleep", vec(0, 0, 1), agent="ann", world=world).matched_text != (
+        "go to sleep"
+    )

@@ -12,7 +12,7 @@ _QUOTE_OPEN = "<<player>>"
 _QUOTE_CLOSE = "<</player>>"
 _FENCE = re.compile(r"`{3,}")
 _MARKERS = re.compile(r"<<\s*/?\s*player\s*>>", re.IGNORECASE)
-_HEADERS = re.compile(r"^\s*#+\s*", re.MULTILINE)
+_HASHES = re.compile(r"#+")
 _SPACES = re.compile(r"\s+")
 
 
@@ -20,9 +20,10 @@ def sanitize_player_text(text: str, *, limit: int = MAX_PLAYER_CHARS) -> str:
     """Return the player's words made safe to embed in a prompt.
 
     Control and format characters (including zero-width and bidi overrides) are removed,
-    whitespace collapses to single spaces (so no fake prompt sections can be opened),
-    code fences and our own quote markers are neutralised, and the text is cut to ``limit``
-    characters.
+    whitespace collapses to single spaces and ``#`` marks are dropped (so no fake prompt
+    section such as "## Task" can be opened), code fences and our own quote markers are
+    neutralised, double quotes become single ones (so the quotation cannot be closed), and
+    the text is cut to ``limit`` characters.
     """
     kept = "".join(
         ch if unicodedata.category(ch)[0] != "C" else " "
@@ -30,7 +31,7 @@ def sanitize_player_text(text: str, *, limit: int = MAX_PLAYER_CHARS) -> str:
     )
     kept = _MARKERS.sub("", kept)
     kept = _FENCE.sub("'", kept)
-    kept = _HEADERS.sub("", kept)
+    kept = _HASHES.sub("", kept)
     kept = _SPACES.sub(" ", kept).strip()
     kept = kept.replace('"', "'")
     if len(kept) > limit:

@@ -84,6 +84,11 @@ rules:
       messages_contain: "[dialogue]"
     respond:
       content: "Good morning! The bakery opens at seven and the bread is still warm."
+  - name: player-reply
+    when:
+      messages_contain: "player_reply"
+    respond:
+      content: "Welcome to the cafe, stranger! The scones are fresh out of the oven today."
   - name: hello
     when:
       messages_contain: "[hello]"

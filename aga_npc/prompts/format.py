@@ -41,7 +41,7 @@ def envelope(
         answer_format: an example or schema of the answer (JSON modules).
     """
     body = {"module": module, **context}
-    blob = json.dumps(body, ensure_ascii=False, indent=1, sort_keys=False)
+    blob = json.dumps(body, ensure_ascii=False, separators=(", ", ": "))
     parts = [f"{CONTEXT_HEADER}\n{_FENCE_OPEN}{blob}{_FENCE_CLOSE}", f"{TASK_HEADER}\n{task}"]
     if answer_format:
         parts.append(f"{FORMAT_HEADER}\n{answer_format}")

@@ -8,7 +8,7 @@ from aga_npc.llm.ledger import TokenLedger
 from aga_npc.town.checker import summarise
 from aga_npc.town.town import Town
 
-__all__ = ["build_report", "distinct_activity_kinds"]
+__all__ = ["build_report", "closeness_matrix", "distinct_activity_kinds"]
 
 _FAILED = ("failed",)
 _FALLBACK = ("refused", "expired", "cancelled")
@@ -93,11 +93,24 @@ def build_report(
             for name in town.names()
         },
         "agents": agents,
+        "closeness": closeness_matrix(town),
         "wall_seconds": round(wall_seconds, 3),
     }
     if extra:
         report.update(extra)
     return report
+
+
+def closeness_matrix(town: Town) -> dict[str, Any]:
+    """The town's closeness matrix (row: how ``names[i]`` sees ``names[j]``), 0..10."""
+    names = list(town.names())
+    matrix = []
+    for a in names:
+        social = town.brains[a].mind.social
+        matrix.append(
+            [0.0 if a == b else round(float(social.record_for(b).closeness), 2) for b in names]
+        )
+    return {"names": names, "matrix": matrix}
 
 
 _KIND_WORDS = (

@@ -229,11 +229,19 @@ def compare_modes(args: argparse.Namespace) -> dict[str, Any]:
         out / "comparison.json", json.dumps(comparison, indent=1, sort_keys=True).encode("utf-8")
     )
     try:
-        from aga_npc.sim.charts import tokens_chart
+        from aga_npc.sim.charts import heatmap, tokens_chart
 
         tokens_chart(comparison, out / "tokens_by_mode.png")
+        for name, report in reports.items():
+            close = report["closeness"]
+            heatmap(
+                close["names"],
+                close["matrix"],
+                out / f"closeness_{name}.png",
+                label=f"Closeness after {report['days']} days ({name})",
+            )
     except ImportError as exc:  # pygame is an optional extra
-        print(f"note: no PNG chart ({exc})", file=sys.stderr)
+        print(f"note: no PNG charts ({exc})", file=sys.stderr)
     _print_summary(comparison)
     return comparison
 

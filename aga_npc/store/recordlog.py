@@ -224,7 +224,8 @@ class RecordLog:
 
         The residue of an interrupted flush is copied to ``<path>.residue`` and cut off.
         A damaged file is copied to ``<path>.corrupt`` before anything else happens; then
-        it raises, or with ``recover=True`` the valid prefix is rewritten in its place.
+        it raises, or with ``recover=True`` the valid prefix is rewritten in its place (an
+        empty log when even the header is damaged).
 
         Returns:
             The writer and the committed contents. A file written with an older schema
@@ -243,6 +244,9 @@ class RecordLog:
             contents = read_log(target, schema=schema, max_version=version, recover=recover)
         except CorruptFileError as exc:
             kept = backup_file(target, "corrupt")
+            if recover:  # the header itself is damaged: no valid prefix exists; start over
+                log = cls.create(target, schema=schema, version=version, meta=meta)
+                return log, LogContents(version=version, meta=dict(meta or {}), damage=exc)
             raise CorruptFileError(
                 name,
                 exc.offset,

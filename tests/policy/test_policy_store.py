@@ -298,3 +298,11 @@ def test_bulk_load_defers_indexing_until_the_block_ends(world: FakeWorld) -> Non
     assert store.lookup("go to sleep", vec(0, 0, 1), agent="ann", world=world).matched_text != (
         "go to sleep"
     )
+
+
+def test_exact_precheck_misses_are_not_double_counted(store: PolicyStore, world: FakeWorld) -> None:
+    store.add("have breakfast", vec(1), actions=breakfast(), scope=ANN)
+    assert not store.lookup_exact("eat breakfast", agent="ann", world=world).hit
+    assert store.lookup("eat breakfast", vec(1), agent="ann", world=world).hit
+    assert store.lookup_exact("have breakfast", agent="ann", world=world).hit
+    assert (store.stats.lookups, store.stats.hits, store.stats.misses) == (2, 2, 0)

@@ -193,3 +193,17 @@ def _tuples_to_lists(value: object) -> object:
     if isinstance(value, dict):
         return {k: _tuples_to_lists(v) for k, v in value.items()}
     return value
+
+
+def test_recover_with_a_damaged_header_starts_over_but_keeps_a_copy(tmp_path: Path) -> None:
+    path = tmp_path / "log.bin"
+    path.write_bytes(b"\x89AGALOG\n" + b"\x00" * 5)
+    with pytest.raises(CorruptFileError, match="too short"):
+        _open(path)
+    log, contents = _open(path, recover=True, meta={"m": 1})
+    assert contents.records == () and contents.damage is not None  # type: ignore[attr-defined]
+    log.append("fresh")
+    log.flush()
+    log.close()
+    assert _read(path).records == ("fresh",)
+    assert (tmp_path / "log.bin.corrupt.1").read_bytes() == b"\x89AGALOG\n" + b"\x00" * 5

@@ -34,9 +34,9 @@ from aga_npc.policy.entries import (
 )
 from aga_npc.policy.index import IndexSettings, VectorIndex
 from aga_npc.policy.matching import MatchSettings, PlanDecision, decide, plan_similarity
-from aga_npc.policy.results import LookupReason, LookupResult
+from aga_npc.policy.results import LookupReason, LookupResult, StoreStats
 from aga_npc.policy.signature import Signature, signature
-from aga_npc.policy.store import PolicyStore, StoreStats
+from aga_npc.policy.store import PolicyStore
 
 __all__ = [
     "TRUE",

@@ -14,9 +14,11 @@ as one ``put`` per entry plus the cache.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from aga_npc.errors import CorruptFileError, StoreError
 from aga_npc.policy.conditions import ConditionError
@@ -26,11 +28,23 @@ if TYPE_CHECKING:
     from aga_npc.policy.store import PolicyStore
     from aga_npc.store import LogContents
 
-__all__ = ["SCHEMA", "VERSION", "flush_store", "open_store", "save_store"]
+__all__ = ["SCHEMA", "VERSION", "EmbeddingCache", "flush_store", "open_store", "save_store"]
 
 SCHEMA = "aga_npc.policy"
 VERSION = 1
 COMPACT_SLACK = 1024
+
+FloatArray = npt.NDArray[np.float32]
+
+
+class EmbeddingCache(Protocol):
+    """What the store needs of an embedding cache (``aga_npc.embed.CachedEmbedder``)."""
+
+    def take_new(self) -> list[tuple[str, FloatArray]]: ...
+
+    def items(self) -> list[tuple[str, FloatArray]]: ...
+
+    def load(self, items: Iterable[tuple[str, FloatArray]]) -> int: ...
 
 
 def _meta(store: PolicyStore) -> dict[str, Any]:

@@ -1,15 +1,15 @@
-"""Lookup outcomes of the Lifestyle Policy: the reason enum and the frozen result."""
+"""Lookup outcomes of the Lifestyle Policy: the reason enum, the frozen result, counters."""
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aga_npc.policy.entries import PolicyScope
 from aga_npc.types import Action
 
-__all__ = ["LookupReason", "LookupResult"]
+__all__ = ["LookupReason", "LookupResult", "StoreStats", "better_miss"]
 
 
 class LookupReason(enum.StrEnum):
@@ -70,3 +70,42 @@ class LookupResult:
             "actions": [a.to_dict() for a in self.actions],
             "detail": self.detail,
         }
+
+
+@dataclass(slots=True)
+class StoreStats:
+    """Counters for the report (``policy: {lookups, hits, misses, stored}``)."""
+
+    lookups: int = 0
+    hits: int = 0
+    misses: int = 0
+    stored: int = 0
+    by_reason: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "lookups": self.lookups,
+            "hits": self.hits,
+            "misses": self.misses,
+            "stored": self.stored,
+            "by_reason": dict(self.by_reason),
+        }
+
+
+MISS_RANK = {
+    LookupReason.NO_CONDITION_HELD: 3,
+    LookupReason.REJECTED_LOOKALIKE: 2,
+    LookupReason.NO_CANDIDATE: 1,
+}
+
+
+def better_miss(old: LookupResult | None, new: LookupResult) -> LookupResult:
+    """Keep the most informative miss: a matched plan whose conditions failed beats a
+    look-alike rejection, which beats a plain distant candidate; ties go to the higher
+    cosine (then the earlier scope)."""
+    if old is None:
+        return new
+    rank_old, rank_new = MISS_RANK[old.reason], MISS_RANK[new.reason]
+    if rank_new != rank_old:
+        return new if rank_new > rank_old else old
+    return new if (new.cosine or -2.0) > (old.cosine or -2.0) else old

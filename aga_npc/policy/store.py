@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,44 +25,15 @@ from aga_npc.policy.conditions import Condition, check_condition, condition_for_
 from aga_npc.policy.entries import PolicyEntry, PolicyScope, Provenance, Variant, rescale_actions
 from aga_npc.policy.index import IndexSettings, VectorIndex
 from aga_npc.policy.matching import MatchSettings, decide_signatures
-from aga_npc.policy.results import LookupReason, LookupResult
+from aga_npc.policy.persist import EmbeddingCache
+from aga_npc.policy.results import LookupReason, LookupResult, StoreStats, better_miss
 from aga_npc.policy.signature import Signature, normalise_text, signature
 from aga_npc.ports import Embedder, WorldView
 from aga_npc.types import Action
 
-__all__ = ["EmbeddingCache", "PolicyStore", "StoreStats"]
+__all__ = ["PolicyStore"]
 
 FloatArray = npt.NDArray[np.float32]
-
-
-class EmbeddingCache(Protocol):
-    """What the store needs of an embedding cache (``aga_npc.embed.CachedEmbedder``)."""
-
-    def take_new(self) -> list[tuple[str, FloatArray]]: ...
-
-    def items(self) -> list[tuple[str, FloatArray]]: ...
-
-    def load(self, items: Iterable[tuple[str, FloatArray]]) -> int: ...
-
-
-@dataclass(slots=True)
-class StoreStats:
-    """Counters for the report (``policy: {lookups, hits, misses, stored}``)."""
-
-    lookups: int = 0
-    hits: int = 0
-    misses: int = 0
-    stored: int = 0
-    by_reason: dict[str, int] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "lookups": self.lookups,
-            "hits": self.hits,
-            "misses": self.misses,
-            "stored": self.stored,
-            "by_reason": dict(self.by_reason),
-        }
 
 
 class _Scope:
@@ -273,7 +244,7 @@ class PolicyStore:
                 )
                 if result.hit:
                     return self._count(self._touch(result, game_minute))
-                miss = _better_miss(miss, result)
+                miss = better_miss(miss, result)
             if vec is None:
                 continue
             for label, cosine in sc.index.search(vec, self.match.candidates):
@@ -287,7 +258,7 @@ class PolicyStore:
                         if decision.rule == "lookalike"
                         else LookupReason.NO_CANDIDATE
                     )
-                    miss = _better_miss(
+                    miss = better_miss(
                         miss,
                         LookupResult(
                             reason=reason,
@@ -305,7 +276,7 @@ class PolicyStore:
                 )
                 if result.hit:
                     return self._count(self._touch(result, game_minute))
-                miss = _better_miss(miss, result)
+                miss = better_miss(miss, result)
         if miss is None:
             miss = LookupResult(
                 reason=LookupReason.NO_CANDIDATE,
@@ -617,22 +588,3 @@ def _unit(vector: FloatArray, dim: int) -> FloatArray:
     if not np.isfinite(norm) or norm == 0.0:
         raise ValueError("vector must be finite and non-zero")
     return vec / norm
-
-
-_MISS_RANK = {
-    LookupReason.NO_CONDITION_HELD: 3,
-    LookupReason.REJECTED_LOOKALIKE: 2,
-    LookupReason.NO_CANDIDATE: 1,
-}
-
-
-def _better_miss(old: LookupResult | None, new: LookupResult) -> LookupResult:
-    """Keep the most informative miss: a matched plan whose conditions failed beats a
-    look-alike rejection, which beats a plain distant candidate; ties go to the higher
-    cosine (then the earlier scope)."""
-    if old is None:
-        return new
-    rank_old, rank_new = _MISS_RANK[old.reason], _MISS_RANK[new.reason]
-    if rank_new != rank_old:
-        return new if rank_new > rank_old else old
-    return new if (new.cosine or -2.0) > (old.cosine or -2.0) else old

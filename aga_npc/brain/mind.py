@@ -173,14 +173,17 @@ class Mind:
         importance: int | None = None,
     ) -> int:
         """Append a memory. Importance comes from the cache (routine events never cost an LLM
-        call); a novel event gets a provisional score and one LLM importance request."""
+        call); a novel event about others gets a provisional score and one LLM importance
+        request, whose answer is cached by event pattern."""
         ask = False
         score = importance
         if score is None:
             score = self.importance.lookup(text, kind.value, names=people)
             if score is None:
                 score = self.importance.estimate(text, kind.value, names=people)
-                ask = True
+                # one's own plans and activities are routine by nature: the estimate stands;
+                # what others say or do can be news worth one LLM rating
+                ask = kind not in (EventKind.PLANNED, EventKind.DONE)
         event = self.stream.append(
             kind=kind, text=text, now=now, importance=max(1, min(10, score)), people=people
         )

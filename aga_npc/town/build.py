@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,8 @@ class TownSpec:
         start: the game time the town starts at ("06:00" of day 1 by default).
         speed: walking speed in tiles per real second.
         minutes_per_second: game minutes per real second (the demo's clock rate).
+        start_tiles: start tiles by resident name, for residents without a bed of their
+            own (more NPCs than the map has beds); the others start at their bed's spawn.
     """
 
     personas: Sequence[Persona]
@@ -56,6 +58,7 @@ class TownSpec:
     start: str = "06:00"
     speed: float = 4.0
     minutes_per_second: float = 1.0
+    start_tiles: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def profile_from_persona(persona: Persona, *, bed: str) -> AgentProfile:
@@ -116,6 +119,7 @@ def build_town(
     for persona in spec.personas:
         world.add_agent(
             persona.name,
+            spec.start_tiles.get(persona.name),
             home=persona.home,
             workplace=persona.workplace or None,
             bed=persona.bed or None,

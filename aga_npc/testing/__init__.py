@@ -10,13 +10,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from aga_npc.embed.hashing import HashingEmbedder
     from aga_npc.testing.fake_llm import FakeLLM
+    from aga_npc.testing.fake_world import FakeWorld
 
 _LAZY: dict[str, str] = {
     "FakeLLM": "aga_npc.testing.fake_llm",
+    "FakeWorld": "aga_npc.testing.fake_world",
+    "HashingEmbedder": "aga_npc.embed.hashing",
 }
 
-__all__ = ["FakeLLM"]
+__all__ = ["FakeLLM", "FakeWorld", "HashingEmbedder"]
 
 
 def __getattr__(name: str) -> Any:

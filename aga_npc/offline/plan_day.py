@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -85,6 +86,28 @@ def build_plan(context: Mapping[str, Any], rng: random.Random) -> dict[str, Any]
     return planner.emit()
 
 
+HABIT_COUNT = 3
+HABIT_OUTSIDER = 0.01
+
+
+def _habits(persona: PersonaFacts) -> frozenset[str]:
+    """The few pastimes this person keeps coming back to (stable for a persona).
+
+    A real model asked every day for the same person's plan settles into a small set of
+    activities (the paper's Figure 6); memories sampled by mind wandering are what bring
+    new ones in (see :mod:`aga_npc.offline.wandering`).
+    """
+    words = persona.words
+    ranked = sorted(
+        W.LEISURE,
+        key=lambda opt: (
+            not (opt.affinity & words),
+            zlib.crc32(f"{persona.name}:{opt.key}".encode()),
+        ),
+    )
+    return frozenset(opt.key for opt in ranked[:HABIT_COUNT])
+
+
 class _Planner:
     """Builds one day: fixed blocks first, then work around them, then leisure in gaps."""
 
@@ -111,6 +134,7 @@ class _Planner:
         self.home = town.home
         self.work = town.work or town.home
         self.meals_in_invites: set[str] = set()
+        self.habits = _habits(persona)
         self._times()
 
     # ------------------------------------------------------------------ frame
@@ -409,6 +433,8 @@ class _Planner:
             if opt.place_type != "home" and not self.town.has(opt.place_type):
                 continue
             weight = opt.weight * (3.0 if affine else 1.0)
+            if opt.key not in self.habits:
+                weight *= HABIT_OUTSIDER  # people (and models) fall back on their habits
             if self.weekend:
                 weight *= opt.weekend
             if self.night_out and tod == "evening":

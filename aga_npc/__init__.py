@@ -7,7 +7,7 @@ listed in ``__all__`` (pinned by a test) and loaded lazily on first attribute ac
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aga_npc.config import Settings
 from aga_npc.errors import AgaError
@@ -15,19 +15,85 @@ from aga_npc.types import ChatMessage, LLMRequest, LLMResult, Module, Priority, 
 
 __version__ = "0.1.0"
 
+if TYPE_CHECKING:
+    from aga_npc.brain import (
+        AgentProfile,
+        BrainSnapshot,
+        Intent,
+        IntentKind,
+        Mode,
+        NpcBrain,
+        Perception,
+    )
+    from aga_npc.embed.factory import build_embedder
+    from aga_npc.llm import TokenLedger, build_stack
+    from aga_npc.offline import OfflineLLM
+    from aga_npc.personas.loader import load_personas, town_personas
+    from aga_npc.policy import PolicyStore, plan_similarity
+    from aga_npc.runtime import Gateway, InlineGateway
+    from aga_npc.town.build import TownSpec, build_town
+    from aga_npc.town.town import Town
+    from aga_npc.world.model import World
+    from aga_npc.world.stepper import WorldStepper
+
 # name -> module that defines it; imported on first access so `import aga_npc` stays light.
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "AgentProfile": "aga_npc.brain",
+    "BrainSnapshot": "aga_npc.brain",
+    "Gateway": "aga_npc.runtime",
+    "InlineGateway": "aga_npc.runtime",
+    "Intent": "aga_npc.brain",
+    "IntentKind": "aga_npc.brain",
+    "Mode": "aga_npc.brain",
+    "NpcBrain": "aga_npc.brain",
+    "OfflineLLM": "aga_npc.offline",
+    "Perception": "aga_npc.brain",
+    "PolicyStore": "aga_npc.policy",
+    "TokenLedger": "aga_npc.llm",
+    "Town": "aga_npc.town.town",
+    "TownSpec": "aga_npc.town.build",
+    "World": "aga_npc.world.model",
+    "WorldStepper": "aga_npc.world.stepper",
+    "build_embedder": "aga_npc.embed.factory",
+    "build_stack": "aga_npc.llm",
+    "build_town": "aga_npc.town.build",
+    "load_personas": "aga_npc.personas.loader",
+    "plan_similarity": "aga_npc.policy",
+    "town_personas": "aga_npc.personas.loader",
+}
 
 __all__ = [
     "AgaError",
+    "AgentProfile",
+    "BrainSnapshot",
     "ChatMessage",
+    "Gateway",
+    "InlineGateway",
+    "Intent",
+    "IntentKind",
     "LLMRequest",
     "LLMResult",
+    "Mode",
     "Module",
+    "NpcBrain",
+    "OfflineLLM",
+    "Perception",
+    "PolicyStore",
     "Priority",
     "Settings",
+    "TokenLedger",
+    "Town",
+    "TownSpec",
     "Usage",
+    "World",
+    "WorldStepper",
     "__version__",
+    "build_embedder",
+    "build_stack",
+    "build_town",
+    "load_personas",
+    "plan_similarity",
+    "town_personas",
 ]
 
 

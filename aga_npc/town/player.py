@@ -49,12 +49,7 @@ class PlayerChats:
             KeyError: no such NPC.
         """
         brain = self.town.brains[npc]
-        session = self.sessions.get(npc)
-        if session is None:
-            session = self.sessions[npc] = _Session(npc=npc)
-            if self.town.conversations is not None:
-                self.town.conversations.interrupt(npc, self.town)
-            brain.begin_talk(PLAYER)
+        session = self.open(npc)
         clean = sanitize_player_text(text)
         now = self.town.now
         social = brain.mode.uses_social_memory
@@ -86,6 +81,21 @@ class PlayerChats:
         )
         session.pending.append((clean, ticket))
         return ticket
+
+    def open(self, npc: str) -> _Session:
+        """Start a dialogue with ``npc`` (it stops and faces the player); no-op when open.
+
+        Raises:
+            KeyError: no such NPC.
+        """
+        brain = self.town.brains[npc]
+        session = self.sessions.get(npc)
+        if session is None:
+            session = self.sessions[npc] = _Session(npc=npc)
+            if self.town.conversations is not None:
+                self.town.conversations.interrupt(npc, self.town)
+            brain.begin_talk(PLAYER)
+        return session
 
     def poll(self) -> None:
         """Record finished replies (call once per frame or game minute)."""

@@ -143,6 +143,11 @@ class Town:
         return brain_ms
 
     # ------------------------------------------------------------------ the player
+    def begin_talk(self, npc: str) -> None:
+        """The player opened a dialogue with ``npc``: it stops and faces the player until
+        ``end_talk`` (``say`` does this too)."""
+        self.player.open(npc)
+
     def say(self, npc: str, text: str) -> RequestTicket[LLMResult]:
         """The player speaks to ``npc``; the returned ticket streams the reply
         (``partial_text()``). The NPC stops and faces the player until ``end_talk``."""

@@ -1,0 +1,495 @@
+"""TownHost: the brains of a town, ready for a real-time game loop (no pygame in here).
+
+A game calls ``host.update(dt)`` once per frame and reads ``host.position(name)`` and
+``host.intent(name)`` to draw its NPCs. The host owns the whole stack: the LLM backend
+stack and its token ledger, the threaded request gateway, the embedder, the Lifestyle
+Policy store and the ``Town`` (world, stepper, brains, conversations). The frame never
+waits on any of them: LLM calls, embeddings and save-file writes run on the gateway's
+worker threads.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aga_npc.brain.intent import Intent, IntentKind
+from aga_npc.brain.modes import Mode
+from aga_npc.brain.snapshot import BrainSnapshot
+from aga_npc.config import Settings
+from aga_npc.embed.cache import CachedEmbedder
+from aga_npc.errors import ConfigError
+from aga_npc.llm.ledger import DEFAULT_PRICES, TokenLedger, price_for
+from aga_npc.llm.registry import build_backend, build_stack
+from aga_npc.personas.model import Persona
+from aga_npc.policy.store import PolicyStore
+from aga_npc.ports import Embedder, LLMBackend, RequestTicket
+from aga_npc.runtime.gateway import Gateway
+from aga_npc.store.snapshot import Snapshot
+from aga_npc.town.build import TownSpec, build_town, default_map_path
+from aga_npc.town.policy_port import StorePolicy
+from aga_npc.town.save import SaveInfo, apply_town_state, encode_save, read_save, write_save_bytes
+from aga_npc.town.town import Town
+from aga_npc.types import CallResult, LLMResult, Priority
+from aga_npc.world.clock import GameClock
+from aga_npc.world.model import World
+
+__all__ = ["TILES_PER_GAME_MINUTE", "HostConfig", "HostStats", "TownHost", "clone_personas"]
+
+TILES_PER_GAME_MINUTE = 4.0
+REFERENCE_MODEL = "gpt-4o-mini"  # priced for the cost estimate when the LLM is offline
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HostConfig:
+    """How to build a town for a game.
+
+    Attributes:
+        seed: seeds brains, conversations and the offline LLM.
+        mode: which AGA features are on.
+        llm_latency: seconds added to every LLM call (to show the frame does not wait).
+        embed: ``local`` | ``openai`` | ``hashing`` overriding ``AGA_EMBED`` (None: keep).
+        start: game time the town starts at ("HH:MM" of day 1); None keeps the clock of a
+            given world (a loaded map starts at 06:00).
+        minutes_per_second: game minutes per real second (1.0: one game minute a second).
+        lod: NPC-NPC conversations turn by turn ("turns") or as one call ("whole").
+        mind_wandering: sample rare memories into daily planning.
+        policy_path: keep the Lifestyle Policy in this file across runs (None: memory).
+    """
+
+    seed: int = 0
+    mode: Mode = Mode.AGA
+    llm_latency: float = 0.0
+    embed: str | None = None
+    start: str | None = None
+    minutes_per_second: float = 1.0
+    lod: str = "turns"
+    mind_wandering: bool = True
+    policy_path: Path | None = None
+
+    def __post_init__(self) -> None:
+        if not self.llm_latency >= 0:
+            raise ConfigError(f"llm latency must be >= 0 seconds, got {self.llm_latency}")
+        if not self.minutes_per_second > 0:
+            raise ConfigError(f"minutes per second must be positive, got {self.minutes_per_second}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HostStats:
+    """What the debug panel shows about the request pipeline and the token spend."""
+
+    pending: int = 0
+    in_flight: int = 0
+    submitted: int = 0
+    completed: int = 0
+    max_queue: int = 0
+    llm_calls: int = 0
+    tokens: int = 0
+    tokens_saved: int = 0
+    cost_usd: float = 0.0
+    cost_model: str = ""
+    policy_hits: int = 0
+    policy_misses: int = 0
+
+    @property
+    def hit_rate(self) -> float:
+        """Share of Lifestyle Policy lookups that found a routine (0 when none yet)."""
+        total = self.policy_hits + self.policy_misses
+        return self.policy_hits / total if total else 0.0
+
+
+@dataclass(slots=True)
+class _Tally:
+    seen: int = 0
+    calls: int = 0
+    tokens: int = 0
+    cost: float = 0.0
+    per_model: dict[str, Any] = field(default_factory=dict)
+
+
+def clone_personas(personas: Sequence[Persona], count: int) -> list[Persona]:
+    """``count`` residents: the first ``count`` personas, or all of them and then copies
+    named ``"<name> 2"``, ``"<name> 3"`` ... with the same home and workplace and no bed of
+    their own.
+
+    Raises:
+        ConfigError: ``count`` < 1 or no personas.
+    """
+    if count < 1:
+        raise ConfigError(f"the town needs at least one NPC, got {count}")
+    if not personas:
+        raise ConfigError("no personas to build the town from")
+    base = list(personas)
+    if count <= len(base):
+        return base[:count]
+    out = list(base)
+    copy = 2
+    while len(out) < count:
+        for p in base:
+            if len(out) >= count:
+                break
+            out.append(_clone(p, f"{p.name} {copy}"))
+        copy += 1
+    return out
+
+
+def _clone(persona: Persona, name: str) -> Persona:
+    data = persona.to_dict()
+    data.update(name=name, bed="")
+    return Persona.from_dict(data, source=f"{persona.source or persona.name} (copy {name!r})")
+
+
+class TownHost:
+    """A town driven by a game's frame loop. Build with :meth:`create`.
+
+    Attributes:
+        town: the ``Town`` (world, stepper, brains, conversations).
+        gateway: the threaded request gateway (drained once per frame by :meth:`update`).
+        ledger: the token ledger of every LLM call.
+        policy_store: the Lifestyle Policy store shared by every brain.
+        settings: the resolved settings (LLM backend and model, embedder).
+        paused: while True, :meth:`update` stops the clock and the brains.
+    """
+
+    def __init__(
+        self,
+        *,
+        town: Town,
+        gateway: Gateway,
+        ledger: TokenLedger,
+        policy_store: PolicyStore,
+        settings: Settings,
+        backend_name: str,
+        model: str,
+    ) -> None:
+        self.town = town
+        self.gateway = gateway
+        self.ledger = ledger
+        self.policy_store = policy_store
+        self.settings = settings
+        self.backend_name = backend_name
+        self.model = model
+        self.paused = False
+        self.drained = 0
+        self._tally = _Tally()
+        self._closed = False
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def create(
+        cls,
+        personas: Sequence[Persona],
+        *,
+        map_path: str | os.PathLike[str] | None = None,
+        world: World | None = None,
+        config: HostConfig | None = None,
+        settings: Settings | None = None,
+        backend: LLMBackend | None = None,
+        embedder: Embedder | None = None,
+    ) -> TownHost:
+        """Build the stack and the town.
+
+        Args:
+            personas: the residents (see :func:`clone_personas` for more NPCs than personas).
+            map_path: a TMX map (default: the demo town) when ``world`` is not given.
+            world: a world built by the game (e.g. :func:`aga_npc.pygame.grid_world`).
+            config: seed, mode, latency, clock rate ...
+            settings: LLM and embedder settings (default: ``Settings.from_env()``).
+            backend: an LLM backend to use instead of the one ``settings`` names.
+            embedder: an embedder to use instead of the one ``settings`` names.
+
+        Raises:
+            ConfigError: bad settings. MapError: the map cannot be read.
+            ValueError: a resident's home, workplace or bed is not on the map.
+        """
+        config = config or HostConfig()
+        settings = settings or Settings.from_env()
+        if config.embed:
+            settings = settings.with_overrides(embed=config.embed)
+        ledger = TokenLedger()
+        base = backend
+        if base is None:
+            if settings.llm == "offline":
+                from aga_npc.offline import OfflineLLM
+
+                base = OfflineLLM(seed=config.seed)
+            else:
+                base = build_backend(settings)
+        if config.llm_latency > 0:
+            from aga_npc.llm.latency import LatencyBackend
+
+            base = LatencyBackend(base, config.llm_latency)
+        stack = build_stack(settings, ledger, backend=base)
+        if embedder is None:
+            from aga_npc.embed.factory import build_embedder
+
+            embedder = build_embedder(settings)
+        cached = embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder)
+        if config.policy_path is not None:
+            store = PolicyStore.open(config.policy_path, embedder=cached)
+        else:
+            store = PolicyStore(embedder=cached)
+        start = GameClock.at(config.start) if config.start else None
+        if world is None:
+            world = World.load(map_path or default_map_path(), clock=start or GameClock())
+        elif start is not None:
+            world.set_clock(start)
+        starts = _start_tiles(world, personas)
+        spec = TownSpec(
+            personas=tuple(personas),
+            mode=config.mode,
+            seed=config.seed,
+            lod=config.lod,
+            mind_wandering=config.mind_wandering,
+            start=world.clock.hhmm,
+            speed=TILES_PER_GAME_MINUTE * config.minutes_per_second,
+            minutes_per_second=config.minutes_per_second,
+            start_tiles=starts,
+        )
+        gateway = Gateway(stack, ledger=ledger, max_concurrency=settings.max_concurrency)
+        try:
+            town = build_town(
+                spec,
+                gateway=gateway,
+                embedder=cached,
+                cached_vector=cached.cached,
+                policy=StorePolicy(store, backend=base.name, model=base.model),
+                world=world,
+            )
+        except BaseException:
+            gateway.close(timeout=0.5)
+            raise
+        return cls(
+            town=town,
+            gateway=gateway,
+            ledger=ledger,
+            policy_store=store,
+            settings=settings,
+            backend_name=base.name,
+            model=base.model,
+        )
+
+    # ------------------------------------------------------------------ per frame
+    def update(self, dt: float, *, brain_budget: int | None = None) -> float:
+        """One frame: drain finished requests, then (unless paused) tick a slice of the
+        brains, advance conversations and the clock, and move agents by ``dt`` seconds.
+
+        Time budget: the brain slice (about 1 ms for 50 NPCs) plus O(walking agents).
+        Returns the milliseconds spent in brains.
+        """
+        self.drained += len(self.gateway.drain())
+        if self.paused:
+            return 0.0
+        return self.town.update(dt, brain_budget=brain_budget)
+
+    @property
+    def offline(self) -> bool:
+        """Whether the LLM is the offline stand-in (the game should say so on screen)."""
+        return self.backend_name == "offline"
+
+    @property
+    def minutes_per_second(self) -> float:
+        return self.town.stepper.minutes_per_second
+
+    def set_speed(self, minutes_per_second: float) -> None:
+        """Game minutes per real second; walking keeps ``TILES_PER_GAME_MINUTE``, so NPCs
+        arrive at the same game time at any speed.
+
+        Raises:
+            ValueError: not positive.
+        """
+        if not minutes_per_second > 0:
+            raise ValueError(f"game speed must be positive, got {minutes_per_second}")
+        stepper = self.town.stepper
+        stepper.minutes_per_second = float(minutes_per_second)
+        stepper.speed = TILES_PER_GAME_MINUTE * float(minutes_per_second)
+
+    # ------------------------------------------------------------------ reading
+    def names(self) -> Sequence[str]:
+        return self.town.names()
+
+    @property
+    def clock(self) -> GameClock:
+        return self.town.world.clock
+
+    def position(self, name: str) -> tuple[float, float]:
+        """Float tile coordinates of ``name`` (interpolated while walking)."""
+        return self.town.stepper.position(name)
+
+    def intent(self, name: str) -> Intent:
+        """What ``name`` is doing now (for sprites: the verb bubble, whom to face)."""
+        intent = self.town.bodies[name].intent
+        return intent if intent is not None else Intent(kind=IntentKind.STAY)
+
+    def walking(self, name: str) -> bool:
+        return self.town.stepper.walking(name)
+
+    def snapshot(self, name: str) -> BrainSnapshot:
+        return self.town.brains[name].snapshot()
+
+    def snapshots(self) -> dict[str, BrainSnapshot]:
+        return self.town.snapshots()
+
+    def nearest(self, x: float, y: float, radius: float) -> str | None:
+        """The NPC nearest to tile point ``(x, y)`` within ``radius`` tiles, or None."""
+        best, best_d = None, radius * radius
+        for name in self.town.names():
+            px, py = self.position(name)
+            d = (px - x) ** 2 + (py - y) ** 2
+            if d <= best_d:
+                best, best_d = name, d
+        return best
+
+    def stats(self) -> HostStats:
+        """Pipeline counters and token spend (incremental over the ledger: cheap per call)."""
+        g = self.gateway.stats()
+        tally = self._tally
+        entries = self.ledger.entries()
+        model = self.model if not self.offline else REFERENCE_MODEL
+        price = price_for(model, DEFAULT_PRICES)
+        for e in entries[tally.seen :]:
+            if e.outcome in ("ok", "retried", "failed", "cancelled"):
+                tally.calls += 1
+            tally.tokens += e.prompt_tokens + e.completion_tokens
+            if price is not None:
+                tally.cost += (
+                    e.prompt_tokens * price.prompt + e.completion_tokens * price.completion
+                ) / 1e6
+        tally.seen = len(entries)
+        hits = misses = saved = 0
+        for brain in self.town.brains.values():
+            hits += brain.stats["policy_hits"]
+            misses += brain.stats["policy_misses"]
+            saved += brain.stats["tokens_saved"]
+        return HostStats(
+            pending=g["pending"],
+            in_flight=g["in_flight"],
+            submitted=g["submitted"],
+            completed=g["completed"],
+            max_queue=g["max_queue"],
+            llm_calls=tally.calls,
+            tokens=tally.tokens,
+            tokens_saved=saved,
+            cost_usd=tally.cost,
+            cost_model=model if price is not None else "",
+            policy_hits=hits,
+            policy_misses=misses,
+        )
+
+    # ------------------------------------------------------------------ the player
+    def begin_talk(self, npc: str) -> None:
+        """The player opened a dialogue: ``npc`` stops and faces the player."""
+        self.town.begin_talk(npc)
+
+    def say(self, npc: str, text: str) -> RequestTicket[LLMResult]:
+        """The player speaks to ``npc``; the ticket's ``partial_text()`` grows as the reply
+        streams. The NPC stops and faces the player until :meth:`end_talk`."""
+        return self.town.say(npc, text)
+
+    def end_talk(self, npc: str) -> None:
+        self.town.end_talk(npc)
+
+    # ------------------------------------------------------------------ save / load
+    def save(self, path: str | os.PathLike[str]) -> RequestTicket[CallResult]:
+        """Save the town: state is packed now (a few ms), the file is written by a worker.
+
+        The ticket's result value is the number of bytes written; its error a
+        ``StoreError`` naming the file.
+        """
+        data = encode_save(self.town, policy=self.policy_store)
+        return self.gateway.submit_call(
+            write_save_bytes, os.fspath(path), data, kind="save", priority=Priority.PLAYER
+        )
+
+    def begin_load(self, path: str | os.PathLike[str]) -> RequestTicket[CallResult]:
+        """Read and check a save on a worker; pass the finished ticket to
+        :meth:`finish_load`."""
+        return self.gateway.submit_call(
+            read_save, os.fspath(path), kind="load", priority=Priority.PLAYER
+        )
+
+    def finish_load(self, result: CallResult, path: str | os.PathLike[str]) -> SaveInfo:
+        """Apply a save read by :meth:`begin_load` (all or nothing).
+
+        Raises:
+            CorruptFileError, SchemaVersionError, StoreError: as the read or the fit failed.
+        """
+        if result.error is not None:
+            raise result.error
+        snap = result.value
+        assert isinstance(snap, Snapshot)
+        apply_town_state(self.town, snap.body, policy=self.policy_store, where=os.fspath(path))
+        return SaveInfo(
+            path=os.fspath(path),
+            clock=self.clock,
+            agents=len(self.names()),
+            policies=len(self.policy_store),
+        )
+
+    # ------------------------------------------------------------------ closing
+    def close(self) -> None:
+        """Stop the gateway (waiting requests are cancelled) and close the policy store."""
+        if self._closed:
+            return
+        self._closed = True
+        self.gateway.close(timeout=1.0)
+        self.policy_store.close()
+
+    def __enter__(self) -> TownHost:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _start_tiles(world: World, personas: Sequence[Persona]) -> dict[str, tuple[int, int]]:
+    """Start tiles for residents who will get no bed (more NPCs than beds): free walkable
+    tiles near their home's spawns, spread so that no two stand on one tile."""
+    beds = dict(world.home_beds())
+    wanting: list[Persona] = []
+    for p in personas:
+        if p.bed or beds.get(p.home, 0) > 0:
+            beds[p.home] = beds.get(p.home, 0) - 1
+            continue
+        wanting.append(p)
+    if not wanting:
+        return {}
+    taken = {s.tile for s in world.spawns}
+    out: dict[str, tuple[int, int]] = {}
+    for p in wanting:
+        origins = [s.tile for s in world.spawns if s.home == p.home] or [
+            s.tile for s in world.spawns
+        ]
+        tile = _free_near(world, origins, taken, p.home)
+        if tile is None:
+            raise ConfigError(f"no free tile to start {p.name} near {p.home}")
+        taken.add(tile)
+        out[p.name] = tile
+    return out
+
+
+def _free_near(
+    world: World, origins: list[tuple[int, int]], taken: set[tuple[int, int]], home: str
+) -> tuple[int, int] | None:
+    seen = set(origins)
+    queue = list(origins)
+    fallback = None
+    i = 0
+    while i < len(queue) and i < 20_000:
+        tile = queue[i]
+        i += 1
+        if tile not in taken and world.grid.is_walkable(tile):
+            place = world.place_of_tile(tile)
+            if place is not None and place[0] == home:
+                return tile
+            if fallback is None:
+                fallback = tile
+        x, y = tile
+        for nb in ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)):
+            if nb not in seen and world.grid.is_walkable(nb):
+                seen.add(nb)
+                queue.append(nb)
+    return fallback

@@ -1,0 +1,86 @@
+"""The NPC inspector (click an NPC with the overlay on): today's schedule, recent memories
+and Social Memory rows, read from the brain's snapshot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aga_npc.brain.snapshot import BrainSnapshot
+from aga_npc.pygame.text import TextCache, panel, wrap
+
+__all__ = ["Inspector", "inspector_sections"]
+
+HEAD = (255, 220, 120)
+BODY = (235, 235, 240)
+DIM = (160, 165, 180)
+
+
+def inspector_sections(snap: BrainSnapshot) -> list[tuple[str, list[str]]]:
+    """``[(title, lines)]``: who and what now, schedule, memories, relationships."""
+    now = [
+        f"state {snap.state}, mode {snap.mode}  {snap.marker()}",
+        f"plan: {snap.activity or '-'}",
+        f"action: {snap.action or '-'}" + (f" @ {snap.target}" if snap.target else ""),
+        f"policy: {snap.reason or '-'}",
+        f"pending: {', '.join(snap.pending) or '-'}",
+        f"tokens {snap.tokens} used, {snap.tokens_saved} saved, {snap.llm_calls} LLM calls",
+    ]
+    schedule = [f"{start}  {what}  ({where})" for start, what, where in snap.schedule] or [
+        "(no plan yet)"
+    ]
+    memories = list(snap.memories) or ["(none yet)"]
+    social = [
+        f"{person}: {rel}, {feeling or '-'}, closeness {closeness:.1f}"
+        for person, rel, feeling, closeness in snap.relationships
+    ] or ["(nobody yet)"]
+    return [
+        (snap.name, now),
+        ("Schedule today", schedule),
+        ("Recent memories", memories),
+        ("Social memory", social),
+    ]
+
+
+class Inspector:
+    """A side panel about one NPC; ``name`` is None while closed."""
+
+    def __init__(self, text: TextCache) -> None:
+        self.text = text
+        self.name: str | None = None
+        self.scroll = 0
+        self.lines: list[str] = []
+
+    def open(self, name: str) -> None:
+        self.name = name
+        self.scroll = 0
+
+    def close(self) -> None:
+        self.name = None
+
+    def draw(self, surface: Any, snap: BrainSnapshot) -> None:
+        """Draw the panel on the left of ``surface``."""
+        t = self.text
+        sw, sh = surface.get_size()
+        width = min(440, sw // 2)
+        height = sh - 80
+        x, y = 8, 36
+        rows: list[tuple[str, tuple[int, int, int], int]] = []
+        self.lines = []
+        for title, lines in inspector_sections(snap):
+            rows.append((title, HEAD, 18))
+            self.lines.append(title)
+            for line in lines:
+                self.lines.append(line)
+                for part in wrap(t, line, width - 28, 15):
+                    rows.append((part, BODY if title != snap.name else DIM, 15))
+            rows.append(("", BODY, 8))
+        surface.blit(panel((width, height), alpha=215), (x, y))
+        cy = y + 8
+        for text, colour, size in rows[self.scroll :]:
+            if cy + size > y + height - 18:
+                break
+            if text:
+                surface.blit(t.render(text, size, colour), (x + 12, cy))
+            cy += size + 1 if size > 8 else size
+        hint = t.render("click elsewhere or Esc to close", 14, DIM)
+        surface.blit(hint, (x + 12, y + height - 16))

@@ -1,0 +1,74 @@
+"""F1 draws each NPC's snapshot (plan, action, marker) and the pipeline panel; clicking an
+NPC opens the inspector; F2 draws the relationship heatmap."""
+
+from __future__ import annotations
+
+import pygame
+from pygame_helpers import AppFactory, HostFactory, run_until
+
+from aga_npc.pygame.relations import closeness_matrix
+
+
+def _post_key(key: int) -> None:
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
+
+
+def test_overlay_text_is_the_snapshot(make_host: HostFactory, make_app: AppFactory) -> None:
+    host = make_host(start="08:00")
+    app = make_app(host, size=(640, 400))
+    _post_key(pygame.K_F1)
+    app.frame(1 / 60)
+    assert app.show_overlay
+
+    def planned() -> bool:
+        return any(s.activity for s in app.overlay.snapshots.values())
+
+    run_until(app, planned)
+    app.frame(1 / 60)
+    lines = app.overlay.text_lines()
+    checked = 0
+    for name, snap in app.overlay.snapshots.items():
+        if name in app.overlay.drawn and snap.activity:
+            assert snap.activity in lines
+            assert any(snap.marker() in line for line in lines)
+            checked += 1
+    assert checked >= 1
+    assert any(line.startswith("queue ") for line in lines)
+    assert any(line.startswith("policy hit rate") for line in lines)
+    assert any("offline" in line for line in lines)
+
+
+def test_clicking_an_npc_opens_its_inspector(make_host: HostFactory, make_app: AppFactory) -> None:
+    host = make_host(start="08:00")
+    app = make_app(host, size=(640, 400))
+    app.show_overlay = True
+    run_until(app, lambda: bool(host.town.brains[host.names()[0]].plans))
+    app.frame(1 / 60)
+    target = next(s for s in app.sprites.visible if s.name != "player")
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=target.box.center))
+    app.frame(1 / 60)
+    app.frame(1 / 60)
+    assert app.inspector.name == target.name
+    snap = app.overlay.snapshots[target.name]
+    assert "Schedule today" in app.inspector.lines
+    for start, what, where in snap.schedule:
+        assert f"{start}  {what}  ({where})" in app.inspector.lines
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=(2, 300)))
+    app.frame(1 / 60)
+    assert app.inspector.name is None
+
+
+def test_relations_view_reads_social_memory(make_host: HostFactory, make_app: AppFactory) -> None:
+    host = make_host()
+    app = make_app(host, size=(640, 400))
+    _post_key(pygame.K_F2)
+    app.frame(1 / 60)
+    assert app.show_relations and app.relations.image is not None
+    snaps = host.snapshots()
+    names = app.relations.names
+    matrix = closeness_matrix(snaps, names)
+    assert app.relations.matrix == matrix
+    ada, ben = names.index("Ada Finch"), names.index("Ben Ortiz")
+    # Seeded from Ada's persona: Ben is her housemate, closeness 4.
+    assert matrix[ada][ben] == 4.0
+    assert matrix[ada][ada] is None

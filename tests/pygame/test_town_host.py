@@ -1,0 +1,195 @@
+"""TownHost: building (copies of residents), speed keys, pause, stats; grid_world."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from pygame_helpers import RESIDENTS, HostFactory
+
+from aga_npc.errors import ConfigError, MapError
+from aga_npc.llm.latency import LatencyBackend
+from aga_npc.offline import OfflineLLM
+from aga_npc.personas.loader import load_personas
+from aga_npc.personas.model import Persona
+from aga_npc.pygame.gridworld import grid_world
+from aga_npc.pygame.host import TILES_PER_GAME_MINUTE, HostConfig, clone_personas
+from aga_npc.types import ChatMessage, LLMRequest, Module
+
+
+def test_clones_get_suffixed_names_same_places_and_no_bed() -> None:
+    base = load_personas(RESIDENTS)
+    people = clone_personas(base, 5)
+    assert [p.name for p in people] == [
+        "Ada Finch",
+        "Ben Ortiz",
+        "Ada Finch 2",
+        "Ben Ortiz 2",
+        "Ada Finch 3",
+    ]
+    for p in people[2:]:
+        original = next(b for b in base if p.name.startswith(b.name))
+        assert (p.home, p.workplace, p.role) == (original.home, original.workplace, original.role)
+        assert p.bed == ""
+    assert clone_personas(base, 1) == base[:1]
+    with pytest.raises(ConfigError):
+        clone_personas(base, 0)
+
+
+def test_copies_start_on_distinct_walkable_tiles_near_home(make_host: HostFactory) -> None:
+    host = make_host(npcs=8)
+    world = host.town.world
+    tiles = [world.agent_tile(n) for n in host.names()]
+    assert len(set(tiles)) == len(tiles)
+    for name, tile in zip(host.names(), tiles, strict=True):
+        assert tile is not None and world.grid.is_walkable(tile)
+        if name.endswith((" 2", " 3", " 4")):
+            assert world.agent_bed(name) is None
+            assert world.place_of_tile(tile) is not None
+            assert world.place_of_tile(tile)[0] == "Test House"
+
+
+def test_speed_keeps_walking_distance_per_game_minute(make_host: HostFactory) -> None:
+    host = make_host()
+    for rate in (1.0, 10.0, 60.0):
+        host.set_speed(rate)
+        assert host.town.stepper.tiles_per_game_minute == pytest.approx(TILES_PER_GAME_MINUTE)
+        assert host.minutes_per_second == rate
+    with pytest.raises(ValueError):
+        host.set_speed(0)
+
+
+def test_an_npc_arrives_at_the_same_game_time_at_any_speed(make_host: HostFactory) -> None:
+    arrivals = []
+    for rate in (1.0, 60.0):
+        host = make_host()
+        host.set_speed(rate)
+        host.paused = True  # only the stepper: brains would send the NPC elsewhere
+        name = host.names()[0]
+        stepper = host.town.stepper
+        assert stepper.send_to(name, (15, 9))
+        start = host.clock.total_minutes
+        while not stepper.arrived(name):
+            stepper.step(1 / 60)
+        arrivals.append(host.clock.total_minutes - start)
+    assert abs(arrivals[0] - arrivals[1]) <= 1
+
+
+def test_pause_stops_the_clock_and_the_brains(make_host: HostFactory) -> None:
+    host = make_host()
+    host.paused = True
+    clock = host.clock
+    ticks = {n: host.town.brains[n].state for n in host.names()}
+    for _ in range(200):
+        assert host.update(1 / 60) == 0.0
+    assert host.clock == clock
+    assert {n: host.town.brains[n].state for n in host.names()} == ticks
+    host.paused = False
+    for _ in range(130):
+        host.update(1 / 60)
+    assert host.clock.total_minutes == clock.total_minutes + 2
+
+
+def test_stats_count_calls_and_tokens_from_the_ledger(make_host: HostFactory) -> None:
+    host = make_host()
+    deadline = time.monotonic() + 10
+    while host.stats().llm_calls < 2 and time.monotonic() < deadline:
+        host.update(1 / 60)
+        time.sleep(0.005)
+    stats = host.stats()
+    totals = host.ledger.totals()
+    assert stats.llm_calls == totals["calls"] >= 2
+    assert stats.tokens == totals["total"] > 0
+    assert stats.cost_model == "gpt-4o-mini" and stats.cost_usd > 0  # offline: reference price
+    assert host.offline
+
+
+def test_host_config_rejects_bad_values() -> None:
+    with pytest.raises(ConfigError):
+        HostConfig(llm_latency=-1)
+    with pytest.raises(ConfigError):
+        HostConfig(minutes_per_second=0)
+
+
+def test_latency_backend_waits_before_every_call() -> None:
+    waited: list[float] = []
+
+    async def sleep(s: float) -> None:
+        waited.append(s)
+
+    backend = LatencyBackend(OfflineLLM(seed=0), 2.5, sleep=sleep)
+    request = LLMRequest(
+        agent="a", module=Module.OTHER, messages=(ChatMessage(role="user", content="hi"),)
+    )
+    first = asyncio.run(backend.complete(request))
+    second = asyncio.run(backend.complete(request))
+    assert waited == [2.5, 2.5]
+    assert first.text == second.text == asyncio.run(OfflineLLM(seed=0).complete(request)).text
+    assert backend.name == "offline"
+    for bad in (-3.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError):
+            LatencyBackend(OfflineLLM(seed=0), bad)
+
+
+ROWS = ["#######", "#.....#", "#.....#", "#######"]
+
+
+def test_grid_world_knows_rooms_objects_and_walls() -> None:
+    world = grid_world(
+        ROWS,
+        rooms={"Home:kitchen": (1, 1, 3, 2), "Home:bedroom": (4, 1, 2, 2)},
+        objects={
+            "Home:kitchen:stove": {"kind": "stove", "tile": (1, 1), "states": "off,on"},
+            "Home:bedroom:bed 1": ("bed", (5, 1)),
+        },
+    )
+    assert not world.grid.is_walkable((0, 0)) and world.grid.is_walkable((2, 2))
+    assert world.place_of_tile((2, 2)) == ("Home", "kitchen")
+    stove = world.object_at("Home:kitchen:stove")
+    assert stove is not None and stove.states == ("off", "on")
+    world.add_agent("Ann", home="Home")
+    assert world.agent_bed("Ann") == "Home:bedroom:bed 1"
+    assert world.is_reachable("Ann", "Home:kitchen:stove")
+
+
+@pytest.mark.parametrize(
+    ("rows", "rooms", "objects", "message"),
+    [
+        (["###", "##"], {}, {}, "row 1"),
+        (ROWS, {"Home": (1, 1, 2, 2)}, {}, "Sector:arena"),
+        (ROWS, {"Home:kitchen": (5, 1, 9, 2)}, {}, "not inside"),
+        (ROWS, {"Home:kitchen": (1, 1, 2, 2)}, {"Home:kitchen:x": ("rocket", (1, 1))}, "kind"),
+    ],
+)
+def test_grid_world_names_what_is_wrong(
+    rows: list[str], rooms: dict, objects: dict, message: str
+) -> None:
+    with pytest.raises(MapError, match=message):
+        grid_world(rows, rooms=rooms, objects=objects)
+
+
+def test_personas_in_code_run_on_a_grid_world(make_host: HostFactory) -> None:
+    del make_host
+    world = grid_world(
+        ROWS,
+        rooms={"Home:room": (1, 1, 5, 2)},
+        objects={"Home:room:bed 1": ("bed", (1, 1)), "Home:room:table": ("table", (3, 2))},
+    )
+    from aga_npc.config import Settings
+    from aga_npc.pygame.host import TownHost
+
+    with TownHost.create(
+        [Persona(name="Ann Lee", home="Home")],
+        world=world,
+        settings=Settings(embed="hashing"),
+        config=HostConfig(start="09:00"),
+    ) as host:
+        assert host.clock.hhmm == "09:00"
+        deadline = time.monotonic() + 10
+        while not host.snapshot("Ann Lee").schedule and time.monotonic() < deadline:
+            host.update(1 / 60)
+            time.sleep(0.005)
+        snap = host.snapshot("Ann Lee")
+        assert snap.schedule  # the offline LLM planned her day in this grid world
+        assert {where for _, _, where in snap.schedule} <= {"Home"}

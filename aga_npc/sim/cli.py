@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--mode", default="aga", choices=[m.value for m in Mode])
     run.add_argument("--json", dest="json_path", default=None, help="report path")
     run.add_argument("--policy-store", default=None, help="load/save the Lifestyle Policy here")
+    run.add_argument("--checkpoint", default=None, help="save the whole town here every game hour")
+    run.add_argument(
+        "--resume", action="store_true", help="continue from --checkpoint when it exists"
+    )
 
     compare = sub.add_parser("compare", help="baseline and the AGA modes side by side")
     common(compare)

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgpack
+
 from aga_npc.brain.modes import Mode
 from aga_npc.config import Settings
 from aga_npc.embed.cache import CachedEmbedder
 from aga_npc.embed.factory import build_embedder
-from aga_npc.errors import ConfigError
+from aga_npc.errors import ConfigError, StoreError
 from aga_npc.llm.ledger import TokenLedger
 from aga_npc.llm.registry import build_stack
 from aga_npc.personas.loader import load_personas, town_personas
@@ -27,6 +29,8 @@ from aga_npc.sim.report import build_report
 from aga_npc.store.atomic import atomic_write_bytes
 from aga_npc.town.build import TownSpec, build_town
 from aga_npc.town.policy_port import StorePolicy
+from aga_npc.town.save import load_town, previous_save_path, save_town
+from aga_npc.town.town import Town
 
 __all__ = ["RunConfig", "compare_modes", "run_mode", "simulate"]
 
@@ -57,12 +61,19 @@ def simulate(
     embedder: CachedEmbedder,
     store: PolicyStore | None,
     progress: Callable[[int, int], None] | None = None,
+    checkpoint: Path | None = None,
+    resume: bool = False,
 ) -> dict[str, Any]:
     """Run the town for ``config.days`` game days as fast as the CPU allows.
 
     The gateway is inline (deterministic): requests submitted in a game minute are served
     before the next minute. The policy store and embedding cache are passed in so that
     warm runs can share them.
+
+    With ``checkpoint`` the whole town (and its token ledger beside it) is saved atomically
+    every game hour; with ``resume`` a run starts from that checkpoint when one exists (the
+    previous good save when the last one is damaged), so a killed run loses at most one
+    game hour.
     """
     ledger = TokenLedger()
     backend = None
@@ -86,8 +97,17 @@ def simulate(
     town = build_town(
         spec, gateway=gateway, embedder=embedder, cached_vector=embedder.cached, policy=policy
     )
+    end = town.now + config.days * DAY
+    if checkpoint is not None and resume:
+        _resume(checkpoint, town, store, ledger)
     started = time.perf_counter()
-    town.run_minutes(config.days * DAY, progress=progress)
+    total = end - town.now
+    for done in range(1, total + 1):
+        town.step_minute()
+        if progress is not None and done % 60 == 0:
+            progress(done, total)
+        if checkpoint is not None and town.now % 60 == 0:
+            _checkpoint(checkpoint, town, store, ledger)
     wall = time.perf_counter() - started
     gateway.close()
     llm = {
@@ -105,6 +125,48 @@ def simulate(
         wall_seconds=wall,
         extra={"dialogue": "social memory" if config.mode.uses_social_memory else "raw memories"},
     )
+
+
+def _ledger_path(checkpoint: Path) -> Path:
+    return checkpoint.with_name(checkpoint.name + ".ledger")
+
+
+def _checkpoint(
+    checkpoint: Path, town: Town, store: PolicyStore | None, ledger: TokenLedger
+) -> None:
+    """Save the town, then its ledger (both atomic); the ledger names the town's minute."""
+    save_town(checkpoint, town, policy=store)
+    data = {"minute": town.now, "ledger": ledger.to_dict()}
+    atomic_write_bytes(_ledger_path(checkpoint), msgpack.packb(data, use_bin_type=True))
+
+
+def _resume(checkpoint: Path, town: Town, store: PolicyStore | None, ledger: TokenLedger) -> None:
+    """Continue from the last checkpoint (or the previous one when the last is damaged)."""
+    candidates = [checkpoint, previous_save_path(checkpoint)]
+    last_error: Exception | None = None
+    for path in candidates:
+        if not path.exists():
+            continue
+        try:
+            load_town(path, town, policy=store)
+        except StoreError as exc:
+            last_error = exc
+            print(f"warning: {exc}", file=sys.stderr)
+            continue
+        break
+    else:
+        if last_error is not None:
+            raise last_error
+        return
+    ledger_file = _ledger_path(checkpoint)
+    if ledger_file.exists():
+        try:
+            data = msgpack.unpackb(ledger_file.read_bytes(), raw=False)
+            if int(data["minute"]) == town.now:
+                for entry in TokenLedger.from_dict(data["ledger"]).entries():
+                    ledger.record(entry)
+        except (ValueError, KeyError, TypeError, msgpack.UnpackException) as exc:
+            print(f"warning: {ledger_file}: token ledger not restored ({exc})", file=sys.stderr)
 
 
 def _personas(args: argparse.Namespace) -> tuple[Persona, ...]:
@@ -166,6 +228,8 @@ def run_mode(args: argparse.Namespace) -> dict[str, Any]:
         embedder=embedder,
         store=store,
         progress=_progress(mode.value, args.quiet),
+        checkpoint=Path(args.checkpoint) if args.checkpoint else None,
+        resume=args.resume,
     )
     if store is not None and args.policy_store:
         store.save()

@@ -95,9 +95,12 @@ def town_state(town: Town, *, policy: PolicyStore | None = None) -> dict[str, An
             "talks_today": [[n, d, c] for (n, d), c in sorted(convos.talks_today.items())],
             "last_end": dict(sorted(convos.last_end.items())),
             "started": convos.started,
+            "finished": list(convos.finished),
+            "turn_prompt_tokens": list(convos.turn_prompt_tokens),
             "rng": _rng_data(convos.rng.getstate()),
         },
         "rng": _rng_data(town.rng.getstate()),
+        "records": town.records_state(),
         "policy": None if policy is None else _policy_state(policy),
     }
 
@@ -202,10 +205,13 @@ def _apply(town: Town, state: Mapping[str, Any], policy: PolicyStore | None) -> 
         }
         convos.last_end = {str(k): int(v) for k, v in saved_convos.get("last_end", {}).items()}
         convos.started = int(saved_convos.get("started", convos.started))
+        convos.finished = [dict(c) for c in saved_convos.get("finished", [])]
+        convos.turn_prompt_tokens = [int(t) for t in saved_convos.get("turn_prompt_tokens", [])]
         if "rng" in saved_convos:
             convos.rng.setstate(_rng_tuple(saved_convos["rng"]))
     if "rng" in state:
         town.rng.setstate(_rng_tuple(state["rng"]))
+    town.load_records(state.get("records", []))
     saved_policy = state.get("policy")
     if policy is not None and saved_policy is not None:
         _restore_policy(policy, saved_policy)
@@ -276,12 +282,29 @@ def write_save_bytes(path: str | os.PathLike[str], data: bytes) -> int:
         except OSError as exc:
             raise StoreError(f"{target}: cannot create the folder: {exc}") from exc
     if _looks_intact(target):
-        try:
-            os.replace(target, previous_save_path(target))
-        except OSError as exc:
-            raise StoreError(f"{target}: cannot keep the previous save: {exc}") from exc
+        _keep_previous(target)
     atomic_write_bytes(target, data)
     return len(data)
+
+
+def _keep_previous(target: Path) -> None:
+    """Make ``<name>.prev`` the current save without ever leaving ``target`` missing.
+
+    A hard link to the current file is renamed over ``.prev`` (no copy; atomic), and only
+    then is ``target`` replaced by the new save: a kill at any moment leaves ``target``
+    (old or new) and a good ``.prev``. Filesystems without hard links get a copy.
+    """
+    prev = previous_save_path(target)
+    tmp = prev.with_name(prev.name + ".tmp")
+    try:
+        tmp.unlink(missing_ok=True)
+        try:
+            os.link(target, tmp)
+        except OSError:
+            atomic_write_bytes(tmp, target.read_bytes())
+        os.replace(tmp, prev)
+    except OSError as exc:
+        raise StoreError(f"{target}: cannot keep the previous save: {exc}") from exc
 
 
 def _looks_intact(path: Path) -> bool:

@@ -10,7 +10,7 @@ import dataclasses
 import math
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -263,6 +263,28 @@ class Town:
                 )
             )
         return out
+
+    def records_state(self) -> list[dict[str, Any]]:
+        """The day records as plain data (for save games and checkpoints)."""
+        return [
+            r.to_dict()
+            for _, r in sorted(self.records.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+        ]
+
+    def load_records(self, data: Iterable[Mapping[str, Any]]) -> None:
+        """Restore what ``records_state`` returned."""
+        self.records = {}
+        for row in data:
+            record = AgentDay(
+                agent=str(row["agent"]),
+                day=int(row["day"]),
+                work_day=bool(row["work_day"]),
+                slept_in_own_bed=row.get("slept_in_own_bed"),
+                work_minutes=int(row.get("work_minutes", 0)),
+                actions=int(row.get("actions", 0)),
+                failed_actions=int(row.get("failed_actions", 0)),
+            )
+            self.records[(record.agent, record.day)] = record
 
     def names(self) -> Sequence[str]:
         return self._names

@@ -63,6 +63,7 @@ def simulate(
     progress: Callable[[int, int], None] | None = None,
     checkpoint: Path | None = None,
     resume: bool = False,
+    on_hour: Callable[[Town, TokenLedger], None] | None = None,
 ) -> dict[str, Any]:
     """Run the town for ``config.days`` game days as fast as the CPU allows.
 
@@ -73,7 +74,7 @@ def simulate(
     With ``checkpoint`` the whole town (and its token ledger beside it) is saved atomically
     every game hour; with ``resume`` a run starts from that checkpoint when one exists (the
     previous good save when the last one is damaged), so a killed run loses at most one
-    game hour.
+    game hour. ``on_hour(town, ledger)`` is called at every full game hour (benchmarks).
     """
     ledger = TokenLedger()
     backend = None
@@ -108,6 +109,8 @@ def simulate(
             progress(done, total)
         if checkpoint is not None and town.now % 60 == 0:
             _checkpoint(checkpoint, town, store, ledger)
+        if on_hour is not None and town.now % 60 == 0:
+            on_hour(town, ledger)
     wall = time.perf_counter() - started
     gateway.close()
     llm = {

@@ -10,6 +10,7 @@ day's tokens and LLM calls; and the RSS growth per day after day 2 (goal: < 10% 
 
 from __future__ import annotations
 
+import itertools
 import resource
 import sys
 import time
@@ -90,7 +91,7 @@ def main() -> int:
     )
     growth = [
         (b["rss_mb"] - a["rss_mb"]) / a["rss_mb"]
-        for a, b in zip(rows[1:], rows[2:], strict=False)
+        for a, b in itertools.pairwise(rows[1:])
         if a["rss_mb"] > 0
     ]
     result = {

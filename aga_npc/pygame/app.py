@@ -355,8 +355,7 @@ class GameApp:
             screen.fill((20, 22, 30))
         screen.blit(self.map.background, dest, area)
         self.sprites.draw_sprites(screen, view)
-        if self.map.foreground is not None:
-            screen.blit(self.map.foreground, dest, area)
+        self.map.draw_foreground(screen, view.x, view.y)
         self.sprites.draw_decorations(screen)
         host = self.host
         now = self._clock_s

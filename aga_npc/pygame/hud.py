@@ -33,6 +33,7 @@ class Hud:
         self.messages: list[tuple[str, float]] = []
         self.show_help = False
         self.bar = ""
+        self._bar: Any = None
 
     def message(self, text: str, now: float, seconds: float = 4.0) -> None:
         self.messages.append((text, now + seconds))
@@ -45,7 +46,9 @@ class Hud:
         sw, _ = surface.get_size()
         state = "PAUSED" if paused else f"x{speed:g}"
         self.bar = f"{clock}   {state}   {npcs} NPCs   H: help"
-        surface.blit(panel((sw, 28), alpha=190), (0, 0))
+        if self._bar is None or self._bar.get_width() != sw:
+            self._bar = panel((sw, 28), alpha=190)
+        surface.blit(self._bar, (0, 0))
         surface.blit(t.render(self.bar, 20), (10, 6))
         if self.notice:
             note = t.render(self.notice, 16, (255, 200, 90))

@@ -28,7 +28,16 @@ if TYPE_CHECKING:
     from aga_npc.policy.store import PolicyStore
     from aga_npc.store import LogContents
 
-__all__ = ["SCHEMA", "VERSION", "EmbeddingCache", "flush_store", "open_store", "save_store"]
+__all__ = [
+    "SCHEMA",
+    "VERSION",
+    "EmbeddingCache",
+    "flush_store",
+    "open_store",
+    "save_store",
+    "take_records",
+    "write_records",
+]
 
 SCHEMA = "aga_npc.policy"
 VERSION = 1
@@ -148,25 +157,43 @@ def _replace(obj: Any, **changes: Any) -> Any:
     return replace(obj, **changes)
 
 
-def flush_store(store: PolicyStore) -> int:
-    """Append queued changes (and new cache vectors) durably; compact when the log has
-    grown well past the live contents. Returns the records written."""
-    log = store._log
-    if log is None:
+def take_records(store: PolicyStore) -> list[dict[str, Any]]:
+    """The queued changes and new cache vectors, taken off the queue (main thread, cheap)."""
+    if store._log is None:
         store._pending.clear()
-        return 0
+        return []
     records, store._pending = store._pending, []
     if store.embed_cache is not None:
         for text, vec in store.embed_cache.take_new():
             records.append({"t": "emb", "text": text, "vec": _vec_bytes(vec)})
-    for record in records:
-        log.append(record)
-    log.flush()
-    store._appended += len(records)
-    live = len(store) + (len(store.embed_cache.items()) if store.embed_cache is not None else 0)
-    if store._appended > 3 * live + COMPACT_SLACK:
-        save_store(store, None)
+    return records
+
+
+def write_records(store: PolicyStore, records: list[dict[str, Any]]) -> int:
+    """Append ``records`` to the bound log and make them durable (fsync).
+
+    Safe on a worker thread: the log is guarded by the store's file lock, which compaction
+    takes too. Returns the records written.
+    """
+    with store._file_lock:
+        log = store._log
+        if log is None or not records:
+            return 0
+        for record in records:
+            log.append(record)
+        log.flush()
+        store._appended += len(records)
     return len(records)
+
+
+def flush_store(store: PolicyStore) -> int:
+    """Append queued changes (and new cache vectors) durably; compact when the log has
+    grown well past the live contents. Returns the records written."""
+    written = write_records(store, take_records(store))
+    live = len(store) + (len(store.embed_cache.items()) if store.embed_cache is not None else 0)
+    if store._log is not None and store._appended > 3 * live + COMPACT_SLACK:
+        save_store(store, None)
+    return written
 
 
 def save_store(store: PolicyStore, path: str | os.PathLike[str] | None) -> None:
@@ -183,7 +210,9 @@ def save_store(store: PolicyStore, path: str | os.PathLike[str] | None) -> None:
     if path is None:
         if store._log is None:
             raise StoreError("the policy store is not bound to a file: pass a path to save()")
-        store._log.rewrite(records, meta=_meta(store))
+        with store._file_lock:
+            store._log.rewrite(records, meta=_meta(store))
+            store._appended = 0
     else:
         if store._log is not None:
             store._log.close()

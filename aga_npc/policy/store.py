@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -111,6 +112,8 @@ class PolicyStore:
         self._log: Any = None  # aga_npc.store.RecordLog when bound to a file
         self._appended = 0
         self._last_flush: int | None = None
+        self._file_lock = threading.Lock()  # the log file: main-thread compaction vs a
+        # worker's write_records (see flush_async)
         self._deferred: dict[PolicyScope, dict[int, FloatArray]] | None = None
 
     # -- contents ---------------------------------------------------------------------------
@@ -551,10 +554,25 @@ class PolicyStore:
 
         return flush_store(self)
 
-    def flush_if_due(self, game_minute: int) -> bool:
+    def flush_async(self, submit: Callable[..., Any]) -> int:
+        """Flush without blocking the caller on disk: the queued records are taken here
+        (cheap) and ``submit(fn, *args)`` runs the write and fsync elsewhere, e.g.
+        ``lambda fn, *a: gateway.submit_call(fn, *a, kind="policy_flush")``.
+
+        Returns the records handed over. Entries added meanwhile wait for the next flush.
+        """
+        from aga_npc.policy.persist import take_records, write_records
+
+        records = take_records(self)
+        if records:
+            submit(write_records, self, records)
+        return len(records)
+
+    def flush_if_due(self, game_minute: int, *, submit: Callable[..., Any] | None = None) -> bool:
         """Flush when ``flush_every`` game minutes have passed since the last flush.
 
         Call it every game minute (or every frame); it flushes at least once per game hour.
+        With ``submit`` the write goes through :meth:`flush_async` (frame loops).
         Returns whether it flushed.
         """
         if self._last_flush is None:
@@ -562,7 +580,10 @@ class PolicyStore:
             return False
         if game_minute - self._last_flush < self.flush_every:
             return False
-        self.flush()
+        if submit is None:
+            self.flush()
+        else:
+            self.flush_async(submit)
         self._last_flush = game_minute
         return True
 

@@ -10,7 +10,8 @@ Lookups go agent -> role -> town, so an agent's own variants still win.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from aga_npc.brain.services import PolicyDecision, Vector
 from aga_npc.policy.conditions import TRUE, AllCond, Condition, ObjectCond
@@ -63,12 +64,23 @@ class StorePolicy:
     Args:
         store: the store (shared by every brain of a town).
         backend, model: written into each stored routine's provenance.
+        submit: hands the hourly flush's disk write to a worker (frame loops pass
+            ``lambda fn, *a: gateway.submit_call(fn, *a, kind="policy_flush")``); None
+            writes inline (headless runs).
     """
 
-    def __init__(self, store: PolicyStore, *, backend: str = "", model: str = "") -> None:
+    def __init__(
+        self,
+        store: PolicyStore,
+        *,
+        backend: str = "",
+        model: str = "",
+        submit: Callable[..., Any] | None = None,
+    ) -> None:
         self.policy_store = store
         self.backend = backend
         self.model = model
+        self.submit = submit
         self._near_miss: dict[tuple[str, str], int] = {}
 
     def lookup(
@@ -91,7 +103,7 @@ class StorePolicy:
             duration=duration,
             game_minute=now,
         )
-        self.policy_store.flush_if_due(now)
+        self.policy_store.flush_if_due(now, submit=self.submit)
         if result.reason is LookupReason.NO_CONDITION_HELD and result.entry_id is not None:
             self._near_miss[(agent, plan)] = result.entry_id
         reason = result.reason.value
@@ -129,4 +141,4 @@ class StorePolicy:
             duration=duration,
             into=self._near_miss.pop((agent, plan), None),
         )
-        self.policy_store.flush_if_due(now)
+        self.policy_store.flush_if_due(now, submit=self.submit)

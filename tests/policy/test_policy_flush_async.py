@@ -1,0 +1,72 @@
+"""The hourly flush can leave the frame loop: records are taken on the caller's thread and
+written and fsynced by a gateway worker; the file then holds every entry."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from aga_npc.embed.cache import CachedEmbedder
+from aga_npc.embed.hashing import HashingEmbedder
+from aga_npc.policy.entries import PolicyScope
+from aga_npc.policy.store import PolicyStore
+from aga_npc.runtime import Gateway
+from aga_npc.testing import FakeLLM
+from aga_npc.types import Action
+
+
+def test_flush_async_writes_on_a_worker_and_reopens_with_every_entry(tmp_path: Path) -> None:
+    embedder = CachedEmbedder(HashingEmbedder())
+    path = tmp_path / "policy.log"
+    store = PolicyStore.open(path, embedder=embedder)
+    plans = [f"routine number {i}" for i in range(30)]
+    vectors = embedder.embed(plans)
+    for text, vec in zip(plans, vectors, strict=True):
+        store.add(
+            text,
+            vec,
+            actions=[Action(verb="sit", target="@home:living room:sofa", duration=10)],
+            scope=PolicyScope.town(),
+        )
+    with Gateway(FakeLLM()) as gateway:
+        handed = store.flush_async(
+            lambda fn, *args: gateway.submit_call(fn, *args, kind="policy_flush")
+        )
+        assert handed >= 30  # 30 entries plus new cache vectors
+        assert store._pending == []  # taken off the queue at once
+        for _ in range(500):
+            done = gateway.drain()
+            if done:
+                result = done[0].result()
+                assert result is not None and result.error is None
+                assert result.value == handed
+                break
+            time.sleep(0.01)
+        else:
+            raise AssertionError("the worker never wrote the records")
+    store.close()
+    reopened = PolicyStore.open(path, embedder=CachedEmbedder(HashingEmbedder()))
+    assert sorted(e.plan_text for e in reopened.entries()) == sorted(plans)
+    again = reopened.lookup_exact("routine number 7", agent="a", world=_NoWorld())
+    assert again.matched_text == "routine number 7"
+    reopened.close()
+
+
+class _NoWorld:
+    def minute_of_day(self) -> int:
+        return 0
+
+    def objects(self, **_: object) -> list[object]:
+        return []
+
+    def object_at(self, address: str) -> None:
+        return None
+
+    def is_reachable(self, agent: str, address: str) -> bool:
+        return False
+
+    def agent_place(self, agent: str) -> None:
+        return None
+
+    def resolve_sector(self, agent: str, sector: str) -> str:
+        return sector

@@ -256,7 +256,14 @@ class TownHost:
                 gateway=gateway,
                 embedder=cached,
                 cached_vector=cached.cached,
-                policy=StorePolicy(store, backend=base.name, model=base.model),
+                policy=StorePolicy(
+                    store,
+                    backend=base.name,
+                    model=base.model,
+                    submit=lambda fn, *a: gateway.submit_call(
+                        fn, *a, kind="policy_flush", priority=Priority.LOW
+                    ),
+                ),
                 world=world,
             )
         except BaseException:

@@ -6,15 +6,19 @@ import asyncio
 import time
 
 import pytest
-from pygame_helpers import RESIDENTS, HostFactory
+from pygame_helpers import RESIDENTS, SMALL_TOWN, HostFactory
 
+from aga_npc.config import Settings
+from aga_npc.embed.cache import CachedEmbedder
+from aga_npc.embed.hashing import HashingEmbedder
 from aga_npc.errors import ConfigError, MapError
 from aga_npc.llm.latency import LatencyBackend
 from aga_npc.offline import OfflineLLM
 from aga_npc.personas.loader import load_personas
 from aga_npc.personas.model import Persona
+from aga_npc.policy.store import PolicyStore
 from aga_npc.pygame.gridworld import grid_world
-from aga_npc.pygame.host import TILES_PER_GAME_MINUTE, HostConfig, clone_personas
+from aga_npc.pygame.host import TILES_PER_GAME_MINUTE, HostConfig, TownHost, clone_personas
 from aga_npc.types import ChatMessage, LLMRequest, Module
 
 
@@ -176,9 +180,6 @@ def test_personas_in_code_run_on_a_grid_world(make_host: HostFactory) -> None:
         rooms={"Home:room": (1, 1, 5, 2)},
         objects={"Home:room:bed 1": ("bed", (1, 1)), "Home:room:table": ("table", (3, 2))},
     )
-    from aga_npc.config import Settings
-    from aga_npc.pygame.host import TownHost
-
     with TownHost.create(
         [Persona(name="Ann Lee", home="Home")],
         world=world,
@@ -193,3 +194,28 @@ def test_personas_in_code_run_on_a_grid_world(make_host: HostFactory) -> None:
         snap = host.snapshot("Ann Lee")
         assert snap.schedule  # the offline LLM planned her day in this grid world
         assert {where for _, _, where in snap.schedule} <= {"Home"}
+
+
+def test_learned_routines_persist_in_the_policy_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+
+    from aga_npc.config import Settings
+    from aga_npc.pygame.host import TownHost
+
+    path = tmp_path / "policy.log"
+    embedder = CachedEmbedder(HashingEmbedder())
+    host = TownHost.create(
+        load_personas(RESIDENTS),
+        map_path=SMALL_TOWN,
+        config=HostConfig(start="07:00", policy_path=path, minutes_per_second=60.0),
+        settings=Settings(embed="hashing"),
+        embedder=embedder,
+    )
+    deadline = time.monotonic() + 20
+    while len(host.policy_store) < 2 and time.monotonic() < deadline:
+        host.update(1 / 60)
+        time.sleep(0.002)
+    learned = sorted(e.plan_text for e in host.policy_store.entries())
+    host.close()
+    assert len(learned) >= 2
+    with PolicyStore.open(path, embedder=CachedEmbedder(HashingEmbedder())) as again:
+        assert sorted(e.plan_text for e in again.entries()) == learned

@@ -1,0 +1,130 @@
+"""Make the README screenshots from a headless run of the real demo town.
+
+    python tools/screenshots.py --out docs/screenshots
+
+Runs the demo's own GameApp with the SDL dummy driver: the town warms up at x10 speed, the
+player walks to where most NPCs are, and four pictures are saved: the town (``town.png``),
+the F1 overlay with one NPC's inspector (``overlay.png``), a dialogue (``dialogue.png``)
+and the F2 relationship heatmap (``relations.png``). Look at them before committing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pygame  # noqa: E402
+
+from aga_npc.personas.loader import town_personas  # noqa: E402
+from aga_npc.pygame.app import AppConfig, GameApp  # noqa: E402
+from aga_npc.pygame.host import HostConfig, TownHost  # noqa: E402
+from aga_npc.town.build import default_map_path  # noqa: E402
+
+
+def busiest_spot(app: GameApp) -> tuple[float, float]:
+    """The tile point whose screenful holds the most NPCs outside their homes."""
+    host = app.host
+    world = host.town.world
+    view_w = app.view.width / app.view.tile_px
+    view_h = app.view.height / app.view.tile_px
+    points = []
+    for name in host.names():
+        place = world.agent_place(name)
+        x, y = host.position(name)
+        home = world.agent_home(name)
+        if place is not None and place[0] == home:
+            continue
+        points.append((x, y))
+    best, best_n = (world.width / 2, world.height / 2), -1
+    for cx, cy in points:
+        n = sum(1 for x, y in points if abs(x - cx) < view_w / 2.5 and abs(y - cy) < view_h / 2.5)
+        if n > best_n:
+            best, best_n = (cx, cy), n
+    return best
+
+
+def place_player(app: GameApp, x: float, y: float) -> None:
+    grid = app.host.town.world.grid
+    best, best_d = None, 1e9
+    for ty in range(int(y) - 6, int(y) + 7):
+        for tx in range(int(x) - 6, int(x) + 7):
+            if grid.is_walkable((tx, ty)):
+                d = (tx - x) ** 2 + (ty - y) ** 2
+                if 1.0 <= d < best_d:  # not on top of an NPC
+                    best, best_d = (tx, ty), d
+    if best is not None:
+        app.player.x, app.player.y = best[0] + 0.5, best[1] + 0.5
+
+
+def run(app: GameApp, frames: int) -> None:
+    for _ in range(frames):
+        app.frame(1 / 60)
+        time.sleep(0.001)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--start", default="07:30")
+    parser.add_argument("--warmup-minutes", type=int, default=150)
+    parser.add_argument("--embed", default=None, help="local | openai | hashing")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    host = TownHost.create(
+        town_personas(25),
+        map_path=default_map_path(),
+        config=HostConfig(seed=args.seed, start=args.start, embed=args.embed),
+    )
+    app = GameApp(host, default_map_path(), config=AppConfig(size=(1280, 720)))
+    try:
+        host.set_speed(10.0)
+        run(app, args.warmup_minutes * 6)  # x10: a game minute every 6 frames
+        host.set_speed(1.0)
+        place_player(app, *busiest_spot(app))
+        run(app, 90)
+        pygame.image.save(app.screen, str(args.out / "town.png"))
+
+        app.show_overlay = True
+        run(app, 30)
+        npc = next(
+            (s.name for s in app.sprites.visible if s.name != "player"), host.names()[0]
+        )
+        app.inspector.open(npc)
+        run(app, 30)
+        pygame.image.save(app.screen, str(args.out / "overlay.png"))
+        app.inspector.close()
+        app.show_overlay = False
+
+        talk_to = host.nearest(app.player.x - 0.5, app.player.y - 0.5, 8.0) or npc
+        box = app.open_dialogue(talk_to, swallow="")
+        assert box is not None
+        box.input = "Good morning! What are you up to today?"
+        box.submit()
+        deadline = time.monotonic() + 30
+        while box.waiting and time.monotonic() < deadline:
+            run(app, 1)
+        box.input = "Sounds lovely. See you later!"
+        run(app, 20)
+        pygame.image.save(app.screen, str(args.out / "dialogue.png"))
+        box.close()
+        app.dialogue = None
+
+        app.show_relations = True
+        run(app, 5)
+        pygame.image.save(app.screen, str(args.out / "relations.png"))
+        print(f"screenshots of {host.clock} written to {args.out}")
+    finally:
+        app.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -184,6 +184,8 @@ class GameApp:
             return
         if event.type == pygame.KEYDOWN:
             self._key(event.key)
+        elif event.type == pygame.MOUSEWHEEL and self.inspector.name is not None:
+            self.inspector.scroll_by(-3 * int(event.y))
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.show_overlay:
             name = self.sprites.at(event.pos)
             if name is not None and name != PLAYER:

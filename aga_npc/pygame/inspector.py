@@ -49,6 +49,7 @@ class Inspector:
         self.name: str | None = None
         self.scroll = 0
         self.lines: list[str] = []
+        self._rows = 1
 
     def open(self, name: str) -> None:
         self.name = name
@@ -56,6 +57,10 @@ class Inspector:
 
     def close(self) -> None:
         self.name = None
+
+    def scroll_by(self, rows: int) -> None:
+        """Scroll the panel by ``rows`` lines (the mouse wheel)."""
+        self.scroll = max(0, min(self._rows - 1, self.scroll + rows))
 
     def draw(self, surface: Any, snap: BrainSnapshot) -> None:
         """Draw the panel on the left of ``surface``."""
@@ -74,6 +79,8 @@ class Inspector:
                 for part in wrap(t, line, width - 28, 15):
                     rows.append((part, BODY if title != snap.name else DIM, 15))
             rows.append(("", BODY, 8))
+        self._rows = max(1, len(rows))
+        self.scroll = min(self.scroll, self._rows - 1)
         surface.blit(panel((width, height), alpha=215), (x, y))
         cy = y + 8
         for text, colour, size in rows[self.scroll :]:
@@ -82,5 +89,5 @@ class Inspector:
             if text:
                 surface.blit(t.render(text, size, colour), (x + 12, cy))
             cy += size + 1 if size > 8 else size
-        hint = t.render("click elsewhere or Esc to close", 14, DIM)
+        hint = t.render("mouse wheel: scroll   click elsewhere or Esc: close", 14, DIM)
         surface.blit(hint, (x + 12, y + height - 16))

@@ -53,6 +53,9 @@ def test_clicking_an_npc_opens_its_inspector(make_host: HostFactory, make_app: A
     assert "Schedule today" in app.inspector.lines
     for start, what, where in snap.schedule:
         assert f"{start}  {what}  ({where})" in app.inspector.lines
+    pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1))
+    app.frame(1 / 60)
+    assert app.inspector.scroll == 3  # the wheel scrolls the panel
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=(2, 300)))
     app.frame(1 / 60)
     assert app.inspector.name is None

@@ -62,6 +62,7 @@ CAT: dict[str, tuple[str, int, int]] = {
     "plaza": ("rc", 2, 24),
     "plaza_dark": ("rc", 3, 24),
     "sand": ("rc", 6, 24),
+    "soil": ("tt", 3, 3),
     "water": ("ru", 13, 7),
     # walls and floors
     "wall_red": ("rc", 2, 5),
@@ -135,6 +136,13 @@ CAT: dict[str, tuple[str, int, int]] = {
     "tree_autumn": ("tt", 3, 1),
     "bush": ("tt", 5, 0),
     "lamp_top": ("rc", 4, 17),
+    "fence_tl": ("tt", 8, 3),
+    "fence_tr": ("tt", 10, 3),
+    "fence_bl": ("tt", 8, 5),
+    "fence_br": ("tt", 10, 5),
+    "fence_h": ("tt", 9, 6),
+    "fence_l": ("tt", 8, 4),
+    "fence_r": ("tt", 10, 4),
     "lamp_bottom": ("rc", 4, 18),
 }
 
@@ -198,11 +206,19 @@ class Town:
     locations: list[tuple[str, str, int, int, int, int]] = field(default_factory=list)
     objects: list[Obj] = field(default_factory=list)
     spawns: list[tuple[int, int, str, str]] = field(default_factory=list)
+    terrain: list[list[str]] = field(default_factory=list)
+    flowers: set[tuple[int, int]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for name in ("ground", "floor", "walls", "furniture", "decor", "above"):
             self.layers[name] = [[0] * W for _ in range(H)]
         self.blocked = [[False] * W for _ in range(H)]
+        self.terrain = [["grass"] * W for _ in range(H)]
+
+    def ground(self, x: int, y: int, kind: str) -> None:
+        """Set the terrain kind of a cell (painted, autotiled, at the end)."""
+        if 0 <= x < W and 0 <= y < H:
+            self.terrain[y][x] = kind
 
     def put(self, layer: str, x: int, y: int, name: str | None, block: bool = False) -> None:
         if 0 <= x < W and 0 <= y < H:
@@ -222,6 +238,7 @@ class Plan:
     floor: str = "floor_tan"
     floors: tuple[tuple[str, str], ...] = ()  # arena -> floor tile override
     outdoor: bool = False
+    ground: str = "grass"
     flip: bool = False
     inner_doors: tuple[tuple[int, int], ...] = ()
 
@@ -381,6 +398,8 @@ def place(town: Town, plan: Plan) -> list[tuple[int, int]]:
             mx, my = ox + x, fy(y)
             if not plan.outdoor:
                 town.put("floor", mx, my, floor)
+            elif rows[y][x] not in "tbfgwdGU":
+                town.ground(mx, my, plan.ground)
             _decor(town, rows, x, y, mx, my, plan.flip)
         counts: dict[str, int] = {}
         groups = _groups(rows, region)
@@ -396,11 +415,17 @@ def place(town: Town, plan: Plan) -> list[tuple[int, int]]:
             gw = max(x for x, _ in cells) - gx0 + 1
             gh = max(y for _, y in cells) - gy0 + 1
             tiles = _object_tiles(ch, gw, gh, variant + numbers[kind])
+            if ch in "UG":  # drawn by the terrain (water basin, tilled soil) and the decor
+                for cx, cy in cells:
+                    town.put("furniture", ox + cx, fy(cy), None, block=True)
+                    town.ground(ox + cx, fy(cy), "water" if ch == "U" else "soil")
+                tiles = [[""] * gw for _ in range(gh)] if ch == "U" else tiles
             for j in range(gh):
                 for i in range(gw):
                     if (gx0 + i, gy0 + j) in cells:
                         tile = tiles[gh - 1 - j][i] if plan.flip else tiles[j][i]
-                        town.put("furniture", ox + gx0 + i, fy(gy0 + j), tile, block=True)
+                        if tile:
+                            town.put("furniture", ox + gx0 + i, fy(gy0 + j), tile, block=True)
             top = min(fy(gy0), fy(gy0 + gh - 1))
             town.objects.append(Obj(kind, name, arena, plan.sector, ox + gx0, top, gw, gh))
             if kind == "bed":
@@ -443,17 +468,23 @@ def _decor(town: Town, rows: Sequence[str], x: int, y: int, mx: int, my: int, fl
         town.put("furniture", mx, my, "cabinet" if (mx + my) % 2 else "cabinet_drawers", block=True)
     elif ch == "t":
         town.put("decor", mx, my, ("tree", "tree_pine", "tree_autumn")[(mx * 7 + my) % 3], True)
+        town.ground(mx, my, "grass")
     elif ch == "b":
         town.put("decor", mx, my, "bush", block=True)
+        town.ground(mx, my, "grass")
     elif ch == "w":
-        town.put("ground", mx, my, "water", block=True)
+        town.put("decor", mx, my, None, block=True)
+        town.ground(mx, my, "water")
     elif ch == "f":
-        town.put("ground", mx, my, "grass_flowers")
+        town.ground(mx, my, "grass")
+        town.flowers.add((mx, my))
+    elif ch == "g":
+        town.ground(mx, my, "grass")
+    elif ch == "d":
+        town.ground(mx, my, "dirt")
     elif ch == "l":
         town.put("decor", mx, my, "lamp_bottom", block=True)
         town.put("above", mx, my - 1, "lamp_top")
-    elif ch == "G":
-        town.put("ground", mx, my, "dirt")
 
 
 # -------------------------------------------------------------------------- the town
@@ -683,25 +714,32 @@ def plans() -> list[Plan]:
                 36,
                 27,
                 [
-                    (0, 0, "t_l______________________________l_t"),
-                    (0, 26, "t_l______________________________l_t"),
-                    (15, 10, "ff__ff|_N__N_|"),
-                    (17, 12, "UU|UU"),
-                    (15, 15, "_N__N_|ff__ff"),
-                    (13, 12, "N|_|N"),
-                    (22, 12, "N|_|N"),
-                    (3, 4, "bb|bt"),
-                    (31, 4, "bb|tb"),
-                    (3, 20, "tb|bb"),
-                    (31, 20, "bt|bb"),
-                    (6, 6, "N"),
-                    (29, 6, "N"),
-                    (6, 20, "N"),
-                    (29, 20, "N"),
+                    (0, 0, "t" + "_" * 34 + "t"),
+                    (0, 26, "t" + "_" * 34 + "t"),
+                    (0, 3, "g|t|g|f|g|t|g|f|g|t|g|f|g|t|g|f|g|t|g|f|t"),
+                    (35, 3, "g|t|g|f|g|t|g|f|g|t|g|f|g|t|g|f|g|t|g|f|t"),
+                    (5, 5, "gfgfg|ftgtf|gfgfg"),
+                    (26, 5, "gfgfg|ftgtf|gfgfg"),
+                    (5, 19, "gfgfg|ftgtf|gfgfg"),
+                    (26, 19, "gfgfg|ftgtf|gfgfg"),
+                    (16, 11, "UUUU|UUUU|UUUU|UUUU"),
+                    (14, 9, "f______f"),
+                    (14, 16, "f______f"),
+                    (12, 12, "N|N"),
+                    (23, 12, "N|N"),
+                    (17, 8, "NN"),
+                    (17, 18, "NN"),
+                    (11, 9, "l"),
+                    (24, 9, "l"),
+                    (11, 17, "l"),
+                    (24, 17, "l"),
+                    (8, 12, "N"),
+                    (27, 12, "N"),
                 ],
             ),
             ("square",),
             outdoor=True,
+            ground="plaza",
         ),
         Plan(
             "The Copper Kettle",
@@ -795,25 +833,36 @@ def plans() -> list[Plan]:
                 34,
                 22,
                 [
-                    (0, 0, "tt_t_________________________t_tt"),
-                    (0, 21, "tttttttttttttttttttttttttttttttttt"),
+                    (0, 0, "ttbtttttbttttttdddtttbttttttbtttt_"),
+                    (0, 21, "ttttbtttttttbttttttttbttttttttbttt"),
                     (0, 1, "t|t|b|t|t|t|b|t|t|t|b|t|t|t|t|t|t|t|t|t"),
-                    (33, 1, "t|t|b|t|t|t|b|t|t|t|b|t|t|t|t|t|t|t|t|t"),
-                    (4, 4, "GGG|GGG"),
-                    (4, 8, "NN"),
-                    (10, 4, "GGG|GGG"),
-                    (22, 3, "_www|wwwww|wwwww|_www"),
-                    (16, 11, "UU|UU"),
-                    (14, 11, "N"),
-                    (19, 11, "N"),
-                    (14, 12, "N"),
-                    (19, 12, "N"),
-                    (5, 15, "t_t_t"),
-                    (24, 15, "t__t__t"),
-                    (8, 18, "N"),
-                    (25, 18, "N"),
-                    (2, 11, "ff|ff"),
-                    (30, 11, "ff|ff"),
+                    (33, 0, "t|t|t|b|t|t|t|b|t|t|t|b|t|t|t|t|t|t|t|t|t"),
+                    (15, 1, "ddd|ddd|ddd|ddd|ddd|ddd|ddd"),
+                    (11, 8, "dddddddddddd|dddddddddddd|dddddddddddd|dddddddddddd|dddddddddddd|dddddddddddd"),
+                    (15, 10, "UU|UU"),
+                    (12, 9, "N"),
+                    (21, 9, "N"),
+                    (12, 12, "N"),
+                    (21, 12, "N"),
+                    (2, 10, "ddddddddd|ddddddddd"),
+                    (23, 10, "ddddddddd|ddddddddd"),
+                    (3, 4, "GGG_GGG|GGG_GGG"),
+                    (2, 3, "ddddddddd"),
+                    (2, 6, "ddddddddd"),
+                    (2, 7, "dd|dd|dd"),
+                    (6, 7, "dd|dd|dd"),
+                    (23, 3, "_wwwwww_|wwwwwwww|wwwwwwww|_wwwwww_"),
+                    (22, 2, "t__f__f__t"),
+                    (6, 12, "N"),
+                    (27, 12, "N"),
+                    (3, 14, "f_t__t_f"),
+                    (2, 17, "t_ff_t__b"),
+                    (13, 15, "ff____ff"),
+                    (15, 14, "ddd|ddd|ddd|ddd|ddd|ddd"),
+                    (14, 19, "N____N"),
+                    (23, 15, "t__f__t|__t___f|f____t_"),
+                    (10, 2, "t"),
+                    (12, 4, "f|f"),
                 ],
             ),
             ("park",),
@@ -877,48 +926,174 @@ def build() -> Town:
     """Lay out the whole town."""
     town = Town()
     rng = random.Random(7)
-    for y in range(H):
-        for x in range(W):
-            r = rng.random()
-            name = "grass_flowers" if r < 0.03 else "grass_tuft" if r < 0.18 else "grass"
-            town.put("ground", x, y, name)
     street: set[tuple[int, int]] = set()
     for sx, sy, sw, sh in STREETS:
         for y in range(sy, sy + sh):
             for x in range(sx, sx + sw):
-                town.put("ground", x, y, "pave")
+                town.ground(x, y, "pave")
                 street.add((x, y))
     occupied: set[tuple[int, int]] = set()
     for plan in plans():
-        rows = plan.rows
-        w, h = len(rows[0]), len(rows)
+        w, h = len(plan.rows[0]), len(plan.rows)
         for y in range(plan.y, plan.y + h):
             for x in range(plan.x, plan.x + w):
                 occupied.add((x, y))
-        if plan.outdoor:
-            ground = "plaza" if plan.sector == "Town Square" else None
-            if ground:
-                for y in range(plan.y, plan.y + h):
-                    for x in range(plan.x, plan.x + w):
-                        town.put("ground", x, y, ground)
         doors = place(town, plan)
         for dx, dy in doors:
             _path_out(town, plan, dx, dy, street)
+    yards(town, occupied, street)
     # a ring of trees round the map and scattered trees/bushes on open grass
     for y in range(H):
         for x in range(W):
             edge = x in (0, W - 1) or y in (0, H - 1)
             if (x, y) in street or (x, y) in occupied or town.blocked[y][x]:
                 continue
+            if town.terrain[y][x] != "grass" or town.layers["decor"][y][x]:
+                continue
             near = any(
                 (x + i, y + j) in occupied or (x + i, y + j) in street
                 for i in (-1, 0, 1)
                 for j in (-1, 0, 1)
             )
-            if edge or (not near and rng.random() < 0.12):
-                kind = ("tree", "tree_pine", "tree_autumn", "bush")[rng.randrange(4)]
+            if edge or (not near and rng.random() < 0.08):
+                kind = ("tree", "tree_pine", "tree_autumn", "bush", "tree")[rng.randrange(5)]
                 town.put("decor", x, y, kind, block=True)
+    paint_terrain(town, rng)
     return town
+
+
+# Autotile blocks of the RPG Urban sheet: 3x3 slab at (c, r), inner corners at (c+5, r) ...,
+# strips and a single piece in row r+2 and column c+7 (checked by eye for all three).
+AUTOTILE = {"pave": (8, 0), "plaza": (8, 3), "water": (8, 6)}
+
+
+def _autotile(cells: set[tuple[int, int]], x: int, y: int, c: int, r: int) -> tuple[int, int]:
+    n, s_, w, e = ((x, y - 1) in cells, (x, y + 1) in cells, (x - 1, y) in cells, (x + 1, y) in cells)
+    if n and s_ and w and e:
+        if (x + 1, y + 1) not in cells:
+            return c + 5, r
+        if (x - 1, y + 1) not in cells:
+            return c + 6, r
+        if (x + 1, y - 1) not in cells:
+            return c + 5, r + 1
+        if (x - 1, y - 1) not in cells:
+            return c + 6, r + 1
+        return c + 1, r + 1
+    if not w and not e:
+        if n and s_:
+            return c + 7, r + 1
+        if s_:
+            return c + 7, r
+        if n:
+            return c + 7, r + 2
+        return c + 6, r + 2
+    if not n and not s_:
+        if w and e:
+            return c + 4, r + 2
+        if e:
+            return c + 3, r + 2
+        return c + 5, r + 2
+    col = c if not w else c + 2 if not e else c + 1
+    row = r if not n else r + 2 if not s_ else r + 1
+    return col, row
+
+
+def paint_terrain(town: Town, rng: random.Random) -> None:
+    """Paint the ground layer from the terrain kinds, autotiling slabs, water and dirt."""
+    by_kind: dict[str, set[tuple[int, int]]] = {}
+    for y in range(H):
+        for x in range(W):
+            by_kind.setdefault(town.terrain[y][x], set()).add((x, y))
+    for y in range(H):
+        for x in range(W):
+            kind = town.terrain[y][x]
+            cells = by_kind[kind]
+            if kind in AUTOTILE:
+                c, r = _autotile(cells, x, y, *AUTOTILE[kind])
+                town.layers["ground"][y][x] = _gid_at("ru", c, r)
+            elif kind == "dirt":
+                n, s_ = (x, y - 1) in cells, (x, y + 1) in cells
+                w, e = (x - 1, y) in cells, (x + 1, y) in cells
+                col = 1 if (w and e) or (not w and not e) else 0 if not w else 2
+                row = 2 if (n and s_) or (not n and not s_) else 1 if not n else 3
+                town.layers["ground"][y][x] = _gid_at("tt", col, row)
+            elif kind == "soil":
+                town.put("ground", x, y, "soil")
+            else:
+                roll = rng.random()
+                if (x, y) in town.flowers:
+                    name = "grass_flowers"
+                else:
+                    name = "grass_flowers" if roll < 0.03 else "grass_tuft" if roll < 0.2 else "grass"
+                town.put("ground", x, y, name)
+
+
+def _gid_at(sheet: str, col: int, row: int) -> int:
+    first = 1
+    for key in ORDER:
+        if key == sheet:
+            return first + row * SHEETS[key][2] + col
+        first += SHEETS[key][2] * SHEETS[key][3]
+    raise KeyError(sheet)
+
+
+def yards(town: Town, occupied: set[tuple[int, int]], street: set[tuple[int, int]]) -> None:
+    """Decorative gardens, an orchard, flower beds and street lamps on the open lawns.
+
+    Nothing here is an object or inside an arena; fenced plots are blocked, like trees.
+    """
+    fence(town, 4, 39, 12, 45, soil=True)
+    fence(town, 83, 40, 96, 46, soil=False)
+    for x in range(84, 96, 2):
+        for y in range(41, 46, 2):
+            town.flowers.add((x, y))
+            town.flowers.add((x + 1, y + 1))
+    for x in range(25, 36, 3):
+        for y in range(38, 48, 3):
+            town.put("decor", x, y, "tree" if (x + y) % 2 else "tree_autumn", block=True)
+    for x in range(106, 119, 2):
+        for y in (40, 44):
+            town.flowers.add((x, y))
+            town.put("decor", x, y + 1, "bush", block=True)
+    for x in range(4, W - 4, 7):
+        for y in (19, 24, 49, 54):
+            cells = ((x, y), (x, y - 1))
+            if any(c in street or c in occupied or town.blocked[c[1]][c[0]] for c in cells):
+                continue
+            if any((x + i, y + j) in street for i in (-1, 1) for j in (0, -1)):
+                continue
+            town.put("decor", x, y, "lamp_bottom", block=True)
+            town.put("above", x, y - 1, "lamp_top")
+
+
+def fence(town: Town, x0: int, y0: int, x1: int, y1: int, *, soil: bool) -> None:
+    """A closed wooden fence on the rectangle's border; inside, tilled soil or flowers."""
+    for y in range(y0, y1 + 1):
+        for x in range(x0, x1 + 1):
+            edge_x, edge_y = x in (x0, x1), y in (y0, y1)
+            if edge_x and edge_y:
+                name = {
+                    (x0, y0): "fence_tl",
+                    (x1, y0): "fence_tr",
+                    (x0, y1): "fence_bl",
+                    (x1, y1): "fence_br",
+                }[(x, y)]
+            elif edge_y:
+                name = "fence_h"
+            elif edge_x:
+                name = "fence_l" if x == x0 else "fence_r"
+            else:
+                if soil:
+                    town.ground(x, y, "soil")
+                    if (y - y0) % 2 == 1:
+                        town.put("decor", x, y, "sprout", block=True)
+                    else:
+                        town.put("decor", x, y, None, block=True)
+                else:
+                    town.flowers.add((x, y))
+                    town.put("decor", x, y, None, block=True)
+                continue
+            town.put("decor", x, y, name, block=True)
 
 
 def _path_out(town: Town, plan: Plan, x: int, y: int, street: set[tuple[int, int]]) -> None:
@@ -938,7 +1113,7 @@ def _path_out(town: Town, plan: Plan, x: int, y: int, street: set[tuple[int, int
     for _ in range(12):
         if (cx, cy) in street or not (0 <= cx < W and 0 <= cy < H):
             return
-        town.put("ground", cx, cy, "pave")
+        town.ground(cx, cy, "pave")
         street.add((cx, cy))
         cx, cy = cx + step[0], cy + step[1]
 

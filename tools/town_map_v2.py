@@ -91,6 +91,10 @@ CAT: dict[str, tuple[str, int, int]] = {
     "table_bl": ("ri", 0, 1),
     "table_bm": ("ri", 1, 1),
     "table_br": ("ri", 2, 1),
+    "table2_tl": ("ri", 4, 2),
+    "table2_tr": ("ri", 5, 2),
+    "table2_bl": ("ri", 4, 3),
+    "table2_br": ("ri", 5, 3),
     "table_vt": ("ri", 5, 0),
     "table_vb": ("ri", 5, 1),
     "desk": ("ri", 7, 4),
@@ -115,7 +119,7 @@ CAT: dict[str, tuple[str, int, int]] = {
     "piano_l": ("ri", 23, 8),
     "piano_r": ("ri", 24, 8),
     "easel": ("ri", 20, 15),
-    "bench": ("rc", 15, 15),
+    "bench": ("ru", 3, 14),
     "sprout": ("tt", 5, 1),
     "fountain_tl": ("ru", 8, 6),
     "fountain_tr": ("ru", 10, 6),
@@ -135,7 +139,7 @@ CAT: dict[str, tuple[str, int, int]] = {
     "tree_pine": ("tt", 4, 2),
     "tree_autumn": ("tt", 3, 1),
     "bush": ("tt", 5, 0),
-    "lamp_top": ("rc", 4, 17),
+    "lamp_top": ("ru", 7, 6),
     "fence_tl": ("tt", 8, 3),
     "fence_tr": ("tt", 10, 3),
     "fence_bl": ("tt", 8, 5),
@@ -143,7 +147,7 @@ CAT: dict[str, tuple[str, int, int]] = {
     "fence_h": ("tt", 9, 6),
     "fence_l": ("tt", 8, 4),
     "fence_r": ("tt", 10, 4),
-    "lamp_bottom": ("rc", 4, 18),
+    "lamp_bottom": ("ru", 7, 7),
 }
 
 KINDS = {
@@ -173,6 +177,7 @@ SINGLE = set("BNOWkKSFVDE")  # always one object per cell
 STATES = {"stove": "off,on", "tv": "off,on", "shower": "off,on", "fountain": "on,off"}
 CAPACITY = {"sofa": 3, "bench": 2, "fountain": 4, "garden": 2, "bar": 4, "counter": 2}
 BLOCKING_DECOR = set("p=tbwl")
+FLIP_X = 0x80000000  # Tiled's horizontal-flip bit on a gid
 
 
 def gid(name: str) -> int:
@@ -220,9 +225,12 @@ class Town:
         if 0 <= x < W and 0 <= y < H:
             self.terrain[y][x] = kind
 
-    def put(self, layer: str, x: int, y: int, name: str | None, block: bool = False) -> None:
+    def put(
+        self, layer: str, x: int, y: int, name: str | None, block: bool = False, mirror: bool = False
+    ) -> None:
         if 0 <= x < W and 0 <= y < H:
-            self.layers[layer][y][x] = gid(name) if name else 0
+            value = gid(name) if name else 0
+            self.layers[layer][y][x] = value | FLIP_X if value and mirror else value
             if block:
                 self.blocked[y][x] = True
 
@@ -319,6 +327,8 @@ def _object_tiles(ch: str, w: int, h: int, variant: int) -> list[list[str]]:
             return [["table_round" if variant % 2 else "table_1"]]
         if w == 1:
             return [["table_vt"]] + [["table_vb"]] * (h - 1)
+        if w == 2 and h == 2:
+            return [["table2_tl", "table2_tr"], ["table2_bl", "table2_br"]]
         top = run("table_tl", "table_tm", "table_tr", w)
         bottom = run("table_bl", "table_bm", "table_br", w)
         return [bottom] if h == 1 else [top] * (h - 1) + [bottom]
@@ -433,6 +443,17 @@ def place(town: Town, plan: Plan) -> list[tuple[int, int]]:
                 address = f"{plan.sector}:{arena}:{name}"
                 town.spawns.append((ox + sx, fy(sy), plan.sector, address))
         variant += 1
+    if plan.outdoor:
+        for y in range(h):
+            for x in range(w):
+                if rows[y][x] in KINDS and rows[y][x] not in "UG":
+                    mx, my = ox + x, fy(y)
+                    near = [
+                        town.terrain[ny][nx]
+                        for nx, ny in ((mx + 1, my), (mx - 1, my), (mx, my + 1), (mx, my - 1))
+                        if 0 <= nx < W and 0 <= ny < H
+                    ]
+                    town.ground(mx, my, max(set(near), key=near.count))
     return doors
 
 
@@ -447,21 +468,30 @@ def _spawn_tile(
 
 def _decor(town: Town, rows: Sequence[str], x: int, y: int, mx: int, my: int, flip: bool) -> None:
     ch = rows[y][x]
+
+    def at(dx: int, dy: int) -> str:
+        yy, xx = y + dy, x + dx
+        return rows[yy][xx] if 0 <= yy < len(rows) and 0 <= xx < len(rows[0]) else " "
+
     if ch == "c":
-
-        def at(dx: int, dy: int) -> str:
-            yy, xx = y + dy, x + dx
-            return rows[yy][xx] if 0 <= yy < len(rows) and 0 <= xx < len(rows[0]) else " "
-
-        if at(0, 1) == "T":
+        if at(0, 1) in "TD":
             name = "chair_up" if flip else "chair_down"
-        elif at(0, -1) == "T":
+        elif at(0, -1) in "TD":
             name = "chair_down" if flip else "chair_up"
         else:
             name = "chair_side"
-        town.put("decor", mx, my, name)
+        town.put("decor", mx, my, name, mirror=name == "chair_side" and at(-1, 0) in "TD")
     elif ch == "r":
-        town.put("decor", mx, my, "rug")
+        left, right = at(-1, 0) == "r", at(1, 0) == "r"
+        if left and right:
+            name = "rug_m"
+        elif right and at(2, 0) == "r":
+            name = "rug_l"
+        elif left and at(-2, 0) == "r":
+            name = "rug_r"
+        else:
+            name = "rug"
+        town.put("decor", mx, my, name)
     elif ch == "p":
         town.put("decor", mx, my, "plant" if (mx + my) % 2 else "plant2", block=True)
     elif ch == "=":
@@ -512,11 +542,11 @@ CLASSROOM = (
     "...LLL....",
     "..........",
     ".D.D.D.D..",
-    "..........",
+    ".c.c.c.c..",
     ".D.D.D.D..",
-    "..........",
+    ".c.c.c.c..",
     ".D.D.D.D..",
-    "..........",
+    ".c.c.c.c..",
     "p........p",
     "..........",
 )
@@ -716,8 +746,8 @@ def plans() -> list[Plan]:
                 [
                     (0, 0, "t" + "_" * 34 + "t"),
                     (0, 26, "t" + "_" * 34 + "t"),
-                    (0, 3, "g|t|g|f|g|t|g|f|g|t|g|f|g|t|g|f|g|t|g|f|t"),
-                    (35, 3, "g|t|g|f|g|t|g|f|g|t|g|f|g|t|g|f|g|t|g|f|t"),
+                    (0, 1, "g|f|t|g|f|g|t|g|f|g|t|g|f|g|t|g|f|g|t|g|f|g|t|f|g"),
+                    (35, 1, "g|f|t|g|f|g|t|g|f|g|t|g|f|g|t|g|f|g|t|g|f|g|t|f|g"),
                     (5, 5, "gfgfg|ftgtf|gfgfg"),
                     (26, 5, "gfgfg|ftgtf|gfgfg"),
                     (5, 19, "gfgfg|ftgtf|gfgfg"),
@@ -774,7 +804,7 @@ def plans() -> list[Plan]:
             24,
             hjoin(
                 [
-                    ("HH...HH", ".......", ".D.D.D.", ".......", ".D.D.D.", ".......", "p.....p"),
+                    ("HH...HH", ".......", ".D.D.D.", ".c.c.c.", ".D.D.D.", ".c.c.c.", "p.....p"),
                     ("p....p", "..cc..", ".cTTc.", ".cTTc.", "..cc..", "......", "H....H"),
                 ],
                 doors=(4, 12),
@@ -809,9 +839,9 @@ def plans() -> list[Plan]:
                         "H.....H",
                         ".......",
                         ".D...D.",
-                        ".......",
+                        ".c...c.",
                         ".D...D.",
-                        ".......",
+                        ".c...c.",
                         "p.....p",
                         ".......",
                         "..AAA..",
@@ -839,7 +869,7 @@ def plans() -> list[Plan]:
                     (33, 0, "t|t|t|b|t|t|t|b|t|t|t|b|t|t|t|t|t|t|t|t|t"),
                     (15, 1, "ddd|ddd|ddd|ddd|ddd|ddd|ddd"),
                     (11, 8, "dddddddddddd|dddddddddddd|dddddddddddd|dddddddddddd|dddddddddddd|dddddddddddd"),
-                    (15, 10, "UU|UU"),
+                    (15, 10, "UUU|UUU|UUU"),
                     (12, 9, "N"),
                     (21, 9, "N"),
                     (12, 12, "N"),

@@ -20,12 +20,12 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import pygame  # noqa: E402
+import pygame
 
-from aga_npc.personas.loader import town_personas  # noqa: E402
-from aga_npc.pygame.app import AppConfig, GameApp  # noqa: E402
-from aga_npc.pygame.host import HostConfig, TownHost  # noqa: E402
-from aga_npc.town.build import default_map_path  # noqa: E402
+from aga_npc.personas.loader import town_personas
+from aga_npc.pygame.app import AppConfig, GameApp
+from aga_npc.pygame.host import HostConfig, TownHost
+from aga_npc.town.build import default_map_path
 
 
 def busiest_spot(app: GameApp) -> tuple[float, float]:
@@ -51,21 +51,27 @@ def busiest_spot(app: GameApp) -> tuple[float, float]:
 
 
 def place_player(app: GameApp, x: float, y: float) -> None:
-    grid = app.host.town.world.grid
+    """Put the player on a walkable tile near ``(x, y)`` with no NPC within two tiles."""
+    host = app.host
+    grid = host.town.world.grid
+    npcs = [host.position(n) for n in host.names()]
     best, best_d = None, 1e9
-    for ty in range(int(y) - 6, int(y) + 7):
-        for tx in range(int(x) - 6, int(x) + 7):
-            if grid.is_walkable((tx, ty)):
-                d = (tx - x) ** 2 + (ty - y) ** 2
-                if 1.0 <= d < best_d:  # not on top of an NPC
-                    best, best_d = (tx, ty), d
+    for ty in range(int(y) - 8, int(y) + 9):
+        for tx in range(int(x) - 8, int(x) + 9):
+            if not grid.is_walkable((tx, ty)):
+                continue
+            if any(abs(nx - tx) < 2 and abs(ny - ty) < 2 for nx, ny in npcs):
+                continue
+            d = (tx - x) ** 2 + (ty - y) ** 2
+            if d < best_d:
+                best, best_d = (tx, ty), d
     if best is not None:
         app.player.x, app.player.y = best[0] + 0.5, best[1] + 0.5
 
 
 def run(app: GameApp, frames: int) -> None:
     for _ in range(frames):
-        app.frame(1 / 60)
+        app.step(1 / 60)
         time.sleep(0.001)
 
 
@@ -76,14 +82,16 @@ def main() -> int:
     parser.add_argument("--warmup-minutes", type=int, default=150)
     parser.add_argument("--embed", default=None, help="local | openai | hashing")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--map", type=Path, default=None, help="TMX map (default maps/town.tmx)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    map_path = args.map or default_map_path()
     host = TownHost.create(
         town_personas(25),
-        map_path=default_map_path(),
+        map_path=map_path,
         config=HostConfig(seed=args.seed, start=args.start, embed=args.embed),
     )
-    app = GameApp(host, default_map_path(), config=AppConfig(size=(1280, 720)))
+    app = GameApp(host, map_path, config=AppConfig(size=(1280, 720)))
     try:
         host.set_speed(10.0)
         run(app, args.warmup_minutes * 6)  # x10: a game minute every 6 frames
@@ -94,9 +102,7 @@ def main() -> int:
 
         app.show_overlay = True
         run(app, 30)
-        npc = next(
-            (s.name for s in app.sprites.visible if s.name != "player"), host.names()[0]
-        )
+        npc = next((s.name for s in app.sprites.visible if s.name != "player"), host.names()[0])
         app.inspector.open(npc)
         run(app, 30)
         pygame.image.save(app.screen, str(args.out / "overlay.png"))

@@ -150,11 +150,17 @@ class GameApp:
         count = 0
         while self.running and (frames is None or count < frames):
             ms = self.clock.tick(self.config.fps) if self.config.fps else self.clock.tick()
-            started = time.perf_counter()
-            brain_ms = self.frame(ms / 1000.0)
-            self.stats.record((time.perf_counter() - started) * 1000.0, brain_ms)
+            self.step(ms / 1000.0)
             count += 1
         return self.stats
+
+    def step(self, dt: float) -> float:
+        """One frame of ``dt`` seconds, timed into the frame statistics; returns its ms."""
+        started = time.perf_counter()
+        brain_ms = self.frame(dt)
+        frame_ms = (time.perf_counter() - started) * 1000.0
+        self.stats.record(frame_ms, brain_ms)
+        return frame_ms
 
     def frame(self, dt: float) -> float:
         """One frame of ``dt`` real seconds; returns the milliseconds spent in brains."""

@@ -16,11 +16,15 @@ MAX_PEOPLE = 40
 
 
 def closeness_matrix(
-    snapshots: Mapping[str, BrainSnapshot], names: Sequence[str]
+    snapshots: Mapping[str, BrainSnapshot],
+    names: Sequence[str],
+    columns: Sequence[str] | None = None,
 ) -> list[list[float | None]]:
-    """``m[i][j]``: how close ``names[i]`` feels to ``names[j]`` (0..10), None if unknown."""
-    index = {n: j for j, n in enumerate(names)}
-    out: list[list[float | None]] = [[None] * len(names) for _ in names]
+    """``m[i][j]``: how close ``names[i]`` feels to ``columns[j]`` (0..10; None when
+    unknown). ``columns`` defaults to ``names``."""
+    cols = list(names if columns is None else columns)
+    index = {n: j for j, n in enumerate(cols)}
+    out: list[list[float | None]] = [[None] * len(cols) for _ in names]
     for i, name in enumerate(names):
         snap = snapshots.get(name)
         if snap is None:
@@ -46,20 +50,21 @@ class RelationsView:
         self.text = text
         self.image: Any = None
         self.names: list[str] = []
+        self.columns: list[str] = []
         self.matrix: list[list[float | None]] = []
 
     def rebuild(self, snapshots: Mapping[str, BrainSnapshot], *, include_player: bool) -> None:
         """Recompute the matrix from ``snapshots`` and render it."""
         people = sorted(snapshots)[:MAX_PEOPLE]
-        if include_player:
-            people.append("player")
-        self.names = people
-        self.matrix = closeness_matrix(snapshots, people)
+        columns = [*people, "player"] if include_player else list(people)
+        self.names, self.columns = people, columns
+        self.matrix = closeness_matrix(snapshots, people, columns)
         t = self.text
-        n = len(people)
-        cell = max(8, min(18, 560 // max(1, n)))
-        label_w = max((t.size(p, 14)[0] for p in people), default=40) + 8
-        width = label_w + n * cell + 16
+        n, m = len(people), len(columns)
+        cell = max(8, min(18, 560 // max(1, m)))
+        labels = [f"{i + 1:>2} {p}" for i, p in enumerate(people)]
+        label_w = max((t.size(p, 14)[0] for p in labels), default=40) + 8
+        width = label_w + m * cell + 16
         height = 60 + n * cell + 40
         img = panel((width, height), alpha=230)
         title = "Relationships: closeness 0-10 (row feels about column)"
@@ -70,20 +75,22 @@ class RelationsView:
                 (8, 24),
             )
         top = 44
-        for i, name in enumerate(people):
+        for j, col in enumerate(columns):
+            head = "P" if col == "player" else str(j + 1)
+            img.blit(t.render(head, 12, (170, 170, 180)), (label_w + j * cell + 1, top - 12))
+        for i, name in enumerate(labels):
             img.blit(t.render(name, 14, (230, 230, 235)), (8, top + i * cell + (cell - 10) // 2))
-            img.blit(
-                t.render(str(i + 1), 12, (170, 170, 180)),
-                (label_w + i * cell + 1, top - 12),
-            )
-            for j in range(n):
+            for j in range(m):
                 rect = pygame.Rect(label_w + j * cell, top + i * cell, cell - 1, cell - 1)
                 pygame.draw.rect(img, _colour(self.matrix[i][j]), rect)
         legend_y = top + n * cell + 10
         for k in range(11):
             rect = pygame.Rect(8 + k * 22, legend_y, 20, 12)
             pygame.draw.rect(img, _colour(float(k)), rect)
-        img.blit(t.render("0 strangers ... 10 closest", 14, (200, 200, 210)), (260, legend_y))
+        img.blit(
+            t.render("0 strangers ... 10 closest   P: the player", 14, (200, 200, 210)),
+            (260, legend_y),
+        )
         self.image = img
 
     def draw(self, surface: Any) -> None:

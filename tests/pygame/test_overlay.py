@@ -68,10 +68,12 @@ def test_relations_view_reads_social_memory(make_host: HostFactory, make_app: Ap
     app.frame(1 / 60)
     assert app.show_relations and app.relations.image is not None
     snaps = host.snapshots()
-    names = app.relations.names
-    matrix = closeness_matrix(snaps, names)
+    names, columns = app.relations.names, app.relations.columns
+    assert columns == [*names, "player"]
+    matrix = closeness_matrix(snaps, names, columns)
     assert app.relations.matrix == matrix
     ada, ben = names.index("Ada Finch"), names.index("Ben Ortiz")
     # Seeded from Ada's persona: Ben is her housemate, closeness 4.
     assert matrix[ada][ben] == 4.0
     assert matrix[ada][ada] is None
+    assert matrix[ada][columns.index("player")] is None  # never met

@@ -91,10 +91,6 @@ CAT: dict[str, tuple[str, int, int]] = {
     "table_bl": ("ri", 0, 1),
     "table_bm": ("ri", 1, 1),
     "table_br": ("ri", 2, 1),
-    "table2_tl": ("ri", 4, 2),
-    "table2_tr": ("ri", 5, 2),
-    "table2_bl": ("ri", 4, 3),
-    "table2_br": ("ri", 5, 3),
     "table_vt": ("ri", 5, 0),
     "table_vb": ("ri", 5, 1),
     "desk": ("ri", 7, 4),
@@ -327,8 +323,8 @@ def _object_tiles(ch: str, w: int, h: int, variant: int) -> list[list[str]]:
             return [["table_round" if variant % 2 else "table_1"]]
         if w == 1:
             return [["table_vt"]] + [["table_vb"]] * (h - 1)
-        if w == 2 and h == 2:
-            return [["table2_tl", "table2_tr"], ["table2_bl", "table2_br"]]
+        if h == 2:  # long tables pushed together (the sheet's 1x2 table, side by side)
+            return [["table_vt"] * w, ["table_vb"] * w]
         top = run("table_tl", "table_tm", "table_tr", w)
         bottom = run("table_bl", "table_bm", "table_br", w)
         return [bottom] if h == 1 else [top] * (h - 1) + [bottom]
@@ -539,15 +535,15 @@ def canvas(w: int, h: int, stamps: Sequence[tuple[int, int, str]]) -> tuple[str,
 
 
 CLASSROOM = (
-    "...LLL....",
+    "p..LLL...p",
     "..........",
-    ".D.D.D.D..",
-    ".c.c.c.c..",
-    ".D.D.D.D..",
-    ".c.c.c.c..",
-    ".D.D.D.D..",
-    ".c.c.c.c..",
-    "p........p",
+    ".D.D..D.D.",
+    ".c.c..c.c.",
+    "..........",
+    ".D.D..D.D.",
+    ".c.c..c.c.",
+    "..........",
+    "H........H",
     "..........",
 )
 BATH = ("floor_blue",)
@@ -804,7 +800,7 @@ def plans() -> list[Plan]:
             24,
             hjoin(
                 [
-                    ("HH...HH", ".......", ".D.D.D.", ".c.c.c.", ".D.D.D.", ".c.c.c.", "p.....p"),
+                    ("HH...HH", ".......", ".D.D.D.", ".c.c.c.", ".......", ".D...D.", ".c...c."),
                     ("p....p", "..cc..", ".cTTc.", ".cTTc.", "..cc..", "......", "H....H"),
                 ],
                 doors=(4, 12),
@@ -840,9 +836,9 @@ def plans() -> list[Plan]:
                         ".......",
                         ".D...D.",
                         ".c...c.",
+                        ".......",
                         ".D...D.",
                         ".c...c.",
-                        "p.....p",
                         ".......",
                         "..AAA..",
                         ".......",

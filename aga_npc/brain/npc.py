@@ -424,39 +424,37 @@ class NpcBrain:
         return (Action(verb="think", duration=res.duration, description=res.text),)
 
     def _bind(self, action: Action, world: WorldView) -> Action:
-        """Resolve place symbols and pick a free object of the same kind when needed."""
+        """Resolve a stored action for this agent, here and now.
+
+        Place symbols resolve to the agent's own home/workplace; a bed means the agent's
+        own bed; an object that is taken, or that does not exist under that name in this
+        agent's arena (another home names its sinks differently), is replaced by a free
+        object of the same arena that affords the verb (of the same kind when known).
+        """
         if not action.target:
             return action
         sector, arena, name = action.target.split(":", 2)
         real = world.resolve_sector(self.profile.name, sector) or sector
         address = f"{real}:{arena}:{name}"
         info = world.object_at(address)
-        if info is not None and info.kind == "bed" and self.profile.bed:
+        if self.profile.bed and (
+            (info is not None and info.kind == "bed") or (info is None and action.verb == "sleep")
+        ):
             address = self.profile.bed  # beds are personal: a routine means one's own bed
             info = world.object_at(address)
         if info is not None and (info.free_capacity > 0 or self.profile.name in info.occupants):
-            return Action(
-                verb=action.verb,
-                target=address,
-                duration=action.duration,
-                description=action.description,
-            )
-        kind = info.kind if info is not None else ""
-        if kind:
-            for alt in world.objects(kind=kind, sector=real, arena=arena):
-                if alt.free_capacity > 0 and action.verb in alt.affordances:
-                    return Action(
-                        verb=action.verb,
-                        target=alt.address,
-                        duration=action.duration,
-                        description=action.description,
-                    )
-        return Action(
-            verb=action.verb,
-            target=address,
-            duration=action.duration,
-            description=action.description,
-        )
+            return _with_target(action, address)
+        candidates = [
+            o
+            for o in world.objects(sector=real, arena=arena)
+            if action.verb in o.affordances and (info is None or o.kind == info.kind)
+        ]
+        free = [o for o in candidates if o.free_capacity > 0]
+        if free:
+            return _with_target(action, free[0].address)
+        if info is None and candidates:
+            return _with_target(action, candidates[0].address)
+        return _with_target(action, address)
 
     # ------------------------------------------------------------------ acting
     def _act(self, res: _Resolution, now: int, perception: Perception) -> Intent:
@@ -838,6 +836,12 @@ class NpcBrain:
         if state not in _TRANSITIONS[self.state]:
             raise RuntimeError(f"illegal brain transition {self.state} -> {state}")
         self.state = state
+
+
+def _with_target(action: Action, target: str) -> Action:
+    return Action(
+        verb=action.verb, target=target, duration=action.duration, description=action.description
+    )
 
 
 def _resolution_to_dict(res: _Resolution) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -85,6 +86,34 @@ def build_plan(context: Mapping[str, Any], rng: random.Random) -> dict[str, Any]
     planner.fit_count()
     return planner.emit()
 
+
+_WORDS = re.compile(r"[a-z]+")
+_WORK_WORDS = frozenset(
+    [
+        "open",
+        "close",
+        "shift",
+        "stock",
+        "inventory",
+        "cellar",
+        "counter",
+        "customers",
+        "serve",
+        "class",
+        "classes",
+        "lecture",
+        "lectures",
+        "teach",
+        "grade",
+        "office",
+        "meeting",
+        "council",
+        "shop",
+        "till",
+        "deliveries",
+        "library",
+    ]
+)
 
 HABIT_COUNT = 3
 HABIT_OUTSIDER = 0.01
@@ -361,9 +390,32 @@ class _Planner:
 
     # ------------------------------------------------------------------ leisure
     def requirement_wishes(self) -> list[Wish]:
-        """The persona's daily requirements as activities (at a named place or home)."""
+        """The persona's daily requirements, fitted into the day as a careful model would.
+
+        A meal requirement ("have dinner with the family") becomes that meal's wording;
+        a work requirement ("open the cafe at 7:00", "check the stock") is done at work on
+        work days (it rewords a work block, in order) and skipped on days off; anything
+        else becomes an activity of its own (at a place it names, else at home).
+        """
         wishes = []
+        work_blocks = [s for s in sorted(self.segs, key=lambda s: s.start) if s.kind == "work"]
         for req in self.p.requirements[:3]:
+            lowered = req.lower()
+            meal = next((m for m in ("breakfast", "lunch", "dinner") if m in lowered), None)
+            if meal is None and "supper" in lowered:
+                meal = "dinner"
+            if meal is not None:
+                for seg in self.segs:
+                    if seg.kind == meal:
+                        seg.text = req
+                        break
+                continue
+            if _WORK_WORDS & set(_WORDS.findall(lowered)) or (
+                self.town.work and self.town.named_in(req) == self.town.work
+            ):
+                if self.work_day and work_blocks:
+                    work_blocks.pop(0).text = req
+                continue
             place = self.town.named_in(req) or self.home
             wishes.append(Wish(text=req, place=place, duration=60, key=f"req:{req}"))
         return wishes

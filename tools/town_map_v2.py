@@ -222,7 +222,13 @@ class Town:
             self.terrain[y][x] = kind
 
     def put(
-        self, layer: str, x: int, y: int, name: str | None, block: bool = False, mirror: bool = False
+        self,
+        layer: str,
+        x: int,
+        y: int,
+        name: str | None,
+        block: bool = False,
+        mirror: bool = False,
     ) -> None:
         if 0 <= x < W and 0 <= y < H:
             value = gid(name) if name else 0
@@ -262,11 +268,11 @@ def _regions(rows: Sequence[str]) -> list[set[tuple[int, int]]]:
             while stack:
                 cx, cy = stack.pop()
                 for nx, ny in ((cx + 1, cy), (cx - 1, cy), (cx, cy + 1), (cx, cy - 1)):
-                    if 0 <= nx < w and 0 <= ny < h and (nx, ny) not in seen:
-                        if rows[ny][nx] not in "#+ ":
-                            seen.add((nx, ny))
-                            region.add((nx, ny))
-                            stack.append((nx, ny))
+                    inside = 0 <= nx < w and 0 <= ny < h
+                    if inside and (nx, ny) not in seen and rows[ny][nx] not in "#+ ":
+                        seen.add((nx, ny))
+                        region.add((nx, ny))
+                        stack.append((nx, ny))
             out.append(region)
     return out
 
@@ -393,8 +399,7 @@ def place(town: Town, plan: Plan) -> list[tuple[int, int]]:
             elif ch == "+":
                 town.put("floor", mx, my, plan.floor)
                 doors.append((mx, my))
-    variant = 0
-    for region, arena in zip(regions, plan.arenas, strict=True):
+    for variant, (region, arena) in enumerate(zip(regions, plan.arenas, strict=True)):
         xs = [x for x, _ in region]
         ys = [fy(y) - oy for _, y in region]
         x0, y0, x1, y1 = min(xs), min(ys), max(xs) + 1, max(ys) + 1
@@ -438,7 +443,6 @@ def place(town: Town, plan: Plan) -> list[tuple[int, int]]:
                 sx, sy = _spawn_tile(rows, region, gx0, gy0)
                 address = f"{plan.sector}:{arena}:{name}"
                 town.spawns.append((ox + sx, fy(sy), plan.sector, address))
-        variant += 1
     if plan.outdoor:
         for y in range(h):
             for x in range(w):
@@ -864,7 +868,11 @@ def plans() -> list[Plan]:
                     (0, 1, "t|t|b|t|t|t|b|t|t|t|b|t|t|t|t|t|t|t|t|t"),
                     (33, 0, "t|t|t|b|t|t|t|b|t|t|t|b|t|t|t|t|t|t|t|t|t"),
                     (15, 1, "ddd|ddd|ddd|ddd|ddd|ddd|ddd"),
-                    (11, 8, "dddddddddddd|dddddddddddd|dddddddddddd|dddddddddddd|dddddddddddd|dddddddddddd"),
+                    (
+                        11,
+                        8,
+                        "dddddddddddd|dddddddddddd|dddddddddddd|dddddddddddd|dddddddddddd|dddddddddddd",
+                    ),
                     (15, 10, "UUU|UUU|UUU"),
                     (12, 9, "N"),
                     (21, 9, "N"),
@@ -994,7 +1002,12 @@ AUTOTILE = {"pave": (8, 0), "plaza": (8, 3), "water": (8, 6)}
 
 
 def _autotile(cells: set[tuple[int, int]], x: int, y: int, c: int, r: int) -> tuple[int, int]:
-    n, s_, w, e = ((x, y - 1) in cells, (x, y + 1) in cells, (x - 1, y) in cells, (x + 1, y) in cells)
+    n, s_, w, e = (
+        (x, y - 1) in cells,
+        (x, y + 1) in cells,
+        (x - 1, y) in cells,
+        (x + 1, y) in cells,
+    )
     if n and s_ and w and e:
         if (x + 1, y + 1) not in cells:
             return c + 5, r
@@ -1050,7 +1063,9 @@ def paint_terrain(town: Town, rng: random.Random) -> None:
                 if (x, y) in town.flowers:
                     name = "grass_flowers"
                 else:
-                    name = "grass_flowers" if roll < 0.03 else "grass_tuft" if roll < 0.2 else "grass"
+                    name = (
+                        "grass_flowers" if roll < 0.03 else "grass_tuft" if roll < 0.2 else "grass"
+                    )
                 town.put("ground", x, y, name)
 
 
@@ -1148,19 +1163,21 @@ def _path_out(town: Town, plan: Plan, x: int, y: int, street: set[tuple[int, int
 def _props(items: Sequence[tuple[str, str, str]]) -> str:
     if not items:
         return ""
-    inner = "".join(
-        f"<property name={quoteattr(n)}{'' if t == 'string' else f' type={quoteattr(t)}'} value={quoteattr(v)}/>"
-        for n, t, v in items
-    )
+    parts = []
+    for n, t, v in items:
+        typed = "" if t == "string" else f" type={quoteattr(t)}"
+        parts.append(f"<property name={quoteattr(n)}{typed} value={quoteattr(v)}/>")
+    inner = "".join(parts)
     return f"<properties>{inner}</properties>"
 
 
 def write_tmx(town: Town, path: Path) -> None:
+    next_object = len(town.locations) + len(town.objects) + len(town.spawns) + 1
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<map version="1.10" tiledversion="1.10.2" orientation="orthogonal" renderorder="right-down" '
-        f'width="{W}" height="{H}" tilewidth="{TS}" tileheight="{TS}" infinite="0" '
-        f'nextlayerid="20" nextobjectid="{len(town.locations) + len(town.objects) + len(town.spawns) + 1}">',
+        '<map version="1.10" tiledversion="1.10.2" orientation="orthogonal" '
+        f'renderorder="right-down" width="{W}" height="{H}" tilewidth="{TS}" '
+        f'tileheight="{TS}" infinite="0" nextlayerid="20" nextobjectid="{next_object}">',
     ]
     first = 1
     for key in ORDER:
@@ -1174,8 +1191,8 @@ def write_tmx(town: Town, path: Path) -> None:
         first += cols * rows
     layer_id = 1
     for name, data in town.layers.items():
-        props = _props([("foreground", "bool", "true")]) if name == "above" else ""
-        lines.append(f' <layer id="{layer_id}" name="{name}" width="{W}" height="{H}">{props}')
+        extra = _props([("foreground", "bool", "true")]) if name == "above" else ""
+        lines.append(f' <layer id="{layer_id}" name="{name}" width="{W}" height="{H}">{extra}')
         layer_id += 1
         csv = ",\n".join(",".join(str(v) for v in row) for row in data)
         lines.append(f'  <data encoding="csv">\n{csv}\n</data>')

@@ -136,6 +136,25 @@ CAT: dict[str, tuple[str, int, int]] = {
     "tree_autumn": ("tt", 3, 1),
     "bush": ("tt", 5, 0),
     "lamp_top": ("ru", 7, 6),
+    "awning_tl": ("rc", 23, 9),
+    "awning_tm": ("rc", 24, 9),
+    "awning_tr": ("rc", 26, 9),
+    "awning_bl": ("rc", 23, 11),
+    "awning_bm": ("rc", 24, 11),
+    "awning_br": ("rc", 26, 11),
+    "awning2_tl": ("rc", 27, 9),
+    "awning2_tm": ("rc", 28, 9),
+    "awning2_tr": ("rc", 30, 9),
+    "awning2_bl": ("rc", 27, 11),
+    "awning2_bm": ("rc", 28, 11),
+    "awning2_br": ("rc", 30, 11),
+    "crate_veg": ("ru", 6, 10),
+    "crate_fruit": ("ru", 4, 11),
+    "crate_greens": ("ru", 5, 11),
+    "cart_top": ("rc", 34, 14),
+    "cart": ("rc", 34, 15),
+    "cart2_top": ("rc", 35, 14),
+    "cart2": ("rc", 35, 15),
     "fence_tl": ("tt", 8, 3),
     "fence_tr": ("tt", 10, 3),
     "fence_bl": ("tt", 8, 5),
@@ -1084,6 +1103,28 @@ def yards(town: Town, occupied: set[tuple[int, int]], street: set[tuple[int, int
     Nothing here is an object or inside an arena; fenced plots are blocked, like trees.
     """
     fence(town, 4, 39, 12, 45, soil=True)
+    fence(town, 96, 68, 108, 74, soil=True)
+    # market stalls and food carts on Town Square (plan origin 41, 23)
+    for sx, style in ((54, "awning"), (61, "awning2")):
+        for i, part in enumerate(("l", "m", "r")):
+            town.put("decor", sx + i, 25, f"{style}_t{part}", block=True)
+            town.put("decor", sx + i, 26, f"{style}_b{part}", block=True)
+            town.put("decor", sx + i, 27, ("crate_veg", "crate_fruit", "crate_greens")[i], True)
+    for cx, style in ((55, "cart"), (62, "cart2")):
+        town.put("decor", cx, 45, style, block=True)
+        town.put("above", cx, 44, f"{style}_top")
+    pond = ("__wwwwww__", "_wwwwwwwww", "wwwwwwwwww", "wwwwwwwww_", "_wwwwwww__")
+    for j, line in enumerate(pond):
+        for i, ch in enumerate(line):
+            if ch == "w":
+                town.ground(12 + i, 70 + j, "water")
+                town.put("decor", 12 + i, 70 + j, None, block=True)
+    for x, y in ((11, 69), (23, 71), (10, 74), (22, 75), (16, 76)):
+        town.put("decor", x, y, "tree_pine" if x % 2 else "tree", block=True)
+    for x in range(26, 34):
+        for y in range(70, 75):
+            if (x + y) % 3 == 0:
+                town.flowers.add((x, y))
     fence(town, 83, 40, 96, 46, soil=False)
     for x in range(84, 96, 2):
         for y in range(41, 46, 2):

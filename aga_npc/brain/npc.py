@@ -49,6 +49,11 @@ MAX_DECOMPOSE_ATTEMPTS = 3
 RECENT_EVENTS = 12
 
 
+_NO_CHAT_VERBS = frozenset(
+    {"sleep", "nap", "shower", "use toilet", "wash", "brush teeth", "teach", "lecture"}
+)
+
+
 class BrainState(enum.StrEnum):
     STARTING = "starting"
     PLANNING = "planning"
@@ -202,22 +207,17 @@ class NpcBrain:
 
     # ------------------------------------------------------------------ conversation hooks
     def available_for_chat(self) -> bool:
-        """Whether another agent may start a conversation with this one now."""
+        """Whether another agent may start a conversation with this one now.
+
+        Not while talking, asleep, in the bathroom or teaching; a barista at the counter or
+        someone eating, reading or walking can be talked to, as in Generative Agents.
+        """
         if self.state is BrainState.TALKING:
             return False
-        if self.intent.verb in ("sleep", "nap") or "sleep" in self.intent.activity.lower():
+        intent = self.intent
+        if intent.verb in _NO_CHAT_VERBS or "sleep" in intent.activity.lower():
             return False
-        return self.intent.kind is not IntentKind.USE or self.intent.verb in (
-            "eat",
-            "sit",
-            "rest",
-            "drink",
-            "chat",
-            "order",
-            "read",
-            "browse",
-            "",
-        )
+        return True
 
     def begin_talk(self, partner: str) -> None:
         self.talk_partner = partner

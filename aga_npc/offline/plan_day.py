@@ -291,9 +291,23 @@ class _Planner:
             dur = 20
         if start is None:
             return
+        usual = self._usual_place(meal)
+        if usual is not None and usual != self.work:
+            where, place = ("home", self.home) if usual == self.home else ("out", usual)
         table = {"breakfast": W.BREAKFAST, "lunch": W.LUNCH, "dinner": W.DINNER}[meal]
         text = fill(pick(self.rng, table[where]), {"place": place})
         self._add(start, start + dur, text, place, meal)
+
+    def _usual_place(self, meal: str) -> str | None:
+        """Where the lifestyle says this meal is taken ("has breakfast at Juniper Cafe")."""
+        text = self.p.lifestyle
+        for match in re.finditer(rf"\b{meal}\b[^.;]*?\bat\s+([^.,;]+)", text, re.IGNORECASE):
+            place = self.town.named_in(match.group(1))
+            if place is not None:
+                return place
+            if match.group(1).strip().lower().startswith("home"):
+                return self.home
+        return None
 
     def _breakfast(self, pref: int) -> None:
         rng = self.rng

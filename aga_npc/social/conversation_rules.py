@@ -81,15 +81,15 @@ class ConversationRules:
         player_factor: multiplier of the probability when the other one is the player.
     """
 
-    max_distance: float = 4.0
+    max_distance: float = 6.0
     same_sector: bool = True
     pair_cooldown: float = 240.0
     agent_cooldown: float = 30.0
-    reconsider_after: float = 60.0
+    reconsider_after: float = 30.0
     max_per_day: int = 6
     max_pair_per_day: int = 2
-    p_stranger: float = 0.15
-    p_close: float = 0.6
+    p_stranger: float = 0.25
+    p_close: float = 0.8
     player_factor: float = 0.5
 
     def __post_init__(self) -> None:

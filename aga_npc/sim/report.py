@@ -86,6 +86,7 @@ def build_report(
             if turn_tokens
             else 0.0,
             "turns": len(turn_tokens),
+            "by_pair": _pairs(convos.finished if convos is not None else []),
         },
         "violations": summarise(records),
         "activity_diversity": {
@@ -99,6 +100,15 @@ def build_report(
     if extra:
         report.update(extra)
     return report
+
+
+def _pairs(finished: list[dict[str, Any]]) -> dict[str, int]:
+    """How many conversations each pair had ("A & B", names sorted)."""
+    counts: dict[str, int] = {}
+    for convo in finished:
+        key = " & ".join(sorted((str(convo["a"]), str(convo["b"]))))
+        counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def closeness_matrix(town: Town) -> dict[str, Any]:

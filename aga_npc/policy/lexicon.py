@@ -1,581 +1,198 @@
-"""The activity lexicon: which words name which routine activity, and which objects conflict.
+"""The activity lexicon: loads and checks ``lexicon.toml`` (the words, as data).
 
 Embeddings put "cook dinner" and "eat dinner" close together (0.83 with MiniLM); what tells
-them apart is the activity (prepare food vs consume it). This module maps words to a small
-set of activity tags and object classes; :mod:`aga_npc.policy.signature` reads texts with it.
+them apart is the activity (prepare food vs consume it). The lexicon maps words to a small
+set of activity tags and object classes; :mod:`aga_npc.policy.signature` reads texts with
+it. The tables (each described in the TOML file's comments):
 
-- ``VERBS``: tag -> words whose lemma names the activity (verbs or activity nouns:
-  "shower", "nap", "walk"). Inflections (-s, -ed, -ing, doubled consonants) are generated.
-- ``OBJECT_VERBS``: (word, object) -> tag, for verbs whose meaning depends on what they act
-  on ("wash the dishes" is cleaning, "wash your face" is hygiene, "play piano" is music).
-- ``IMPLIED``: objects that imply an activity when no activity word is present
-  ("have breakfast" -> eat, "grab a coffee" -> drink).
-- ``CLASSES``: object classes whose members conflict ("breakfast" vs "lunch",
-  "coffee" vs "tea", "cafe" vs "library").
-- ``PHRASES``: multi-word expressions rewritten to one token before anything else.
-- ``LIGHT``: verbs that carry no activity ("have", "take", "go", "grab", ...).
-- ``PREP_VERBS`` + ``FOOD``: "make", "prepare", "fix" mean cooking only with a food or drink
-  object ("make dinner"); otherwise only ``OBJECT_VERBS`` give them a meaning.
+- ``VERBS``: tag -> words whose lemma names the activity (verbs or activity nouns).
+- ``OBJECT_VERBS``: (word, object) -> tag, for verbs whose meaning depends on their object.
+- ``PREP_VERBS``: make/prepare-like verb -> its tag when no food or drink follows.
+- ``IMPLIED``: objects that imply an activity when no activity word is present.
+- ``CLASSES``: object classes whose members conflict ("breakfast" vs "lunch").
+- ``PHRASES``: multi-word expressions (matched on lemmas) rewritten to one token.
+- ``PARENTS``: tag -> a more general tag it refines ("mop" -> "clean"): a plan naming the
+  general activity may match one naming the specific one, two specific ones never do.
+- ``BACKGROUND``: tags that yield the main role to a joined activity ("sit and read").
+- ``RELATIONS``: people whose home is someone else's ("a friend's house").
+- ``LIGHT``, ``FOOD``, ``IRREGULAR``, ``MODIFIERS``, ``PASSIVE``: word lists.
 """
 
 from __future__ import annotations
 
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
 __all__ = [
+    "BACKGROUND",
     "CLASSES",
     "FOOD",
     "IMPLIED",
     "IRREGULAR",
     "LIGHT",
+    "MODIFIERS",
     "OBJECT_VERBS",
+    "PARENTS",
+    "PASSIVE",
     "PHRASES",
     "PREP_VERBS",
+    "RELATIONS",
     "VERBS",
+    "Lexicon",
+    "parse_lexicon",
 ]
 
-PHRASES: dict[str, str] = {
-    "coffee shop": "cafe",
-    "coffeehouse": "cafe",
-    "café": "cafe",
-    "hot chocolate": "cocoa",
-    "flat white": "coffee",
-    "town hall": "townhall",
-    "city hall": "townhall",
-    "living room": "livingroom",
-    "common room": "livingroom",
-    "grocery store": "grocery",
-    "general store": "store",
-    "board game": "boardgame",
-    "board games": "boardgame",
-    "video game": "videogame",
-    "video games": "videogame",
-    "go to bed": "gotobed",
-    "going to bed": "gotobed",
-    "goes to bed": "gotobed",
-    "went to bed": "gotobed",
-    "get to bed": "gotobed",
-    "head to bed": "gotobed",
-    "heading to bed": "gotobed",
-    "turn in for the night": "gotobed",
-    "turning in for the night": "gotobed",
-    "call it a night": "gotobed",
-    "calling it a night": "gotobed",
-    "lights out": "gotobed",
-    "wake up": "wakeup",
-    "waking up": "wakeup",
-    "wakes up": "wakeup",
-    "woke up": "wakeup",
-    "get up": "wakeup",
-    "getting up": "wakeup",
-    "gets up": "wakeup",
-    "got up": "wakeup",
-    "out of bed": "wakeup",
-    "work out": "workout",
-    "working out": "workout",
-    "works out": "workout",
-    "hang out": "hangout",
-    "hanging out": "hangout",
-    "catch up": "catchup",
-    "catching up": "catchup",
-    "get dressed": "dress",
-    "getting dressed": "dress",
-    "take it easy": "relax",
-    "taking it easy": "relax",
-    "stay up": "stayup",
-    "staying up": "stayup",
-    "take off": "remove",
-    "taking off": "remove",
-    "fall asleep": "sleep",
-    "falling asleep": "sleep",
-    "falls asleep": "sleep",
-    "fell asleep": "sleep",
-    "head out": "leave",
-    "heading out": "leave",
-    "heads out": "leave",
-    "set off": "leave",
-    "setting off": "leave",
-    "walk back home": "gohome",
-    "walking back home": "gohome",
-    "head back home": "gohome",
-    "heading back home": "gohome",
-    "get ready for bed": "bedprep",
-    "getting ready for bed": "bedprep",
-    "gets ready for bed": "bedprep",
-    "prepare for bed": "bedprep",
-    "preparing for bed": "bedprep",
-    "go home": "gohome",
-    "going home": "gohome",
-    "goes home": "gohome",
-    "head home": "gohome",
-    "heading home": "gohome",
-    "come home": "gohome",
-    "coming home": "gohome",
-    "comes home": "gohome",
-    "go back home": "gohome",
-    "going back home": "gohome",
-    "return home": "gohome",
-    "returning home": "gohome",
-    "returns home": "gohome",
-    "walk home": "gohome",
-    "walking home": "gohome",
-    "get ready": "dress",
-    "getting ready": "dress",
-    "clean up": "clean",
-    "cleaning up": "clean",
-    "tidy up": "tidy",
-    "tidying up": "tidy",
-    "wash up": "freshen",
-    "washing up": "freshen",
-    "freshen up": "freshen",
-    "freshening up": "freshen",
-    "lock up": "close",
-    "locking up": "close",
-    "close up": "close",
-    "closing up": "close",
-    "open up": "open",
-    "opening up": "open",
-    "pick up groceries": "buy groceries",
-    "picking up groceries": "buy groceries",
-    "ice cream": "dessert",
-    "french toast": "toast",
-    "lesson plan": "lessonplan",
-    "lesson plans": "lessonplan",
-}
+_RESOURCE = "lexicon.toml"
 
-LIGHT: frozenset[str] = frozenset(
-    [
-        "have",
-        "take",
-        "get",
-        "grab",
-        "go",
-        "head",
-        "do",
-        "start",
-        "begin",
-        "continue",
-        "finish",
-        "spend",
-        "enjoy",
-        "try",
-        "come",
-        "need",
-        "want",
-        "give",
-        "return",
-        "commute",
-    ]
-)
 
-PREP_VERBS: frozenset[str] = frozenset(["make", "prepare", "fix", "whip"])
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Lexicon:
+    """The checked tables of one lexicon file (see the module docstring)."""
 
-FOOD: frozenset[str] = frozenset(
-    [
-        "food",
-        "meal",
-        "breakfast",
-        "brunch",
-        "lunch",
-        "dinner",
-        "supper",
-        "snack",
-        "dessert",
-        "egg",
-        "pancake",
-        "waffle",
-        "pasta",
-        "soup",
-        "salad",
-        "sandwich",
-        "toast",
-        "bread",
-        "cake",
-        "cookie",
-        "pie",
-        "muffin",
-        "oatmeal",
-        "cereal",
-        "rice",
-        "pizza",
-        "burger",
-        "stew",
-        "curry",
-        "vegetable",
-        "fruit",
-        "popcorn",
-        "drink",
-        "coffee",
-        "tea",
-        "latte",
-        "espresso",
-        "cappuccino",
-        "cocoa",
-        "smoothie",
-        "cocktail",
-        "juice",
-        "beer",
-        "wine",
-        "stir-fry",
-    ]
-)
+    light: frozenset[str]
+    background: frozenset[str]
+    modifiers: frozenset[str]
+    passive: frozenset[str]
+    relations: frozenset[str]
+    food: frozenset[str]
+    prep_verbs: dict[str, str]
+    phrases: dict[str, str]
+    irregular: dict[str, str]
+    verbs: dict[str, list[str]]
+    object_verbs: dict[tuple[str, str], str]
+    implied: dict[str, str]
+    classes: dict[str, dict[str, tuple[str, ...]]]
+    parents: dict[str, str]
 
-# Irregular forms -> base (regular inflections are generated from the base words).
-IRREGULAR: dict[str, str] = {
-    "ate": "eat",
-    "eaten": "eat",
-    "drank": "drink",
-    "drunk": "drink",
-    "slept": "sleep",
-    "woke": "wake",
-    "woken": "wake",
-    "wrote": "write",
-    "written": "write",
-    "ran": "run",
-    "swam": "swim",
-    "sat": "sit",
-    "bought": "buy",
-    "made": "make",
-    "fed": "feed",
-    "taught": "teach",
-    "met": "meet",
-    "rode": "ride",
-    "drew": "draw",
-    "drawn": "draw",
-    "swept": "sweep",
-    "sold": "sell",
-    "paid": "pay",
-    "spoke": "speak",
-    "fried": "fry",
-    "dishes": "dish",
-    "has": "have",
-    "had": "have",
-    "took": "take",
-    "taken": "take",
-    "got": "get",
-    "gotten": "get",
-    "went": "go",
-    "gone": "go",
-    "did": "do",
-    "done": "do",
-    "began": "begin",
-    "begun": "begin",
-    "spent": "spend",
-    "came": "come",
-    "left": "leave",
-}
 
-VERBS: dict[str, list[str]] = {
-    "eat": ["eat", "dine", "snack", "munch", "nibble", "feast", "devour"],
-    "drink": ["drink", "sip", "gulp"],
-    "cook": [
-        "cook",
-        "bake",
-        "fry",
-        "boil",
-        "grill",
-        "roast",
-        "heat",
-        "microwave",
-        "brew",
-        "scramble",
-        "barbecue",
-        "mix",
-        "stir",
-        "blend",
-        "chop",
-        "knead",
-        "simmer",
-        "saute",
-        "steam",
-    ],
-    "serve": ["serve", "bartend", "sell", "pour"],
-    "sleep": ["sleep", "nap", "doze", "snooze", "gotobed", "slumber", "bedtime"],
-    "wake": ["wakeup", "wake", "awaken", "rise"],
-    "shower": ["shower", "bathe", "bath", "rinse"],
-    "brush": ["brush"],
-    "floss": ["floss"],
-    "shave": ["shave"],
-    "hygiene": ["freshen", "groom"],
-    "bedprep": ["bedprep"],
-    "dress": ["dress"],
-    "undress": ["undress"],
-    "clean": ["clean", "tidy", "dust", "scrub", "wipe", "declutter", "clear"],
-    "iron": ["iron"],
-    "dry": ["dry"],
-    "sweep": ["sweep"],
-    "mop": ["mop"],
-    "vacuum": ["vacuum", "hoover"],
-    "work": ["work", "shift"],
-    "study": ["study", "revise", "review", "homework", "assignment", "coursework", "cram"],
-    "read": ["read", "reread", "browse", "skim"],
-    "write": ["write", "jot", "draft", "journal", "blog"],
-    "teach": ["teach", "lecture", "tutor", "instruct"],
-    "exercise": [
-        "workout",
-        "exercise",
-        "jog",
-        "run",
-        "stretch",
-        "yoga",
-        "lift",
-        "train",
-        "swim",
-        "pilates",
-    ],
-    "walk": ["walk", "stroll", "wander", "hike", "amble"],
-    "buy": ["buy", "purchase", "order", "shop", "pay"],
-    "stock": ["stock", "restock", "shelve", "inventory"],
-    "social": [
-        "chat",
-        "talk",
-        "converse",
-        "socialize",
-        "socialise",
-        "gossip",
-        "hangout",
-        "catchup",
-        "meet",
-        "visit",
-        "conversation",
-        "discuss",
-    ],
-    "music": ["compose", "sing", "strum"],
-    "paint": ["paint", "sketch", "draw"],
-    "garden": ["garden", "weed", "prune", "plant", "mow", "rake"],
-    "harvest": ["harvest"],
-    "watch": ["watch"],
-    "relax": ["relax", "rest", "unwind", "lounge", "chill", "sunbathe", "sit"],
-    "listen": ["listen"],
-    "look": ["look", "admire", "observe"],
-    "grade": ["grade", "mark", "correct"],
-    "help": ["help", "assist"],
-    "skip": ["skip"],
-    "stayup": ["stayup"],
-    "drive": ["drive", "ride"],
-    "send": ["send", "mail", "deliver"],
-    "remove": ["remove"],
-    "host": ["host"],
-    "decorate": ["decorate"],
-    "leave": ["leave", "depart", "exit"],
-    "arrive": ["arrive"],
-    "return": ["gohome"],
-    "repair": ["repair", "mend"],
-    "think": ["think", "reflect", "meditate", "daydream", "ponder", "pray", "prayer"],
-    "attend": ["attend"],
-    "plan": ["plan", "schedule", "organize", "organise"],
-    "open": ["open", "unlock"],
-    "close": ["close"],
-    "call": ["call", "phone"],
-    "message": ["text", "email", "message"],
-    "game": ["game"],
-}
-# "eat" only gets the verbs; meal nouns act through IMPLIED below.
+def _fail(source: str, field: str, problem: str) -> ValueError:
+    return ValueError(f"{source}: {field}: {problem}")
 
-OBJECT_VERBS: dict[tuple[str, str], str] = {
-    # wash / clean: the object decides between chores and hygiene
-    **{
-        ("wash", o): "clean"
-        for o in ["dish", "plate", "cup", "laundry", "clothes", "floor", "car", "window"]
-    },
-    **{("wash", o): "hygiene" for o in ["face", "hand", "hands", "body"]},
-    ("wash", "hair"): "shower",
-    ("dry", "hair"): "groom",
-    ("do", "hair"): "groom",
-    ("do", "dish"): "clean",
-    ("do", "laundry"): "clean",
-    ("do", "homework"): "study",
-    ("do", "yoga"): "exercise",
-    ("make", "bed"): "clean",
-    ("put", "dish"): "clean",
-    ("load", "dishwasher"): "clean",
-    ("run", "dishwasher"): "clean",
-    ("run", "laundry"): "clean",
-    ("run", "register"): "work",
-    ("work", "register"): "work",
-    ("hold", "meeting"): "social",
-    ("hold", "office"): "teach",
-    ("hand", "order"): "serve",
-    ("throw", "party"): "host",
-    ("sit", "breakfast"): "eat",
-    ("sit", "lunch"): "eat",
-    ("sit", "dinner"): "eat",
-    ("sit", "meal"): "eat",
-    ("change", "pajamas"): "undress",
-    ("change", "clothes"): "dress",
-    **{("cut", o): "garden" for o in ["grass", "lawn", "hedge"]},
-    **{("water", o): "garden" for o in ["patch", "lawn", "vegetable", "garden"]},
-    **{("pick", o): "buy" for o in ["thing", "item", "grocery", "bread", "milk"]},
-    **{("write", o): "music" for o in ["song", "music"]},
-    **{(v, o): "serve" for v in ("help", "assist") for o in ["customer", "shopper", "patron"]},
-    ("assist", "student"): "teach",
-    **{("send", o): "message" for o in ["text", "message", "email"]},
-    ("place", "order"): "buy",
-    # prepare / plan work
-    **{
-        ("prepare", o): "plan"
-        for o in [
-            "lesson",
-            "lessonplan",
-            "lecture",
-            "class",
-            "exam",
-            "test",
-            "presentation",
-            "report",
-        ]
-    },
-    **{("prepare", o): "study" for o in ["exam", "test", "quiz"]},
-    # play: instrument, game or sport
-    **{
-        ("play", o): "music"
-        for o in ["piano", "guitar", "violin", "drums", "flute", "music", "song"]
-    },
-    **{("play", o): "game" for o in ["chess", "cards", "boardgame", "videogame", "game", "puzzle"]},
-    **{("play", o): "exercise" for o in ["soccer", "football", "tennis", "basketball"]},
-    **{("practice", o): "music" for o in ["piano", "guitar", "violin", "drums", "flute"]},
-    **{("practise", o): "music" for o in ["piano", "guitar", "violin", "drums", "flute"]},
-    # work on X
-    **{("work", o): "paint" for o in ["painting", "canvas", "portrait", "mural"]},
-    **{
-        ("work", o): "write"
-        for o in ["novel", "story", "poem", "manuscript", "book", "paper", "article", "essay"]
-    },
-    **{("work", o): "study" for o in ["homework", "assignment", "thesis"]},
-    **{("work", o): "paint" for o in ["sketch", "drawing"]},
-    **{("work", o): "garden" for o in ["garden"]},
-    **{("work", o): "music" for o in ["song", "composition", "album"]},
-    # take orders is serving, order a coffee is buying
-    ("take", "order"): "serve",
-    ("wait", "table"): "serve",
-    ("wait", "customer"): "serve",
-    ("browse", "shelf"): "buy",
-    ("browse", "aisle"): "buy",
-    ("run", "errand"): "buy",
-    ("make", "call"): "call",
-    ("make", "list"): "write",
-    **{("attend", o): "study" for o in ["class", "lecture", "lesson", "seminar", "course"]},
-    ("attend", "meeting"): "social",
-    ("attend", "party"): "social",
-    ("dress", "bed"): "undress",
-    ("tend", "bar"): "serve",
-    ("tend", "garden"): "garden",
-    ("tend", "plant"): "garden",
-    ("ring", "customer"): "serve",
-    ("pull", "weed"): "garden",
-    ("pull", "espresso"): "cook",
-    ("pull", "shot"): "cook",
-    ("put", "clothes"): "dress",
-    ("put", "pajamas"): "undress",
-    ("make", "plan"): "plan",
-    ("prepare", "day"): "dress",
-    ("check", "email"): "message",
-    ("check", "message"): "message",
-    ("help", "student"): "teach",
-    **{("give", o): "teach" for o in ["lesson", "lecture", "class", "talk", "presentation"]},
-    **{("take", o): "exam" for o in ["exam", "test", "quiz"]},
-    ("set", "table"): "settable",
-    ("prepare", "work"): "dress",
-    ("clear", "table"): "clean",
-    ("fix", "sink"): "repair",
-    ("fix", "bike"): "repair",
-    ("fix", "car"): "repair",
-    ("greet", "customer"): "serve",
-    ("watch", "sunset"): "relax",
-    ("water", "plant"): "garden",
-    ("water", "flower"): "garden",
-}
 
-IMPLIED: dict[str, str] = {
-    "meal": "eat",
-    "dish": "clean",
-    "laundry": "clean",
-    "piano": "music",
-    "guitar": "music",
-    "violin": "music",
-    "tv": "watch",
-    "television": "watch",
-    "movie": "watch",
-    "film": "watch",
-    "newspaper": "read",
-    "book": "read",
-    "novel": "read",
-    "class": "study",
-    "lesson": "study",
-    "party": "social",
-    "trip": "travel",
-}
+def _words(raw: dict[str, Any], key: str, source: str) -> frozenset[str]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+        raise _fail(source, key, "expected a list of non-empty strings")
+    return frozenset(value)
 
-CLASSES: dict[str, dict[str, tuple[str, ...]]] = {
-    "meal": {
-        "breakfast": ("breakfast",),
-        "brunch": ("brunch",),
-        "lunch": ("lunch",),
-        "dinner": ("dinner", "supper"),
-        "snack": ("snack",),
-        "dessert": ("dessert",),
-    },
-    "drink": {
-        "coffee": ("coffee", "latte", "espresso", "cappuccino", "americano", "mocha"),
-        "tea": ("tea", "chai", "matcha"),
-        "beer": ("beer", "ale", "lager", "pint"),
-        "wine": ("wine",),
-        "juice": ("juice",),
-        "cocoa": ("cocoa",),
-        "smoothie": ("smoothie",),
-        "cocktail": ("cocktail",),
-    },
-    "place": {
-        "home": ("home", "house", "apartment", "flat", "dorm", "cottage"),
-        "cafe": ("cafe",),
-        "bar": ("bar", "pub", "tavern", "kettle"),
-        "college": ("college", "school", "university", "campus"),
-        "library": ("library",),
-        "park": ("park",),
-        "store": ("store", "grocery", "shop", "supermarket", "market"),
-        "townhall": ("townhall",),
-        "office": ("office",),
-        "square": ("square", "plaza"),
-        "gym": ("gym",),
-    },
-    "room": {
-        "kitchen": ("kitchen",),
-        "bathroom": ("bathroom",),
-        "bedroom": ("bedroom",),
-        "livingroom": ("livingroom", "lounge"),
-        "classroom": ("classroom",),
-        "office": ("office",),
-        "studio": ("studio",),
-        "porch": ("porch",),
-        "garden": ("garden",),
-    },
-    "instrument": {
-        "piano": ("piano",),
-        "guitar": ("guitar",),
-        "violin": ("violin",),
-        "drums": ("drums",),
-        "flute": ("flute",),
-    },
-    "game": {
-        "chess": ("chess",),
-        "cards": ("cards",),
-        "boardgame": ("boardgame",),
-        "videogame": ("videogame",),
-    },
-    "body": {
-        "teeth": ("teeth", "tooth"),
-        "hair": ("hair",),
-        "face": ("face",),
-        "hands": ("hand", "hands"),
-    },
-    "chore": {
-        "dish": ("dish", "plate", "cup", "dishwasher"),
-        "laundry": ("laundry", "clothes"),
-        "floor": ("floor",),
-        "window": ("window",),
-        "bed": ("bed",),
-    },
-}
 
-for _form in (f for forms in CLASSES["meal"].values() for f in forms):
-    IMPLIED.setdefault(_form, "eat")
-for _form in (f for forms in CLASSES["drink"].values() for f in forms):
-    IMPLIED.setdefault(_form, "drink")
+def _table(raw: dict[str, Any], key: str, source: str) -> dict[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise _fail(source, key, "expected a table")
+    return value
+
+
+def _str_map(raw: dict[str, Any], key: str, source: str) -> dict[str, str]:
+    table = _table(raw, key, source)
+    for name, value in table.items():
+        if not isinstance(value, str) or not value:
+            raise _fail(source, f"{key}.{name}", "expected a non-empty string")
+    return dict(table)
+
+
+def _lists(table: dict[str, Any], field: str, source: str) -> dict[str, list[str]]:
+    for name, value in table.items():
+        if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+            raise _fail(source, f"{field}.{name}", "expected a list of non-empty strings")
+    return {name: list(value) for name, value in table.items()}
+
+
+def _object_verbs(raw: dict[str, Any], source: str) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    for verb, tags in _table(raw, "object_verbs", source).items():
+        field = f"object_verbs.{verb}"
+        if not isinstance(tags, dict):
+            raise _fail(source, field, "expected a table of tag = [objects]")
+        for tag, objects in _lists(tags, field, source).items():
+            for obj in objects:
+                if (verb, obj) in out:
+                    raise _fail(source, f"{field}.{tag}", f"object {obj!r} already has a tag")
+                out[verb, obj] = tag
+    return out
+
+
+def _classes(raw: dict[str, Any], source: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for cls, members in _table(raw, "classes", source).items():
+        if not isinstance(members, dict):
+            raise _fail(source, f"classes.{cls}", "expected a table of member = [forms]")
+        checked = _lists(members, f"classes.{cls}", source)
+        out[cls] = {member: tuple(forms) for member, forms in checked.items()}
+    return out
+
+
+def parse_lexicon(text: str, source: str = _RESOURCE) -> Lexicon:
+    """Parse and check a lexicon in the ``lexicon.toml`` format.
+
+    Args:
+        text: the TOML text.
+        source: the name used in error messages.
+
+    Returns:
+        The checked :class:`Lexicon`. Every meal and drink class form implies its activity
+        ("breakfast" -> eat, "tea" -> drink) unless ``implied`` says otherwise.
+
+    Raises:
+        ValueError: the text is not TOML or a table is malformed (names the field).
+    """
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _fail(source, "(file)", f"not valid TOML: {exc}") from exc
+    verbs = _lists(_table(raw, "verbs", source), "verbs", source)
+    classes = _classes(raw, source)
+    implied = _str_map(raw, "implied", source)
+    for cls, activity in (("meal", "eat"), ("drink", "drink")):
+        for forms in classes.get(cls, {}).values():
+            for form in forms:
+                implied.setdefault(form, activity)
+    parents = _str_map(raw, "parents", source)
+    for child in parents:
+        seen = {child}
+        tag = child
+        while tag in parents:
+            tag = parents[tag]
+            if tag in seen:
+                raise _fail(source, f"parents.{child}", "the parent chain loops")
+            seen.add(tag)
+    return Lexicon(
+        light=_words(raw, "light", source),
+        background=_words(raw, "background", source),
+        modifiers=_words(raw, "modifiers", source),
+        passive=_words(raw, "passive", source),
+        relations=_words(raw, "relations", source),
+        food=_words(raw, "food", source),
+        prep_verbs=_str_map(raw, "prep_verbs", source),
+        phrases=_str_map(raw, "phrases", source),
+        irregular=_str_map(raw, "irregular", source),
+        verbs=verbs,
+        object_verbs=_object_verbs(raw, source),
+        implied=implied,
+        classes=classes,
+        parents=parents,
+    )
+
+
+def _packaged() -> Lexicon:
+    text = resources.files("aga_npc.policy").joinpath(_RESOURCE).read_text(encoding="utf-8")
+    return parse_lexicon(text, f"aga_npc/policy/{_RESOURCE}")
+
+
+_LEXICON = _packaged()
+LIGHT = _LEXICON.light
+BACKGROUND = _LEXICON.background
+MODIFIERS = _LEXICON.modifiers
+PASSIVE = _LEXICON.passive
+RELATIONS = _LEXICON.relations
+FOOD = _LEXICON.food
+PREP_VERBS = _LEXICON.prep_verbs
+PHRASES = _LEXICON.phrases
+IRREGULAR = _LEXICON.irregular
+VERBS = _LEXICON.verbs
+OBJECT_VERBS = _LEXICON.object_verbs
+IMPLIED = _LEXICON.implied
+CLASSES = _LEXICON.classes
+PARENTS = _LEXICON.parents

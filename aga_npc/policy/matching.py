@@ -3,15 +3,18 @@
 Two plans mean the same when (after normalisation) their texts are equal, or
 
 - no look-alike conflict separates them (:func:`~aga_npc.policy.signature.lookalike_reason`:
-  different main activity, or different members of an object class), and
+  different main activities, unless one refines the other as "mop" refines "clean"; or
+  different members of an object class: "breakfast" vs "lunch", "home" vs "a friend's
+  house"), and
 - when they open with different verbs and the lexicon does not know one of them
   ("tuning" vs "playing" the guitar), their cosine reaches ``strict_threshold``;
 - otherwise their cosine reaches ``threshold``, or the lower ``agree_threshold`` while both
   texts name the same main activity.
 
-The thresholds are calibrated per embedder (``MatchSettings.for_embedder``); the local
-MiniLM values come from the calibration split of ``tests/data/plan_pairs.jsonl`` (see
-``benchmarks/plan_matching.py`` for precision and recall on the held-out split).
+The words are data (``aga_npc/policy/lexicon.toml``). The thresholds are calibrated per
+embedder (``MatchSettings.for_embedder``); the local MiniLM values come from the calibration
+split of ``tests/data/plan_pairs.jsonl`` (``benchmarks/plan_matching.py`` reports precision
+and recall on the held-out split).
 """
 
 from __future__ import annotations

@@ -3,8 +3,10 @@
 A signature is what a plan *does* (its activity tags, the first one being the main
 activity) and what it names (object classes such as meal, drink, place). Two plans are
 look-alikes, not the same plan, when their main activities differ ("cook dinner" vs
-"eat dinner") or they name different members of one class ("breakfast" vs "lunch").
-Pure and cached: the same text always gives the same signature.
+"eat dinner"; a refinement agrees with its general activity, "mop" with "clean") or they
+name different members of one class ("breakfast" vs "lunch"). The words come from
+:mod:`aga_npc.policy.lexicon`, read through :mod:`aga_npc.policy.lemmas`. Pure and cached:
+the same text always gives the same signature.
 """
 
 from __future__ import annotations
@@ -13,21 +15,23 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from aga_npc.policy.lemmas import LEMMA, VERB_TAG, lemmatise, stem
 from aga_npc.policy.lexicon import (
+    BACKGROUND,
     CLASSES,
     FOOD,
     IMPLIED,
     IRREGULAR,
     LIGHT,
+    MODIFIERS,
     OBJECT_VERBS,
-    PHRASES,
+    PARENTS,
+    PASSIVE,
     PREP_VERBS,
-    VERBS,
 )
 
 __all__ = ["Signature", "lookalike_reason", "normalise_text", "signature", "unverified_heads"]
 
-_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _BOUNDARY = frozenset(
     [
         "and",
@@ -51,60 +55,26 @@ _BOUNDARY = frozenset(
         "until",
     ]
 )
-_MOVE_TAGS = frozenset({"walk", "exercise"})  # "walk to the cafe" is moving, not a walk
-_TRAVEL = frozenset({"go", "head", "walk", "run", "commute", "come"})
+_JOINERS = frozenset({"and", "while", "to", "then"})
+_SOFT_BOUNDARY = frozenset({"on", "for", "to", "with", "in", "into", "at"})
+# "walk to the cafe" is moving, not a walk; "return to work" is not returning a book
+_MOVE_TAGS = frozenset({"walk", "exercise", "giveback"})
+_TRAVEL = frozenset({"go", "head", "walk", "run", "commute", "come", "return"})
 # tags whose -ing/-ed forms read as adjectives before a noun ("a relaxing bath")
 _ADJECTIVAL = frozenset({"relax"})
 _OBJECT_WINDOW = 5
 
-
-def _inflections(base: str) -> set[str]:
-    forms = {base, base + "s", base + "es", base + "ed", base + "d", base + "ing"}
-    if base.endswith("e") and not base.endswith(("ee", "ye", "oe")):
-        forms.add(base[:-1] + "ing")
-    if base.endswith("y") and len(base) > 2 and base[-2] not in "aeiou":
-        forms |= {base[:-1] + "ies", base[:-1] + "ied"}
-    if len(base) >= 3 and base[-1] not in "aeiouwxy" and base[-2] in "aeiou":
-        forms |= {base + base[-1] + "ing", base + base[-1] + "ed"}
-    return forms
-
-
-def _build_lemmas() -> dict[str, str]:
-    bases: set[str] = set(LIGHT) | set(IMPLIED)
-    for words in VERBS.values():
-        bases.update(words)
-    for members in CLASSES.values():
-        for forms in members.values():
-            bases.update(forms)
-    extra = ({word for pair in OBJECT_VERBS for word in pair} | PREP_VERBS | FOOD) - bases
-    table: dict[str, str] = {}
-    for base in sorted(bases):
-        for form in _inflections(base):
-            table.setdefault(form, base)
-    for base in bases:  # a base word is always its own lemma
-        table[base] = base
-    for base in sorted(extra):  # object words: inflect, but never shadow a lexicon lemma
-        for form in _inflections(base):
-            table.setdefault(form, base)
-    table.update(IRREGULAR)
-    return table
-
-
-_LEMMA = _build_lemmas()
-_OBJECT_VERBS = {(_LEMMA.get(v, v), _LEMMA.get(o, o)): t for (v, o), t in OBJECT_VERBS.items()}
-_VERB_TAG = {word: tag for tag, words in VERBS.items() for word in words}
+_OBJECT_VERBS = {(LEMMA.get(v, v), LEMMA.get(o, o)): t for (v, o), t in OBJECT_VERBS.items()}
 _MEMBER: dict[str, list[tuple[str, str]]] = {}
 for _cls, _members in CLASSES.items():
     for _member, _forms in _members.items():
         for _form in _forms:
             _MEMBER.setdefault(_form, []).append((_cls, _member))
-_FOOD = frozenset(_LEMMA.get(f, f) for f in FOOD)
-_NOUNS = _FOOD | frozenset(IMPLIED) | frozenset(_MEMBER)
-_KNOWN = frozenset(_LEMMA.values()) | frozenset(PHRASES.values())
-_UNDERSTOOD = frozenset(_VERB_TAG) | frozenset(IMPLIED) | frozenset(_MEMBER)
-_PHRASE_RE = re.compile(
-    r"\b(" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")\b"
+_FOOD = frozenset(LEMMA.get(f, f) for f in FOOD) | frozenset(
+    form for cls in ("meal", "drink") for forms in CLASSES.get(cls, {}).values() for form in forms
 )
+_NOUNS = _FOOD | frozenset(IMPLIED) | frozenset(_MEMBER)
+_UNDERSTOOD = frozenset(VERB_TAG) | frozenset(IMPLIED) | frozenset(_MEMBER)
 
 
 def normalise_text(text: str) -> str:
@@ -119,8 +89,8 @@ class Signature:
     Attributes:
         tags: activity tags in order of appearance (the first is the main activity).
         objects: object class -> members named (e.g. ``{"meal": {"breakfast"}}``).
-        head: the stem of the text's first word unless that is a light verb ("have",
-            "take"), e.g. ``"teach"`` for "teaching a class".
+        head: the stem of the text's opening word (after time and manner words) unless
+            that is a light verb ("have", "take"), e.g. ``"teach"`` for "teaching a class".
         head_known: whether the lexicon knows the head word (so its tag speaks for it).
     """
 
@@ -134,33 +104,36 @@ class Signature:
         return self.tags[0] if self.tags else None
 
 
-def _lemma(word: str) -> tuple[str, str]:
-    """(surface used for suffix tests, lemma); hyphenated compounds take their last part
-    when that is an activity word ("binge-watching" -> watch, "home-cooked" -> cook)."""
-    if "-" in word and word not in _LEMMA:
-        last = word.rsplit("-", 1)[1]
-        if _LEMMA.get(last, last) in _VERB_TAG:
-            return last, _LEMMA.get(last, last)
-    return word, _LEMMA.get(word, word)
+def _start(words: list[str]) -> int:
+    """Index of the first word that is not a time or manner modifier ("morning yoga")."""
+    for i, word in enumerate(words):
+        if word not in MODIFIERS:
+            return i
+    return len(words)
 
 
-def _lemmas(text: str) -> tuple[list[str], list[str]]:
-    lowered = text.lower().replace("'s", "").replace("’s", "").replace("s'", "s")
-    lowered = _PHRASE_RE.sub(lambda m: PHRASES[m.group(1)], lowered)
-    pairs = [_lemma(w) for w in _WORD.findall(lowered)]
-    return [p[0] for p in pairs], [p[1] for p in pairs]
+def _passive_tag(surface: list[str], words: list[str], i: int) -> str | None:
+    """``"teach:passive"`` for "being tutored": the plan receives the activity."""
+    if words[i] not in PASSIVE or i + 1 >= len(words):
+        return None
+    participle = surface[i + 1].endswith("ed") or surface[i + 1] in IRREGULAR
+    tag = VERB_TAG.get(words[i + 1])
+    return f"{tag}:passive" if participle and tag is not None else None
 
 
-def _stem(word: str) -> str:
-    if word in _KNOWN:
-        return word
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
-        word = word[:-1]
-    return word.rstrip("e") or word
+def _verb_tag(surface: list[str], words: list[str], i: int) -> str | None:
+    """The tag an activity word adds, or None where it is not used as one."""
+    word, nxt = words[i], words[i + 1] if i + 1 < len(words) else ""
+    if word not in VERB_TAG or word in LIGHT:
+        return None
+    tag = VERB_TAG[word]
+    if tag in _MOVE_TAGS and nxt in ("to", "back", "over"):
+        return None  # "walk to the cafe" is moving, not a walk
+    if surface[i].endswith("ed") and (nxt in _NOUNS or nxt in VERB_TAG):
+        return None  # a participle used as an adjective: "a home-cooked dinner"
+    if tag in _ADJECTIVAL and surface[i].endswith("ing") and (nxt in _NOUNS or nxt in VERB_TAG):
+        return None  # "a relaxing bath"
+    return tag
 
 
 @functools.lru_cache(maxsize=8192)
@@ -170,67 +143,65 @@ def signature(text: str) -> Signature:
     Reads left to right: an activity word adds its tag and governs the words after it up
     to the next boundary ("and", "at", "while" ...), so those are its objects and add no
     tags of their own ("brewing coffee for customers" is cooking, not drinking or serving).
-    Light verbs govern nothing ("having breakfast" is eating, implied by "breakfast").
+    Light verbs govern nothing ("having breakfast" is eating, implied by "breakfast");
+    leading time and manner words are skipped ("morning yoga practice" opens with yoga).
     """
-    surface, words = _lemmas(text)
+    surface, words = lemmatise(text)
+    start = _start(words)
     tags: list[str] = []
     travels = False
     head_tagged = False
     consumed: set[int] = set()
     objects: dict[str, set[str]] = {}
     governed = False
+    joined: str | None = None  # first activity verb after "and"/"while": "sit and read"
     for i, word in enumerate(words):
         for cls, member in _MEMBER.get(word, ()):
             objects.setdefault(cls, set()).add(member)
         if word in _BOUNDARY:
             governed = False
             continue
-        if i in consumed or governed:
+        if i in consumed or governed or word in MODIFIERS:
             continue
-        nxt = words[i + 1] if i + 1 < len(words) else ""
-        if word in _TRAVEL and nxt in ("to", "back", "over", "out"):
+        if word in _TRAVEL and i + 1 < len(words) and words[i + 1] in ("to", "back", "over", "out"):
             travels = True
-        tag = _object_tag(words, i, consumed)
+        tag = _passive_tag(surface, words, i)
+        if tag is not None:
+            consumed.add(i + 1)
+        else:
+            tag = _object_tag(words, i, consumed)
         if tag is None and word in PREP_VERBS:
-            tag = "cook" if _governs_food(words, i) else None
-            if tag is None:
-                governed = True  # "make slides": unknown without a food object
-                continue
-        elif tag is None and word in _VERB_TAG and word not in LIGHT:
-            tag = _VERB_TAG[word]
-            if tag in _MOVE_TAGS and nxt in ("to", "back", "over"):
-                tag = None
-            elif surface[i].endswith("ed") and (nxt in _NOUNS or nxt in _VERB_TAG):
-                tag = None  # a participle used as an adjective: "a home-cooked dinner"
-            elif (
-                tag in _ADJECTIVAL
-                and surface[i].endswith("ing")
-                and (nxt in _NOUNS or nxt in _VERB_TAG)
-            ):
-                tag = None  # "a relaxing bath"
+            tag = "cook" if _governs_food(words, i) else PREP_VERBS[word]
+        elif tag is None:
+            tag = _verb_tag(surface, words, i)
         if tag is not None:
             if tag not in tags:
                 tags.append(tag)
-            head_tagged = head_tagged or i == 0
+            if joined is None and i > 0 and words[i - 1] in _JOINERS:
+                joined = tag
+            head_tagged = head_tagged or i == start
             governed = True
             continue
         if word in LIGHT:
             continue
-        if word not in _UNDERSTOOD and (i == 0 or surface[i].endswith("ing")):
+        if word not in _UNDERSTOOD and (i == start or surface[i].endswith("ing")):
             governed = True  # an unknown verb: what follows is its object
             continue
         if word in IMPLIED and IMPLIED[word] not in tags:
             tags.append(IMPLIED[word])
     if not tags and travels:
         tags.append("go")
+    if joined is not None and tags[0] in BACKGROUND and joined != tags[0]:
+        tags.remove(joined)  # "sit by the pond and read": reading, sitting is the manner
+        tags.insert(0, joined)
     head = None
-    if words and words[0] not in LIGHT:
-        head = _stem(words[0])
+    if start < len(words) and words[start] not in LIGHT:
+        head = stem(words[start])
     return Signature(
         tags=tuple(tags),
         objects={k: frozenset(v) for k, v in objects.items()},
         head=head,
-        head_known=head is not None and (head_tagged or words[0] in _UNDERSTOOD),
+        head_known=head is not None and (head_tagged or words[start] in _UNDERSTOOD),
     )
 
 
@@ -244,26 +215,50 @@ def _governs_food(words: list[str], i: int) -> bool:
 
 
 def _object_tag(words: list[str], i: int, consumed: set[int]) -> str | None:
+    """The tag ``words[i]`` takes from its object. Of the objects in one noun phrase the last
+    (its head) decides: "a research paper" is a paper. Soft boundaries ("on", "with" ...)
+    are crossed when no object came before them ("put price tags on items")."""
     verb = words[i]
+    found: tuple[int, str] | None = None
     for j in range(i + 1, min(len(words), i + 1 + _OBJECT_WINDOW)):
         word = words[j]
+        if word in _BOUNDARY:
+            if found is not None or word not in _SOFT_BOUNDARY:
+                break
+            continue
         tag = _OBJECT_VERBS.get((verb, word))
         if tag is not None:
-            consumed.add(j)
-            return tag
-        if word in _BOUNDARY and word not in ("on", "for", "to", "with", "in", "at"):
-            break
-    return None
+            found = (j, tag)
+    if found is None:
+        return None
+    consumed.add(found[0])
+    return found[1]
+
+
+def _lineage(tag: str) -> set[str]:
+    """``tag`` and its ancestors in ``PARENTS`` ("mop" -> {"mop", "clean"})."""
+    out = {tag}
+    while tag in PARENTS:
+        tag = PARENTS[tag]
+        out.add(tag)
+    return out
+
+
+def _fits(tag: str, others: tuple[str, ...]) -> bool:
+    """Whether activity ``tag`` is among ``others``, or refines or generalises their main
+    activity (``others[0]``)."""
+    return tag in others or tag in _lineage(others[0]) or others[0] in _lineage(tag)
 
 
 def lookalike_reason(a: Signature, b: Signature) -> str | None:
     """Why two signatures belong to different plans, or None when nothing conflicts.
 
     Conflicts: both have activities and the main activity of either is absent from the
-    other; or, for some object class, each text names a member the other does not
-    ("park" vs "office"; but "the park near home" and "the park" agree).
+    other (a general activity and one that refines it, "clean" and "mop", agree); or, for
+    some object class, each text names a member the other does not ("park" vs "office";
+    but "the park near home" and "the park" agree).
     """
-    if a.tags and b.tags and (a.tags[0] not in b.tags or b.tags[0] not in a.tags):
+    if a.tags and b.tags and not (_fits(a.tags[0], b.tags) and _fits(b.tags[0], a.tags)):
         return f"activity {a.tags[0]} vs {b.tags[0]}"
     for cls, members in a.objects.items():
         other = b.objects.get(cls)

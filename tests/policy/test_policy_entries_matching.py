@@ -1,4 +1,4 @@
-"""Duration rescaling, entry round trips, activity signatures and the same-plan rule."""
+"""Duration rescaling, entry round trips, the activity lexicon and the same-plan rule."""
 
 from __future__ import annotations
 
@@ -17,6 +17,15 @@ from aga_npc.policy import (
     decide,
     rescale_actions,
     signature,
+)
+from aga_npc.policy.lexicon import (
+    IMPLIED,
+    LIGHT,
+    OBJECT_VERBS,
+    PARENTS,
+    PREP_VERBS,
+    VERBS,
+    parse_lexicon,
 )
 from aga_npc.types import Action
 
@@ -109,7 +118,7 @@ def test_scopes_validate_names() -> None:
         ("grab a coffee at the cafe", "drink"),
         ("brewing coffee for customers at the cafe counter", "cook"),
         ("take a shower", "shower"),
-        ("do the dishes", "clean"),
+        ("do the dishes", "dishes"),
         ("washing her face", "hygiene"),
         ("work on her painting", "paint"),
         ("play the piano", "music"),
@@ -118,6 +127,24 @@ def test_scopes_validate_names() -> None:
         ("eating a home-cooked dinner", "eat"),
         ("walk to the cafe to grab a coffee", "drink"),
         ("heading to the cafe", "go"),
+        # phrases match on lemmas: an inflection the lexicon never lists
+        ("turned in for the night", "sleep"),
+        ("rolls out of bed", "wake"),
+        # leading time and manner words are not the opening verb
+        ("morning yoga practice", "exercise"),
+        ("a quick shower before work", "shower"),
+        # make/prepare without food or drink is making, not cooking
+        ("making a scarf", "create"),
+        ("mixing a margarita for a patron", "cook"),
+        # the passive receives the activity
+        ("being tutored in math", "teach:passive"),
+        # of the objects in one noun phrase the last (its head) decides
+        ("working on a research paper", "write"),
+        # a background activity yields to the one joined to it
+        ("sit by the pond and read a book", "read"),
+        ("relaxing after dinner", "relax"),
+        ("returning a library book", "giveback"),
+        ("returning to the office", "go"),
     ],
 )
 def test_signature_main_activity(text: str, main: str) -> None:
@@ -150,6 +177,15 @@ SETTINGS = MatchSettings(threshold=0.7, agree_threshold=0.5, strict_threshold=0.
         ("have a quiet evening", "spend a calm evening", 0.75, True, "similar"),
         ("playing the guitar", "tuning the guitar", 0.85, False, "lookalike"),
         ("playing the guitar", "tuning the guitar", 0.95, True, "similar"),
+        # a general activity and a refinement of it agree, but only at the main threshold
+        ("clean the kitchen", "mop the kitchen floor", 0.75, True, "similar"),
+        ("clean the kitchen", "mop the kitchen floor", 0.6, False, "below-threshold"),
+        # two refinements of one activity never match, even beside the general word
+        ("mowing the lawn", "watering the lawn", 0.95, False, "lookalike"),
+        ("weeding the garden", "planting seeds in the garden", 0.95, False, "lookalike"),
+        ("eating dinner at home", "eating dinner at a friend's house", 0.95, False, "lookalike"),
+        ("being tutored in math", "tutoring a student in math", 0.95, False, "lookalike"),
+        ("combing her hair", "brushing her teeth", 0.9, False, "lookalike"),
     ],
 )
 def test_decide(a: str, b: str, cosine: float, same: bool, rule: str) -> None:
@@ -168,3 +204,54 @@ def test_match_settings_validate_and_calibrate_per_embedder() -> None:
     local = MatchSettings.for_embedder("local:all-MiniLM-L6-v2-int8")
     assert local == MatchSettings()
     assert MatchSettings.for_embedder("hashing:256").threshold != local.threshold
+
+
+_LEXICON_TEXT = """
+light = ["have"]
+[verbs]
+eat = ["eat"]
+cook = ["cook"]
+[object_verbs]
+wash = { clean = ["dish"] }
+[parents]
+cook = "create"
+[classes.meal]
+lunch = ["lunch"]
+"""
+
+
+def test_lexicon_parses_and_implies_meal_activities() -> None:
+    lex = parse_lexicon(_LEXICON_TEXT, "test.toml")
+    assert lex.verbs == {"eat": ["eat"], "cook": ["cook"]}
+    assert lex.object_verbs == {("wash", "dish"): "clean"}
+    assert lex.implied == {"lunch": "eat"}
+    assert lex.parents == {"cook": "create"} and lex.modifiers == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("light = [", r"\(file\)"),
+        ('light = "have"', "light"),
+        ("[verbs]\neat = [1]", r"verbs\.eat"),
+        ('[object_verbs]\nwash = ["dish"]', r"object_verbs\.wash"),
+        ('[object_verbs]\nwash = { a = ["dish"], b = ["dish"] }', r"object_verbs\.wash\.b"),
+        ('[parents]\na = "b"\nb = "a"', r"parents\.a"),
+        ('[classes.meal]\nlunch = [""]', r"classes\.meal\.lunch"),
+    ],
+)
+def test_lexicon_errors_name_the_field(text: str, field: str) -> None:
+    with pytest.raises(ValueError, match=rf"bad\.toml: {field}"):
+        parse_lexicon(text, "bad.toml")
+
+
+def test_packaged_lexicon_is_consistent() -> None:
+    owners: dict[str, str] = {}
+    for tag, words in VERBS.items():
+        for word in words:
+            assert owners.setdefault(word, tag) == tag, f"{word!r} in {owners[word]} and {tag}"
+    tags = set(VERBS) | set(OBJECT_VERBS.values()) | set(IMPLIED.values())
+    tags |= set(PREP_VERBS.values())
+    for child, parent in PARENTS.items():
+        assert child in tags and parent in tags, (child, parent)
+    assert not (LIGHT & set(owners)), "a light verb cannot name an activity"

@@ -1,0 +1,137 @@
+"""Words to lemmas for the activity lexicon: inflections, irregular forms and phrases.
+
+Every word the lexicon names gets its regular inflections (-s, -es, -ed, -ing, doubled
+consonants, -ies/-ied) mapped back to it; multi-word phrases are then matched on lemmas, so
+one entry ("turn in for the night") covers every inflection. Pure; tables built at import.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from aga_npc.policy.lexicon import (
+    CLASSES,
+    FOOD,
+    IMPLIED,
+    IRREGULAR,
+    LIGHT,
+    OBJECT_VERBS,
+    PHRASES,
+    PREP_VERBS,
+    RELATIONS,
+    VERBS,
+)
+
+__all__ = ["LEMMA", "VERB_TAG", "lemmatise", "stem"]
+
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_OTHER_HOME = re.compile(
+    r"\b(?:" + "|".join(sorted(RELATIONS)) + r")(?:'s|s'|s's)\s+"
+    r"(?:house|home|place|apartment|flat|cottage)\b"
+)
+VERB_TAG = {word: tag for tag, words in VERBS.items() for word in words}
+
+
+def _inflections(base: str) -> set[str]:
+    forms = {base, base + "s", base + "es", base + "ed", base + "d", base + "ing"}
+    if base.endswith("e") and not base.endswith(("ee", "ye", "oe")):
+        forms.add(base[:-1] + "ing")
+    if base.endswith("y") and len(base) > 2 and base[-2] not in "aeiou":
+        forms |= {base[:-1] + "ies", base[:-1] + "ied"}
+    if len(base) >= 3 and base[-1] not in "aeiouwxy" and base[-2] in "aeiou":
+        forms |= {base + base[-1] + "ing", base + base[-1] + "ed"}
+    return forms
+
+
+def _build_lemmas() -> dict[str, str]:
+    bases: set[str] = set(LIGHT) | set(IMPLIED)
+    for words in VERBS.values():
+        bases.update(words)
+    for members in CLASSES.values():
+        for forms in members.values():
+            bases.update(forms)
+    extra = {word for pair in OBJECT_VERBS for word in pair} | set(PREP_VERBS) | FOOD
+    extra |= {_WORD.findall(phrase)[0] for phrase in PHRASES}  # a phrase's verb inflects
+    extra -= bases
+    table: dict[str, str] = {}
+    for base in sorted(bases):
+        for form in _inflections(base):
+            table.setdefault(form, base)
+    for base in bases:  # a base word is always its own lemma
+        table[base] = base
+    for base in sorted(extra):  # object words: inflect, but never shadow a lexicon lemma
+        for form in _inflections(base):
+            table.setdefault(form, base)
+    table.update(IRREGULAR)
+    return table
+
+
+LEMMA = _build_lemmas()
+
+
+def _lemma(word: str) -> tuple[str, str]:
+    """(surface used for suffix tests, lemma); hyphenated compounds take their last part
+    when that is an activity word ("binge-watching" -> watch, "home-cooked" -> cook)."""
+    if "-" in word and word not in LEMMA:
+        last = word.rsplit("-", 1)[1]
+        if LEMMA.get(last, last) in VERB_TAG:
+            return last, LEMMA.get(last, last)
+    return word, LEMMA.get(word, word)
+
+
+def _words(text: str) -> list[str]:
+    """Lower-cased words without accents; "a friend's house" (someone else's home: the
+    owner is one of ``RELATIONS``) becomes ``otherhome`` before possessives are dropped."""
+    folded = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = _OTHER_HOME.sub("otherhome", folded)
+    return _WORD.findall(folded.replace("'s", "").replace("s'", "s"))
+
+
+def _phrase_table() -> dict[tuple[str, ...], tuple[str, ...]]:
+    table: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for phrase, replacement in PHRASES.items():
+        key = tuple(_lemma(w)[1] for w in _words(phrase))
+        table[key] = tuple(_lemma(w)[1] for w in _words(replacement))
+    return table
+
+
+_PHRASES = _phrase_table()
+_PHRASE_MAX = max((len(key) for key in _PHRASES), default=1)
+_KNOWN = frozenset(LEMMA.values()) | frozenset(w for r in _PHRASES.values() for w in r)
+
+
+def lemmatise(text: str) -> tuple[list[str], list[str]]:
+    """(surface forms, lemmas) of ``text``, multi-word phrases replaced (matched on lemmas,
+    longest first, so every inflection of "turn in for the night" matches)."""
+    pairs = [_lemma(w) for w in _words(text)]
+    surface: list[str] = []
+    lemmas: list[str] = []
+    i = 0
+    while i < len(pairs):
+        for size in range(min(_PHRASE_MAX, len(pairs) - i), 0, -1):
+            replacement = _PHRASES.get(tuple(p[1] for p in pairs[i : i + size]))
+            if replacement is not None:
+                surface.extend(replacement)
+                lemmas.extend(replacement)
+                i += size
+                break
+        else:
+            surface.append(pairs[i][0])
+            lemmas.append(pairs[i][1])
+            i += 1
+    return surface, lemmas
+
+
+def stem(word: str) -> str:
+    """A rough stem of a word the lexicon does not know ("arranging" -> "arrang")."""
+    if word in _KNOWN:
+        return word
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]
+    return word.rstrip("e") or word

@@ -215,9 +215,7 @@ class NpcBrain:
         if self.state is BrainState.TALKING:
             return False
         intent = self.intent
-        if intent.verb in _NO_CHAT_VERBS or "sleep" in intent.activity.lower():
-            return False
-        return True
+        return not (intent.verb in _NO_CHAT_VERBS or "sleep" in intent.activity.lower())
 
     def begin_talk(self, partner: str) -> None:
         self.talk_partner = partner

@@ -94,12 +94,16 @@ def build_relationship(context: Mapping[str, Any], rng: random.Random) -> dict[s
     else:
         relationship = "acquaintance"
     plan = agreed_plan(transcript)
+    facts = _facts(transcript, name, other, plan is not None, rng)
+    importance = 3 + (2 if plan is not None else 0) + (1 if tone != "neutral" else 0)
+    importance += min(2, len(facts) // 2) + rng.choice((0, 0, 1))
     return {
         "relationship": relationship,
         "feeling": pick(rng, _FEELINGS[tone]),
         "closeness": closeness,
-        "summary_events": _facts(transcript, name, other, plan is not None, rng),
+        "summary_events": facts,
         "plan": plan.to_plan() if plan is not None else None,
+        "importance": min(10, importance),
     }
 
 

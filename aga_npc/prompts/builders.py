@@ -251,12 +251,13 @@ def relationship_messages(
             f"After this conversation, how does {name} see {other}? Give the relationship "
             "(a short phrase), the feeling (one or two words), the closeness from 0 "
             "(strangers) to 10 (family or partner), up to 3 short summary events worth "
-            "remembering about them, and any plan agreed for later (or null)."
+            "remembering about them, any plan agreed for later (or null), and how "
+            f"memorable the conversation was for {name} from 1 (mundane) to 10 (poignant)."
         ),
         answer_format=(
             '{"relationship": "acquaintance", "feeling": "friendly", "closeness": 3, '
             '"summary_events": ["..."], "plan": {"activity": "...", "day": "tomorrow", '
-            '"start": "18:00", "duration": 60, "place": "..."}}'
+            '"start": "18:00", "duration": 60, "place": "..."}, "importance": 4}'
         ),
     )
 

@@ -347,20 +347,22 @@ class ConversationManager:
             )
 
     def _on_update(
-        self, convo: Conversation, name: str, other: str, result: Any, town: Town
+        self, convo: Conversation, name: str, other: str, result: Any, *, town: Town
     ) -> None:
         convo.wraps_pending -= 1
         brain = town.brains[name]
         now = town.now
-        social = _social(brain)
+        social = brain.mind.social
+        ok = getattr(result, "error", None) is None and isinstance(result.parsed, Mapping)
         gist = "; ".join(line for who, line in convo.turns if who == other)[:240]
         brain.mind.remember(
             now,
             EventKind.SAID,
             f"{name} talked with {other} at {convo.place}: {other} said {gist}",
             people=(other,),
+            importance=_importance(result.parsed) if ok else None,
         )
-        if getattr(result, "error", None) is not None or not isinstance(result.parsed, Mapping):
+        if not ok:
             social.apply_update(other, now=now, closeness_delta=0.5)
             return
         update = SocialUpdate.from_llm(result.parsed)
@@ -395,11 +397,7 @@ class ConversationManager:
 
 # ---------------------------------------------------------------------- helpers
 def _social(brain: NpcBrain) -> SocialMemory:
-    social = brain.mind.social
-    if social is None:
-        social = SocialMemory(brain.profile.name)
-        brain.mind.social = social
-    return social
+    return brain.mind.social
 
 
 def _persona(brain: NpcBrain) -> dict[str, Any]:
@@ -474,6 +472,14 @@ def _validate_update(value: Any) -> Any:
     if plan is not None and not isinstance(plan, dict):
         raise ValueError("'plan' must be an object or null")
     return value
+
+
+def _importance(value: Any) -> int | None:
+    """The conversation's importance from the relationship update (saves an LLM call)."""
+    try:
+        return max(1, min(10, int(value.get("importance"))))
+    except (TypeError, ValueError, AttributeError):
+        return None
 
 
 def _invitation(plan: Mapping[str, Any], now: int) -> dict[str, Any] | None:

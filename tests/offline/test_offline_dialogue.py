@@ -209,7 +209,15 @@ def test_a_friendly_talk_brings_people_closer_and_records_facts() -> None:
         value = relationship(
             FRIENDLY, {"relationship": "acquaintance", "feeling": "neutral", "closeness": 3.0}, seed
         )
-        assert set(value) == {"relationship", "feeling", "closeness", "summary_events", "plan"}
+        assert set(value) == {
+            "relationship",
+            "feeling",
+            "closeness",
+            "summary_events",
+            "plan",
+            "importance",
+        }
+        assert 1 <= value["importance"] <= 10
         assert 3.5 <= value["closeness"] <= 4.5
         assert value["relationship"] in ("acquaintance", "friend")
         assert 1 <= len(value["summary_events"]) <= 3

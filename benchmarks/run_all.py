@@ -1,0 +1,406 @@
+"""The benchmark book: run every benchmark and write BENCHMARKS.md.
+
+    python -m benchmarks [--quick] [--out BENCHMARKS.md] [--keep DIR]
+
+Runs, each as its own process (so one's memory and threads do not disturb another):
+the token comparison (3 and 25 NPCs, AGA / baseline / ablations), the headless demo's frame
+times at 25/50/100/200 NPCs with 2 s LLM latency (and 0 s / 5 s at 25), the gateway, the
+Lifestyle Policy lookup and plan matching, pathfinding, headless simulation speed and the
+week-long soak. Every table names the machine and the command that produced it.
+``--quick`` uses the reduced sizes (3 NPCs, short runs) to check the book end to end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if __package__ in (None, ""):
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks._common import environment  # noqa: E402
+
+PAPER = {"aga@3": 0.311, "lifestyle-only": 0.402, "social-only": 0.586, "aga@25": 0.427}
+
+
+class Book:
+    """Collects sections of markdown and the commands that produced them."""
+
+    def __init__(self, workdir: Path, quick: bool) -> None:
+        self.workdir = workdir
+        self.quick = quick
+        self.parts: list[str] = []
+        self.misses: list[str] = []
+
+    def run(self, name: str, argv: Sequence[str], *, timeout: float = 1800) -> bool:
+        """Run a benchmark process (it writes its own JSON); False when it failed."""
+        started = time.perf_counter()
+        print(f"[book] {name}: {' '.join(argv)}", file=sys.stderr, flush=True)
+        done = subprocess.run(
+            [sys.executable, *argv], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+        )
+        seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout)[-800:]
+            self.parts.append(f"**{name} failed** (exit {done.returncode}):\n\n```\n{tail}\n```\n")
+            self.misses.append(f"{name}: the benchmark failed")
+            return False
+        print(f"[book] {name}: {seconds:.0f} s", file=sys.stderr, flush=True)
+        return True
+
+    def json(self, path: Path) -> dict[str, Any]:
+        try:
+            data: dict[str, Any] = json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError):
+            return {}
+        return data
+
+    def section(
+        self,
+        title: str,
+        command: str,
+        header: Sequence[str],
+        rows: list[list[Any]],
+        notes: str = "",
+    ) -> None:
+        lines = [f"## {title}", "", f"Command: `{command}`", ""]
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "---|" * len(header))
+        for row in rows:
+            lines.append("| " + " | ".join(_fmt(v) for v in row) + " |")
+        if notes:
+            lines += ["", notes]
+        lines.append("")
+        self.parts.append("\n".join(lines))
+
+    def goal(self, label: str, value: float, target: float, *, at_most: bool = True) -> str:
+        met = value <= target if at_most else value >= target
+        if not met:
+            self.misses.append(
+                f"{label}: {_fmt(value)} (goal {'<=' if at_most else '>='} {_fmt(target)})"
+            )
+        return "met" if met else "**missed**"
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.3f}" if abs(v) < 100 else f"{v:,.0f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def tokens(book: Book) -> None:
+    for npcs in (3,) if book.quick else (3, 25):
+        out = book.workdir / f"compare{npcs}"
+        cmd = [
+            "-m",
+            "aga_npc.sim",
+            "compare",
+            "--npcs",
+            str(npcs),
+            "--days",
+            "2",
+            "--warm-runs",
+            "2",
+            "--seed",
+            "0",
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+        book.run(f"compare {npcs}", cmd)
+        comp = book.json(out / "comparison.json")
+        if not comp:
+            continue
+        rows = []
+        for mode, report in comp["modes"].items():
+            key = f"aga@{npcs}" if mode == "aga" else mode
+            ratio = comp["ratio_to_baseline"][mode]
+            rows.append(
+                [
+                    mode,
+                    report["tokens"]["total"],
+                    ratio,
+                    PAPER.get(key, "-"),
+                    report["calls_per_agent_day"],
+                    comp["dialogue_prompt_tokens_per_turn"][mode],
+                    f"{report['policy']['hits']}/{report['policy']['lookups']}",
+                    report["violations"]["total"],
+                ]
+            )
+        aga = comp["ratio_to_baseline"].get("aga", 1.0)
+        goal = 0.15 if npcs == 3 else 0.25
+        status = book.goal(f"AGA/baseline tokens, {npcs} NPCs", aga, goal)
+        calls = comp["calls_per_agent_day"].get("aga", 0.0)
+        cstatus = book.goal(f"warm AGA LLM calls per agent-day, {npcs} NPCs", calls, 20.0)
+        book.section(
+            f"Tokens: AGA vs baseline, {npcs} NPCs, 2 game days, 2 warm runs",
+            "python " + " ".join(cmd),
+            [
+                "mode",
+                "tokens",
+                "ratio to baseline",
+                "paper",
+                "LLM calls / agent-day",
+                "dialogue prompt tokens / turn",
+                "policy hits/lookups",
+                "violations",
+            ],
+            rows,
+            f"LLM: {comp['llm']['backend']} (the offline stand-in unless an endpoint is set). "
+            f"AGA ratio goal <= {goal}: {status}. Warm AGA calls per agent-day goal <= 20: "
+            f"{cstatus}. The baseline is Generative-Agents style (every activity decomposed "
+            "by the LLM; per dialogue line a relationship summary call and raw retrieved "
+            "memories).",
+        )
+
+
+def frames(book: Book) -> None:
+    runs: list[tuple[int, float]] = (
+        [(25, 2.0)]
+        if book.quick
+        else [(25, 2.0), (50, 2.0), (100, 2.0), (200, 2.0), (25, 0.0), (25, 5.0)]
+    )
+    frames_n = 600 if book.quick else 3600
+    rows = []
+    cmd_text = ""
+    p99: dict[tuple[int, float], float] = {}
+    for npcs, latency in runs:
+        out = book.workdir / f"frames_{npcs}_{latency}.json"
+        cmd = [
+            "demo_game.py",
+            "--headless",
+            "--frames",
+            str(frames_n),
+            "--npcs",
+            str(npcs),
+            "--llm-latency",
+            str(latency),
+            "--seed",
+            "0",
+            "--report",
+            str(out),
+        ]
+        cmd_text = cmd_text or "python " + " ".join(cmd[:-1]) + " r.json"
+        book.run(f"frames {npcs} NPCs, latency {latency}", cmd)
+        rep = book.json(out)
+        if not rep:
+            continue
+        p99[(npcs, latency)] = rep["frame_ms"]["p99"]
+        rows.append(
+            [
+                npcs,
+                latency,
+                rep["frame_ms"]["mean"],
+                rep["frame_ms"]["p99"],
+                rep["frame_ms"]["max"],
+                rep["brain_ms_per_frame"]["mean"],
+                rep["brain_ms_per_frame"]["p99"],
+                rep["llm"]["submitted"],
+                rep["llm"]["completed"],
+                rep["llm"]["max_queue"],
+            ]
+        )
+        if latency == 2.0 and npcs in (25, 50):
+            book.goal(f"frame p99 at {npcs} NPCs", rep["frame_ms"]["p99"], 16.7)
+            book.goal(f"brain ms/frame p99 at {npcs} NPCs", rep["brain_ms_per_frame"]["p99"], 2.0)
+    notes = ""
+    if (25, 0.0) in p99 and (25, 5.0) in p99:
+        spread = abs(p99[(25, 5.0)] - p99[(25, 0.0)]) / max(p99[(25, 0.0)], 1e-9)
+        notes = (
+            f"Frame p99 with 0 s vs 5 s LLM latency at 25 NPCs differs by {spread:.1%} "
+            "(goal: within 10%)."
+        )
+        book.goal("frame p99 spread between 0 s and 5 s latency", spread, 0.10)
+    book.section(
+        f"Frame time of the demo loop (headless, {frames_n} frames at 60 FPS)",
+        cmd_text,
+        [
+            "NPCs",
+            "LLM latency s",
+            "frame ms mean",
+            "frame ms p99",
+            "frame ms max",
+            "brain ms/frame mean",
+            "brain ms/frame p99",
+            "LLM submitted",
+            "completed",
+            "max queue",
+        ],
+        rows,
+        notes,
+    )
+
+
+def components(book: Book) -> None:
+    quick = ["--quick"] if book.quick else []
+    gw = book.workdir / "gateway.json"
+    book.run("gateway", ["benchmarks/gateway.py", *quick, "--json", str(gw)])
+    g = book.json(gw)
+    if g:
+        ok_submit = book.goal("gateway submit p99 us", g["submit_us_p99"], 50.0)
+        ok_drain = book.goal("gateway drain p99 ms", g["drain_ms_p99"], 0.2)
+        book.section(
+            "Request gateway (main-thread cost and throughput)",
+            "python benchmarks/gateway.py --json out.json",
+            ["submit() p99 us", "drain() p99 ms (1,000 pending)", "throughput req/s (fakellm)"],
+            [[g["submit_us_p99"], g["drain_ms_p99"], g["throughput_rps"]]],
+            f"Goals: submit p99 <= 50 us ({ok_submit}), drain <= 0.2 ms ({ok_drain}).",
+        )
+    pl = book.workdir / "policy_lookup.json"
+    book.run("policy lookup", ["benchmarks/policy_lookup.py", *quick, "--json", str(pl)])
+    p = book.json(pl)
+    if p:
+        rows = [[n, s["p50_ms"], s["p99_ms"], s["recall_at_5"]] for n, s in p["sizes"].items()]
+        big = p["sizes"].get("100000")
+        notes = ""
+        if big:
+            ok_p99 = book.goal("policy lookup p99 ms at 100k", big["p99_ms"], 1.0)
+            ok_recall = book.goal(
+                "policy recall@5 at 100k", big["recall_at_5"], 0.95, at_most=False
+            )
+            notes = f"Goals at 100k: p99 <= 1 ms ({ok_p99}), recall@5 >= 0.95 ({ok_recall})."
+        book.section(
+            "Lifestyle Policy lookup (embedding excluded)",
+            "python benchmarks/policy_lookup.py --json out.json",
+            ["stored plans", "p50 ms", "p99 ms", "recall@5 vs exact"],
+            rows,
+            notes,
+        )
+    pm = book.workdir / "plan_matching.json"
+    book.run("plan matching", ["benchmarks/plan_matching.py", "--json", str(pm)])
+    m = book.json(pm)
+    if m:
+        ok_prec = book.goal("plan matching precision", m["precision"], 0.97, at_most=False)
+        ok_rec = book.goal("plan matching recall", m["recall"], 0.85, at_most=False)
+        book.section(
+            'Plan matching: the "same plan" decision on the held-out dev set',
+            "python benchmarks/plan_matching.py --json out.json",
+            ["pairs", "precision", "recall", "embedder"],
+            [[m["pairs"], m["precision"], m["recall"], m["embedder"]]],
+            f"Goals: precision >= 0.97 ({ok_prec}), recall >= 0.85 ({ok_rec}).",
+        )
+    pf = book.workdir / "pathfinding.json"
+    book.run("pathfinding", ["benchmarks/pathfinding.py", *quick, "--json", str(pf)])
+    f = book.json(pf)
+    if f:
+        ok_cold = book.goal("pathfinding cold p99 ms", f["cold_ms_p99"], 5.0)
+        book.section(
+            "Pathfinding on maps/town.tmx (cross-map paths)",
+            "python benchmarks/pathfinding.py --json out.json",
+            ["cold p50 ms", "cold p99 ms", "cached p99 ms"],
+            [[f["cold_ms_p50"], f["cold_ms_p99"], f["cached_ms_p99"]]],
+            f"Goal: cold p99 <= 5 ms ({ok_cold}).",
+        )
+    ss = book.workdir / "sim_speed.json"
+    book.run("sim speed", ["benchmarks/sim_speed.py", *quick, "--json", str(ss)])
+    s = book.json(ss)
+    if s:
+        speed_note = ""
+        if s["npcs"] == 25:
+            ok_speed = book.goal("warm 25-NPC game day wall s", s["wall_seconds"], 30.0)
+            speed_note = f"Goal for 25 NPCs: <= 30 s ({ok_speed})."
+        book.section(
+            "Headless simulation speed (one warm game day, offline LLM, local embedder)",
+            "python benchmarks/sim_speed.py --json out.json",
+            ["NPCs", "game days", "wall s", "game days per minute", "LLM calls"],
+            [
+                [
+                    s["npcs"],
+                    s["game_days"],
+                    s["wall_seconds"],
+                    s["game_days_per_minute"],
+                    s["llm_calls"],
+                ]
+            ],
+            speed_note,
+        )
+    so = book.workdir / "soak.json"
+    book.run("soak", ["benchmarks/soak.py", *quick, "--json", str(so)], timeout=3600)
+    k = book.json(so)
+    if k:
+        rows = [
+            [
+                d["day"],
+                d["rss_mb"],
+                d["peak_rss_mb"],
+                d["memory_events_mean"],
+                d["memory_events_max"],
+                d["policy_entries"],
+                d["tokens"],
+                d["llm_calls"],
+                d["wall_s"],
+            ]
+            for d in k["days"]
+        ]
+        growth = k["max_rss_growth_after_day2"]
+        book.section(
+            f"Soak: {k['game_days']} game days, {k['npcs']} NPCs",
+            "python benchmarks/soak.py --json out.json",
+            [
+                "day",
+                "RSS MB",
+                "peak RSS MB",
+                "memory events mean",
+                "max",
+                "policy entries",
+                "tokens",
+                "LLM calls",
+                "wall s",
+            ],
+            rows,
+            f"Largest RSS growth per day after day 2: {growth:.1%} (goal < 10%: "
+            f"{book.goal('soak RSS growth per day after day 2', growth, 0.10)}).",
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the raw JSON here")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = args.keep or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        book = Book(workdir, args.quick)
+        started = time.perf_counter()
+        tokens(book)
+        frames(book)
+        components(book)
+        env = environment()
+        head = [
+            "# The benchmark book",
+            "",
+            "Generated by `python -m benchmarks`"
+            + (" --quick" if args.quick else "")
+            + f" in {time.perf_counter() - started:.0f} s. Do not edit by hand.",
+            "",
+            f"Machine: {env['platform']}, {env['cpus']} CPUs, Python {env['python']}. "
+            "Figures on a shared 2-core machine vary by a few percent between runs.",
+            "",
+        ]
+        if book.misses:
+            head += ["Figures that miss their goals:", ""]
+            head += [f"- {m}" for m in book.misses] + [""]
+        else:
+            head += ["Every figure with a goal meets it.", ""]
+        text = "\n".join(head + book.parts)
+        tmp_out = args.out.with_suffix(".md.tmp")
+        tmp_out.write_text(text, encoding="utf-8")
+        tmp_out.replace(args.out)
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

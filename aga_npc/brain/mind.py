@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from aga_npc.brain.intent import Nearby
 from aga_npc.brain.modes import Mode
 from aga_npc.brain.profile import AgentProfile
 from aga_npc.memory.events import EventKind, MemoryEvent, texts
@@ -71,6 +72,7 @@ class Mind:
         self._objects_cache: dict[str, list[dict[str, Any]]] = {}
         self._seat_cache: dict[tuple[int, int] | None, str] = {}
         self.social = SocialMemory(profile.name)
+        self._last_seen: dict[str, str] = {}
 
     # ------------------------------------------------------------------ hooks from the brain
     def tick(self, now: int, brain: NpcBrain) -> None:
@@ -154,6 +156,19 @@ class Mind:
         )
         self.stream.set_importance(event.id, score)
 
+    def observe(self, now: int, nearby: Sequence[Nearby], sector: str) -> None:
+        """Remember what others are seen doing (only when it changed since the last look)."""
+        for other in nearby:
+            if self._last_seen.get(other.name) == other.doing:
+                continue
+            self._last_seen[other.name] = other.doing
+            self.remember(
+                now,
+                EventKind.OBSERVED,
+                f"{self.profile.name} saw {other.name} {_clean(other.doing)} at {sector}",
+                people=(other.name,),
+            )
+
     def on_activity(self, now: int, text: str, place: str) -> None:
         self.remember(now, EventKind.DONE, f"{self.profile.name}: {_clean(text)} at {place}")
 
@@ -181,9 +196,10 @@ class Mind:
             score = self.importance.lookup(text, kind.value, names=people)
             if score is None:
                 score = self.importance.estimate(text, kind.value, names=people)
-                # one's own plans and activities are routine by nature: the estimate stands;
-                # what others say or do can be news worth one LLM rating
-                ask = kind not in (EventKind.PLANNED, EventKind.DONE)
+                # plans, one's own activities and what others are seen doing are routine by
+                # nature: the estimate stands; what is said or thought can be news worth
+                # one LLM rating (then cached by pattern)
+                ask = kind in (EventKind.SAID, EventKind.THOUGHT)
         event = self.stream.append(
             kind=kind, text=text, now=now, importance=max(1, min(10, score)), people=people
         )
@@ -207,7 +223,13 @@ class Mind:
         Uses the labels of the last daily clustering (computed in a worker); events newer
         than it count as clusters of their own.
         """
-        events = [ev for ev in self.stream.events() if ev.embedding is not None]
+        # experiences, not one's own plan summaries, and not routines already merged into
+        # one "(N times)" event: those are repetition by definition
+        events = [
+            ev
+            for ev in self.stream.events()
+            if ev.embedding is not None and ev.kind is not EventKind.PLANNED and ev.count == 1
+        ]
         if len(events) < WANDER_SAMPLES:
             return []
         fresh = max(self._labels.values(), default=-1) + 1

@@ -167,6 +167,8 @@ class NpcBrain:
         self._poll(now, perception.world)
         if perception.failed:
             self._note_failure(perception.failed)
+        if perception.nearby and perception.place is not None:
+            self.mind.observe(now, perception.nearby, perception.place[0])
         self.mind.tick(now, self)
         if self.state is BrainState.TALKING:
             self.intent = Intent(

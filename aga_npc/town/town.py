@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from aga_npc.brain.intent import Intent, IntentKind, Perception
+from aga_npc.brain.intent import Intent, IntentKind, Nearby, Perception
 from aga_npc.brain.npc import NpcBrain
 from aga_npc.brain.snapshot import BrainSnapshot
 from aga_npc.ports import RequestGateway, RequestTicket
@@ -29,6 +29,8 @@ __all__ = ["Body", "Town"]
 
 DAY = 1440
 SLEEP_CHECK_MINUTE = 3 * 60
+SIGHT_EVERY = 10  # game minutes between looks around
+SIGHT_RADIUS = 8.0  # tiles
 DAY_STARTS_AT = 4 * 60  # an agent-day runs 04:00 to 04:00, so a night belongs to its evening
 
 
@@ -166,15 +168,32 @@ class Town:
         body = self.bodies[name]
         brain = self.brains[name]
         arrived = self.stepper.arrived(name)
+        place = self.world.agent_place(name)
         perception = Perception(
             world=self.world,
-            place=self.world.agent_place(name),
+            place=place,
             arrived=arrived,
             failed=body.failed,
+            nearby=self._seen(name, place, now),
         )
         body.failed = ""
         intent = brain.tick(now, perception)
         self._apply(name, body, intent, now)
+
+    def _seen(self, name: str, place: tuple[str, str] | None, now: int) -> tuple[Nearby, ...]:
+        """Who ``name`` sees (same sector, within sight), every few game minutes."""
+        if place is None or now % SIGHT_EVERY != 0:
+            return ()
+        seen = []
+        for other, distance in self.nearby(name, SIGHT_RADIUS):
+            other_place = self.world.agent_place(other)
+            if other_place is None or other_place[0] != place[0]:
+                continue
+            intent = self.brains[other].intent
+            doing = intent.description or intent.activity
+            if doing:
+                seen.append(Nearby(name=other, distance=distance, doing=doing))
+        return tuple(seen)
 
     def _apply(self, name: str, body: Body, intent: Intent, now: int) -> None:
         body.intent = intent

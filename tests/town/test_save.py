@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import RESIDENTS, SMALL_TOWN, TownFactory, no_sleep
 
 from aga_npc.config import Settings
 from aga_npc.embed.cache import CachedEmbedder
@@ -27,6 +27,15 @@ from aga_npc.town.save import (
     write_save_bytes,
 )
 from aga_npc.town.town import Town
+
+DATA = Path(__file__).resolve().parent / "data"
+SMALL_TOWN = DATA / "small_town.tmx"
+RESIDENTS = DATA / "residents"
+TownFactory = Any
+
+
+async def no_sleep(_: float) -> None:
+    return None
 
 
 def _picture(town: Town) -> dict[str, object]:

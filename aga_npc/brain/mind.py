@@ -73,6 +73,7 @@ class Mind:
         self._seat_cache: dict[tuple[int, int] | None, str] = {}
         self.social = SocialMemory(profile.name)
         self._last_seen: dict[str, str] = {}
+        self._anchors: dict[str, str] = {}
 
     # ------------------------------------------------------------------ hooks from the brain
     def tick(self, now: int, brain: NpcBrain) -> None:
@@ -260,6 +261,29 @@ class Mind:
             ]
             self._objects_cache[sector] = cached
         return cached
+
+    def anchor(self, world: WorldView, sector: str, agent: str) -> str:
+        """A spot to be at in ``sector`` for actions on no object: a seat, else any object
+        the agent can reach (cached per sector; "" when the sector has none)."""
+        spot = self._anchors.get(sector)
+        if spot is None:
+            spot = ""
+            objects = [o for o in world.objects(sector=sector) if o.kind != "bed"]
+            for verbs in (SEAT_VERBS, ("work", "study", "read"), ()):
+                match = next(
+                    (
+                        o
+                        for o in objects
+                        if (not verbs or any(v in o.affordances for v in verbs))
+                        and world.is_reachable(agent, o.address)
+                    ),
+                    None,
+                )
+                if match is not None:
+                    spot = match.address
+                    break
+            self._anchors[sector] = spot
+        return spot
 
     def nearest_seat(self, world: WorldView, profile: AgentProfile) -> str:
         """A place to sit at home (used when idling in the street)."""

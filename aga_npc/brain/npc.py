@@ -463,31 +463,35 @@ class NpcBrain:
         start = act.start + (res.key[0] - 1) * DAY
         elapsed = now - start
         offset = 0
+        current = res.actions[-1]
+        until = start + act.duration
         for action in res.actions:
             if elapsed < offset + action.duration:
-                intent = Intent(
-                    kind=IntentKind.USE if action.target else IntentKind.STAY,
-                    target=action.target,
-                    verb=action.verb,
-                    description=action.description,
-                    activity=res.text,
-                    until=start + offset + action.duration,
-                    source=res.source,
-                )
-                if intent.target != self.intent.target or intent.verb != self.intent.verb:
-                    self.stats["actions"] += 1
-                return intent
+                current = action
+                until = start + offset + action.duration
+                break
             offset += action.duration
-        last = res.actions[-1]
-        return Intent(
-            kind=IntentKind.USE if last.target else IntentKind.STAY,
-            target=last.target,
-            verb=last.verb,
-            description=last.description,
+        target, kind = current.target, IntentKind.USE
+        if not target:
+            # an action on no object still happens at the activity's place: stay there, or
+            # walk to a spot in it first
+            here = perception.place[0] if perception.place is not None else ""
+            if res.place and here != res.place:
+                target = self.mind.anchor(perception.world, res.place, self.profile.name)
+            if not target:
+                kind = IntentKind.STAY
+        intent = Intent(
+            kind=kind,
+            target=target,
+            verb=current.verb,
+            description=current.description,
             activity=res.text,
-            until=start + act.duration,
+            until=until,
             source=res.source,
         )
+        if intent.target != self.intent.target or intent.verb != self.intent.verb:
+            self.stats["actions"] += 1
+        return intent
 
     def _note_failure(self, target: str) -> None:
         self.stats["failed_actions"] += 1

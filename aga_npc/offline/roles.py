@@ -234,13 +234,19 @@ _BY_PLACE = {
     "shop": "shopkeeper",
 }
 
+_PLACE_OF = {role: place for place, role in _BY_PLACE.items()}
+
 
 def role_for(persona: PersonaFacts) -> RoleSpec:
     """The occupation from the role field, else the workplace's type, else the lifestyle."""
     role = _match(persona.role)
-    if role is not None:
-        return role
     kind = place_type(persona.workplace) if persona.workplace else ""
+    if role is not None:
+        usual = _PLACE_OF.get(role.key)
+        if usual and kind in _BY_PLACE and kind != usual:
+            # "town clerk" is not a shop clerk: the workplace decides what the work is
+            return _BY_KEY[_BY_PLACE[kind]]
+        return role
     if kind == "college":
         return _BY_KEY["student"] if (persona.age or 20) < 26 else _BY_KEY["professor"]
     if kind in _BY_PLACE:

@@ -28,9 +28,14 @@ _MEAL_WORDS = {
 MIN_WORK_MINUTES = 60
 
 
+_NOT_A_MEAL = ("service", "customers", "orders", "menu", "shift", "for the guests")
+
+
 def meal_kind(text: str) -> str | None:
-    """Which meal an activity text is about, if any."""
+    """Which meal an activity text is about, if any ("cook the lunch service" is work)."""
     lowered = text.lower()
+    if any(w in lowered for w in _NOT_A_MEAL):
+        return None
     for kind, words in _MEAL_WORDS.items():
         if any(w in lowered for w in words):
             return kind

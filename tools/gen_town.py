@@ -21,30 +21,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from towngen import homes, public
 from towngen.building import Building
-from towngen.canvas import Canvas, Thing, Tile
+from towngen.canvas import Canvas, Tile, rect_cells
 from towngen.checks import TownError, check
-from towngen.outdoors import (
-    bench,
-    dirt,
-    fountain,
-    garden_lamp,
-    grass,
-    lamp,
-    pave,
-    pond,
-    scatter_trees,
-    square_paving,
+from towngen.outdoors import dirt, grass, lamp, pave
+from towngen.places import (
+    ROUND_TREES,
+    TALL_TREES,
+    elm_park,
+    forest_edge,
+    grove,
+    meadow,
+    parked_car,
+    planted,
+    pond_and_orchard,
+    stroke,
+    town_square,
 )
 from towngen.tmxwrite import write_tmx
 
 ROOT = Path(__file__).resolve().parents[1]
-W, H = 128, 80
+W, H = 128, 72
 SEED = 20240611
 
 LANE_Y = 17  # residential lane, 2 rows of pavement
 STREET_N, ROAD_Y, STREET_S = 35, 37, 40  # sidewalk (2 rows), road (3 rows), sidewalk (2)
 SQUARE = (45, 19, 24, 16)  # x, y, w, h
-PARK = (81, 44, 44, 33)
+PARK = (81, 44, 44, 25)
+PARK_GATE = 102
 
 
 def _front_doors(b: Building) -> list[tuple[int, int, int]]:
@@ -59,7 +62,8 @@ def _front_doors(b: Building) -> list[tuple[int, int, int]]:
 
 
 def _connect(c: Canvas, b: Building, to_y: int) -> list[Tile]:
-    """Pave straight from each front door to the row ``to_y`` (exclusive)."""
+    """Pave straight from each front door to the row ``to_y`` (exclusive); flank the
+    path with low hedges where there is room."""
     cells = []
     for x, y, d in _front_doors(b):
         yy = y + d
@@ -80,101 +84,54 @@ def _streets(c: Canvas) -> None:
         c.put("paths", x, ROAD_Y + 1, "road_dash_h", block=False)
         c.put("paths", x, ROAD_Y + 2, "asphalt", block=False)
     pave(c, 0, STREET_S, W, 2)
-    for zx in (56, 57, 58, 102, 103, 104):  # zebra crossings: square -> college, -> park
+    for zx in (56, 57, 58, PARK_GATE, PARK_GATE + 1, PARK_GATE + 2):  # zebra crossings
         for y in range(ROAD_Y, ROAD_Y + 3):
             c.put("paths", zx, y, "zebra_v", block=False)
-    # lane <-> main street connectors between the middle buildings
-    for x in (20, 89, 109):
+    for x in (20, 89, 109):  # lane <-> main street between the middle buildings
         pave(c, x, LANE_Y + 2, 2, STREET_N - LANE_Y - 2)
 
 
-def _square(c: Canvas, rng: random.Random) -> None:
-    x, y, w, h = SQUARE
-    sector = "Town Square"
-    c.location(sector, None, x, y, w, h)
-    c.location(sector, "square", x, y, w, h)
-    square_paving(c, x, y, w, h)
-    fountain(c, sector, "square", x + 10, y + 6)
-    bench(c, sector, "square", "bench 1", x + 6, y + 4)
-    bench(c, sector, "square", "bench 2", x + 16, y + 4)
-    bench(c, sector, "square", "bench 3", x + 6, y + 12)
-    bench(c, sector, "square", "bench 4", x + 16, y + 12)
-    bench(c, sector, "square", "bench 5", x + 7, y + 8, stone=True)
-    bench(c, sector, "square", "bench 6", x + 16, y + 8, stone=True)
-    for px, py, kind in ((x + 2, y + 2, "light"), (x + w - 3, y + 2, "autumn")):
-        c.put("decor", px, py, f"planter_tree_{kind}", block=True)
-    for px, py, kind in ((x + 2, y + h - 3, "dark"), (x + w - 3, y + h - 3, "light")):
-        c.put("decor", px, py, f"planter_tree_{kind}", block=True)
-    for lx, ly in ((x + 4, y + 7), (x + w - 5, y + 7), (x + 4, y + 12), (x + w - 5, y + 12)):
-        lamp(c, lx, ly)
-    c.put("decor", x + 3, y + 10, "cart_green", block=True)
-    c.put("above", x + 3, y + 9, "cart_top_green")
-    c.put("decor", x + w - 4, y + 5, "cart_orange", block=True)
-    c.put("above", x + w - 4, y + 4, "cart_top_orange")
-    c.put("decor", x + 1, y + 7, "bin", block=True)
-    c.put("decor", x + w - 2, y + 12, "bin", block=True)
-
-
-def _park(c: Canvas, rng: random.Random) -> set[Tile]:
-    """Elm Park: a path loop, a fountain plaza, vegetable gardens, a pond, benches."""
-    px, py, pw, ph = PARK
-    sector, arena = "Elm Park", "park"
-    c.location(sector, None, px, py, pw, ph)
-    c.location(sector, arena, px, py, pw, ph)
-    paths: set[Tile] = set()
-    ring = (px + 4, py + 4, pw - 9, ph - 9)  # outer corner of the 2-wide loop
-    rx, ry, rw, rh = ring
-    for xx in range(rx, rx + rw):
-        for yy in range(ry, ry + rh):
-            if xx < rx + 2 or xx >= rx + rw - 2 or yy < ry + 2 or yy >= ry + rh - 2:
-                paths.add((xx, yy))
-    plaza = (px + 16, py + 11, 12, 10)
-    ax, ay, aw, ah = plaza
-    paths |= {(xx, yy) for xx in range(ax, ax + aw) for yy in range(ay, ay + ah)}
-    mid_x = ax + aw // 2 - 1
-    mid_y = ay + ah // 2 - 1
-    for yy in range(STREET_S + 2, ay):  # entrance from the street down to the plaza
-        paths |= {(mid_x, yy), (mid_x + 1, yy)}
-    for yy in range(ay + ah, ry + rh):
-        paths |= {(mid_x, yy), (mid_x + 1, yy)}
-    for xx in range(rx, ax):
-        paths |= {(xx, mid_y), (xx, mid_y + 1)}
-    for xx in range(ax + aw, rx + rw):
-        paths |= {(xx, mid_y), (xx, mid_y + 1)}
-    street = {(xx, STREET_S + 1) for xx in range(mid_x - 1, mid_x + 3)}
-    dirt(c, paths, joins=street)
-    fountain(c, sector, arena, ax + aw // 2 - 2, ay + ah // 2 - 2)
-    spots = (
-        (ax + 1, ay + 1),
-        (ax + aw - 3, ay + 1),
-        (ax + 1, ay + ah - 2),
-        (ax + aw - 3, ay + ah - 2),
-        (rx + 6, ry + 2),
-        (rx + rw - 9, ry + 2),
-        (rx + 6, ry + rh - 3),
-        (rx + rw - 9, ry + rh - 3),
-    )
-    for n, (bx, by) in enumerate(spots, start=1):
-        bench(c, sector, arena, f"bench {n}", bx, by)
-    # vegetable gardens in the north-east quarter
-    for g, gx in enumerate((ax + aw + 3, ax + aw + 7), start=1):
-        gy = ry + 4
-        for dy in range(2):
-            for dx in range(3):
-                c.put("paths", gx + dx, gy + dy, "vegetables", block=True)
-        c.thing(Thing(sector, arena, f"garden {g}", "garden", gx, gy, 3, 2, (gx + 1, gy + 2), 2))
-    pond(c, rx + 4, ay + ah - 2, 6, 4)
-    for lx, ly in (
-        (ax - 1, ay + 2),
-        (ax + aw, ay + 2),
-        (ax - 1, ay + ah - 1),
-        (ax + aw, ay + ah - 1),
+def _street_furniture(c: Canvas) -> None:
+    for x in (3, 22, 43, 70, 91, 111, 124):
+        lamp(c, x, STREET_N)
+    for x in (12, 30, 52, 66, 80, 94, 112, 122):
+        lamp(c, x, STREET_S + 1)
+    for x, kind in (
+        (6, "light"),
+        (18, "autumn"),
+        (38, "dark"),
+        (46, "light"),
+        (74, "autumn"),
+        (88, "dark"),
+        (98, "light"),
+        (108, "autumn"),
+        (118, "dark"),
     ):
-        garden_lamp(c, lx, ly)
-    reserved = set(paths)
-    for xx, yy in list(paths):
-        reserved |= {(xx + dx, yy + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)}
-    return reserved
+        c.put("decor", x, STREET_S + 1, f"planter_tree_{kind}", block=True)
+    for x in (10, 26, 43, 71, 86, 106, 123):
+        lamp(c, x, LANE_Y + 2)
+    parked_car(c, 14, ROAD_Y, "green")
+    parked_car(c, 76, ROAD_Y, "grey")
+    parked_car(c, 115, ROAD_Y, "orange")
+    for x, y, t in ((42, 33, "bin"), (24, 42, "bin"), (44, 42, "hydrant"), (90, 42, "bin")):
+        c.put("decor", x, y, t, block=True)
+
+
+def _doorsteps(c: Canvas, buildings: list[Building]) -> None:
+    """A mailbox and flowers beside each home's front path."""
+    for b in buildings:
+        doors = _front_doors(b)
+        if not doors:
+            continue
+        xs = [d[0] for d in doors]
+        x0, x1 = min(xs) - 1, max(xs) + 1
+        y, d = doors[0][1], doors[0][2]
+        if planted(c, x0, y + d):
+            c.put(
+                "decor", x0, y + d, "mailbox" if b.sector != "Juniper Cafe" else "bin", block=True
+            )
+        if planted(c, x1, y + d):
+            c.put("decor", x1, y + d, "hedge_1", block=True)
 
 
 def build() -> Canvas:
@@ -202,28 +159,40 @@ def build() -> Canvas:
         public.copper_kettle(c, 25, 43),
         public.college(c, 46, 43),
     ]
-    door_cells: list[Tile] = []
     for b in north:
-        door_cells += _connect(c, b, LANE_Y)
+        _connect(c, b, LANE_Y)
     for b in middle:
-        door_cells += _connect(c, b, STREET_N)
+        _connect(c, b, STREET_N)
     for b in south:
-        door_cells += _connect(c, b, STREET_S + 1)
-    _square(c, rng)
-    park_reserved = _park(c, rng)
+        _connect(c, b, STREET_S + 1)
+    town_square(c, *SQUARE)
+    park_paths, park_keep = elm_park(c, *PARK, gate_x=PARK_GATE, street_y=STREET_S + 1)
+    walk = stroke([(22, STREET_S + 2), (22, 64), (86, 64)])  # to the pond and on to the park
+    joins = {(x, STREET_S + 1) for x in (*range(21, 25), *range(PARK_GATE - 1, PARK_GATE + 3))}
+    dirt(c, park_paths | walk, joins=joins)
+    pond_and_orchard(c, rng, 2, 57, 41, 12)
+    _street_furniture(c)
+    _doorsteps(c, north + middle)
 
-    reserved: set[Tile] = set(park_reserved)
+    keep: set[Tile] = set(park_keep)
     for b in (*north, *middle, *south):
-        for yy in range(b.y - 1, b.y + b.h + 1):
-            for xx in range(b.x - 1, b.x + b.w + 1):
-                reserved.add((xx, yy))
+        keep |= set(rect_cells(b.x - 1, b.y - 1, b.w + 2, b.h + 2))
     for y in range(H):
         for x in range(W):
             if c.get("paths", x, y):
-                reserved |= {(x + dx, y + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)}
+                keep |= {(x + dx, y + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)}
     sx, sy, sw, sh = SQUARE
-    reserved |= {(x, y) for x in range(sx - 1, sx + sw + 1) for y in range(sy - 1, sy + sh + 1)}
-    scatter_trees(c, rng, (0, 0, W, H), reserved, density=0.05, spacing=3)
+    keep |= set(rect_cells(sx - 1, sy - 1, sw + 2, sh + 2))
+    keep |= {t.use for t in c.things}
+    road_gap = set(rect_cells(0, STREET_N - 1, W, 8))
+    forest_edge(c, rng, keep | road_gap)
+    px, py, pw, ph = PARK
+    park_area = rect_cells(px + 1, py + 1, pw - 2, ph - 2)
+    grove(c, rng, park_area, keep, density=0.22)
+    meadow(c, rng, park_area, keep, 0.08)
+    everywhere = rect_cells(2, 3, W - 4, H - 5)
+    grove(c, rng, everywhere, keep, density=0.07, kinds=ROUND_TREES + TALL_TREES, bushes=0.3)
+    meadow(c, rng, everywhere, keep, 0.04)
     return c
 
 

@@ -110,12 +110,15 @@ TILES: dict[str, T] = {
     "sq_in_tr": _u(5, 4),
     "sq_in_tl": _u(6, 4),
     # --- floors and walls ----------------------------------------------------------
-    "floor_wood": _i(24, 1),  # orange planks
+    "floor_wood": _c(24, 4),  # pale wooden boards
+    "floor_orange": _i(24, 1),  # orange planks
     "floor_green": _i(24, 5),  # green carpet planks
     "floor_tile": _c(25, 1),  # beige tiles with grout
     "floor_grey": _c(17, 1),  # light grey tiles
     "floor_red": _c(1, 1),  # terracotta tiles
     "floor_stone": _u(1, 4),  # beige flagstones
+    "floor_slate": _u(9, 4),  # light grey flagstones
+    "floor_sand": _c(29, 1),  # plain beige tiles
     "wall_red": _c(2, 5),  # red brick
     "wall_grey": _c(6, 5),  # grey brick
     "wall_beige": _c(10, 5),  # sand brick
@@ -329,6 +332,25 @@ TILES: dict[str, T] = {
     "cart_green": _c(34, 15),
     "cart_top_orange": _c(35, 14),
     "cart_orange": _c(35, 15),
+    "car_green_tl": _c(31, 16),
+    "car_green_t": _c(32, 16),
+    "car_green_tr": _c(33, 16),
+    "car_green_bl": _c(31, 17),
+    "car_green_b": _c(32, 17),
+    "car_green_br": _c(33, 17),
+    "car_grey_tl": _c(34, 20),
+    "car_grey_t": _c(35, 20),
+    "car_grey_tr": _c(36, 20),
+    "car_grey_bl": _c(34, 21),
+    "car_grey_b": _c(35, 21),
+    "car_grey_br": _c(36, 21),
+    "car_orange_tl": _c(31, 24),
+    "car_orange_t": _c(32, 24),
+    "car_orange_tr": _c(33, 24),
+    "car_orange_bl": _c(31, 25),
+    "car_orange_b": _c(32, 25),
+    "car_orange_br": _c(33, 25),
+    "mailbox": _u(8, 11),
     "water_tl": _u(8, 6),
     "water_t": _u(9, 6),
     "water_tr": _u(10, 6),

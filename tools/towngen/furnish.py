@@ -44,37 +44,37 @@ def kitchen_run(b: Building, x: int, y: int, spec: str, *, facing: int = 1) -> l
 
 
 def oval_table(b: Building, x: int, y: int, name: str = "table", chairs: str = "wchair") -> Thing:
-    """A 2x2 oval table with two chairs on each side (use tile: the west top chair)."""
+    """A 2x1 oval table: a chair at each end and two below it (use tile: the west chair)."""
     b.row(x, y, ["table_oval_tl", "table_oval_tr"])
-    b.row(x, y + 1, ["table_oval_bl", "table_oval_br"])
-    for dy in (0, 1):
-        b.put(x - 1, y + dy, f"{chairs}_e", block=False)
-        b.put(x + 2, y + dy, f"{chairs}_w", block=False)
-    return b.thing(name, "table", x, y, 2, 2, use=(x - 1, y), capacity=4)
+    b.put(x - 1, y, f"{chairs}_e", block=False)
+    b.put(x + 2, y, f"{chairs}_w", block=False)
+    b.put(x, y + 1, f"{chairs}_n", block=False)
+    b.put(x + 1, y + 1, f"{chairs}_n", block=False)
+    return b.thing(name, "table", x, y, 2, 1, use=(x - 1, y), capacity=4)
 
 
 def big_table(
     b: Building, x: int, y: int, name: str = "table", chairs: str = "chair", ends: bool = True
 ) -> Thing:
-    """A 3x2 table with three chairs above, three below and one at each end."""
+    """A 3x1 table with three chairs above, three below and one at each end."""
     b.row(x, y, ["table_big_tl", "table_big_t", "table_big_tr"])
-    b.row(x, y + 1, ["table_big_bl", "table_big_b", "table_big_br"])
     for i in range(3):
         b.put(x + i, y - 1, f"{chairs}_s", block=False)
-        b.put(x + i, y + 2, f"{chairs}_n", block=False)
+        b.put(x + i, y + 1, f"{chairs}_n", block=False)
     if ends:
         b.put(x - 1, y, f"{chairs}_e", block=False)
         b.put(x + 3, y, f"{chairs}_w", block=False)
-    return b.thing(name, "table", x, y, 3, 2, use=(x + 1, y + 2), capacity=8 if ends else 6)
+    return b.thing(name, "table", x, y, 3, 1, use=(x + 1, y + 1), capacity=8 if ends else 6)
 
 
 def cloth_table(b: Building, x: int, y: int, name: str, colour: str = "cloth") -> Thing:
-    """A 3x2 table with a cloth, chairs at the ends and below."""
+    """A 3x1 table with a cloth, a chair at each end and two below."""
     b.row(x, y, [f"{colour}_tl", f"{colour}_t", f"{colour}_tr"])
-    b.row(x, y + 1, [f"{colour}_bl", f"{colour}_b", f"{colour}_br"])
-    b.put(x - 1, y + 1, "chair_e", block=False)
-    b.put(x + 3, y + 1, "chair_w", block=False)
-    return b.thing(name, "table", x, y, 3, 2, use=(x - 1, y + 1), capacity=4)
+    b.put(x - 1, y, "chair_e", block=False)
+    b.put(x + 3, y, "chair_w", block=False)
+    b.put(x, y + 1, "chair_n", block=False)
+    b.put(x + 2, y + 1, "chair_n", block=False)
+    return b.thing(name, "table", x, y, 3, 1, use=(x - 1, y), capacity=4)
 
 
 def cafe_table(b: Building, x: int, y: int, name: str, chairs: str = "chair") -> Thing:

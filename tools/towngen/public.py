@@ -15,7 +15,8 @@ from towngen.furnish import (
     rug,
 )
 
-WOOD, TILE, STONE, RED = "floor_wood", "floor_tile", "floor_stone", "floor_red"
+WOOD, TILE, STONE, SLATE = "floor_wood", "floor_tile", "floor_stone", "floor_slate"
+ORANGE, GREEN = "floor_orange", "floor_green"
 
 
 def juniper_cafe(c: Canvas, x: int, y: int) -> Building:
@@ -81,7 +82,7 @@ def town_hall(c: Canvas, x: int, y: int) -> Building:
 #OOOOOOO#HHHHHHH#
 ###########++####
 """,
-        {"O": ("office", WOOD), "H": ("office", STONE), "M": ("meeting room", WOOD)},
+        {"O": ("office", WOOD), "H": ("office", SLATE), "M": ("meeting room", WOOD)},
         wall="wall_grey",
     )
     bookshelf(b, 1, 1, "bookshelf 1")
@@ -189,7 +190,7 @@ def copper_kettle(c: Canvas, x: int, y: int) -> Building:
 #KKKKKKKKKKKKKKK#
 #################
 """,
-        {"B": ("bar room", RED), "K": ("kitchen", TILE)},
+        {"B": ("bar room", ORANGE), "K": ("kitchen", TILE)},
         wall="wall_red",
     )
     b.row(
@@ -249,9 +250,9 @@ def college(c: Canvas, x: int, y: int) -> Building:
         {
             "A": ("classroom A", WOOD),
             "B": ("classroom B", WOOD),
-            "L": ("library", WOOD),
+            "L": ("library", GREEN),
             "O": ("office", WOOD),
-            "H": (None, STONE),
+            "H": (None, SLATE),
         },
         wall="wall_beige",
     )

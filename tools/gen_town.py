@@ -131,7 +131,7 @@ def _doorsteps(c: Canvas, buildings: list[Building]) -> None:
                 "decor", x0, y + d, "mailbox" if b.sector != "Juniper Cafe" else "bin", block=True
             )
         if planted(c, x1, y + d):
-            c.put("decor", x1, y + d, "hedge_1", block=True)
+            c.put("decor", x1, y + d, "bush_dark", block=True)
 
 
 def build() -> Canvas:
@@ -159,6 +159,8 @@ def build() -> Canvas:
         public.copper_kettle(c, 25, 43),
         public.college(c, 46, 43),
     ]
+    for b in (*north, *middle, *south):
+        b.add_windows()
     for b in north:
         _connect(c, b, LANE_Y)
     for b in middle:

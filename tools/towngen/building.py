@@ -145,5 +145,32 @@ class Building:
             self.c.spawn(self.sector, bed)
         return bed
 
+    def add_windows(self, tile: str = "window_cross") -> None:
+        """Windows in the north and south outer walls, centred on each room behind them."""
+        for wall_y, inner_y in ((0, 1), (self.h - 1, self.h - 2)):
+            runs: list[list[int]] = []
+            for x in range(1, self.w - 1):
+                backed = self.cell(x, inner_y)
+                ok = (
+                    self.cell(x, wall_y) == "#"
+                    and backed.isalpha()
+                    and self.cell(x - 1, wall_y) == "#"
+                    and self.cell(x + 1, wall_y) == "#"
+                )
+                if ok and runs and runs[-1][-1] == x - 1 and self.cell(x - 1, inner_y) == backed:
+                    runs[-1].append(x)
+                elif ok:
+                    runs.append([x])
+            for run in runs:
+                if len(run) < 3:
+                    continue
+                picks = (
+                    [run[len(run) // 2]]
+                    if len(run) < 7
+                    else [run[len(run) // 3], run[2 * len(run) // 3]]
+                )
+                for x in picks:
+                    self.c.put("decor", self.x + x, self.y + wall_y, tile, block=True)
+
     def abs(self, x: int, y: int) -> tuple[int, int]:
         return (self.x + x, self.y + y)

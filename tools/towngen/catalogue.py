@@ -366,6 +366,10 @@ TILES: dict[str, T] = {
     "awning_orange_l": _c(27, 12),
     "awning_orange_m": _c(28, 12),
     "awning_orange_r": _c(30, 12),
+    "window": _c(25, 15),
+    "window_wide": _c(27, 15),
+    "window_cross": _c(26, 16),
+    "register": _c(12, 17),
     # --- drawn for this project (assets/aga_extras.png) -------------------------------
     "collision": _x(0),
     "toilet": _x(1),

@@ -24,6 +24,7 @@ from towngen.furnish import (
 )
 
 WOOD, GREEN, TILE, GREY = "floor_wood", "floor_green", "floor_tile", "floor_grey"
+ORANGE = "floor_orange"
 
 
 def brook_house(c: Canvas, x: int, y: int) -> Building:
@@ -50,7 +51,7 @@ def brook_house(c: Canvas, x: int, y: int) -> Building:
 """,
         {
             "M": ("main bedroom", WOOD),
-            "L": ("living room", WOOD),
+            "L": ("living room", ORANGE),
             "C": ("kids room", GREEN),
             "K": ("kitchen", TILE),
             "B": ("bathroom", GREY),
@@ -111,7 +112,7 @@ def harbor_flat(c: Canvas, x: int, y: int) -> Building:
 ########++##########
 """,
         {
-            "A": ("bedroom 1", WOOD),
+            "A": ("bedroom 1", ORANGE),
             "B": ("bedroom 2", GREEN),
             "C": ("bedroom 3", WOOD),
             "W": ("bathroom", GREY),
@@ -183,7 +184,7 @@ def alder_dorm(c: Canvas, x: int, y: int) -> Building:
             "B": ("room 2", WOOD),
             "C": ("room 3", GREEN),
             "W": ("bathroom", GREY),
-            "L": ("lounge", WOOD),
+            "L": ("lounge", ORANGE),
             "K": ("common kitchen", TILE),
         },
         wall="wall_beige",
@@ -242,7 +243,7 @@ def rowan_cottage(c: Canvas, x: int, y: int) -> Building:
 ########++#####
 """,
         {
-            "B": ("bedroom", WOOD),
+            "B": ("bedroom", GREEN),
             "S": ("studio", WOOD),
             "K": ("kitchen", TILE),
             "W": ("bathroom", GREY),
@@ -295,7 +296,7 @@ def fenwick_house(c: Canvas, x: int, y: int) -> Building:
             "B": ("bedroom", WOOD),
             "S": ("small bedroom", GREEN),
             "K": ("kitchen", TILE),
-            "L": ("living room", WOOD),
+            "L": ("living room", ORANGE),
             "W": ("bathroom", GREY),
         },
         wall="wall_grey",
@@ -345,7 +346,7 @@ def cedar_apartments(c: Canvas, x: int, y: int) -> Building:
 ##############++#########
 """,
         {
-            "A": ("apartment 1", WOOD),
+            "A": ("apartment 1", ORANGE),
             "C": ("apartment 2", GREEN),
             "B": ("apartment 3", GREEN),
             "D": ("apartment 4", WOOD),
@@ -411,7 +412,7 @@ def mill_cottage(c: Canvas, x: int, y: int) -> Building:
 #KKKKKKKKKK#
 ####++######
 """,
-        {"B": ("bedroom", WOOD), "W": ("bathroom", GREY), "K": ("kitchen", TILE)},
+        {"B": ("bedroom", ORANGE), "W": ("bathroom", GREY), "K": ("kitchen", TILE)},
         wall="wall_red",
     )
     b.bed("bed 1", 1, 1, "bed_orange")
@@ -455,7 +456,7 @@ def lantern_house(c: Canvas, x: int, y: int) -> Building:
             "B": ("bedroom", WOOD),
             "W": ("bathroom", GREY),
             "K": ("kitchen", TILE),
-            "L": ("living room", WOOD),
+            "L": ("living room", GREEN),
         },
         wall="wall_grey",
     )

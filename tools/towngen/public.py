@@ -40,14 +40,14 @@ def juniper_cafe(c: Canvas, x: int, y: int) -> Building:
 #DDDDDDDDDDDDDDDDD#
 ########++#########
 """,
-        {"K": ("kitchen", TILE), "C": ("cafe", WOOD), "D": ("cafe", WOOD)},
+        {"K": ("kitchen", TILE), "C": ("cafe", ORANGE), "D": ("cafe", ORANGE)},
         wall="wall_beige",
     )
     kitchen_run(b, 1, 1, "FlSdrTU")
     b.row(1, 3, ["bar_l", "bar_m", "bar_r"])
     plant(b, 7, 4)
     # counter with the staff aisle behind it
-    b.row(1, 7, ["bar_l", "bar_m", "bar_m", "bar_m", "bar_r"])
+    b.row(1, 7, ["counter_l", "counter_jars", "counter_plates", "counter_bottles", "counter_r"])
     b.thing("counter", "counter", 1, 7, 5, 1, use=(3, 8), capacity=2)
     b.put(1, 6, "cabinet_bottles")
     b.put(2, 6, "cabinet_jars")
@@ -93,8 +93,8 @@ def town_hall(c: Canvas, x: int, y: int) -> Building:
     for n, (dx, dy) in enumerate(((2, 3), (5, 3), (2, 6), (5, 6)), start=1):
         desk(b, dx, dy, f"desk {n}")
     plant(b, 1, 9, alt=True)
-    b.row(12, 8, ["bar_l", "bar_m", "bar_r"])
-    b.thing("desk 5", "desk", 12, 8, 3, 1, use=(13, 7))
+    b.row(12, 8, ["counter_l", "counter_drawers", "counter_r"])
+    b.thing("desk 5", "desk", 12, 8, 3, 1, use=(13, 9))
     plant(b, 15, 9)
     plant(b, 9, 9, alt=True)
     rug(b, 10, 9, "teal")
@@ -144,8 +144,8 @@ def grocery(c: Canvas, x: int, y: int) -> Building:
     b.col(16, 3, ["produce_oranges", "produce_greens", "crate_apples", "crate_greens"])
     n += 1
     b.thing(f"shelf {n}", "shelf", 16, 3, 1, 4, use=(15, 4))
-    b.row(1, 4, ["bar_l", "bar_m", "bar_r"])
-    b.thing("counter", "counter", 1, 4, 3, 1, use=(2, 3), capacity=2)
+    b.row(1, 4, ["counter_l", "counter_drawers", "counter_r"])
+    b.thing("counter", "counter", 1, 4, 3, 1, use=(2, 5), capacity=2)
     plant(b, 1, 1)
     b.put(1, 7, "crates_bottom")
     b.put(2, 7, "crate_mixed")
@@ -252,7 +252,7 @@ def college(c: Canvas, x: int, y: int) -> Building:
             "B": ("classroom B", WOOD),
             "L": ("library", GREEN),
             "O": ("office", WOOD),
-            "H": (None, SLATE),
+            "H": (None, "floor_red"),
         },
         wall="wall_beige",
     )
@@ -282,12 +282,11 @@ def college(c: Canvas, x: int, y: int) -> Building:
     b.row(26, 15, ["sofa_l", "sofa_m", "sofa_r"], block=False)
     plant(b, 29, 15)
     plant(b, 20, 15, alt=True)
-    b.put(21, 13, "table_small_round")
+    big_table(b, 22, 13, "table")
     # entrance hall
     for hx, hy in ((12, 1), (18, 1), (12, 15), (18, 15)):
         plant(b, hx, hy, alt=hy == 15)
-    rug(b, 14, 7, "teal")
-    rug(b, 14, 8, "teal")
-    b.row(13, 12, ["pew_l", "pew_m", "pew_r"], block=False)
-    b.row(15, 14, ["pew_l", "pew_m", "pew_r"], block=False)
+    for hy in (6, 13):
+        b.row(12, hy, ["pew_l", "pew_m", "pew_r"], block=False)
+        b.row(16, hy, ["pew_l", "pew_m", "pew_r"], block=False)
     return b

@@ -58,6 +58,8 @@ class HostConfig:
         lod: NPC-NPC conversations turn by turn ("turns") or as one call ("whole").
         mind_wandering: sample rare memories into daily planning.
         policy_path: keep the Lifestyle Policy in this file across runs (None: memory).
+        standin_process: run the offline stand-in LLM in its own process, so its Python
+            work never takes the GIL from the frame (False: in a thread of this process).
     """
 
     seed: int = 0
@@ -69,6 +71,7 @@ class HostConfig:
     lod: str = "turns"
     mind_wandering: bool = True
     policy_path: Path | None = None
+    standin_process: bool = True
 
     def __post_init__(self) -> None:
         if not self.llm_latency >= 0:
@@ -212,7 +215,11 @@ class TownHost:
         ledger = TokenLedger()
         base = backend
         if base is None:
-            if settings.llm == "offline":
+            if settings.llm == "offline" and config.standin_process:
+                from aga_npc.pygame.standin import ProcessOfflineLLM
+
+                base = ProcessOfflineLLM(seed=config.seed)
+            elif settings.llm == "offline":
                 from aga_npc.offline import OfflineLLM
 
                 base = OfflineLLM(seed=config.seed)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -57,16 +56,14 @@ def _chunks(foreground: Any) -> tuple[tuple[int, int, int, int], ...]:
 
 
 def load_map_layers(path: str | os.PathLike[str], zoom: int) -> MapLayers:
-    """Render the TMX map at ``path`` once, at integer ``zoom``.
+    """Render the TMX map at ``path`` once, at integer ``zoom`` (``MapRenderer``).
 
     Raises:
-        MapError: the map cannot be read.
+        MapError: the map or a tileset image cannot be read.
     """
-    try:
-        module = importlib.import_module("aga_npc.pygame.map_renderer")
-    except ImportError:
-        return _fallback(path, zoom)
-    renderer = module.MapRenderer(path, zoom=zoom)
+    from aga_npc.pygame.map_renderer import MapRenderer
+
+    renderer = MapRenderer(path, zoom=zoom)
     return layers(renderer.background, renderer.foreground, zoom)
 
 
@@ -78,34 +75,3 @@ def layers(background: Any, foreground: Any, zoom: int) -> MapLayers:
         zoom=zoom,
         foreground_chunks=_chunks(foreground),
     )
-
-
-def _fallback(path: str | os.PathLike[str], zoom: int) -> MapLayers:
-    """Plain rendering of the visible tile layers (until the map renderer is installed)."""
-    import pygame
-    import pytmx.util_pygame
-
-    from aga_npc.errors import MapError
-
-    try:
-        tmx = pytmx.util_pygame.load_pygame(os.fspath(path))
-    except Exception as exc:
-        raise MapError(f"{path}: cannot render map: {exc}") from exc
-    tw, th = int(tmx.tilewidth), int(tmx.tileheight)
-    size = (int(tmx.width) * tw, int(tmx.height) * th)
-    back = pygame.Surface(size)
-    back.fill((40, 44, 52))
-    front = pygame.Surface(size, pygame.SRCALPHA)
-    used_front = False
-    for layer in tmx.visible_layers:
-        if not isinstance(layer, pytmx.TiledTileLayer):
-            continue
-        fg = str(layer.properties.get("foreground", "")).lower() in ("true", "1")
-        target = front if fg else back
-        used_front = used_front or fg
-        for x, y, image in layer.tiles():
-            target.blit(image, (x * tw, y * th))
-    scaled = (size[0] * zoom, size[1] * zoom)
-    background = pygame.transform.scale(back, scaled).convert()
-    foreground = pygame.transform.scale(front, scaled).convert_alpha() if used_front else None
-    return layers(background, foreground, zoom)

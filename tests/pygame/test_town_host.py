@@ -219,3 +219,32 @@ def test_learned_routines_persist_in_the_policy_file(tmp_path) -> None:  # type:
     assert len(learned) >= 2
     with PolicyStore.open(path, embedder=CachedEmbedder(HashingEmbedder())) as again:
         assert sorted(e.plan_text for e in again.entries()) == learned
+
+
+def test_stand_in_process_answers_like_the_in_process_stand_in() -> None:
+    from aga_npc.pygame.standin import ProcessOfflineLLM
+
+    def validator(value: object) -> object:  # stays in this process
+        return value
+
+    request = LLMRequest(
+        agent="Ada Finch",
+        module=Module.PLAYER_REPLY,
+        messages=(ChatMessage(role="user", content="Hello there, how is the cafe?"),),
+        validator=validator,
+    )
+
+    async def ask() -> tuple[str, str, int]:
+        remote = ProcessOfflineLLM(seed=3)
+        try:
+            first = await remote.complete(request)
+            second = await remote.complete(request)
+        finally:
+            await remote.aclose()
+        assert first.usage == second.usage and first.usage.total_tokens > 0
+        return first.text, second.text, first.usage.total_tokens
+
+    first, second, tokens = asyncio.run(ask())
+    local = asyncio.run(OfflineLLM(seed=3).complete(request))
+    assert first == second == local.text
+    assert tokens == local.usage.total_tokens

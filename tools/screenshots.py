@@ -69,6 +69,20 @@ def place_player(app: GameApp, x: float, y: float) -> None:
         app.player.x, app.player.y = best[0] + 0.5, best[1] + 0.5
 
 
+def pick_npc(app: GameApp) -> str:
+    """An on-screen NPC to inspect: one acting on a Lifestyle Policy hit if any, else the
+    one nearest the middle of the screen."""
+    cx, cy = app.view.width / 2, app.view.height / 2
+    shown = [s for s in app.sprites.visible if s.name != "player"]
+    if not shown:
+        return app.host.names()[0]
+    snaps = app.overlay.snapshots
+    reused = [s for s in shown if s.name in snaps and snaps[s.name].source == "policy"]
+    pool = reused or shown
+    best = min(pool, key=lambda s: (s.box.centerx - cx) ** 2 + (s.box.centery - cy) ** 2)
+    return best.name
+
+
 def run(app: GameApp, frames: int) -> None:
     for _ in range(frames):
         app.step(1 / 60)
@@ -102,7 +116,7 @@ def main() -> int:
 
         app.show_overlay = True
         run(app, 30)
-        npc = next((s.name for s in app.sprites.visible if s.name != "player"), host.names()[0])
+        npc = pick_npc(app)
         app.inspector.open(npc)
         run(app, 30)
         pygame.image.save(app.screen, str(args.out / "overlay.png"))

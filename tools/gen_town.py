@@ -134,6 +134,22 @@ def _doorsteps(c: Canvas, buildings: list[Building]) -> None:
             c.put("decor", x1, y + d, "bush_dark", block=True)
 
 
+def _front_gardens(c: Canvas, rng: random.Random, buildings: list[Building]) -> None:
+    """Shrubs and flowers along the row in front of each house (not on its path)."""
+    for b in buildings:
+        y = b.y + b.h
+        for x in range(b.x, b.x + b.w):
+            if not planted(c, x, y) or c.get("above", x, y):
+                continue
+            roll = rng.random()
+            if roll < 0.3:
+                c.put(
+                    "decor", x, y, rng.choice(("bush_light", "bush_dark", "bush_lime")), block=True
+                )
+            elif roll < 0.65:
+                c.put("decor", x, y, rng.choice(("flowers", "flowers2")), block=False)
+
+
 def build() -> Canvas:
     """Draw the whole town and return the canvas (not yet checked)."""
     rng = random.Random(SEED)
@@ -175,6 +191,7 @@ def build() -> Canvas:
     pond_and_orchard(c, rng, 2, 57, 41, 12)
     _street_furniture(c)
     _doorsteps(c, north + middle)
+    _front_gardens(c, rng, north)
 
     keep: set[Tile] = set(park_keep)
     for b in (*north, *middle, *south):
@@ -186,6 +203,7 @@ def build() -> Canvas:
     sx, sy, sw, sh = SQUARE
     keep |= set(rect_cells(sx - 1, sy - 1, sw + 2, sh + 2))
     keep |= {t.use for t in c.things}
+    keep |= set(rect_cells(2, 57, 21, 12))  # the orchard keeps its rows
     road_gap = set(rect_cells(0, STREET_N - 1, W, 8))
     forest_edge(c, rng, keep | road_gap)
     px, py, pw, ph = PARK

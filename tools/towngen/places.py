@@ -126,8 +126,8 @@ def town_square(c: Canvas, x: int, y: int, w: int, h: int) -> None:
     for lx, ly in ((fx - 3, fy - 2), (fx + 6, fy - 2), (fx - 3, fy + 6), (fx + 6, fy + 6)):
         lamp(c, lx, ly)
     # flower planters (stone-edged beds) in the four corners of the ring
-    for bx, by in ((x + 4, y + h - 5), (x + w - 7, y + h - 5)):
-        planter_bed(c, bx, by, 3, 3)
+    for bx, by in ((x + 4, y + h - 5), (x + w - 8, y + h - 5)):
+        planter_bed(c, bx, by, 4, 3)
     c.put("decor", x + 3, y + h // 2 + 2, "cart_green", block=True)
     c.put("above", x + 3, y + h // 2 + 1, "cart_top_green")
     c.put("decor", x + w - 4, y + h // 2 - 2, "cart_orange", block=True)
@@ -142,7 +142,7 @@ def planter_bed(c: Canvas, x: int, y: int, w: int, h: int) -> None:
         for xx in range(x, x + w):
             v = "t" if yy == y else ("b" if yy == y + h - 1 else "")
             hh = "l" if xx == x else ("r" if xx == x + w - 1 else "")
-            c.put("paths", xx, yy, f"planter_{v}{hh}" if v or hh else "planter_c", block=True)
+            c.put("rugs", xx, yy, f"planter_{v}{hh}" if v or hh else "planter_c", block=True)
     for yy in range(y + 1, y + h - 1):
         for xx in range(x + 1, x + w - 1):
             c.put("decor", xx, yy, "flowers", block=True)
@@ -223,6 +223,13 @@ def pond_and_orchard(c: Canvas, rng: random.Random, x: int, y: int, w: int, h: i
             if planted(c, ox, oy):
                 tree(c, ox, oy, "autumn" if (ox + oy) % 2 else "light")
     pond(c, x + 25, y + 2, 8, 5)
+    for bx, by, t in (
+        (x + 24, y + 2, "bush_dark"),
+        (x + 33, y + 3, "bush_light"),
+        (x + 24, y + 6, "bush_lime"),
+        (x + 33, y + 6, "bush_dark"),
+    ):
+        c.put("decor", bx, by, t, block=True)
     c.put("decor", x + 28, y + 1, "bench2_l", block=False)
     c.put("decor", x + 29, y + 1, "bench2_r", block=False)
 

@@ -33,7 +33,11 @@ CHARACTER_COUNT = 6
 WALK_FPS = 8.0
 # Walking cycles stand, step 1, stand, step 2 (rows 0, 1, 0, 2 of a townsperson).
 _CYCLE = (0, 1, 0, 2)
-_SHEET_NAMES = ("characters/urban_tilemap.png", "rpg-urban/urban_tilemap.png", "urban_tilemap.png")
+_SHEET_NAMES = (
+    "characters/urban_tilemap.png",
+    "kenney/rpg-urban/urban_tilemap.png",
+    "urban_tilemap.png",
+)
 
 
 class Facing(enum.StrEnum):

@@ -3,6 +3,7 @@ frame report's shape; the embedding example runs headless."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -106,3 +107,39 @@ def test_embedding_glue_is_at_most_40_lines() -> None:
         line for i, line in enumerate(lines) if not begin <= i <= end and "# brain glue" in line
     ]
     assert len(inside) + len(outside) <= 40
+
+
+def test_headless_demo_on_the_real_town_writes_the_report(tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy"}
+    for key in ("AGA_LLM", "AGA_LLM_BASE_URL", "OPENAI_BASE_URL", "OPENAI_API_KEY"):
+        env.pop(key, None)
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "demo_game.py"),
+            "--headless",
+            "--frames",
+            "90",
+            "--npcs",
+            "27",
+            "--seed",
+            "3",
+            "--embed",
+            "hashing",
+            "--report",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["frames"] == 90 and data["npcs"] == 27
+    assert set(data["frame_ms"]) == {"mean", "p50", "p99", "max"}
+    assert 0 < data["frame_ms"]["p50"] <= data["frame_ms"]["p99"] <= data["frame_ms"]["max"]
+    assert data["llm"]["submitted"] > 0 and data["backend"] == "offline"
+    assert "frame ms" in out.stdout and "p99" in out.stdout

@@ -84,9 +84,9 @@ class ConversationRules:
     max_distance: float = 6.0
     same_sector: bool = True
     pair_cooldown: float = 240.0
-    agent_cooldown: float = 30.0
+    agent_cooldown: float = 60.0
     reconsider_after: float = 30.0
-    max_per_day: int = 6
+    max_per_day: int = 4
     max_pair_per_day: int = 2
     p_stranger: float = 0.25
     p_close: float = 0.8

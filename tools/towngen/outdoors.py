@@ -7,9 +7,6 @@ from collections.abc import Iterable
 
 from towngen.canvas import Canvas, Thing, Tile, autotile, rect_cells
 
-TREES = ("light", "autumn", "dark", "lime", "amber", "pine")
-BUSHES = ("bush_light", "bush_autumn", "bush_dark", "bush_lime", "bush_pine")
-
 
 def grass(c: Canvas, rng: random.Random) -> None:
     """Grass everywhere, with a sprinkle of the second grass tile for texture."""
@@ -117,54 +114,6 @@ def pond(c: Canvas, x: int, y: int, w: int, h: int) -> None:
 
 def flowers(c: Canvas, x: int, y: int, rng: random.Random) -> None:
     c.put("decor", x, y, rng.choice(("flowers", "flowers2")), block=False)
-
-
-def scatter_trees(
-    c: Canvas,
-    rng: random.Random,
-    area: tuple[int, int, int, int],
-    reserved: set[Tile],
-    *,
-    density: float,
-    spacing: int = 2,
-    kinds: tuple[str, ...] = TREES,
-    bushes: float = 0.25,
-    flower: float = 0.05,
-) -> None:
-    """Trees, bushes and flowers at random free grass spots of ``area`` (x, y, w, h)."""
-    x0, y0, w, h = area
-    spots = [(x, y) for y in range(y0, y0 + h) for x in range(x0, x0 + w)]
-    rng.shuffle(spots)
-    placed: list[Tile] = []
-    want = int(len(spots) * density)
-    for x, y in spots:
-        if len(placed) >= want:
-            break
-        if not _free_ground(c, x, y, reserved) or not _free_ground(c, x, y - 1, reserved):
-            continue
-        if any(abs(px - x) < spacing and abs(py - y) < spacing + 1 for px, py in placed):
-            continue
-        if rng.random() < bushes:
-            c.put("decor", x, y, rng.choice(BUSHES), block=True)
-        else:
-            tree(c, x, y, rng.choice(kinds))
-        placed.append((x, y))
-    for x, y in spots:
-        if rng.random() < flower and _free_ground(c, x, y, reserved):
-            flowers(c, x, y, rng)
-
-
-def _free_ground(c: Canvas, x: int, y: int, reserved: set[Tile]) -> bool:
-    return (
-        c.inside(x, y)
-        and (x, y) not in reserved
-        and c.get("paths", x, y) is None
-        and c.get("floor", x, y) is None
-        and c.get("walls", x, y) is None
-        and c.get("decor", x, y) is None
-        and c.get("above", x, y) is None
-        and not c.blocked[y][x]
-    )
 
 
 def square_paving(c: Canvas, x: int, y: int, w: int, h: int) -> None:

@@ -196,7 +196,7 @@ def copper_kettle(c: Canvas, x: int, y: int) -> Building:
     b.row(
         9, 1, ["counter_l", "counter_bottles", "counter_bottles2", "counter_bottles", "counter_r"]
     )
-    b.row(9, 3, ["bar_l", "bar_m", "bar_m", "bar_m", "bar_r"])
+    b.row(9, 3, ["counter_l", "counter_drawers", "counter_doors", "counter_drawers", "counter_r"])
     b.thing("bar", "bar", 9, 3, 5, 1, use=(11, 4), capacity=5)
     for sx in range(9, 14):
         b.put(sx, 4, "wchair_n", block=False)
@@ -211,7 +211,7 @@ def copper_kettle(c: Canvas, x: int, y: int) -> Building:
     cloth_table(b, 9, 6, "table 3")
     cafe_table(b, 14, 6, "table 4")
     plant(b, 1, 7, alt=True)
-    rug(b, 5, 7, "orange")
+    rug(b, 5, 7, "teal")
     # kitchen
     kitchen_run(b, 1, 9, "FlSdrTU")
     b.row(3, 11, ["bar_l", "bar_m", "bar_r"])

@@ -23,7 +23,7 @@ from towngen import homes, public
 from towngen.building import Building
 from towngen.canvas import Canvas, Tile, rect_cells
 from towngen.checks import TownError, check
-from towngen.outdoors import dirt, grass, lamp, pave
+from towngen.outdoors import dirt, garden_lamp, grass, lamp, pave
 from towngen.places import (
     ROUND_TREES,
     TALL_TREES,
@@ -189,6 +189,10 @@ def build() -> Canvas:
     joins = {(x, STREET_S + 1) for x in (*range(21, 25), *range(PARK_GATE - 1, PARK_GATE + 3))}
     dirt(c, park_paths | walk, joins=joins)
     pond_and_orchard(c, rng, 2, 57, 41, 12)
+    for x in (40, 58, 74):  # benches and lamps along the walk below the college
+        c.put("decor", x, 63, "bench2_l", block=False)
+        c.put("decor", x + 1, 63, "bench2_r", block=False)
+        garden_lamp(c, x + 4, 63)
     _street_furniture(c)
     _doorsteps(c, north + middle)
     _front_gardens(c, rng, north)
@@ -210,6 +214,8 @@ def build() -> Canvas:
     park_area = rect_cells(px + 1, py + 1, pw - 2, ph - 2)
     grove(c, rng, park_area, keep, density=0.22)
     meadow(c, rng, park_area, keep, 0.08)
+    lawn = rect_cells(44, 60, 37, 9)
+    grove(c, rng, lawn, keep, density=0.16, kinds=ROUND_TREES + TALL_TREES, bushes=0.25)
     everywhere = rect_cells(2, 3, W - 4, H - 5)
     grove(c, rng, everywhere, keep, density=0.07, kinds=ROUND_TREES + TALL_TREES, bushes=0.3)
     meadow(c, rng, everywhere, keep, 0.04)

@@ -1,6 +1,6 @@
 """Walking-character frames: Kenney's RPG Urban townsfolk, or plain figures when absent.
 
-The sheet (``assets/characters/urban_tilemap.png``, or the copy under ``assets/`` the map
+The sheet (``assets/kenney/rpg-urban/urban_tilemap.png``, the copy under ``assets/`` the map
 uses) holds six townsfolk in columns 23-26 and rows 0-17 of 16 px tiles: each townsperson
 takes three rows (standing, walking step 1, walking step 2) and the four columns face
 left, down, up and right.
@@ -34,7 +34,6 @@ WALK_FPS = 8.0
 # Walking cycles stand, step 1, stand, step 2 (rows 0, 1, 0, 2 of a townsperson).
 _CYCLE = (0, 1, 0, 2)
 _SHEET_NAMES = (
-    "characters/urban_tilemap.png",
     "kenney/rpg-urban/urban_tilemap.png",
     "urban_tilemap.png",
 )

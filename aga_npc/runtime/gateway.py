@@ -116,15 +116,7 @@ class Gateway:
 
         Time budget: about 2 us typical, p99 under 50 us (``benchmarks/gateway.py``).
         """
-        ticket: Ticket[LLMResult] = Ticket(
-            next(self._ids),
-            self,
-            request=request,
-            agent=request.agent,
-            kind=request.module_name,
-            priority=int(request.priority),
-            deadline=request.deadline,
-        )
+        ticket = Ticket.for_request(next(self._ids), self, request)
         self._enqueue(ticket)
         return ticket
 
@@ -142,15 +134,15 @@ class Gateway:
         Runs in the gateway's call executor (``call_workers`` threads), apart from the LLM
         slots; the ticket's result is a ``CallResult``. Same cost as ``submit``.
         """
-        ticket: Ticket[CallResult] = Ticket(
+        ticket = Ticket.for_call(
             next(self._ids),
             self,
+            fn,
+            args,
             agent=agent,
             kind=kind,
-            priority=int(priority),
+            priority=priority,
             deadline=deadline,
-            fn=fn,
-            args=args,
         )
         self._enqueue(ticket)
         return ticket

@@ -65,15 +65,7 @@ class InlineGateway:
 
     def submit(self, request: LLMRequest) -> Ticket[LLMResult]:
         """Queue ``request``; it is served by the next ``pump()``."""
-        ticket: Ticket[LLMResult] = Ticket(
-            next(self._ids),
-            self,
-            request=request,
-            agent=request.agent,
-            kind=request.module_name,
-            priority=int(request.priority),
-            deadline=request.deadline,
-        )
+        ticket = Ticket.for_request(next(self._ids), self, request)
         self._add(ticket)
         return ticket
 
@@ -87,15 +79,15 @@ class InlineGateway:
         deadline: float | None = None,
     ) -> Ticket[CallResult]:
         """Queue ``fn(*args)``; it runs on the calling thread during the next ``pump()``."""
-        ticket: Ticket[CallResult] = Ticket(
+        ticket = Ticket.for_call(
             next(self._ids),
             self,
+            fn,
+            args,
             agent=agent,
             kind=kind,
-            priority=int(priority),
+            priority=priority,
             deadline=deadline,
-            fn=fn,
-            args=args,
         )
         self._add(ticket)
         return ticket

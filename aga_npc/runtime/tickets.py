@@ -116,6 +116,43 @@ class Ticket(Generic[R]):
         self._lock = threading.Lock()
         self._event: threading.Event | None = None
 
+    @staticmethod
+    def for_request(ticket_id: int, owner: _Owner, request: LLMRequest) -> Ticket[LLMResult]:
+        """The ticket of an LLM request (agent, kind, priority and deadline from it)."""
+        return Ticket(
+            ticket_id,
+            owner,
+            request=request,
+            agent=request.agent,
+            kind=request.module_name,
+            priority=int(request.priority),
+            deadline=request.deadline,
+        )
+
+    @staticmethod
+    def for_call(
+        ticket_id: int,
+        owner: _Owner,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        *,
+        agent: str,
+        kind: str,
+        priority: int,
+        deadline: float | None,
+    ) -> Ticket[CallResult]:
+        """The ticket of a blocking call ``fn(*args)``."""
+        return Ticket(
+            ticket_id,
+            owner,
+            agent=agent,
+            kind=kind,
+            priority=int(priority),
+            deadline=deadline,
+            fn=fn,
+            args=args,
+        )
+
     def __repr__(self) -> str:
         return f"<Ticket {self.id} {self.kind} for {self.agent} {self._state.value}>"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -142,6 +143,10 @@ def _run(args: argparse.Namespace, host: Any, map_path: Path, size: tuple[int, i
     app = GameApp(host, map_path, config=config)
     app.show_overlay = bool(args.overlay)
     frames = args.frames or (DEFAULT_HEADLESS_FRAMES if args.headless else None)
+    # Everything built so far lives for the whole game: keep it out of the collector's
+    # scans, so a full collection during play is short.
+    gc.collect()
+    gc.freeze()
     try:
         stats = app.run(frames)
     except KeyboardInterrupt:

@@ -13,6 +13,7 @@ import asyncio
 import dataclasses
 import logging
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -26,8 +27,10 @@ log = logging.getLogger(__name__)
 _LLM: OfflineLLM | None = None
 
 
-def _start(seed: int) -> None:
+def _start(seed: int, nice: int) -> None:
     global _LLM
+    if nice and hasattr(os, "nice"):
+        os.nice(nice)  # background work: when cores are scarce the game's frame goes first
     _LLM = OfflineLLM(seed=seed)
 
 
@@ -50,6 +53,7 @@ class ProcessOfflineLLM:
     Args:
         seed: the stand-in's seed.
         workers: processes answering at once.
+        nice: how much to lower the processes' scheduling priority (POSIX; 0 keeps it).
 
     The processes start with the first call (a second or so); requests wait in the
     gateway meanwhile, as they would for a slow server.
@@ -58,11 +62,12 @@ class ProcessOfflineLLM:
     name: str = NAME
     model: str = MODEL
 
-    def __init__(self, *, seed: int = 0, workers: int = 1) -> None:
+    def __init__(self, *, seed: int = 0, workers: int = 1, nice: int = 10) -> None:
         if workers < 1:
             raise ValueError(f"workers must be >= 1, got {workers}")
         self.seed = int(seed)
         self.workers = workers
+        self.nice = int(nice)
         self._pool: ProcessPoolExecutor | None = None
 
     def __repr__(self) -> str:
@@ -74,7 +79,7 @@ class ProcessOfflineLLM:
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start,
-                initargs=(self.seed,),
+                initargs=(self.seed, self.nice),
             )
         return self._pool
 

@@ -2,7 +2,8 @@
 
     python tools/screenshots.py --out docs/screenshots
 
-Runs the demo's own GameApp with the SDL dummy driver: the town warms up at x10 speed, the
+Runs the demo's own GameApp with the SDL dummy driver: the town lives through its first
+day at x60 (so routines come back on day 2 as Lifestyle Policy hits), the
 player walks to where most NPCs are, and four pictures are saved: the town (``town.png``),
 the F1 overlay with one NPC's inspector (``overlay.png``), a dialogue (``dialogue.png``)
 and the F2 relationship heatmap (``relations.png``). Look at them before committing.
@@ -26,6 +27,7 @@ from aga_npc.personas.loader import town_personas
 from aga_npc.pygame.app import AppConfig, GameApp
 from aga_npc.pygame.host import HostConfig, TownHost
 from aga_npc.town.build import default_map_path
+from aga_npc.world.clock import GameClock
 
 
 def busiest_spot(app: GameApp) -> tuple[float, float]:
@@ -93,7 +95,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--start", default="07:30")
-    parser.add_argument("--warmup-minutes", type=int, default=150)
+    parser.add_argument(
+        "--until",
+        default="2 10:00",
+        help="game time of the pictures: 'DAY HH:MM' (day 2: "
+        "routines learned on day 1 come back as Lifestyle Policy hits)",
+    )
     parser.add_argument("--embed", default=None, help="local | openai | hashing")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--map", type=Path, default=None, help="TMX map (default maps/town.tmx)")
@@ -107,8 +114,11 @@ def main() -> int:
     )
     app = GameApp(host, map_path, config=AppConfig(size=(1280, 720)))
     try:
-        host.set_speed(10.0)
-        run(app, args.warmup_minutes * 6)  # x10: a game minute every 6 frames
+        day_text, hhmm = args.until.split()
+        until = GameClock.at(hhmm, day=int(day_text)).total_minutes
+        host.set_speed(60.0)  # a game minute per frame
+        while host.clock.total_minutes < until - 5:
+            run(app, 1)
         host.set_speed(1.0)
         place_player(app, *busiest_spot(app))
         run(app, 90)

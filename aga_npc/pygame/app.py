@@ -364,7 +364,7 @@ class GameApp:
         screen.blit(self.map.background, dest, area)
         self.sprites.draw_sprites(screen, view)
         self.map.draw_foreground(screen, view.x, view.y)
-        self.sprites.draw_decorations(screen)
+        self.sprites.draw_decorations(screen, first=PLAYER)
         host = self.host
         now = self._clock_s
         if self.show_overlay:

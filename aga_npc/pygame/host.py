@@ -10,6 +10,7 @@ worker threads.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from aga_npc.world.model import World
 __all__ = ["TILES_PER_GAME_MINUTE", "HostConfig", "HostStats", "TownHost", "clone_personas"]
 
 TILES_PER_GAME_MINUTE = 4.0
+GAME_MINUTES_PER_TICK = 2.0  # at high speeds every brain is ticked at least this often
 REFERENCE_MODEL = "gpt-4o-mini"  # priced for the cost estimate when the LLM is offline
 
 
@@ -291,13 +293,27 @@ class TownHost:
         """One frame: drain finished requests, then (unless paused) tick a slice of the
         brains, advance conversations and the clock, and move agents by ``dt`` seconds.
 
-        Time budget: the brain slice (about 1 ms for 50 NPCs) plus O(walking agents).
+        ``brain_budget`` is the number of brains ticked this frame; by default every brain
+        is ticked about four times per real second, and at high game speeds at least once
+        every ``GAME_MINUTES_PER_TICK`` game minutes (see :meth:`brains_per_frame`).
+
+        Time budget: the brain slice (about 1 ms for 50 NPCs at x1) plus O(walking agents).
         Returns the milliseconds spent in brains.
         """
         self.drained += len(self.gateway.drain())
         if self.paused:
             return 0.0
+        if brain_budget is None:
+            brain_budget = self.brains_per_frame()
         return self.town.update(dt, brain_budget=brain_budget)
+
+    def brains_per_frame(self, fps: float = 60.0) -> int:
+        """How many brains a frame ticks by default: all of them within about 15 frames
+        (four times a second at 60 FPS), or more when the clock runs so fast that this
+        would leave a brain unticked for over ``GAME_MINUTES_PER_TICK`` game minutes."""
+        n = len(self.town.names())
+        frames_per_tick = GAME_MINUTES_PER_TICK * fps / self.minutes_per_second
+        return max(1, math.ceil(n / 15), math.ceil(n / max(1.0, frames_per_tick)))
 
     @property
     def offline(self) -> bool:

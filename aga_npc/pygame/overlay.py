@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+import pygame
+
 from aga_npc.brain.snapshot import BrainSnapshot
 from aga_npc.pygame.host import HostStats
 from aga_npc.pygame.sprites import SpriteLayer
@@ -25,6 +27,8 @@ SOURCE_COLOURS: Mapping[str, tuple[int, int, int]] = {
 
 
 PLATE = (16, 18, 30)
+WHITE = (255, 255, 255)
+LINE = 13
 
 
 def npc_lines(snap: BrainSnapshot) -> list[str]:
@@ -75,6 +79,7 @@ class DebugOverlay:
         self.snapshots: dict[str, BrainSnapshot] = {}
         self._read_at: dict[str, float] = {}
         self.drawn: dict[str, list[str]] = {}
+        self.blocks: dict[str, pygame.Rect] = {}
         self.panel: list[str] = []
 
     def refresh(
@@ -95,19 +100,33 @@ class DebugOverlay:
         """Draw the lines above each on-screen NPC and the panel in the top-right corner."""
         t = self.text
         self.drawn = {}
-        blits = []
-        for sprite in layer.visible:
+        self.blocks = {}
+        blits: list[tuple[Any, tuple[int, int]]] = []
+        placed: list[pygame.Rect] = []
+        # Nearest (lowest) NPCs first; a block that would cover one already placed moves up.
+        for sprite in sorted(layer.visible, key=lambda s: -s.box.bottom):
             snap = self.snapshots.get(sprite.name)
             if snap is None:
                 continue
             lines = npc_lines(snap)
             self.drawn[sprite.name] = lines
             colour = SOURCE_COLOURS.get(snap.source, (230, 230, 230))
-            y = sprite.box.top - 30
-            for i, line in enumerate(reversed(lines)):
-                surf = t.render(line[:48], 14, colour if i == 0 else (255, 255, 255), PLATE)
-                pos = (sprite.box.centerx - surf.get_width() // 2, y - i * 13)
-                blits.append((surf, pos))
+            surfs = [
+                t.render(line[:48], 14, colour if i == len(lines) - 1 else WHITE, PLATE)
+                for i, line in enumerate(lines)
+            ]
+            width = max(s.get_width() for s in surfs)
+            block = pygame.Rect(0, 0, width, LINE * len(surfs))
+            block.midbottom = (sprite.box.centerx, sprite.box.top - 18)
+            for _ in range(8):
+                hit = block.collidelist(placed)
+                if hit < 0:
+                    break
+                block.bottom = placed[hit].top - 1
+            placed.append(block)
+            self.blocks[sprite.name] = block
+            for i, surf in enumerate(surfs):
+                blits.append((surf, (block.centerx - surf.get_width() // 2, block.top + i * LINE)))
         surface.blits(blits, False)
         self.panel = list(panel_text)
         width = 12 + max((t.size(line, 16)[0] for line in panel_text), default=100)

@@ -122,6 +122,7 @@ class SpriteLayer:
         self.sprites: dict[str, AgentSprite] = {}
         self.group: pygame.sprite.Group[Any] = pygame.sprite.Group()
         self.visible: list[AgentSprite] = []
+        self.tagged: list[str] = []
 
     def add(self, sprite: AgentSprite) -> None:
         self.sprites[sprite.name] = sprite
@@ -147,9 +148,26 @@ class SpriteLayer:
         surface.blits([(s.image, s.box) for s in shown], False)
         return len(shown)
 
-    def draw_decorations(self, surface: Any) -> None:
-        """Draw the name tags and bubbles of the sprites drawn last (above the foreground)."""
-        surface.blits([d for s in self.visible for d in s.decorations()], False)
+    def draw_decorations(self, surface: Any, *, first: str | None = None) -> None:
+        """Draw the bubbles and name tags of the sprites drawn last (above the foreground).
+
+        In a crowd a name tag that would cover one already placed is left out (until the
+        two stand apart); ``first`` (the player) always gets its tag.
+        """
+        blits: list[tuple[Any, tuple[int, int]]] = []
+        placed: list[pygame.Rect] = []
+        order = sorted(self.visible, key=lambda s: (s.name != first, -s.box.bottom, s.name))
+        self.tagged = []
+        for sprite in order:
+            tag, *bubble = sprite.decorations()
+            blits.extend(bubble)
+            rect = pygame.Rect(tag[1], tag[0].get_size())
+            if rect.collidelist(placed) >= 0:
+                continue
+            placed.append(rect)
+            blits.append(tag)
+            self.tagged.append(sprite.name)
+        surface.blits(blits, False)
 
     def at(self, pos: tuple[int, int]) -> str | None:
         """The name of the front-most visible sprite under screen pixel ``pos``."""

@@ -92,3 +92,21 @@ def test_foreground_is_drawn_above_sprites(make_host: HostFactory, tmp_path: Pat
         pygame.display.quit()
     assert seen["plain"] != wall  # the player is visible
     assert seen["foreground"] == wall  # the foreground tile hides the player's feet
+
+
+def test_name_tags_in_a_crowd_never_cover_each_other(
+    make_host: HostFactory, make_app: AppFactory
+) -> None:
+    host = make_host(npcs=10)  # eight copies start packed around Test House
+    app = make_app(host, size=(640, 400), player_start=(3, 4))
+    app.frame(1 / 60)
+    layer = app.sprites
+    assert "player" in layer.tagged
+    rects = []
+    for name in layer.tagged:
+        tag, pos = layer[name].decorations()[0]
+        rects.append(pygame.Rect(pos, tag.get_size()))
+    for i, rect in enumerate(rects):
+        assert rect.collidelist(rects[i + 1 :]) == -1
+    # Someone was left out: the crowd is dense enough that tags would have overlapped.
+    assert len(layer.tagged) < len(layer.visible)

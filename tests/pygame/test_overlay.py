@@ -14,7 +14,7 @@ def _post_key(key: int) -> None:
 
 
 def test_overlay_text_is_the_snapshot(make_host: HostFactory, make_app: AppFactory) -> None:
-    host = make_host(start="08:00")
+    host = make_host(start="08:00", npcs=6)  # copies crowd the house: text blocks must dodge
     app = make_app(host, size=(640, 400))
     _post_key(pygame.K_F1)
     app.frame(1 / 60)
@@ -33,6 +33,10 @@ def test_overlay_text_is_the_snapshot(make_host: HostFactory, make_app: AppFacto
             assert any(snap.marker() in line for line in lines)
             checked += 1
     assert checked >= 1
+    blocks = list(app.overlay.blocks.values())
+    assert len(blocks) == len(app.overlay.drawn)
+    for i, a in enumerate(blocks):  # crowded NPCs: their text blocks never cover each other
+        assert a.collidelist(blocks[i + 1 :]) == -1
     assert any(line.startswith("queue ") for line in lines)
     assert any(line.startswith("policy hit rate") for line in lines)
     assert any("offline" in line for line in lines)

@@ -80,6 +80,15 @@ def test_an_npc_arrives_at_the_same_game_time_at_any_speed(make_host: HostFactor
     assert abs(arrivals[0] - arrivals[1]) <= 1
 
 
+def test_fast_clocks_tick_brains_at_least_every_two_game_minutes(make_host: HostFactory) -> None:
+    host = make_host(npcs=8)
+    assert host.brains_per_frame() == 1  # x1: all 8 within 15 frames (a quarter second)
+    host.set_speed(10.0)
+    assert host.brains_per_frame() == 1  # 12 frames per 2 game minutes
+    host.set_speed(60.0)
+    assert host.brains_per_frame() == 4  # 2 frames per 2 game minutes
+
+
 def test_pause_stops_the_clock_and_the_brains(make_host: HostFactory) -> None:
     host = make_host()
     host.paused = True

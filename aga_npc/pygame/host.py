@@ -179,6 +179,9 @@ class TownHost:
         self.model = model
         self.paused = False
         self.drained = 0
+        self._minute = town.now
+        self._deferred = 0
+        self._deferring = False
         self._tally = _Tally()
         self._closed = False
 
@@ -295,7 +298,9 @@ class TownHost:
 
         ``brain_budget`` is the number of brains ticked this frame; by default every brain
         is ticked about four times per real second, and at high game speeds at least once
-        every ``GAME_MINUTES_PER_TICK`` game minutes (see :meth:`brains_per_frame`).
+        every ``GAME_MINUTES_PER_TICK`` game minutes (see :meth:`brains_per_frame`). A frame
+        in which a new game minute starts (conversations advance then) ticks no brains and
+        hands its share to the next frame.
 
         Time budget: the brain slice (about 1 ms for 50 NPCs at x1) plus O(walking agents).
         Returns the milliseconds spent in brains.
@@ -303,8 +308,18 @@ class TownHost:
         self.drained += len(self.gateway.drain())
         if self.paused:
             return 0.0
+        now = self.town.now
         if brain_budget is None:
-            brain_budget = self.brains_per_frame()
+            brain_budget = self.brains_per_frame() + self._deferred
+            self._deferred = 0
+            if now != self._minute and not self._deferring:
+                # This frame advances the conversations (once per game minute): its brain
+                # slice moves to the next frame, so the two costs never add up in one.
+                self._deferred, brain_budget = brain_budget, 0
+                self._deferring = True
+            else:
+                self._deferring = False
+        self._minute = now
         return self.town.update(dt, brain_budget=brain_budget)
 
     def brains_per_frame(self, fps: float = 60.0) -> int:

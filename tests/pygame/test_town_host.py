@@ -257,3 +257,43 @@ def test_stand_in_process_answers_like_the_in_process_stand_in() -> None:
     local = asyncio.run(OfflineLLM(seed=3).complete(request))
     assert first == second == local.text
     assert tokens == local.usage.total_tokens
+
+
+class _CountingBrain:
+    """Wraps a brain and counts its ticks (everything else passes through)."""
+
+    def __init__(self, brain: object, counter: list[int]) -> None:
+        self._brain = brain
+        self._counter = counter
+
+    def tick(self, *args: object) -> object:
+        self._counter[0] += 1
+        return self._brain.tick(*args)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._brain, name)
+
+
+def test_a_new_game_minute_frame_ticks_no_brains_and_none_are_lost(
+    make_host: HostFactory,
+) -> None:
+    host = make_host(npcs=8)
+    counter = [0]
+    town = host.town
+    town.brains = {n: _CountingBrain(b, counter) for n, b in town.brains.items()}  # type: ignore[misc]
+    per_frame = host.brains_per_frame()
+    minute_frames = ticks_in_minute_frames = 0
+    counter[0] = 0
+    seen = host.clock.total_minutes
+    for _ in range(600):
+        minute_starts = host.clock.total_minutes != seen
+        seen = host.clock.total_minutes
+        before = counter[0]
+        host.update(1 / 60)
+        if minute_starts:
+            minute_frames += 1
+            ticks_in_minute_frames += counter[0] - before
+    assert minute_frames >= 9  # ten game minutes in ten seconds at x1
+    assert ticks_in_minute_frames == 0
+    # Deferred to the next frame, never dropped (the last frame's share may still wait).
+    assert 599 * per_frame <= counter[0] <= 600 * per_frame

@@ -21,7 +21,7 @@ CONTROLS = (
 )
 
 OFFLINE_NOTICE = "offline stand-in LLM"
-OFFLINE_HELP = "A real model: set AGA_LLM_BASE_URL (and OPENAI_API_KEY), see docs/USAGE.md"
+OFFLINE_HELP = "A real model: set AGA_LLM_BASE_URL (and OPENAI_API_KEY), see README.md"
 
 
 class Hud:

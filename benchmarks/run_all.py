@@ -375,8 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         book = Book(workdir, args.quick)
         started = time.perf_counter()
         tokens(book)
-        frames(book)
         components(book)
+        frames(book)
         env = environment()
         head = [
             "# The benchmark book",

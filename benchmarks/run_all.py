@@ -142,9 +142,10 @@ def tokens(book: Book) -> None:
         status = book.goal(f"AGA/baseline tokens, {npcs} NPCs", aga, goal)
         calls = comp["calls_per_agent_day"].get("aga", 0.0)
         cstatus = book.goal(f"warm AGA LLM calls per agent-day, {npcs} NPCs", calls, 20.0)
+        shown = [("reports/" if a == str(out) else a) for a in cmd if a != "--quiet"]
         book.section(
             f"Tokens: AGA vs baseline, {npcs} NPCs, 2 game days, 2 warm runs",
-            "python " + " ".join(cmd),
+            "python " + " ".join(shown),
             [
                 "mode",
                 "tokens",

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 import os
+import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +64,9 @@ class HostConfig:
         policy_path: keep the Lifestyle Policy in this file across runs (None: memory).
         standin_process: run the offline stand-in LLM in its own process, so its Python
             work never takes the GIL from the frame (False: in a thread of this process).
+        background_nice: lower the scheduling priority of the gateway's call worker (the
+            local embedder's inference, file writes) by this much, so that on a busy CPU
+            the frame runs first (Linux; 0 leaves it).
     """
 
     seed: int = 0
@@ -74,6 +79,7 @@ class HostConfig:
     mind_wandering: bool = True
     policy_path: Path | None = None
     standin_process: bool = True
+    background_nice: int = 10
 
     def __post_init__(self) -> None:
         if not self.llm_latency >= 0:
@@ -262,6 +268,10 @@ class TownHost:
             start_tiles=starts,
         )
         gateway = Gateway(stack, ledger=ledger, max_concurrency=settings.max_concurrency)
+        if config.background_nice:
+            gateway.submit_call(
+                lower_thread_priority, config.background_nice, kind="setup", priority=0
+            )
         try:
             town = build_town(
                 spec,
@@ -488,6 +498,19 @@ class TownHost:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def lower_thread_priority(nice: int) -> bool:
+    """Lower the calling thread's scheduling priority by ``nice`` (Linux, where a thread id
+    names one thread); returns whether it did. Run it on a worker thread."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "setpriority"):
+        return False
+    tid = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
+    except OSError:
+        return False
+    return True
 
 
 def _start_tiles(world: World, personas: Sequence[Persona]) -> dict[str, tuple[int, int]]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
+import threading
 import time
 
 import pytest
@@ -297,3 +300,23 @@ def test_a_new_game_minute_frame_ticks_no_brains_and_none_are_lost(
     assert ticks_in_minute_frames == 0
     # Deferred to the next frame, never dropped (the last frame's share may still wait).
     assert 599 * per_frame <= counter[0] <= 600 * per_frame
+
+
+def test_background_thread_priority_is_lowered_for_that_thread_only() -> None:
+    from aga_npc.pygame.host import lower_thread_priority
+
+    seen: dict[str, object] = {}
+
+    def worker() -> None:
+        seen["done"] = lower_thread_priority(7)
+        seen["nice"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    if sys.platform.startswith("linux"):  # a thread id names one thread there
+        assert seen == {"done": True, "nice": min(19, mine + 7)}
+    else:
+        assert seen["done"] is False
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine

@@ -89,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.headless:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
     sys.setswitchinterval(SWITCH_INTERVAL)
+    # The local embedder's tokenizer would otherwise spread batches over every core.
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from aga_npc.errors import AgaError, MapError
 

@@ -184,6 +184,7 @@ class TownHost:
         self.backend_name = backend_name
         self.model = model
         self.paused = False
+        self.brain_ms_budget: float | None = 1.0
         self.drained = 0
         self._minute = town.now
         self._deferred = 0
@@ -310,7 +311,9 @@ class TownHost:
         is ticked about four times per real second, and at high game speeds at least once
         every ``GAME_MINUTES_PER_TICK`` game minutes (see :meth:`brains_per_frame`). A frame
         in which a new game minute starts (conversations advance then) ticks no brains and
-        hands its share to the next frame.
+        hands its share to the next frame. Once the slice has taken ``brain_ms_budget``
+        milliseconds (1 ms; None: no limit) the rest waits for the next frame: in a burst of
+        answers brains are ticked a little less often instead of the frame running long.
 
         Time budget: the brain slice (about 1 ms for 50 NPCs at x1) plus O(walking agents).
         Returns the milliseconds spent in brains.
@@ -330,7 +333,7 @@ class TownHost:
             else:
                 self._deferring = False
         self._minute = now
-        return self.town.update(dt, brain_budget=brain_budget)
+        return self.town.update(dt, brain_budget=brain_budget, brain_ms_budget=self.brain_ms_budget)
 
     def brains_per_frame(self, fps: float = 60.0) -> int:
         """How many brains a frame ticks by default: all of them within about 15 frames

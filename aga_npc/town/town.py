@@ -119,11 +119,15 @@ class Town:
                 progress(i + 1, minutes)
 
     # ------------------------------------------------------------------ real-time
-    def update(self, dt: float, *, brain_budget: int | None = None) -> float:
+    def update(
+        self, dt: float, *, brain_budget: int | None = None, brain_ms_budget: float | None = None
+    ) -> float:
         """One frame: tick a slice of the brains, talk, move by ``dt`` real seconds.
 
         Each brain is ticked a few times per second, spread over frames
-        (``brain_budget`` brains per frame; default: all within ~0.25 s of frames).
+        (``brain_budget`` brains per frame; default: all within ~0.25 s of frames). With
+        ``brain_ms_budget``, no further brain is ticked once the slice has taken that many
+        milliseconds (the next frame goes on from there).
         Returns the milliseconds spent in brains this frame.
         """
         now = self.now
@@ -131,6 +135,11 @@ class Town:
         per_frame = brain_budget if brain_budget is not None else max(1, math.ceil(count / 15))
         started = time.perf_counter()
         for _ in range(min(per_frame, count)):
+            if (
+                brain_ms_budget is not None
+                and (time.perf_counter() - started) * 1000.0 >= brain_ms_budget
+            ):
+                break
             name = self._names[self._tick_cursor % count]
             self._tick_cursor += 1
             self._tick(name, now)

@@ -22,6 +22,7 @@ from aga_npc.personas.model import Persona
 from aga_npc.policy.store import PolicyStore
 from aga_npc.pygame.gridworld import grid_world
 from aga_npc.pygame.host import TILES_PER_GAME_MINUTE, HostConfig, TownHost, clone_personas
+from aga_npc.testing import FakeLLM
 from aga_npc.types import ChatMessage, LLMRequest, Module
 
 
@@ -320,3 +321,29 @@ def test_background_thread_priority_is_lowered_for_that_thread_only() -> None:
     else:
         assert seen["done"] is False
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
+
+
+class _SlowBrain(_CountingBrain):
+    def tick(self, *args: object) -> object:
+        time.sleep(0.002)
+        return super().tick(*args)
+
+
+def test_the_brain_slice_stops_at_its_time_budget(make_host: HostFactory) -> None:
+    llm = FakeLLM()
+    llm.hold()  # no answers arrive: every tick costs about the same (the 2 ms sleep)
+    host = make_host(llm, npcs=8)
+    counter = [0]
+    town = host.town
+    town.update(0.0, brain_budget=8)  # first ticks (plan requests) before the timing
+    town.brains = {n: _SlowBrain(b, counter) for n, b in town.brains.items()}  # type: ignore[misc]
+    town.update(0.0, brain_budget=8)
+    assert counter[0] == 8  # no time budget: the whole slice
+    counter[0] = 0
+    town.update(0.0, brain_budget=8, brain_ms_budget=5.0)
+    assert 1 <= counter[0] <= 3  # 2 ms a brain: none starts after 5 ms (not all eight)
+    counter[0] = 0
+    host.brain_ms_budget = 1.0
+    host.update(0.0, brain_budget=8)
+    assert counter[0] == 1  # the host's default: over 1 ms after the first slow brain
+    llm.release()

@@ -2,7 +2,8 @@
 
 Variables: ``AGA_LLM`` (offline|openai), ``AGA_LLM_BASE_URL`` (else ``OPENAI_BASE_URL``),
 ``OPENAI_API_KEY``, ``AGA_LLM_MODEL``, ``AGA_EMBED`` (local|openai|hashing),
-``AGA_EMBED_MODEL``. The API key is held in memory only: ``repr`` and ``to_public_dict``
+``AGA_EMBED_MODEL``, ``AGA_LLM_CONCURRENCY`` (LLM calls in flight at once; unset: the
+host picks, one per NPC and at least 8). The API key is held in memory only: ``repr`` and ``to_public_dict``
 never show it, and nothing in the package writes it to disk or logs.
 """
 
@@ -21,11 +22,27 @@ LLM_BACKENDS = ("offline", "openai")
 EMBED_BACKENDS = ("local", "openai", "hashing")
 DEFAULT_LLM_MODEL = "gpt-4o-mini"
 DEFAULT_EMBED_MODEL = "all-MiniLM-L6-v2"
+MIN_CONCURRENCY = 8
+
+
+def _concurrency(raw: str | None) -> int | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"AGA_LLM_CONCURRENCY must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise ConfigError(f"AGA_LLM_CONCURRENCY must be >= 1, got {value}")
+    return value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
-    """Resolved settings. Build with ``Settings.from_env()`` and override with ``replace``."""
+    """Resolved settings. Build with ``Settings.from_env()`` and override with ``replace``.
+
+    ``max_concurrency`` None lets the host size it (see :meth:`concurrency_for`).
+    """
 
     llm: str = "offline"
     base_url: str | None = None
@@ -34,7 +51,7 @@ class Settings:
     embed: str = "local"
     embed_model: str = DEFAULT_EMBED_MODEL
     request_timeout: float = 60.0
-    max_concurrency: int = 8
+    max_concurrency: int | None = None
 
     def __post_init__(self) -> None:
         if self.llm not in LLM_BACKENDS:
@@ -45,7 +62,7 @@ class Settings:
             )
         if self.request_timeout <= 0:
             raise ConfigError(f"request timeout must be positive, got {self.request_timeout}")
-        if self.max_concurrency < 1:
+        if self.max_concurrency is not None and self.max_concurrency < 1:
             raise ConfigError(f"max concurrency must be >= 1, got {self.max_concurrency}")
 
     @classmethod
@@ -66,7 +83,17 @@ class Settings:
             model=env.get("AGA_LLM_MODEL") or DEFAULT_LLM_MODEL,
             embed=(env.get("AGA_EMBED") or "local").strip().lower(),
             embed_model=env.get("AGA_EMBED_MODEL") or DEFAULT_EMBED_MODEL,
+            max_concurrency=_concurrency(env.get("AGA_LLM_CONCURRENCY")),
         )
+
+    def concurrency_for(self, agents: int) -> int:
+        """LLM calls allowed in flight for ``agents`` NPCs: ``max_concurrency`` when set,
+        else one per NPC and at least :data:`MIN_CONCURRENCY` - each brain has about one
+        request out at a time, so a slow server (seconds per answer) still keeps up with
+        the town instead of queueing its decisions behind one another."""
+        if self.max_concurrency is not None:
+            return self.max_concurrency
+        return max(MIN_CONCURRENCY, agents)
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields replaced (``None`` values are ignored)."""
@@ -81,4 +108,5 @@ class Settings:
             "model": self.model if self.llm != "offline" else "offline",
             "embed": self.embed,
             "embed_model": self.embed_model,
+            "max_concurrency": self.max_concurrency,
         }

@@ -157,11 +157,21 @@ class Mind:
         )
         self.stream.set_importance(event.id, score)
 
-    def observe(self, now: int, nearby: Sequence[Nearby], sector: str) -> None:
-        """Remember what others are seen doing (only when it changed since the last look)."""
+    def observe(
+        self, now: int, nearby: Sequence[Nearby], sector: str, *, limit: int | None = None
+    ) -> None:
+        """Remember what others are seen doing (only when it changed since the last look).
+
+        ``limit`` caps the new observations taken in this call (an attention bandwidth);
+        the others stay unseen, so the next look picks them up.
+        """
+        taken = 0
         for other in nearby:
             if self._last_seen.get(other.name) == other.doing:
                 continue
+            if limit is not None and taken >= limit:
+                break
+            taken += 1
             self._last_seen[other.name] = other.doing
             self.remember(
                 now,

@@ -113,6 +113,9 @@ class NpcBrain:
         services: gateway, embedder, policy (injected).
         seed: seeds the brain's own random choices (idle picks, chat openings).
         mind: the memory and social side (a fresh one when None).
+        per_tick_limit: at most this many finished requests handled, and new
+            observations taken, per tick (None: all). A real-time host sets 1 so that one
+            tick stays short; the rest waits for the brain's next tick.
     """
 
     def __init__(
@@ -123,8 +126,12 @@ class NpcBrain:
         services: BrainServices,
         seed: int = 0,
         mind: Mind | None = None,
+        per_tick_limit: int | None = None,
     ) -> None:
+        if per_tick_limit is not None and per_tick_limit < 1:
+            raise ValueError(f"per_tick_limit must be >= 1 or None, got {per_tick_limit}")
         self.profile = profile
+        self.per_tick_limit = per_tick_limit
         self.mode = mode
         self.services = services
         self.rng = random.Random(f"{seed}:{profile.name}")
@@ -168,7 +175,9 @@ class NpcBrain:
         if perception.failed:
             self._note_failure(perception.failed)
         if perception.nearby and perception.place is not None:
-            self.mind.observe(now, perception.nearby, perception.place[0])
+            self.mind.observe(
+                now, perception.nearby, perception.place[0], limit=self.per_tick_limit
+            )
         self.mind.tick(now, self)
         if self.state is BrainState.TALKING:
             self.intent = Intent(
@@ -623,8 +632,12 @@ class NpcBrain:
             return
         still: list[_Pending] = []
         finished: list[_Pending] = []
+        room = self.per_tick_limit if self.per_tick_limit is not None else len(self.pending)
         for p in self.pending:
-            (finished if p.ticket.done() else still).append(p)
+            if len(finished) < room and p.ticket.done():
+                finished.append(p)
+            else:
+                still.append(p)
         if not finished:
             return
         self.pending = still

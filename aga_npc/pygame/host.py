@@ -67,6 +67,9 @@ class HostConfig:
         background_nice: lower the scheduling priority of the gateway's call worker (the
             local embedder's inference, file writes) by this much, so that on a busy CPU
             the frame runs first (Linux; 0 leaves it).
+        per_tick_limit: finished requests handled and observations taken per brain tick
+            (1: a burst of answers is spread over the brains' next ticks instead of
+            lengthening one frame; None: all at once).
     """
 
     seed: int = 0
@@ -80,6 +83,7 @@ class HostConfig:
     policy_path: Path | None = None
     standin_process: bool = True
     background_nice: int = 10
+    per_tick_limit: int | None = 1
 
     def __post_init__(self) -> None:
         if not self.llm_latency >= 0:
@@ -267,8 +271,11 @@ class TownHost:
             speed=TILES_PER_GAME_MINUTE * config.minutes_per_second,
             minutes_per_second=config.minutes_per_second,
             start_tiles=starts,
+            per_tick_limit=config.per_tick_limit,
         )
-        gateway = Gateway(stack, ledger=ledger, max_concurrency=settings.max_concurrency)
+        gateway = Gateway(
+            stack, ledger=ledger, max_concurrency=settings.concurrency_for(len(personas))
+        )
         if config.background_nice:
             gateway.submit_call(
                 lower_thread_priority, config.background_nice, kind="setup", priority=0

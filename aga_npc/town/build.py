@@ -45,6 +45,8 @@ class TownSpec:
         start: the game time the town starts at ("06:00" of day 1 by default).
         speed: walking speed in tiles per real second.
         minutes_per_second: game minutes per real second (the demo's clock rate).
+        per_tick_limit: finished requests handled and observations taken per brain tick
+            (None: all; a real-time frame loop uses 1, see ``NpcBrain``).
         start_tiles: start tiles by resident name, for residents without a bed of their
             own (more NPCs than the map has beds); the others start at their bed's spawn.
     """
@@ -59,6 +61,7 @@ class TownSpec:
     speed: float = 4.0
     minutes_per_second: float = 1.0
     start_tiles: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    per_tick_limit: int | None = None
 
 
 def profile_from_persona(persona: Persona, *, bed: str) -> AgentProfile:
@@ -130,7 +133,12 @@ def build_town(
         )
         _seed_memories(mind, persona, world.clock.total_minutes)
         brains[persona.name] = NpcBrain(
-            profile=profile, mode=spec.mode, services=services, seed=spec.seed, mind=mind
+            profile=profile,
+            mode=spec.mode,
+            services=services,
+            seed=spec.seed,
+            mind=mind,
+            per_tick_limit=spec.per_tick_limit,
         )
     stepper = WorldStepper(world, speed=spec.speed, minutes_per_second=spec.minutes_per_second)
     conversations = ConversationManager(

@@ -15,7 +15,9 @@ agreed plan becomes an invitation in the next daily plan.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -107,35 +109,83 @@ class ConversationManager:
         self.last_end: dict[str, int] = {}
         self.turn_prompt_tokens: list[int] = []
         self.started = 0
+        # this game minute's work still to do when it is spread over frames (``limit``)
+        self._minute: int | None = None
+        self._due: deque[Conversation] = deque()
+        self._to_consider: deque[str] = deque()
 
     # ------------------------------------------------------------------ driving
-    def step(self, now: int, town: Town) -> None:
-        """Advance every conversation; every few minutes, consider starting new ones."""
-        for convo in list({id(c): c for c in self.active.values()}.values()):
-            self._advance(convo, now, town)
-        if now % CHECK_EVERY == 0:
-            self._consider(now, town)
+    def step(
+        self, now: int, town: Town, *, limit: int | None = None, ms: float | None = None
+    ) -> bool:
+        """Advance every conversation once per game minute; every few minutes, consider
+        starting new ones for every agent.
 
-    def _consider(self, now: int, town: Town) -> None:
+        With ``limit`` (a frame loop calls this every frame), at most ``limit`` work items
+        (one conversation advanced, or one agent considered) are done per call, and none
+        after ``ms`` milliseconds once one is done; the rest goes on in the next calls. A
+        new minute queues every conversation again (those left over first) and, on check
+        minutes, every agent not yet queued. Without ``limit`` the minute's work is done at
+        once (the headless simulation calls this once per game minute).
+
+        Returns True when nothing of this minute's work is left.
+        """
+        if now != self._minute:
+            self._minute = now
+            queued = {id(c) for c in self._due}
+            for convo in self.active.values():
+                if id(convo) not in queued:
+                    queued.add(id(convo))
+                    self._due.append(convo)
+            if now % CHECK_EVERY == 0:
+                waiting = set(self._to_consider)
+                self._to_consider.extend(n for n in town.names() if n not in waiting)
+        if limit is None:
+            while self._due:
+                self._advance_due(self._due.popleft(), now, town)
+            if self._to_consider:
+                around = town.neighbourhoods(self.rules.max_distance)
+                while self._to_consider:
+                    a = self._to_consider.popleft()
+                    self._consider(a, now, town, around.get(a, ()))
+            return True
+        started = time.perf_counter()
+        done = 0
+        while (self._due or self._to_consider) and done < limit:
+            if done and ms is not None and (time.perf_counter() - started) * 1000.0 >= ms:
+                break
+            if self._due:
+                self._advance_due(self._due.popleft(), now, town)
+            else:
+                a = self._to_consider.popleft()
+                self._consider(a, now, town, town.nearby(a, self.rules.max_distance))
+            done += 1
+        return not (self._due or self._to_consider)
+
+    def _advance_due(self, convo: Conversation, now: int, town: Town) -> None:
+        if self.active.get(convo.a) is convo:  # not ended since it was queued
+            self._advance(convo, now, town)
+
+    def _consider(self, a: str, now: int, town: Town, around: Iterable[tuple[str, float]]) -> None:
+        """Roll whether ``a`` starts talking with one of the agents ``around`` it."""
         day = now // 1440
-        for a in town.names():
-            if a in self.active:
+        if a in self.active:
+            return
+        brain_a = town.brains[a]
+        for b, _dist in around:
+            if b <= a or b in self.active or a in self.active:
                 continue
-            brain_a = town.brains[a]
-            for b, _dist in town.nearby(a, self.rules.max_distance):
-                if b <= a or b in self.active or a in self.active:
-                    continue
-                brain_b = town.brains[b]
-                state_a = self._talker(a, brain_a, town, day)
-                state_b = self._talker(b, brain_b, town, day)
-                social_a = _social(brain_a)
-                decision = should_start_conversation(state_a, state_b, social_a, now, self.rng)
-                if decision.rolled:
-                    social_a.note_considered(b, now)
-                    _social(brain_b).note_considered(a, now)
-                if decision.start:
-                    self._start(a, b, now, town)
-                    break
+            brain_b = town.brains[b]
+            state_a = self._talker(a, brain_a, town, day)
+            state_b = self._talker(b, brain_b, town, day)
+            social_a = _social(brain_a)
+            decision = should_start_conversation(state_a, state_b, social_a, now, self.rng)
+            if decision.rolled:
+                social_a.note_considered(b, now)
+                _social(brain_b).note_considered(a, now)
+            if decision.start:
+                self._start(a, b, now, town)
+                break
 
     def _talker(self, name: str, brain: NpcBrain, town: Town, day: int) -> TalkerState:
         tile = town.world.agent_tile(name) or (0, 0)

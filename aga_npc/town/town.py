@@ -32,6 +32,8 @@ SLEEP_CHECK_MINUTE = 3 * 60
 SIGHT_EVERY = 10  # game minutes between looks around
 SIGHT_RADIUS = 8.0  # tiles
 DAY_STARTS_AT = 4 * 60  # an agent-day runs 04:00 to 04:00, so a night belongs to its evening
+TALK_SHARE = 0.5  # of the brain budget for conversation work in a frame
+LONG_TICK = 0.25  # a tick longer than this share of the brain budget ends the frame's slice
 
 
 def agent_day(now: int) -> int:
@@ -127,23 +129,33 @@ class Town:
         Each brain is ticked a few times per second, spread over frames
         (``brain_budget`` brains per frame; default: all within ~0.25 s of frames). With
         ``brain_ms_budget``, no further brain is ticked once the slice has taken that many
-        milliseconds (the next frame goes on from there).
+        milliseconds, or once a single tick took a quarter of it (the next frame goes on
+        from there); the conversations' work of a game minute is then spread over frames
+        too (a slice of it first in each frame, at least one item, within half the budget)
+        instead of all landing in the frame that starts the minute.
         Returns the milliseconds spent in brains this frame.
         """
         now = self.now
         count = len(self._names)
         per_frame = brain_budget if brain_budget is not None else max(1, math.ceil(count / 15))
         started = time.perf_counter()
+        if self.conversations is not None and brain_ms_budget is not None:
+            self.conversations.step(
+                now, self, limit=max(1, per_frame), ms=brain_ms_budget * TALK_SHARE
+            )
         for _ in range(min(per_frame, count)):
-            if (
-                brain_ms_budget is not None
-                and (time.perf_counter() - started) * 1000.0 >= brain_ms_budget
-            ):
+            before = time.perf_counter()
+            if brain_ms_budget is not None and (before - started) * 1000.0 >= brain_ms_budget:
                 break
             name = self._names[self._tick_cursor % count]
             self._tick_cursor += 1
             self._tick(name, now)
-        if self.conversations is not None and now != self._last_minute:
+            if (
+                brain_ms_budget is not None
+                and (time.perf_counter() - before) * 1000.0 >= brain_ms_budget * LONG_TICK
+            ):
+                break  # one long tick (a result handled, a path found) is this frame's share
+        if self.conversations is not None and brain_ms_budget is None and now != self._last_minute:
             self.conversations.step(now, self)
         self.player.poll()
         brain_ms = (time.perf_counter() - started) * 1000.0
@@ -334,3 +346,36 @@ class Town:
                 found.append((other, d))
         found.sort(key=lambda x: (x[1], x[0]))
         return found
+
+    def neighbourhoods(self, radius: float) -> dict[str, list[tuple[str, float]]]:
+        """``nearby(name, radius)`` for every agent on the map at once.
+
+        Agents are bucketed into square cells of ``radius`` tiles, so each one is compared
+        only with the agents in its own and the eight surrounding cells: about O(n) for a
+        spread-out town instead of the O(n^2) of asking ``nearby`` for everyone.
+        """
+        size = max(1, math.ceil(radius))
+        tiles: dict[str, tuple[int, int]] = {}
+        cells: dict[tuple[int, int], list[str]] = {}
+        for name in self._names:
+            t = self.world.agent_tile(name)
+            if t is None:
+                continue
+            tiles[name] = t
+            cells.setdefault((t[0] // size, t[1] // size), []).append(name)
+        out: dict[str, list[tuple[str, float]]] = {}
+        for name, (x, y) in tiles.items():
+            cx, cy = x // size, y // size
+            found = []
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    for other in cells.get((cx + dx, cy + dy), ()):
+                        if other == name:
+                            continue
+                        ox, oy = tiles[other]
+                        d = math.hypot(ox - x, oy - y)
+                        if d <= radius:
+                            found.append((other, d))
+            found.sort(key=lambda f: (f[1], f[0]))
+            out[name] = found
+        return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import sys
 import threading
 import time
@@ -346,4 +347,99 @@ def test_the_brain_slice_stops_at_its_time_budget(make_host: HostFactory) -> Non
     host.brain_ms_budget = 1.0
     host.update(0.0, brain_budget=8)
     assert counter[0] == 1  # the host's default: over 1 ms after the first slow brain
+    llm.release()
+
+
+def _plans_in_flight(settings: Settings, npcs: int) -> int:
+    """How many of ``npcs`` first plan requests a held server has in flight at once."""
+    llm = FakeLLM()
+    llm.hold()
+    host = TownHost.create(
+        clone_personas(load_personas(RESIDENTS), npcs),
+        map_path=SMALL_TOWN,
+        config=HostConfig(seed=0),
+        settings=settings,
+        backend=llm,
+        embedder=CachedEmbedder(HashingEmbedder()),
+    )
+    try:
+        host.town.update(0.0, brain_budget=npcs)  # every brain asks for its day plan
+        deadline = time.monotonic() + 10.0
+        seen = 0
+        while time.monotonic() < deadline:
+            seen = host.gateway.stats()["llm_calls_in_flight"]
+            if seen >= npcs:
+                break
+            time.sleep(0.01)
+        time.sleep(0.1)  # would more start? (they must not beyond the limit)
+        return int(host.gateway.stats()["max_llm_calls_in_flight"])
+    finally:
+        llm.release()
+        host.close()
+
+
+def test_llm_concurrency_is_one_call_per_npc_unless_set() -> None:
+    assert _plans_in_flight(Settings(embed="hashing"), 12) == 12  # more than the old fixed 8
+    assert _plans_in_flight(Settings(embed="hashing", max_concurrency=3), 12) == 3
+
+
+def test_neighbourhoods_equal_nearby_for_every_agent(make_host: HostFactory) -> None:
+    town = make_host(npcs=16).town
+    world = town.world
+    names = list(town.names())
+    rng = random.Random(5)
+    for round_ in range(6):
+        # crowd everyone into a corner on some rounds, spread them out on others
+        span = 6 if round_ % 2 == 0 else max(world.width, world.height)
+        for name in names:
+            x = rng.randrange(min(span, world.width))
+            world.move_agent(name, (x, rng.randrange(min(span, world.height))))
+        for radius in (1.0, 2.5, 6.0, 40.0):
+            around = town.neighbourhoods(radius)
+            assert set(around) == set(names)
+            assert sum(len(v) for v in around.values()) > 0 or radius < 2
+            for name in names:
+                assert around[name] == list(town.nearby(name, radius)), (name, radius)
+
+
+def test_conversation_work_of_a_minute_is_spread_over_frames(make_host: HostFactory) -> None:
+    llm = FakeLLM()
+    llm.hold()  # lines stay in flight: advancing a conversation only checks its ticket
+    host = make_host(llm, npcs=6)
+    town = host.town
+    talks = town.conversations
+    assert talks is not None
+    names = sorted(town.names())
+    now = town.now - town.now % 5 + 6  # not a check minute: nobody is considered
+    for a, b in zip(names[0::2], names[1::2], strict=True):
+        talks._start(a, b, now, town)
+    advanced: list[str] = []
+    real_advance = talks._advance
+
+    def counting(convo: object, at: int, t: object) -> None:
+        advanced.append(convo.a)  # type: ignore[attr-defined]
+        real_advance(convo, at, t)  # type: ignore[arg-type]
+
+    talks._advance = counting  # type: ignore[method-assign]
+    assert talks.step(now, town, limit=1) is False
+    assert advanced == [names[0]]
+    assert talks.step(now, town, limit=1) is False
+    assert talks.step(now, town, limit=1) is True
+    assert talks.step(now, town, limit=1) is True  # each once per minute, no more
+    assert advanced == names[0::2]
+    advanced.clear()
+    assert talks.step(now + 1, town, limit=2) is False
+    assert len(advanced) == 2
+    assert talks.step(now + 1, town, limit=2) is True
+    assert sorted(advanced) == names[0::2]
+    advanced.clear()
+    assert talks.step(now + 2, town) is True  # no limit: the whole minute at once
+    assert sorted(advanced) == names[0::2]
+    advanced.clear()
+    assert talks.step(now + 4, town, limit=1) is False  # a check minute: agents queued too
+    steps = 1
+    while not talks.step(now + 4, town, limit=1):
+        steps += 1
+    assert sorted(advanced) == names[0::2]
+    assert steps + 1 == 3 + len(names)  # three conversations, then every agent considered
     llm.release()

@@ -1,0 +1,142 @@
+"""Frame time of the headless demo loop, and whether it depends on the LLM's latency.
+
+    python benchmarks/frames.py [--quick] [--json out.json] [--repeats 3] [--frames 3600]
+
+Runs ``demo_game.py --headless --frames N --npcs K --llm-latency S --seed 0 --report r.json``
+(one fresh process per run, one run at a time) for 25/50/100/200 NPCs at 2 s latency,
+then 0 s and 5 s latency at 25 and 50 NPCs, ``--repeats`` times each, interleaved
+(0, 5, 0, 5, ...) so that slow drifts of a shared machine hit both sides alike.
+Goals: frame p99 <= 16.7 ms and brain time per frame p99 <= 2 ms at 25 and 50 NPCs
+(also reported at 200); frame p99 at 0 s and 5 s latency within 10% of each other (the
+median p99 of each side; every single run is listed too).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._common import environment, parser, print_table, write_json
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAME_GOAL_MS = 16.7
+BRAIN_GOAL_MS = 2.0
+SPREAD_GOAL = 0.10
+
+
+def run_demo(npcs: int, latency: float, frames: int, workdir: Path) -> dict[str, Any]:
+    """One headless demo run; returns its report."""
+    out = workdir / f"frames_{npcs}_{latency}.json"
+    cmd = [
+        sys.executable,
+        str(ROOT / "demo_game.py"),
+        "--headless",
+        "--frames",
+        str(frames),
+        "--npcs",
+        str(npcs),
+        "--llm-latency",
+        str(latency),
+        "--seed",
+        "0",
+        "--report",
+        str(out),
+    ]
+    subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return report
+
+
+def row(report: dict[str, Any]) -> dict[str, Any]:
+    """The figures of one run."""
+    return {
+        "npcs": report["npcs"],
+        "latency_s": report["llm_latency"],
+        "frame_mean_ms": report["frame_ms"]["mean"],
+        "frame_p99_ms": report["frame_ms"]["p99"],
+        "frame_max_ms": report["frame_ms"]["max"],
+        "brain_mean_ms": report["brain_ms_per_frame"]["mean"],
+        "brain_p99_ms": report["brain_ms_per_frame"]["p99"],
+        "llm_submitted": report["llm"]["submitted"],
+        "llm_completed": report["llm"]["completed"],
+    }
+
+
+def spread(a: float, b: float) -> float:
+    """Relative difference of two p99s (to the smaller one)."""
+    return abs(a - b) / max(min(a, b), 1e-9)
+
+
+def main() -> int:
+    p = parser(__doc__ or "")
+    p.add_argument("--repeats", type=int, default=3, help="runs per latency comparison side")
+    p.add_argument("--frames", type=int, default=3600, help="frames per run")
+    args = p.parse_args()
+    frames = 600 if args.quick else args.frames
+    sizes = (25,) if args.quick else (25, 50, 100, 200)
+    compare = (25,) if args.quick else (25, 50)
+    repeats = 1 if args.quick else max(1, args.repeats)
+    runs: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="aga-frames-") as tmp:
+        work = Path(tmp)
+        for npcs in sizes:
+            runs.append(row(run_demo(npcs, 2.0, frames, work)))
+            print(runs[-1], file=sys.stderr)
+        for npcs in compare:
+            for _ in range(repeats):
+                for latency in (0.0, 5.0):
+                    runs.append(row(run_demo(npcs, latency, frames, work)))
+                    print(runs[-1], file=sys.stderr)
+    header = list(runs[0])
+    print_table([[r[k] for k in header] for r in runs], header)
+    comparisons = []
+    for npcs in compare:
+        side = {
+            lat: [r["frame_p99_ms"] for r in runs if r["npcs"] == npcs and r["latency_s"] == lat]
+            for lat in (0.0, 5.0)
+        }
+        m0, m5 = statistics.median(side[0.0]), statistics.median(side[5.0])
+        comparisons.append(
+            {
+                "npcs": npcs,
+                "p99_at_0s": side[0.0],
+                "p99_at_5s": side[5.0],
+                "median_p99_at_0s": m0,
+                "median_p99_at_5s": m5,
+                "spread": spread(m0, m5),
+                "goal": SPREAD_GOAL,
+                "met": spread(m0, m5) <= SPREAD_GOAL,
+            }
+        )
+        print(
+            f"{npcs} NPCs: median frame p99 {m0:.2f} ms at 0 s vs {m5:.2f} ms at 5 s "
+            f"latency, {spread(m0, m5):.1%} apart (goal <= {SPREAD_GOAL:.0%})"
+        )
+    if args.json:
+        write_json(
+            args.json,
+            {
+                "environment": environment(),
+                "frames": frames,
+                "goals": {
+                    "frame_p99_ms": FRAME_GOAL_MS,
+                    "brain_p99_ms": BRAIN_GOAL_MS,
+                    "latency_spread": SPREAD_GOAL,
+                },
+                "runs": runs,
+                "latency_comparisons": comparisons,
+            },
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

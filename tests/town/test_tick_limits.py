@@ -1,0 +1,93 @@
+"""Per-tick work limits: a brain handles a bounded number of answers and observations per tick."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from aga_npc.brain.intent import Nearby
+from aga_npc.brain.npc import NpcBrain, _Pending
+from aga_npc.memory.events import EventKind
+from aga_npc.offline import OfflineLLM
+
+
+class _Ticket:
+    """A ticket that is finished (with ``value``) or still running."""
+
+    def __init__(self, value: Any, *, done: bool = True) -> None:
+        self.value = value
+        self._done = done
+
+    def done(self) -> bool:
+        return self._done
+
+    def result(self) -> Any:
+        return self.value if self._done else None
+
+
+def _brain(make_town: Any) -> tuple[NpcBrain, Any]:
+    built = make_town(OfflineLLM(seed=0))
+    town = built.town
+    name = sorted(town.brains)[0]
+    return town.brains[name], town
+
+
+def _queue(brain: NpcBrain, handled: list[Any]) -> None:
+    brain.pending = [
+        _Pending("embed", _Ticket("first"), {"handler": handled.append}),
+        _Pending("embed", _Ticket("running", done=False), {"handler": handled.append}),
+        _Pending("embed", _Ticket("second"), {"handler": handled.append}),
+        _Pending("embed", _Ticket("third"), {"handler": handled.append}),
+    ]
+
+
+def test_a_limited_brain_handles_one_finished_answer_a_tick_in_order(make_town: Any) -> None:
+    brain, town = _brain(make_town)
+    brain.per_tick_limit = 1
+    handled: list[Any] = []
+    _queue(brain, handled)
+    brain._poll(town.now, town.world)
+    assert handled == ["first"]
+    assert len(brain.pending) == 3  # the running one and two finished ones wait
+    brain._poll(town.now, town.world)
+    brain._poll(town.now, town.world)
+    assert handled == ["first", "second", "third"]
+    assert [p.ticket.result() for p in brain.pending] == [None]  # only the running one left
+    brain._poll(town.now, town.world)
+    assert handled == ["first", "second", "third"]
+
+
+def test_an_unlimited_brain_handles_every_finished_answer_at_once(make_town: Any) -> None:
+    brain, town = _brain(make_town)
+    assert brain.per_tick_limit is None  # the sim's default
+    handled: list[Any] = []
+    _queue(brain, handled)
+    brain._poll(town.now, town.world)
+    assert handled == ["first", "second", "third"]
+    assert len(brain.pending) == 1
+
+
+def test_observations_beyond_the_limit_are_taken_on_the_next_look(make_town: Any) -> None:
+    brain, town = _brain(make_town)
+    mind = brain.mind
+    seen = [Nearby(name=n, distance=2.0, doing="reading a book") for n in ("Ann", "Bo", "Cy")]
+
+    def observed() -> list[str]:
+        return [e.text for e in mind.stream.events() if e.kind is EventKind.OBSERVED]
+
+    before = len(observed())
+    mind.observe(town.now, seen, "Test Park", limit=1)
+    assert len(observed()) == before + 1
+    mind.observe(town.now, seen, "Test Park", limit=2)
+    assert len(observed()) == before + 3
+    mind.observe(town.now, seen, "Test Park", limit=2)
+    assert len(observed()) == before + 3  # nothing changed since: nothing new
+    new = observed()[before:]
+    assert [t.split(" saw ")[1].split(" ")[0] for t in new] == ["Ann", "Bo", "Cy"]
+
+
+def test_a_zero_limit_is_refused(make_town: Any) -> None:
+    brain, _ = _brain(make_town)
+    with pytest.raises(ValueError, match="per_tick_limit"):
+        NpcBrain(profile=brain.profile, mode=brain.mode, services=brain.services, per_tick_limit=0)

@@ -3,8 +3,8 @@
 Variables: ``AGA_LLM`` (offline|openai), ``AGA_LLM_BASE_URL`` (else ``OPENAI_BASE_URL``),
 ``OPENAI_API_KEY``, ``AGA_LLM_MODEL``, ``AGA_EMBED`` (local|openai|hashing),
 ``AGA_EMBED_MODEL``, ``AGA_LLM_CONCURRENCY`` (LLM calls in flight at once; unset: the
-host picks, one per NPC and at least 8). The API key is held in memory only: ``repr`` and ``to_public_dict``
-never show it, and nothing in the package writes it to disk or logs.
+host picks, one per NPC and at least 8). The API key is held in memory only: ``repr``
+and ``to_public_dict`` never show it, and nothing in the package writes it to disk or logs.
 """
 
 from __future__ import annotations

@@ -81,4 +81,6 @@ def test_soft_edges_keep_alpha_blending(display: None) -> None:
     assert layer.foreground_chunks == ((128, 128, 128, 128),)
     out = _draw(layer, 100, 100)
     r, g, b = out.get_at((45, 45))[:3]
-    assert 120 <= r <= 140 and 130 <= g <= 145  # blended over the (10, 20, 30) fill
+    assert (
+        120 <= r <= 140 and 130 <= g <= 145 and 135 <= b <= 150
+    )  # blended over the (10, 20, 30) fill

@@ -627,6 +627,10 @@ class NpcBrain:
     def pending_purposes(self) -> list[str]:
         return [p.purpose for p in self.pending]
 
+    def has_answers(self) -> bool:
+        """Whether a request of this brain has finished (its next tick handles it)."""
+        return any(p.ticket.done() for p in self.pending)
+
     def _poll(self, now: int, world: WorldView) -> None:
         if not self.pending:
             return

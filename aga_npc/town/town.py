@@ -33,6 +33,7 @@ SIGHT_EVERY = 10  # game minutes between looks around
 SIGHT_RADIUS = 8.0  # tiles
 DAY_STARTS_AT = 4 * 60  # an agent-day runs 04:00 to 04:00, so a night belongs to its evening
 TALK_SHARE = 0.5  # of the brain budget for conversation work in a frame
+ANSWER_START = 0.25  # a brain with answers to handle is ticked only this early
 LONG_TICK = 0.25  # a tick longer than this share of the brain budget ends the frame's slice
 
 
@@ -148,6 +149,12 @@ class Town:
             if brain_ms_budget is not None and (before - started) * 1000.0 >= brain_ms_budget:
                 break
             name = self._names[self._tick_cursor % count]
+            if (
+                brain_ms_budget is not None
+                and (before - started) * 1000.0 >= brain_ms_budget * ANSWER_START
+                and self.brains[name].has_answers()
+            ):
+                break  # handling an answer is a long tick: it starts the next frame's slice
             self._tick_cursor += 1
             self._tick(name, now)
             if (

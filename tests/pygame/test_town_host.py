@@ -443,3 +443,50 @@ def test_conversation_work_of_a_minute_is_spread_over_frames(make_host: HostFact
     assert sorted(advanced) == names[0::2]
     assert steps + 1 == 3 + len(names)  # three conversations, then every agent considered
     llm.release()
+
+
+class _AnsweredBrain(_CountingBrain):
+    """A brain whose tick takes about 1.5 ms and that may have answers waiting."""
+
+    def __init__(self, brain: object, counter: list[int], order: list[str], answers: bool) -> None:
+        super().__init__(brain, counter)
+        self._order = order
+        self._answers = answers
+
+    def has_answers(self) -> bool:
+        return self._answers
+
+    def tick(self, *args: object) -> object:
+        self._order.append(self._brain.profile.name)  # type: ignore[attr-defined]
+        time.sleep(0.0015)
+        return super().tick(*args)
+
+
+def test_a_brain_with_answers_waits_for_the_start_of_the_next_slice(
+    make_host: HostFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import aga_npc.town.town as town_module
+
+    monkeypatch.setattr(town_module, "LONG_TICK", 1.0)  # only the answer rule stops early
+    llm = FakeLLM()
+    llm.hold()
+    host = make_host(llm, npcs=6)
+    town = host.town
+    town.update(0.0, brain_budget=6)  # first ticks (plan requests) before the timing
+    names = list(town.names())
+    start = town._tick_cursor % len(names)
+    ordered = names[start:] + names[:start]
+    heavy = ordered[2]  # the third brain in line has answers to handle
+    counter = [0]
+    order: list[str] = []
+    town.brains = {  # type: ignore[misc]
+        n: _AnsweredBrain(b, counter, order, n == heavy) for n, b in town.brains.items()
+    }
+    # budget 10 ms: answers are handled only within its first quarter (2.5 ms); two light
+    # ticks of >= 1.5 ms use that up
+    town.update(0.0, brain_budget=6, brain_ms_budget=10.0)
+    assert order == ordered[:2]  # stopped before the brain with answers
+    order.clear()
+    town.update(0.0, brain_budget=1, brain_ms_budget=10.0)
+    assert order == [heavy]  # first in the next slice
+    llm.release()

@@ -50,6 +50,7 @@ class World(WorldQueries):
     """
 
     __slots__ = (
+        "_arena_counts",
         "_beds",
         "_claims",
         "_clock",
@@ -74,6 +75,7 @@ class World(WorldQueries):
         self._index = ObjectIndex.build(self._layout)
         self._infos: dict[str, ObjectInfo] = {a: _info(s) for a, s in self._layout.objects.items()}
         self._use_tiles = frozenset(s.use_tile for s in self._layout.objects.values())
+        self._arena_counts: dict[int, tuple[Any, int]] = {}
         self._clock = clock or GameClock()
         self._tiles: dict[str, Tile] = {}
         self._homes: dict[str, str] = {}
@@ -392,6 +394,16 @@ class World(WorldQueries):
         arena_idx = self._layout.arena_keys.index(key) if key in self._layout.arena_keys else -1
         return self._spread(info.tile, arena_idx, agent) or info.tile
 
+    def _arena_walkable(self, arena_idx: int) -> int:
+        """How many walkable tiles the arena has (cached until the walkable grid changes)."""
+        walkable = self.grid.walkable
+        cached = self._arena_counts.get(arena_idx)
+        if cached is None or cached[0] is not walkable:
+            count = int(np.count_nonzero((self._layout.arena_grid == arena_idx) & walkable))
+            cached = (walkable, count)
+            self._arena_counts[arena_idx] = cached
+        return cached[1]
+
     def _spread(self, origin: Tile, arena_idx: int | None, agent: str) -> Tile | None:
         grid, arena_grid = self.grid, self._layout.arena_grid
         if not grid.is_walkable(origin):
@@ -400,17 +412,26 @@ class World(WorldQueries):
         queue = deque([origin])
         in_arena_fallback: Tile | None = None
         outside: Tile | None = None
+        # Once every walkable tile of the arena has been looked at, nothing better than a
+        # fallback already found can come: stop there instead of scanning the whole map
+        # (a crowded arena made that a millisecond-long search).
+        left = self._arena_walkable(arena_idx) if arena_idx is not None else -1
         while queue:
             x, y = queue.popleft()
+            in_arena = arena_idx is not None and int(arena_grid[y, x]) == arena_idx
+            if in_arena:
+                left -= 1
             owner = self._reserved.get((x, y))
             if owner is None or owner == agent:
-                inside = arena_idx is None or int(arena_grid[y, x]) == arena_idx
+                inside = arena_idx is None or in_arena
                 if inside and (x, y) not in self._use_tiles:
                     return (x, y)
                 if inside and in_arena_fallback is None:
                     in_arena_fallback = (x, y)
                 if not inside and outside is None:
                     outside = (x, y)
+            if left == 0 and (in_arena_fallback is not None or outside is not None):
+                break
             for nb in ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)):
                 if nb not in seen and grid.is_walkable(nb):
                     seen.add(nb)

@@ -16,7 +16,7 @@ __all__ = ["build_parser", "main"]
 
 DEFAULT_HEADLESS_FRAMES = 600
 # A worker thread busy in Python (the offline stand-in LLM, JSON parsing) keeps the GIL for
-# up to the switch interval whenever the frame wants it back; 0.5 ms instead of CPython's
+# up to the switch interval whenever the frame wants it back; 0.1 ms instead of CPython's
 # 5 ms keeps that wait out of the frame time. A game embedding aga_npc may do the same.
 SWITCH_INTERVAL = 0.0001
 

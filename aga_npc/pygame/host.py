@@ -317,8 +317,8 @@ class TownHost:
         ``brain_budget`` is the number of brains ticked this frame; by default every brain
         is ticked about four times per real second, and at high game speeds at least once
         every ``GAME_MINUTES_PER_TICK`` game minutes (see :meth:`brains_per_frame`). A frame
-        in which a new game minute starts (conversations advance then) ticks no brains and
-        hands its share to the next frame. Once the slice has taken ``brain_ms_budget``
+        in which a new game minute starts (the minute's records, and the conversations'
+        work queued for it) ticks no brains and hands its share to the next frame. Once the slice has taken ``brain_ms_budget``
         milliseconds (1 ms; None: no limit) the rest waits for the next frame: in a burst of
         answers brains are ticked a little less often instead of the frame running long.
 
@@ -333,8 +333,9 @@ class TownHost:
             brain_budget = self.brains_per_frame() + self._deferred
             self._deferred = 0
             if now != self._minute and not self._deferring:
-                # This frame advances the conversations (once per game minute): its brain
-                # slice moves to the next frame, so the two costs never add up in one.
+                # This frame starts a game minute (its records; with no ms budget, every
+                # conversation too): the brain slice moves to the next frame, so the two
+                # costs never add up in one.
                 self._deferred, brain_budget = brain_budget, 0
                 self._deferring = True
             else:

@@ -318,9 +318,10 @@ class TownHost:
         is ticked about four times per real second, and at high game speeds at least once
         every ``GAME_MINUTES_PER_TICK`` game minutes (see :meth:`brains_per_frame`). A frame
         in which a new game minute starts (the minute's records, and the conversations'
-        work queued for it) ticks no brains and hands its share to the next frame. Once the slice has taken ``brain_ms_budget``
-        milliseconds (1 ms; None: no limit) the rest waits for the next frame: in a burst of
-        answers brains are ticked a little less often instead of the frame running long.
+        work queued for it) ticks no brains and hands its share to the next frame. Once the
+        slice has taken ``brain_ms_budget`` milliseconds (1 ms; None: no limit) the rest
+        waits for the next frame: in a burst of answers brains are ticked a little less
+        often instead of the frame running long.
 
         Time budget: the brain slice (about 1 ms for 50 NPCs at x1) plus O(walking agents).
         Returns the milliseconds spent in brains.

@@ -3,12 +3,11 @@ mind wandering and the Social Memory, and knows the town's places and objects by
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from aga_npc.brain.intent import Nearby
 from aga_npc.brain.modes import Mode
@@ -25,6 +24,8 @@ from aga_npc.types import LLMRequest, Module, Priority
 
 if TYPE_CHECKING:
     from aga_npc.brain.npc import NpcBrain
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Mind"]
 
@@ -312,9 +313,10 @@ class Mind:
         self._embedding_in_flight = False
         if getattr(result, "error", None) is not None or getattr(result, "value", None) is None:
             return
-        vectors = np.asarray(result.value, dtype=np.float32)
-        for event_id, vec in zip(ids, vectors, strict=False):
-            self.stream.set_embedding(event_id, vec)
+        try:
+            self.stream.set_embeddings(ids, result.value)
+        except ValueError as exc:  # a broken embedder: keep the memories, retry later
+            log.warning("memory embeddings rejected: %s", exc)
 
     def _start_reflection(self, now: int, brain: NpcBrain) -> None:
         self._reflecting = True

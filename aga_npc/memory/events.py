@@ -59,6 +59,29 @@ def as_unit_vector(vec: Any, *, what: str = "embedding") -> FloatVec:
     return arr
 
 
+def as_unit_rows(mat: Any, *, what: str = "embedding") -> npt.NDArray[np.float32]:
+    """``mat`` as a 2-D float32 array whose rows have norm 1 (a copy, read-only): what
+    :func:`as_unit_vector` gives for each row, in one numpy pass.
+
+    Raises:
+        ValueError: when it is not 2-D, has empty rows, holds a non-finite value or a row
+            of norm 0.
+    """
+    arr = np.array(mat, dtype=np.float32, copy=True)
+    if arr.ndim != 2 or arr.shape[1] == 0:
+        raise ValueError(f"{what}s must be a 2-D array of non-empty rows, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{what}s hold a non-finite value")
+    norms = np.linalg.norm(arr.astype(np.float64), axis=1)
+    if np.any(norms == 0.0):
+        raise ValueError(f"an {what} has norm 0")
+    off = np.abs(norms - 1.0) > 1e-6
+    if np.any(off):
+        arr[off] = arr[off] / norms[off, None].astype(np.float32)
+    arr.flags.writeable = False
+    return arr
+
+
 def embedding_to_bytes(vec: FloatVec) -> bytes:
     """Little-endian float32 bytes of ``vec`` (for msgpack)."""
     return np.ascontiguousarray(vec, dtype="<f4").tobytes()

@@ -12,9 +12,10 @@ self-contained), so embeddings are held twice: about 1.5 KiB x 2 per event at 38
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ from aga_npc.memory.events import (
     MemoryEvent,
     RetrievalWeights,
     ScoredEvent,
+    as_unit_rows,
     as_unit_vector,
 )
 
@@ -310,6 +312,32 @@ class MemoryStream:
         self._write_row(row, ev)
         return True
 
+    def set_embeddings(self, event_ids: Sequence[int], embeddings: Any) -> int:
+        """Attach one embedding per id (rows of ``embeddings``), as a batch: one numpy pass
+        to check and normalise, no per-event revalidation. Ids of events that are gone are
+        skipped. Returns how many events got their embedding.
+
+        Raises:
+            ValueError: a row is invalid, of the wrong dimension, or the counts differ
+                (nothing is changed then).
+        """
+        if len(event_ids) == 0:
+            return 0
+        rows = as_unit_rows(embeddings)
+        if rows.shape[0] != len(event_ids):
+            raise ValueError(f"{rows.shape[0]} embeddings for {len(event_ids)} events")
+        self._check_dim(rows[0])
+        done = 0
+        for event_id, vec in zip(event_ids, rows, strict=True):
+            row = self._row.get(event_id)
+            if row is None:
+                continue
+            ev = _with_embedding(self._events[row], vec)
+            self._events[row] = ev
+            self._write_row(row, ev)
+            done += 1
+        return done
+
     def set_importance(self, event_id: int, importance: int) -> bool:
         """Replace a provisional importance (e.g. when the LLM's score arrives).
 
@@ -539,3 +567,11 @@ class MemoryStream:
         self._reflect_from_id = reflect_from
         self.consolidated_total = consolidated
         self.forgotten_total = forgotten
+
+
+def _with_embedding(ev: MemoryEvent, vec: npt.NDArray[np.float32]) -> MemoryEvent:
+    """``ev`` with ``vec`` as its embedding, without re-running its validation: ``vec``
+    must already be a read-only unit float32 vector (a row of :func:`as_unit_rows`)."""
+    out = copy.copy(ev)
+    object.__setattr__(out, "embedding", vec)
+    return out

@@ -6,7 +6,6 @@ from it are stable across runs and machines.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 
@@ -52,18 +51,11 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(norm.split()) if norm else ()
 
 
-@functools.lru_cache(maxsize=4096)
-def _whole_words(phrase: str) -> re.Pattern[str]:
-    """``phrase`` as a whole-word pattern, compiled once (a Unicode ``\\w`` pattern costs
-    about a millisecond to compile, far more than matching it)."""
-    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
-
-
 def pattern_key(text: str, *, names: Iterable[str] = ()) -> str:
     """A key under which routine variants of one event share a cached value.
 
-    Lower-cases, replaces every number by ``#``, removes the given names (the agent's own
-    name, say, so "Klaus Mueller is sleeping" and "sleeping" match) and stop words.
+    Lower-cases, removes the given names (the agent's own name, say, so "Klaus Mueller is
+    sleeping" and "sleeping" match), replaces every number by ``#`` and drops stop words.
 
     Args:
         text: the event text.
@@ -72,9 +64,14 @@ def pattern_key(text: str, *, names: Iterable[str] = ()) -> str:
     Returns:
         The key; "" when nothing meaningful is left.
     """
-    norm = _DIGITS.sub("#", normalise_text(text))
+    # Normalised text is words joined by single spaces, so a whole-word match of a
+    # normalised name is a match of " name " in " text " (no regex to compile per name).
+    padded = f" {normalise_text(text)} "
     for name in sorted({normalise_text(n) for n in names if n.strip()}, key=len, reverse=True):
-        norm = _whole_words(name).sub(" ", norm)
+        needle = f" {name} "
+        while needle in padded:
+            padded = padded.replace(needle, " ")
+    norm = _DIGITS.sub("#", padded)
     words = [w for w in norm.split() if w not in STOPWORDS]
     return " ".join(words)
 

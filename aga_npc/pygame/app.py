@@ -157,7 +157,11 @@ class GameApp:
     def step(self, dt: float) -> float:
         """One frame of ``dt`` seconds, timed into the frame statistics; returns its ms."""
         started = time.perf_counter()
-        brain_ms = self.frame(dt)
+        self.host.begin_frame()
+        try:
+            brain_ms = self.frame(dt)
+        finally:
+            self.host.end_frame()
         frame_ms = (time.perf_counter() - started) * 1000.0
         self.stats.record(frame_ms, brain_ms)
         return frame_ms

@@ -7,7 +7,9 @@ the inbox up every ``poll_interval`` seconds: waking it per submit would make th
 thread hand the GIL to the worker in the middle of its frame. After ``idle_polls`` empty
 polls the worker stops polling (no idle CPU) and the next submit wakes it once. No lock is
 ever held across I/O and the game thread never waits on the worker. The loop thread owns
-the ``Scheduler`` and is the only one touching it.
+the ``Scheduler`` and is the only one touching it. A game that brackets its frames with
+``begin_frame()``/``end_frame()`` gets the worker's own work (loop callbacks, calls) moved
+to the time between frames (``aga_npc.runtime.framegate``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 from aga_npc.llm.context import close_backend
 from aga_npc.llm.ledger import TokenLedger
 from aga_npc.ports import LLMBackend
+from aga_npc.runtime.framegate import FrameGate, GatedSelector
 from aga_npc.runtime.scheduler import LLM, Flight, Scheduler
 from aga_npc.runtime.serving import (
     cancelled_error,
@@ -56,6 +59,8 @@ class Gateway:
             latency to each request).
         idle_polls: empty polls in a row after which the worker sleeps until woken.
         name: thread name, for debuggers.
+        frame_gate: shared with the game loop (None: a gate of its own, open until
+            ``begin_frame`` is called).
     """
 
     def __init__(
@@ -69,6 +74,7 @@ class Gateway:
         poll_interval: float = 0.002,
         idle_polls: int = 50,
         name: str = "aga-gateway",
+        frame_gate: FrameGate | None = None,
     ) -> None:
         if poll_interval <= 0:
             raise ValueError(f"poll_interval must be positive, got {poll_interval}")
@@ -103,7 +109,8 @@ class Gateway:
         self._executor = ThreadPoolExecutor(
             max_workers=call_workers, thread_name_prefix=name + "-call"
         )
-        self._loop = asyncio.new_event_loop()
+        self.frame_gate = frame_gate or FrameGate()
+        self._loop = asyncio.SelectorEventLoop(GatedSelector(self.frame_gate))
         started = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(started,), name=name, daemon=True)
         self._thread.start()
@@ -147,6 +154,15 @@ class Gateway:
         self._enqueue(ticket)
         return ticket
 
+    def begin_frame(self) -> None:
+        """The game starts a frame: the worker starts no new work of its own until
+        ``end_frame`` (or ``FrameGate.max_hold``). Time budget: about 1 us."""
+        self.frame_gate.begin_frame()
+
+    def end_frame(self) -> None:
+        """The game's frame is done (after drawing): the worker goes on. A few us."""
+        self.frame_gate.end_frame()
+
     def drain(self) -> list[Ticket[Any]]:
         """Tickets finished since the last drain, in finishing order.
 
@@ -187,6 +203,7 @@ class Gateway:
             "llm_calls_in_flight": s.running_flights[LLM],
             "max_llm_calls_in_flight": s.max_running_flights[LLM],
             "worker_wakeups": self._wakeups,
+            "held_for_frames": self.frame_gate.held,
         }
 
     def close(self, timeout: float = 5.0) -> None:
@@ -351,7 +368,7 @@ class Gateway:
             if flight.kind == LLM:
                 coro: Any = serve_llm(self.backend, flight, clock=time.monotonic)
             else:
-                coro = serve_call(flight, self._loop, self._executor)
+                coro = serve_call(flight, self._loop, self._executor, self.frame_gate)
             task = self._loop.create_task(self._serve(flight, coro))
             flight.task = task
             self._tasks.add(task)

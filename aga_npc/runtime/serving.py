@@ -24,6 +24,7 @@ from aga_npc.errors import (
 from aga_npc.llm.context import error_kind, stream_sink, trace_call
 from aga_npc.llm.ledger import LedgerEntry, TokenLedger
 from aga_npc.ports import LLMBackend
+from aga_npc.runtime.framegate import FrameGate
 from aga_npc.runtime.scheduler import Flight
 from aga_npc.runtime.tickets import Ticket
 from aga_npc.types import CallResult, LLMResult, Usage
@@ -55,10 +56,19 @@ async def serve_llm(
             )
 
 
-def run_call(flight: Flight, clock: Callable[[], float] = time.perf_counter) -> CallResult:
-    """Run a blocking-call flight on the current thread; exceptions become results."""
+def run_call(
+    flight: Flight,
+    clock: Callable[[], float] = time.perf_counter,
+    gate: FrameGate | None = None,
+) -> CallResult:
+    """Run a blocking-call flight on the current thread; exceptions become results.
+
+    With ``gate``, the call starts between the game's frames (see ``FrameGate``).
+    """
     ticket = flight.leader
     assert ticket.fn is not None
+    if gate is not None:
+        gate.wait_idle()
     t0 = clock()
     try:
         value = ticket.fn(*ticket.args)
@@ -69,9 +79,14 @@ def run_call(flight: Flight, clock: Callable[[], float] = time.perf_counter) -> 
     return CallResult(value=value, latency=clock() - t0, agent=ticket.agent, kind=ticket.kind)
 
 
-async def serve_call(flight: Flight, loop: asyncio.AbstractEventLoop, executor: Any) -> CallResult:
+async def serve_call(
+    flight: Flight,
+    loop: asyncio.AbstractEventLoop,
+    executor: Any,
+    gate: FrameGate | None = None,
+) -> CallResult:
     """Run a blocking-call flight in ``executor`` without blocking the event loop."""
-    return await loop.run_in_executor(executor, run_call, flight)
+    return await loop.run_in_executor(executor, run_call, flight, time.perf_counter, gate)
 
 
 def stop_result(ticket: Ticket[Any], error: LLMError) -> LLMResult | CallResult:

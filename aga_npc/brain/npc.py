@@ -85,7 +85,7 @@ class _Resolution:
     text: str
     place: str
     duration: int
-    status: str = "new"  # new, embedding, decomposing, ready
+    status: str = "new"  # new, embedding, lookup, miss, decomposing, ready
     actions: tuple[Action, ...] = ()
     source: Source = Source.WAITING
     reason: str = ""
@@ -115,7 +115,9 @@ class NpcBrain:
         mind: the memory and social side (a fresh one when None).
         per_tick_limit: at most this many finished requests handled, and new
             observations taken, per tick (None: all). A real-time host sets 1 so that one
-            tick stays short; the rest waits for the brain's next tick.
+            tick stays short; the rest waits for the brain's next tick. When set, a tick
+            also does at most one heavy step (handling answers, a policy lookup, building
+            a prompt, storing a routine); the next one waits for a later tick.
     """
 
     def __init__(
@@ -132,6 +134,7 @@ class NpcBrain:
             raise ValueError(f"per_tick_limit must be >= 1 or None, got {per_tick_limit}")
         self.profile = profile
         self.per_tick_limit = per_tick_limit
+        self._worked = False  # this tick did its heavy step (see _defer)
         self.mode = mode
         self.services = services
         self.rng = random.Random(f"{seed}:{profile.name}")
@@ -171,6 +174,7 @@ class NpcBrain:
         Budget: microseconds. Pure with respect to I/O: it only polls tickets, submits
         requests and reads the world view.
         """
+        self._worked = False
         self._poll(now, perception.world)
         if perception.failed:
             self._note_failure(perception.failed)
@@ -245,8 +249,9 @@ class NpcBrain:
         want = day if (day not in self.plans) else None
         if want is None and mod >= PLAN_AHEAD_MINUTE and (day + 1) not in self.plans:
             want = day + 1 if mod >= 22 * 60 else None
-        if want is None or want in self._plan_requested:
+        if want is None or want in self._plan_requested or self._defer():
             return
+        self._worked = True
         if want == day and self.state is BrainState.STARTING:
             self._set_state(BrainState.PLANNING)
         self._plan_requested.add(want)
@@ -298,7 +303,13 @@ class NpcBrain:
             res = _Resolution(key=key, text=act.text, place=act.place, duration=act.duration)
             self.resolutions[key] = res
             self._prune_resolutions(key)
-        if res.status != "new":
+        if res.status in ("lookup", "miss") and not self._defer():
+            if res.status == "lookup" and res.vector is not None:
+                self._lookup(res, res.vector, now, world)
+            else:
+                self._request_decompose(res, now, world)
+            return
+        if res.status != "new" or self._defer():
             return
         policy = self.services.policy
         if self.mode.uses_policy and policy is not None:
@@ -331,6 +342,7 @@ class NpcBrain:
         policy = self.services.policy
         assert policy is not None
         res.vector = vector
+        self._worked = True
         decision = policy.lookup(
             plan=self._policy_text(res),
             vector=vector,
@@ -351,9 +363,18 @@ class NpcBrain:
             self.stats["tokens_saved"] += int(np.mean(self._decompose_tokens))
             return
         self.stats["policy_misses"] += 1
+        if self.per_tick_limit is not None:
+            res.status = "miss"  # the prompt is built on a later tick
+            return
         self._request_decompose(res, now, world)
 
+    def _defer(self) -> bool:
+        """Whether a heavy step waits for a later tick: with ``per_tick_limit``, a tick
+        does one (an answer handled, a policy lookup, a prompt built, a routine stored)."""
+        return self.per_tick_limit is not None and self._worked
+
     def _request_decompose(self, res: _Resolution, now: int, world: WorldView) -> None:
+        self._worked = True
         res.status = "decomposing"
         res.attempts += 1
         objects = self.mind.objects_for(world, res.place)
@@ -547,6 +568,7 @@ class NpcBrain:
             now=now,
             world=world,
         )
+        self._worked = True
         self.stats["stored"] += 1
 
     def _fallback(
@@ -645,6 +667,7 @@ class NpcBrain:
         if not finished:
             return
         self.pending = still
+        self._worked = True
         for p in finished:
             self._handle(p, p.ticket.result(), now, world)
 
@@ -664,7 +687,10 @@ class NpcBrain:
             if res is None:
                 return
             vector = _call_vector(result)
-            if vector is None:
+            if self.per_tick_limit is not None:  # looked up or asked for on a later tick
+                res.vector = vector
+                res.status = "miss" if vector is None else "lookup"
+            elif vector is None:
                 self._request_decompose(res, now, world)
             else:
                 self._lookup(res, vector, now, world)

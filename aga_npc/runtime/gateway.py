@@ -212,6 +212,7 @@ class Gateway:
         if self._closed:
             return
         self._closed = True
+        self.frame_gate.end_frame()  # closing is not a frame: let the worker finish
         if self._thread.is_alive():
             fut = asyncio.run_coroutine_threadsafe(self._shutdown(timeout), self._loop)
             try:

@@ -124,3 +124,19 @@ def test_round_trip_through_msgpack_keeps_order():
 def test_from_dict_names_bad_entry():
     with pytest.raises(ValueError, match=r"entries\[1\]"):
         ImportanceCache.from_dict({"entries": [["done|x", 3], ["done|y", 42]]})
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "key"),
+    [
+        ("Klaus Mueller is sleeping", ["Klaus Mueller"], "sleeping"),
+        ("Klaus is reading; Klaus Mueller naps", ["Klaus", "Klaus Mueller"], "reading naps"),
+        ("Klausi is reading", ["Klaus"], "klausi reading"),  # whole words only
+        ("Maria Lopez 2 met Maria Lopez at 10", ["Maria Lopez 2"], "met maria lopez #"),
+        ("anna anna sings", ["Anna"], "sings"),
+    ],
+)
+def test_pattern_key_strips_names_as_whole_words(text, names, key):
+    from aga_npc.memory.text import pattern_key
+
+    assert pattern_key(text, names=names) == key

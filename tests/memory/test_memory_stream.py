@@ -358,3 +358,39 @@ def test_recency_uses_configured_decay():
     # raw recencies 1, 0.5, 0.25 -> normalised 1, 1/3, 0
     assert [h.recency for h in hits] == pytest.approx([1.0, 1 / 3, 0.0])
     assert math.isclose(hits[0].score, 1.0)
+
+
+def test_embeddings_arrive_as_a_batch():
+    s = MemoryStream()
+    a = s.append(kind="observed", text="a", now=0, importance=3)
+    b = s.append(kind="observed", text="b", now=0, importance=3)
+    c = s.append(kind="observed", text="c", now=0, importance=3)
+    one_by_one = MemoryStream()
+    for text in "abc":
+        one_by_one.append(kind="observed", text=text, now=0, importance=3)
+    rows = [[3.0, 4.0], [0.0, 2.0], [1.0, 0.0]]
+    assert s.set_embeddings([a.id, 999, c.id], rows) == 2  # 999 is gone: skipped
+    for event_id, row in ((a.id, rows[0]), (c.id, rows[2])):
+        one_by_one.set_embedding(event_id, row)
+    assert [e.id for e in s.pending_embeddings()] == [b.id]
+    for event_id in (a.id, c.id):
+        got, want = s.get(event_id).embedding, one_by_one.get(event_id).embedding
+        np.testing.assert_array_equal(got, want)  # same vector as one at a time
+        assert not got.flags.writeable
+    assert s.get(a.id).embedding == pytest.approx([0.6, 0.8])
+    q = unit(0.6, 0.8)
+    assert [h.event.id for h in s.retrieve(q, now=0, k=1, weights=ONLY_RELEVANCE)] == [a.id]
+
+
+def test_a_bad_embedding_batch_changes_nothing():
+    s = MemoryStream()
+    a = s.append(kind="observed", text="a", now=0, importance=3)
+    b = s.append(kind="observed", text="b", now=0, importance=3)
+    with pytest.raises(ValueError, match="non-finite"):
+        s.set_embeddings([a.id, b.id], [[1.0, 0.0], [float("nan"), 1.0]])
+    with pytest.raises(ValueError, match="norm 0"):
+        s.set_embeddings([a.id, b.id], [[1.0, 0.0], [0.0, 0.0]])
+    with pytest.raises(ValueError, match="2 events"):
+        s.set_embeddings([a.id, b.id], [[1.0, 0.0]])
+    assert [e.id for e in s.pending_embeddings()] == [a.id, b.id]
+    assert s.set_embeddings([], []) == 0

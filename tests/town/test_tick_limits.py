@@ -91,3 +91,78 @@ def test_a_zero_limit_is_refused(make_town: Any) -> None:
     brain, _ = _brain(make_town)
     with pytest.raises(ValueError, match="per_tick_limit"):
         NpcBrain(profile=brain.profile, mode=brain.mode, services=brain.services, per_tick_limit=0)
+
+
+class _MissingPolicy:
+    """A Lifestyle Policy that never has the routine (and counts the lookups)."""
+
+    def __init__(self) -> None:
+        self.lookups = 0
+
+    def lookup(self, **kw: Any) -> Any:
+        from aga_npc.brain.services import PolicyDecision
+
+        self.lookups += 1
+        return PolicyDecision(hit=False, reason="no_match")
+
+    def store(self, **kw: Any) -> None:
+        raise AssertionError("nothing is stored here")
+
+
+def _spread_case(make_town: Any, limit: int | None) -> tuple[NpcBrain, Any, Any, list[Any]]:
+    import dataclasses
+
+    import numpy as np
+
+    from aga_npc.brain.npc import _Resolution
+
+    brain, town = _brain(make_town)
+    brain.per_tick_limit = limit
+    policy = _MissingPolicy()
+    brain.services = dataclasses.replace(brain.services, policy=policy)
+    day = max(brain.plans) if brain.plans else 1
+    brain.plans.setdefault(day, brain._routine_plan(day))
+    key = (day, 0)
+    act = brain.plans[day].activities[0]
+    res = _Resolution(key=key, text=act.text, place=act.place, duration=act.duration)
+    res.status = "embedding"
+    brain.resolutions[key] = res
+    vector = np.ones(brain.services.embedder.dim, dtype=np.float32)
+    brain.pending = [_Pending("embed", _Ticket(_Vector(vector)), {"key": key})]
+    submitted: list[Any] = []
+    brain._submit = lambda purpose, request, **meta: submitted.append(purpose)  # type: ignore[method-assign]
+    return brain, town, res, submitted
+
+
+class _Vector:
+    def __init__(self, vector: Any) -> None:
+        self.value = vector[None, :]
+        self.error = None
+
+
+def _step(brain: NpcBrain, town: Any, key: tuple[int, int]) -> None:
+    """One tick's worth of the steps under test: poll answers, then resolve ``key``."""
+    brain._worked = False
+    brain._poll(town.now, town.world)
+    brain._resolve(key, town.now, town.world)
+
+
+def test_a_limited_brain_does_one_heavy_step_a_tick(make_town: Any) -> None:
+    brain, town, res, submitted = _spread_case(make_town, 1)
+    policy = brain.services.policy
+    _step(brain, town, res.key)  # the embedding arrives: handled, nothing more
+    assert (res.status, policy.lookups, submitted) == ("lookup", 0, [])
+    _step(brain, town, res.key)  # the lookup: a miss
+    assert (res.status, policy.lookups, submitted) == ("miss", 1, [])
+    _step(brain, town, res.key)  # the decomposition prompt
+    assert (res.status, policy.lookups, submitted) == ("decomposing", 1, ["decompose"])
+
+
+def test_an_unlimited_brain_goes_from_answer_to_prompt_in_one_tick(make_town: Any) -> None:
+    brain, town, res, submitted = _spread_case(make_town, None)
+    _step(brain, town, res.key)
+    assert (res.status, brain.services.policy.lookups, submitted) == (
+        "decomposing",
+        1,
+        ["decompose"],
+    )

@@ -1,4 +1,4 @@
-"""Public fakes for tests (yours and ours): FakeLLM, and the other parts' fakes.
+"""Public fakes for tests (yours and ours): FakeLLM, ManualClock, and the other parts' fakes.
 
 Names are imported on first access, so ``import aga_npc.testing`` stays light. To add a
 fake, add ``"Name": "aga_npc.testing.module"`` to ``_LAZY`` and the name to ``__all__``.
@@ -13,14 +13,16 @@ if TYPE_CHECKING:
     from aga_npc.embed.hashing import HashingEmbedder
     from aga_npc.testing.fake_llm import FakeLLM
     from aga_npc.testing.fake_world import FakeWorld
+    from aga_npc.testing.manual_clock import ManualClock
 
 _LAZY: dict[str, str] = {
     "FakeLLM": "aga_npc.testing.fake_llm",
     "FakeWorld": "aga_npc.testing.fake_world",
     "HashingEmbedder": "aga_npc.embed.hashing",
+    "ManualClock": "aga_npc.testing.manual_clock",
 }
 
-__all__ = ["FakeLLM", "FakeWorld", "HashingEmbedder"]
+__all__ = ["FakeLLM", "FakeWorld", "HashingEmbedder", "ManualClock"]
 
 
 def __getattr__(name: str) -> Any:

@@ -8,7 +8,7 @@ import pytest
 from aga_npc.embed import HashingEmbedder
 from aga_npc.embed.paced import PacedEmbedder
 from aga_npc.ports import Embedder
-from tests.runtime.conftest import ManualClock
+from aga_npc.testing import ManualClock
 
 TEXTS = ["have breakfast", "eat breakfast", "play the piano", "go to sleep", "read"]
 

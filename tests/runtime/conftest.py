@@ -4,18 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-
-class ManualClock:
-    """A clock that moves only when told to."""
-
-    def __init__(self, start: float = 0.0) -> None:
-        self.t = start
-
-    def __call__(self) -> float:
-        return self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
+from aga_npc.testing import ManualClock
 
 
 @pytest.fixture

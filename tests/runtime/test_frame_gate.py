@@ -9,9 +9,8 @@ import pytest
 
 from aga_npc.runtime import Gateway
 from aga_npc.runtime.framegate import FrameGate
-from aga_npc.testing import FakeLLM
+from aga_npc.testing import FakeLLM, ManualClock
 from aga_npc.types import ChatMessage, LLMRequest
-from tests.runtime.conftest import ManualClock
 
 
 def test_open_gate_never_holds() -> None:
@@ -54,11 +53,13 @@ class Frames:
         self.gate, self.clock, self.period, self.length = gate, clock, period, length
 
     def run(self, n: int) -> None:
-        for _ in range(n):
+        """Run ``n`` frames; the clock stops at the end of the last one."""
+        for i in range(n):
+            if i:
+                self.clock.advance(self.period - self.length)
             self.gate.begin_frame()
             self.clock.advance(self.length)
             self.gate.end_frame()
-            self.clock.advance(self.period - self.length)
 
 
 def test_period_is_learnt_from_frame_starts() -> None:
@@ -66,6 +67,7 @@ def test_period_is_learnt_from_frame_starts() -> None:
     gate = FrameGate(clock=clock)
     Frames(gate, clock, period=1 / 60, length=0.002).run(30)
     assert gate.period == pytest.approx(1 / 60, rel=1e-6)
+    assert not gate.in_frame
     clock.advance(5.0)  # a pause: not a frame period
     gate.begin_frame()
     assert gate.period == pytest.approx(1 / 60, rel=1e-6)
@@ -78,7 +80,7 @@ def test_work_that_would_overlap_the_next_frame_waits_for_it() -> None:
     frames = Frames(gate, clock, period=0.016, length=0.002)
     frames.run(10)
     # 2 ms after the frame ended: 12 ms are left before the next one.
-    clock.advance(-0.014 + 0.002)
+    clock.advance(0.002)
     assert gate.wait_idle(need=0.010) is True and slept == []
 
     def sleep(seconds: float) -> None:  # the worker sleeps; the next frame runs meanwhile
@@ -100,7 +102,7 @@ def test_work_longer_than_a_period_only_waits_for_the_frame() -> None:
     clock = ManualClock(10.0)
     gate = FrameGate(clock=clock, sleep=lambda s: pytest.fail("must not sleep"))
     Frames(gate, clock, period=0.016, length=0.002).run(10)
-    clock.advance(-0.001)
+    clock.advance(0.001)
     assert gate.wait_idle(need=0.050) is True
 
 

@@ -49,6 +49,8 @@ class TownSpec:
             (None: all; a real-time frame loop uses 1, see ``NpcBrain``).
         start_tiles: start tiles by resident name, for residents without a bed of their
             own (more NPCs than the map has beds); the others start at their bed's spawn.
+        path_budget: A* nodes the world stepper searches per game minute of real-time
+            steps (None: every path at once; see ``WorldStepper``).
     """
 
     personas: Sequence[Persona]
@@ -62,6 +64,7 @@ class TownSpec:
     minutes_per_second: float = 1.0
     start_tiles: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     per_tick_limit: int | None = None
+    path_budget: int | None = None
 
 
 def profile_from_persona(persona: Persona, *, bed: str) -> AgentProfile:
@@ -140,7 +143,12 @@ def build_town(
             mind=mind,
             per_tick_limit=spec.per_tick_limit,
         )
-    stepper = WorldStepper(world, speed=spec.speed, minutes_per_second=spec.minutes_per_second)
+    stepper = WorldStepper(
+        world,
+        speed=spec.speed,
+        minutes_per_second=spec.minutes_per_second,
+        path_budget=spec.path_budget,
+    )
     conversations = ConversationManager(
         social_prompts=spec.mode.uses_social_memory, lod=spec.lod, seed=spec.seed
     )

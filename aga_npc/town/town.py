@@ -111,6 +111,7 @@ class Town:
             self.conversations.step(now, self)
         self._record(now)
         self.stepper.step_minutes(1)
+        self._lost_paths(now)
         self.gateway.pump()
         self.player.poll()
 
@@ -171,6 +172,7 @@ class Town:
             self._record(now)
             self._last_minute = now
         self.stepper.step(dt)
+        self._lost_paths(now)
         return brain_ms
 
     # ------------------------------------------------------------------ the player
@@ -251,6 +253,16 @@ class Town:
         if intent.kind in (IntentKind.STAY, IntentKind.TALK) and body.target:
             self._release(name, body)
             self.stepper.stop(name)
+
+    def _lost_paths(self, now: int) -> None:
+        """Walks whose path search came back empty (the walls changed meanwhile) fail like
+        an unreachable target: the brain hears of it at its next tick."""
+        for name, target in self.stepper.take_failures().items():
+            body = self.bodies[name]
+            if target and body.target == target:
+                self._day_record(name, now).failed_actions += 1
+                body.failed = target
+                body.target = ""
 
     def _switch_on(self, name: str, body: Body, intent: Intent) -> None:
         info = self.world.object_at(intent.target)

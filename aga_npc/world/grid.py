@@ -11,13 +11,13 @@ bumps ``version``, which clears the path cache, the landmarks and the component 
 from __future__ import annotations
 
 from collections import OrderedDict, deque
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from heapq import heappop, heappush
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Grid", "Tile"]
+__all__ = ["Grid", "PathSearch", "Tile"]
 
 Tile = tuple[int, int]
 IntGrid = npt.NDArray[np.int32]
@@ -168,14 +168,24 @@ class Grid:
         blocked, or in different components). Results are cached per grid version; the
         reverse query is served from the same entry.
         """
+        return self.search(start, goal).finish()
+
+    def search(self, start: Tile, goal: Tile) -> PathSearch:
+        """The shortest path from ``start`` to ``goal`` as a search that can run in slices.
+
+        Answered at once (``done``) from the path cache, a cached distance field, or when
+        no path exists; otherwise A* runs as :meth:`PathSearch.advance` asks, a bounded
+        number of node expansions at a time, and its path enters the cache when found.
+        ``finish()`` runs the rest at once. The result equals :meth:`find_path`'s.
+        """
         if not (self.is_walkable(start) and self.is_walkable(goal)):
-            return None
+            return PathSearch(self, start, goal, None, done=True)
         s, g = self._flat(start), self._flat(goal)
         cached = self._cache.get((s, g))
         if cached is not None or (s, g) in self._cache:
             self._cache.move_to_end((s, g))
             self.cache_hits += 1
-            return cached
+            return PathSearch(self, start, goal, cached, done=True)
         back = self._cache.get((g, s))
         path: Path | None
         if back is not None:
@@ -194,12 +204,15 @@ class Grid:
             path = None
         else:
             self.cache_misses += 1
-            path = self._astar(s, g)
+            return PathSearch(self, start, goal, None, done=False)
+        self._remember(s, g, path)
+        return PathSearch(self, start, goal, path, done=True)
+
+    def _remember(self, s: int, g: int, path: Path | None) -> None:
         if self._cache_size:
             self._cache[(s, g)] = path
             if len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
-        return path
 
     def path_length(self, start: Tile, goal: Tile) -> int | None:
         """Steps of the shortest path, or None when unreachable."""
@@ -230,8 +243,11 @@ class Grid:
         self._landmarks = fields
         return fields
 
-    def _astar(self, s: int, g: int) -> Path | None:
-        """A* from flat ``s`` to flat ``g`` (same component); None if the heap runs dry."""
+    def _astar(self, s: int, g: int) -> Generator[None, int, tuple[Path | None, int]]:
+        """A* from flat ``s`` to flat ``g`` (same component) in slices: each ``send(n)``
+        expands at most ``n`` nodes. Returns the path (None if the heap runs dry) and what
+        was left of the last slice's budget. Prime with ``next()`` before the first
+        ``send``."""
         free, wp = self._free, self._wp
         nbits, hbits = self._nbits, self._hbits
         node_mask = (1 << nbits) - 1
@@ -243,7 +259,11 @@ class Grid:
         came = [-1] * len(free)
         gs[s] = 0
         heap = [s]  # f = h = 0 is fine for the start: it is popped first anyway
+        left = yield
         while heap:
+            if left <= 0:
+                left = yield
+            left -= 1
             item = heappop(heap)
             cur = item & node_mask
             if cur == g:
@@ -266,13 +286,13 @@ class Grid:
                             hn = bound
                     heappush(heap, (((gc + hn) << hbits | hn) << nbits) | nb)
         else:
-            return None
+            return None, left
         out = [g]
         cur = g
         while cur != s:
             cur = came[cur]
             out.append(cur)
-        return tuple(self._tile(c) for c in reversed(out))
+        return tuple(self._tile(c) for c in reversed(out)), left
 
     def _bfs(self, s: int) -> list[int]:
         free, wp = self._free, self._wp
@@ -337,3 +357,67 @@ class Grid:
         """Drop every cached path and distance field (the benchmark's cold runs use this)."""
         self._cache.clear()
         self._fields.clear()
+
+
+class PathSearch:
+    """One shortest-path query of a :class:`Grid`, answered at once or run in slices.
+
+    Made by :meth:`Grid.search`. While ``done`` is False, :meth:`advance` expands at most
+    the given number of A* nodes; a change of the grid (``set_blocked``) before the end
+    starts the query again on the new grid.
+
+    Attributes:
+        start, goal: the query's ends.
+        done: whether ``path`` is final.
+        path: the shortest path (both ends included), or None when there is none.
+        expanded: A* nodes expanded so far (0 for an answer from the caches).
+    """
+
+    __slots__ = ("_grid", "_steps", "_version", "done", "expanded", "goal", "path", "start")
+
+    def __init__(
+        self, grid: Grid, start: Tile, goal: Tile, path: Path | None, *, done: bool
+    ) -> None:
+        self._grid = grid
+        self.start = start
+        self.goal = goal
+        self.path = path
+        self.done = done
+        self.expanded = 0
+        self._version = grid.version
+        self._steps: Generator[None, int, tuple[Path | None, int]] | None = None
+
+    def advance(self, budget: int) -> int:
+        """Expand at most ``budget`` nodes (at least one); returns how many it expanded.
+
+        Time budget: about ``budget`` times half a microsecond.
+        """
+        if self.done:
+            return 0
+        grid = self._grid
+        if self._version != grid.version:  # the walls moved: ask the new grid
+            fresh = grid.search(self.start, self.goal)
+            self._version, self._steps = grid.version, None
+            if fresh.done:
+                self.path, self.done = fresh.path, True
+                return 0
+        steps = self._steps
+        if steps is None:
+            steps = self._steps = grid._astar(grid._flat(self.start), grid._flat(self.goal))
+            next(steps)
+        budget = max(1, int(budget))
+        try:
+            steps.send(budget)
+        except StopIteration as end:
+            self.path, left = end.value
+            self.done, self._steps = True, None
+            grid._remember(grid._flat(self.start), grid._flat(self.goal), self.path)
+            budget -= left
+        self.expanded += budget
+        return budget
+
+    def finish(self) -> Path | None:
+        """Run the rest of the search now; returns ``path``."""
+        while not self.done:
+            self.advance(1 << 62)
+        return self.path

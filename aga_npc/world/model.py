@@ -15,7 +15,7 @@ import numpy as np
 
 from aga_npc.types import ObjectInfo
 from aga_npc.world.clock import GameClock
-from aga_npc.world.grid import Grid, IntGrid, Tile
+from aga_npc.world.grid import Grid, IntGrid, PathSearch, Tile
 from aga_npc.world.layout import Layout, ObjectSpec, Spawn, build_layout
 from aga_npc.world.problems import Problem
 from aga_npc.world.queries import ObjectIndex, WorldQueries
@@ -308,6 +308,10 @@ class World(WorldQueries):
     def find_path(self, start: Tile, goal: Tile) -> tuple[Tile, ...] | None:
         """Shortest walk from ``start`` to ``goal`` (both included), or None."""
         return self.grid.find_path(start, goal)
+
+    def path_search(self, start: Tile, goal: Tile) -> PathSearch:
+        """The same query as a search that can run in slices (see ``Grid.search``)."""
+        return self.grid.search(start, goal)
 
     def set_blocked(self, tiles: Iterable[Tile], blocked: bool = True) -> int:
         """Block or free tiles (e.g. a door locked); cached paths are invalidated."""

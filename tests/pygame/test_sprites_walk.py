@@ -57,6 +57,12 @@ def test_sprite_walks_along_the_path(make_host: HostFactory, make_app: AppFactor
     start = world.agent_tile(name)
     goal = (15, 9)  # out of the house, into the park
     assert stepper.send_to(name, goal)
+    frames = 0
+    while stepper.searching(name):  # the path search runs a slice per frame
+        assert stepper.walking(name) and stepper.position(name) == start
+        frames += 1
+        assert frames < 30
+        stepper.step(1 / 60)
     path = stepper.path_of(name)
     assert len(path) > 8
     sprite = app.sprites[name]

@@ -101,3 +101,96 @@ def test_state_round_trip_mid_walk(walker: WorldStepper) -> None:
     assert clone.get_state() == state
     assert clone.position("Ada") == walker.position("Ada")
     assert clone.step(5.0) == ("Ada",)
+
+
+STOVE = "Test House:kitchen:stove"
+
+
+def _sliced(world: World, budget: int = 60) -> WorldStepper:
+    """A stepper that searches ``budget`` A* nodes per game minute: one per frame at x1."""
+    return WorldStepper(world, speed=4.0, minutes_per_second=1.0, path_budget=budget)
+
+
+def test_a_path_budget_spreads_the_search_over_frames_and_walks_the_same_path(
+    world: World,
+) -> None:
+    other = World.load(world.raw.path)
+    for w in (world, other):
+        w.add_agent("Ada", (0, 8))
+    sliced, whole = _sliced(world), WorldStepper(other)
+    assert whole.send_to("Ada", STOVE)
+    expected = whole.path_of("Ada")
+    assert sliced.send_to("Ada", STOVE)
+    assert sliced.searching("Ada") and sliced.walking("Ada") and not sliced.arrived("Ada")
+    assert sliced.destination("Ada") == expected[-1]
+    frames = 0
+    while sliced.searching("Ada"):
+        assert sliced.position("Ada") == (0.0, 8.0)  # waits where it stands
+        sliced.step(1 / 60)
+        frames += 1
+    assert frames > 5  # one node a frame: the search took several frames
+    assert sliced.path_of("Ada") == expected  # found in this frame, walking from here on
+    assert sliced.position("Ada") != (0.0, 8.0)
+    for _ in range(2000):
+        if sliced.step(1 / 60):
+            break
+    assert sliced.arrived("Ada") and world.agent_tile("Ada") == expected[-1]
+
+
+def test_searches_share_the_budget_oldest_first(world: World) -> None:
+    for name, x in (("Ada", 0), ("Bo", 1)):
+        world.add_agent(name, (x, 8))
+    stepper = _sliced(world, budget=60 * 4)  # four nodes a frame at x1
+    assert stepper.send_to("Ada", STOVE) and stepper.send_to("Bo", "Test Cafe:cafe:counter")
+    order = []
+    for _ in range(500):
+        stepper.step(1 / 60)
+        order += [n for n in ("Ada", "Bo") if not stepper.searching(n) and n not in order]
+        if len(order) == 2:
+            break
+    assert order == ["Ada", "Bo"]
+
+
+def test_minute_jumps_finish_waiting_searches_before_moving(world: World) -> None:
+    other = World.load(world.raw.path)
+    for w in (world, other):
+        w.add_agent("Ada", (0, 8))
+    sliced, whole = _sliced(world, budget=1), WorldStepper(other)
+    assert sliced.send_to("Ada", STOVE) and whole.send_to("Ada", STOVE)
+    assert sliced.searching("Ada")
+    for _ in range(3):
+        assert sliced.step_minutes(1) == whole.step_minutes(1)
+        assert world.agent_tile("Ada") == other.agent_tile("Ada")
+    assert not sliced.searching("Ada")
+
+
+def test_state_round_trip_mid_search(world: World) -> None:
+    world.add_agent("Ada", (0, 8))
+    stepper = _sliced(world)
+    stepper.send_to("Ada", STOVE)
+    stepper.step(1 / 60)
+    assert stepper.searching("Ada")
+    state = stepper.get_state()
+    clone = _sliced(world)
+    clone.set_state(state)
+    assert clone.get_state() == state
+    assert clone.searching("Ada") and clone.destination("Ada") == stepper.destination("Ada")
+    clone.step_minutes(0)
+    assert clone.path_of("Ada")[-1] == stepper.destination("Ada")
+
+
+def test_a_search_that_finds_no_way_after_a_wall_change_reports_the_failure(
+    world: World,
+) -> None:
+    world.add_agent("Ada", (0, 8))
+    stepper = _sliced(world)
+    assert stepper.send_to("Ada", STOVE)
+    stepper.step(1 / 60)
+    assert stepper.searching("Ada")
+    world.set_blocked([(3, 6)])  # the house shuts while the path is searched
+    for _ in range(100):
+        stepper.step(1 / 60)
+    assert not stepper.walking("Ada") and not stepper.arrived("Ada")
+    assert world.agent_tile("Ada") == (0, 8) and world.stand_tile("Ada") is None
+    assert stepper.take_failures() == {"Ada": STOVE}
+    assert stepper.take_failures() == {}

@@ -204,7 +204,10 @@ def frames(book: Book) -> None:
         notes.append(
             f"{c['npcs']} NPCs: frame p99 at 0 s latency {c['p99_at_0s']} ms, at 5 s "
             f"{c['p99_at_5s']} ms; medians {c['median_p99_at_0s']:.2f} vs "
-            f"{c['median_p99_at_5s']:.2f} ms, {c['spread']:.1%} apart (goal: within 10%)."
+            f"{c['median_p99_at_5s']:.2f} ms, {c['spread']:.1%} apart (goal: within 10%); "
+            f"each 0 s/5 s pair run back to back: "
+            f"{', '.join(f'{x:.1%}' for x in c.get('pair_spreads', []))}; runs with the same "
+            f"settings up to {c.get('same_settings_spread', 0.0):.1%} apart (the noise floor)."
         )
         book.goal(f"frame p99 spread 0 s vs 5 s latency at {c['npcs']} NPCs", c["spread"], 0.10)
     book.section(

@@ -123,8 +123,13 @@ def to_first_person(text: str, speaker: str) -> str:
             else:
                 out = "I" + _base_verb(rest)
             out = re.sub(r"\b(her|his|their)\b", "my", out)
-            return out
+            return _COORDINATED.sub(lambda m: _FIRST_PERSON[m.group(1)], out)
     return soft_lower(out)
+
+
+# "... and is looking" -> "... and am looking" in a rewritten fact
+_FIRST_PERSON = {"and is": "and am", "and has": "and have", "and does": "and do"}
+_COORDINATED = re.compile(r"\b(and is|and has|and does)\b")
 
 
 def _base_verb(rest: str) -> str:

@@ -16,6 +16,7 @@ from offline_town import (
     whole_request,
 )
 
+from aga_npc.offline.speech import to_first_person
 from aga_npc.prompts import importance_messages, reflect_messages
 from aga_npc.types import LLMRequest, Module
 
@@ -342,3 +343,19 @@ def test_other_modules_get_a_short_generic_answer() -> None:
     assert 0 < len(plain.split()) <= 30 and "Maria met Klaus" in plain
     as_json = text_of(LLMRequest(agent="x", module="weather", messages=messages, json=True), 1)
     assert isinstance(json.loads(as_json)["answer"], str)
+
+
+@pytest.mark.parametrize(
+    ("fact", "spoken"),
+    [
+        (
+            "Amara started a study group for the chemistry exam and is looking for members",
+            "I started a study group for the chemistry exam and am looking for members",
+        ),
+        ("Amara is painting and has a show soon", "I'm painting and have a show soon"),
+        ("Amara Osei walks her dog", "I walk my dog"),
+        ("Amara bakes bread and does the dishes", "I bake bread and do the dishes"),
+    ],
+)
+def test_facts_are_spoken_in_the_first_person_throughout(fact: str, spoken: str) -> None:
+    assert to_first_person(fact, "Amara Osei") == spoken

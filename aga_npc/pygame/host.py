@@ -46,7 +46,7 @@ from aga_npc.world.model import World
 __all__ = ["TILES_PER_GAME_MINUTE", "HostConfig", "HostStats", "TownHost", "clone_personas"]
 
 TILES_PER_GAME_MINUTE = 4.0
-GAME_MINUTES_PER_TICK = 2.0  # at high speeds every brain is ticked at least this often
+GAME_MINUTES_PER_TICK = 2  # every brain is ticked at least this often, whatever the budgets
 REFERENCE_MODEL = "gpt-4o-mini"  # priced for the cost estimate when the LLM is offline
 
 
@@ -349,7 +349,9 @@ class TownHost:
         work queued for it) ticks no brains and hands its share to the next frame. Once the
         slice has taken ``brain_ms_budget`` milliseconds (1 ms; None: no limit) the rest
         waits for the next frame: in a burst of answers brains are ticked a little less
-        often instead of the frame running long.
+        often instead of the frame running long. A brain not ticked for
+        ``GAME_MINUTES_PER_TICK`` game minutes is ticked whatever the budgets (at x60 that
+        is half the town every frame; at x1 the budgets never leave a brain that long).
 
         Time budget: the brain slice (about 1 ms for 50 NPCs at x1) plus O(walking agents).
         Returns the milliseconds spent in brains.
@@ -370,7 +372,12 @@ class TownHost:
             else:
                 self._deferring = False
         self._minute = now
-        return self.town.update(dt, brain_budget=brain_budget, brain_ms_budget=self.brain_ms_budget)
+        return self.town.update(
+            dt,
+            brain_budget=brain_budget,
+            brain_ms_budget=self.brain_ms_budget,
+            max_gap=GAME_MINUTES_PER_TICK,
+        )
 
     def brains_per_frame(self, fps: float = 60.0) -> int:
         """How many brains a frame ticks by default: all of them within about 15 frames

@@ -212,6 +212,7 @@ def _apply(town: Town, state: Mapping[str, Any], policy: PolicyStore | None) -> 
     if "rng" in state:
         town.rng.setstate(_rng_tuple(state["rng"]))
     town.load_records(state.get("records", []))
+    town.restart_ticks()
     saved_policy = state.get("policy")
     if policy is not None and saved_policy is not None:
         _restore_policy(policy, saved_policy)

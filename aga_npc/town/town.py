@@ -92,6 +92,7 @@ class Town:
         self._names = sorted(brains)
         self.player = PlayerChats(self)
         self._tick_cursor = 0
+        self._ticked_at = dict.fromkeys(self._names, self.now)  # each brain's last tick
         self._last_minute = self.now - 1
         self.timing = _Timing()
 
@@ -124,7 +125,12 @@ class Town:
 
     # ------------------------------------------------------------------ real-time
     def update(
-        self, dt: float, *, brain_budget: int | None = None, brain_ms_budget: float | None = None
+        self,
+        dt: float,
+        *,
+        brain_budget: int | None = None,
+        brain_ms_budget: float | None = None,
+        max_gap: int | None = None,
     ) -> float:
         """One frame: tick a slice of the brains, talk, move by ``dt`` real seconds.
 
@@ -135,7 +141,9 @@ class Town:
         to handle is ticked only within the first quarter (the next frame goes on from
         there); the conversations' work of a game minute is then spread over frames
         too (a slice of it first in each frame, at least one item, within half the budget)
-        instead of all landing in the frame that starts the minute.
+        instead of all landing in the frame that starts the minute. With ``max_gap``, a
+        brain not ticked for that many game minutes is ticked first whatever the budgets
+        say (at fast clocks every brain still thinks at least that often).
         Returns the milliseconds spent in brains this frame.
         """
         now = self.now
@@ -146,6 +154,8 @@ class Town:
             self.conversations.step(
                 now, self, limit=max(1, per_frame), ms=brain_ms_budget * TALK_SHARE
             )
+        if max_gap is not None:
+            per_frame -= self._tick_overdue(now, max_gap)
         for _ in range(min(per_frame, count)):
             before = time.perf_counter()
             if brain_ms_budget is not None and (before - started) * 1000.0 >= brain_ms_budget:
@@ -175,6 +185,24 @@ class Town:
         self._lost_paths(now)
         return brain_ms
 
+    def restart_ticks(self) -> None:
+        """The clock jumped (a save was loaded): every brain counts as ticked now."""
+        self._ticked_at = dict.fromkeys(self._names, self.now)
+
+    def _tick_overdue(self, now: int, max_gap: int) -> int:
+        """Tick, in turn, the brains not ticked for ``max_gap`` game minutes; returns how
+        many. Turns go round, so the brain at the cursor is the one waiting longest."""
+        count = len(self._names)
+        ticked = 0
+        while ticked < count:
+            name = self._names[self._tick_cursor % count]
+            if now - self._ticked_at.get(name, now) < max_gap:
+                break
+            self._tick_cursor += 1
+            self._tick(name, now)
+            ticked += 1
+        return ticked
+
     # ------------------------------------------------------------------ the player
     def begin_talk(self, npc: str) -> None:
         """The player opened a dialogue with ``npc``: it stops and faces the player until
@@ -196,6 +224,7 @@ class Town:
 
     # ------------------------------------------------------------------ per agent
     def _tick(self, name: str, now: int) -> None:
+        self._ticked_at[name] = now
         body = self.bodies[name]
         brain = self.brains[name]
         arrived = self.stepper.arrived(name)

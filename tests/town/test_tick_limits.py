@@ -166,3 +166,29 @@ def test_an_unlimited_brain_goes_from_answer_to_prompt_in_one_tick(make_town: An
         1,
         ["decompose"],
     )
+
+
+def test_overdue_brains_are_ticked_whatever_the_budget_and_a_load_restarts_the_count(
+    make_town: Any,
+) -> None:
+    town = make_town(OfflineLLM(seed=0)).town
+    ticked: list[str] = []
+    real_tick = town._tick
+
+    def counting(name: str, now: int) -> None:
+        ticked.append(name)
+        real_tick(name, now)
+
+    town._tick = counting
+    town.update(0.0, brain_budget=0, max_gap=2)
+    assert ticked == []  # nobody waited two game minutes yet
+    town.world.advance_clock(2)
+    town.update(0.0, brain_budget=0, brain_ms_budget=0.0, max_gap=2)
+    assert sorted(ticked) == sorted(town.names())  # no budget at all, still every brain
+    ticked.clear()
+    town.update(0.0, brain_budget=0, max_gap=2)
+    assert ticked == []  # each just thought
+    town.world.advance_clock(600)  # as when a later save is loaded
+    town.restart_ticks()
+    town.update(0.0, brain_budget=0, max_gap=2)
+    assert ticked == []

@@ -25,6 +25,7 @@ __all__ = ["ProcessOfflineLLM"]
 log = logging.getLogger(__name__)
 
 _LLM: OfflineLLM | None = None
+CLOSE_WAIT = 3.0  # seconds
 
 
 def _start(seed: int, nice: int) -> None:
@@ -91,7 +92,16 @@ class ProcessOfflineLLM:
         return result
 
     async def aclose(self) -> None:
-        """Stop the worker processes."""
+        """Stop the worker processes and wait (at most ``CLOSE_WAIT`` seconds, on a helper
+        thread) until the pool's manager thread has ended: a pool left shutting down
+        makes the interpreter's exit write to its closed wake-up pipe and print an
+        ``OSError`` traceback (CPython 3.11's ProcessPoolExecutor)."""
         pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            try:
+                await asyncio.wait_for(
+                    asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True),
+                    CLOSE_WAIT,
+                )
+            except TimeoutError:
+                log.warning("the offline stand-in process did not stop within %.1f s", CLOSE_WAIT)

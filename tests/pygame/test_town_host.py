@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import random
 import sys
@@ -264,6 +265,32 @@ def test_stand_in_process_answers_like_the_in_process_stand_in() -> None:
     assert tokens == local.usage.total_tokens
 
 
+def test_closing_the_stand_in_process_waits_until_its_process_is_gone() -> None:
+    import multiprocessing
+
+    from aga_npc.pygame.standin import ProcessOfflineLLM
+
+    request = LLMRequest(
+        agent="Ada Finch",
+        module=Module.PLAYER_REPLY,
+        messages=(ChatMessage(role="user", content="Hello!"),),
+    )
+
+    async def ask_then_close() -> list[object]:
+        remote = ProcessOfflineLLM(seed=0)
+        await remote.complete(request)  # the process is up
+        queued = [asyncio.ensure_future(remote.complete(request)) for _ in range(20)]
+        await asyncio.sleep(0)
+        await remote.aclose()  # with calls queued and running
+        return await asyncio.gather(*queued, return_exceptions=True)
+
+    before = {p.pid for p in multiprocessing.active_children()}
+    outcomes = asyncio.run(ask_then_close())
+    left = {p.pid for p in multiprocessing.active_children()} - before
+    assert left == set()  # its process was reaped before aclose returned
+    assert len(outcomes) == 20
+
+
 class _CountingBrain:
     """Wraps a brain and counts its ticks (everything else passes through)."""
 
@@ -348,6 +375,46 @@ def test_the_brain_slice_stops_at_its_time_budget(make_host: HostFactory) -> Non
     host.brain_ms_budget = 1.0
     host.update(0.0, brain_budget=8)
     assert counter[0] == 1  # the host's default: over 1 ms after the first slow brain
+    llm.release()
+
+
+class _StampingBrain(_SlowBrain):
+    """A slow brain (2 ms a tick, twice the host's brain budget) that notes when it ticks."""
+
+    def __init__(self, brain: object, counter: list[int], seen: list[int]) -> None:
+        super().__init__(brain, counter)
+        self._seen = seen
+
+    def tick(self, now: int, *args: object) -> object:
+        self._seen.append(now)
+        return super().tick(now, *args)
+
+
+def test_at_x60_every_brain_thinks_every_two_game_minutes_despite_the_budget(
+    make_host: HostFactory,
+) -> None:
+    llm = FakeLLM()
+    llm.hold()
+    host = make_host(llm, npcs=8)
+    host.set_speed(60.0)  # a game minute a frame
+    town = host.town
+    counter = [0]
+    seen: dict[str, list[int]] = {n: [] for n in town.brains}
+    town.brains = {  # type: ignore[misc]
+        n: _StampingBrain(b, counter, seen[n]) for n, b in town.brains.items()
+    }
+    start = town.now
+    for _ in range(40):
+        host.update(1 / 60)
+    end = town.now
+    assert end - start >= 39
+    for name, minutes in seen.items():
+        marks = [start, *minutes, end]
+        gaps = [b - a for a, b in itertools.pairwise(marks)]
+        assert max(gaps) <= 2, (name, minutes)
+    # The time budget alone (1 ms: one 2 ms brain, then the slice ends) would tick one
+    # brain a frame, each every eight game minutes; the two-minute rule ticks four.
+    assert counter[0] >= 3 * 40
     llm.release()
 
 

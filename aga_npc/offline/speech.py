@@ -123,13 +123,84 @@ def to_first_person(text: str, speaker: str) -> str:
             else:
                 out = "I" + _base_verb(rest)
             out = re.sub(r"\b(her|his|their)\b", "my", out)
-            return _COORDINATED.sub(lambda m: _FIRST_PERSON[m.group(1)], out)
+            out = _COORDINATED.sub(_first_person_and, out)
+            return _SELF.sub(_first_person_self, out)
     return soft_lower(out)
 
 
-# "... and is looking" -> "... and am looking" in a rewritten fact
-_FIRST_PERSON = {"and is": "and am", "and has": "and have", "and does": "and do"}
-_COORDINATED = re.compile(r"\b(and is|and has|and does)\b")
+# "... and is looking" -> "... and am looking", "... and gives lessons" -> "... and give
+# lessons" in a rewritten fact: common verbs that are seldom nouns after "and"
+_FIRST_PERSON = {"is": "am", "has": "have", "does": "do", "goes": "go", "tries": "try"}
+_AND_VERBS = frozenset(
+    [
+        "ask",
+        "bake",
+        "coach",
+        "enjoy",
+        "feel",
+        "give",
+        "hand",
+        "help",
+        "hope",
+        "keep",
+        "like",
+        "love",
+        "make",
+        "organise",
+        "organize",
+        "plan",
+        "play",
+        "read",
+        "say",
+        "sell",
+        "sing",
+        "spend",
+        "study",
+        "support",
+        "take",
+        "talk",
+        "teach",
+        "think",
+        "try",
+        "volunteer",
+        "want",
+        "wonder",
+        "work",
+        "worry",
+        "write",
+    ]
+)
+_COORDINATED = re.compile(r"\band (\w+)\b")
+
+
+# "... as many residents as he can" -> "... as I can", "everyone she meets" -> "everyone I
+# meet": in a fact about the speaker, a later "he"/"she" is the speaker too
+_SELF = re.compile(r"\b(?:he|she) (\w+)\b")
+
+
+def _first_person_self(match: re.Match[str]) -> str:
+    word = match.group(1)
+    base = _FIRST_PERSON.get(word)
+    if base is None:
+        if word in _MODALS or word.endswith(("ss", "us")) or not word.endswith("s"):
+            base = word
+        elif word.endswith("ies"):
+            base = word[:-3] + "y"
+        else:
+            base = word[:-1]
+    return f"I {base}"
+
+
+def _first_person_and(match: re.Match[str]) -> str:
+    word = match.group(1)
+    base = _FIRST_PERSON.get(word)
+    if base is None and word.endswith("ies") and word[:-3] + "y" in _AND_VERBS:
+        base = word[:-3] + "y"
+    elif base is None and word.endswith("es") and word[:-2] in _AND_VERBS:
+        base = word[:-2]
+    elif base is None and word.endswith("s") and word[:-1] in _AND_VERBS:
+        base = word[:-1]
+    return f"and {base}" if base is not None else match.group(0)
 
 
 def _base_verb(rest: str) -> str:

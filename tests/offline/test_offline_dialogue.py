@@ -355,6 +355,18 @@ def test_other_modules_get_a_short_generic_answer() -> None:
         ("Amara is painting and has a show soon", "I'm painting and have a show soon"),
         ("Amara Osei walks her dog", "I walk my dog"),
         ("Amara bakes bread and does the dishes", "I bake bread and do the dishes"),
+        (
+            "Amara plays piano at the cafe and gives lessons twice a week",
+            "I play piano at the cafe and give lessons twice a week",
+        ),
+        ("Amara studies and teaches chemistry", "I study and teach chemistry"),
+        ("Amara sells brushes and paints", "I sell brushes and paints"),  # nouns stay
+        ("Amara grows beans and tomatoes", "I grow beans and tomatoes"),
+        (
+            "Amara is inviting everyone she meets and talks to as many as she can",
+            "I'm inviting everyone I meet and talk to as many as I can",
+        ),
+        ("Amara hopes to win and says she is ready", "I hope to win and say I am ready"),
     ],
 )
 def test_facts_are_spoken_in_the_first_person_throughout(fact: str, spoken: str) -> None:

@@ -3,7 +3,9 @@
     python tools/screenshots.py --out docs/screenshots
 
 Runs the demo's own GameApp with the SDL dummy driver: the town lives through its first
-day at x60 (so routines come back on day 2 as Lifestyle Policy hits), the
+day at x60 and 60 frames a second, the clock held whenever more than a few LLM requests
+are open (so the day is lived as at play speed: routines are learned and come back on
+day 2 as Lifestyle Policy hits; a few minutes), the
 player walks to where most NPCs are, and four pictures are saved: the town (``town.png``),
 the F1 overlay with one NPC's inspector (``overlay.png``), a dialogue (``dialogue.png``)
 and the F2 relationship heatmap (``relations.png``). Look at them before committing.
@@ -85,10 +87,47 @@ def pick_npc(app: GameApp) -> str:
     return best.name
 
 
+def talk_partner(app: GameApp) -> str | None:
+    """The NPC nearest the player among those drawn above where the dialogue box opens
+    (the lower third of the screen), so the picture shows who is talking."""
+    px, py = app.sprites["player"].box.center
+    above = [
+        s
+        for s in app.sprites.visible
+        if s.name != "player" and s.box.bottom < app.view.height * 0.62
+    ]
+    if not above:
+        return None
+    return min(above, key=lambda s: (s.box.centerx - px) ** 2 + (s.box.centery - py) ** 2).name
+
+
+def open_requests(host: TownHost) -> int:
+    """Requests queued or running on the gateway."""
+    stats = host.gateway.stats()
+    return stats["pending"] + stats["in_flight"]
+
+
+def catch_up(app: GameApp, backlog: int = 4, limit: float = 20.0) -> None:
+    """At x60 a game day passes in 24 s, faster than the LLM answers: while more than
+    ``backlog`` requests are open, hold the clock (frames go on, paused) for at most
+    ``limit`` seconds, so the first day is lived and learned as at play speed."""
+    host = app.host
+    deadline = time.monotonic() + limit
+    host.paused = True
+    try:
+        while open_requests(host) > backlog and time.monotonic() < deadline:
+            run(app, 1)
+    finally:
+        host.paused = False
+
+
 def run(app: GameApp, frames: int) -> None:
+    """``frames`` frames at the demo's pace (60 a second): the gateway's work runs in the
+    gaps between frames, as it does when the game is played."""
     for _ in range(frames):
+        started = time.perf_counter()
         app.step(1 / 60)
-        time.sleep(0.001)
+        time.sleep(max(0.0, 1 / 60 - (time.perf_counter() - started)))
 
 
 def main() -> int:
@@ -119,6 +158,7 @@ def main() -> int:
         host.set_speed(60.0)  # a game minute per frame
         while host.clock.total_minutes < until - 5:
             run(app, 1)
+            catch_up(app)
         host.set_speed(1.0)
         place_player(app, *busiest_spot(app))
         run(app, 90)
@@ -133,7 +173,7 @@ def main() -> int:
         app.inspector.close()
         app.show_overlay = False
 
-        talk_to = host.nearest(app.player.x - 0.5, app.player.y - 0.5, 8.0) or npc
+        talk_to = talk_partner(app) or npc
         box = app.open_dialogue(talk_to, swallow="")
         assert box is not None
         box.input = "Good morning! What are you up to today?"

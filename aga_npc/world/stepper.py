@@ -221,7 +221,9 @@ class WorldStepper:
             search = pending.search
             if search is None:
                 start = self.world.agent_tile(agent)
-                assert start is not None
+                if start is None:  # the agent left the world meanwhile
+                    del self._searches[agent]
+                    continue
                 search = pending.search = self.world.path_search(start, pending.goal)
             if left is None:
                 search.finish()

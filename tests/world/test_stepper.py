@@ -194,3 +194,17 @@ def test_a_search_that_finds_no_way_after_a_wall_change_reports_the_failure(
     assert world.agent_tile("Ada") == (0, 8) and world.stand_tile("Ada") is None
     assert stepper.take_failures() == {"Ada": STOVE}
     assert stepper.take_failures() == {}
+
+
+def test_a_restored_search_of_an_agent_no_longer_in_the_world_is_dropped(world: World) -> None:
+    world.add_agent("Ada", (0, 8))
+    stepper = _sliced(world)
+    stepper.send_to("Ada", STOVE)
+    state = stepper.get_state()
+    world.remove_agent("Ada")
+    clone = _sliced(world)
+    clone.set_state(state)
+    assert clone.searching("Ada")
+    clone.step(1 / 60)
+    assert not clone.searching("Ada") and not clone.walking("Ada")
+    assert clone.take_failures() == {}

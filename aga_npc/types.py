@@ -6,6 +6,7 @@ All types are frozen, slotted, keyword-only dataclasses that validate themselves
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
 import json
@@ -304,6 +305,10 @@ def as_messages(pairs: Sequence[tuple[str, str]]) -> tuple[ChatMessage, ...]:
 class Action:
     """One concrete step of an activity: a verb on an object for some game minutes.
 
+    The optional fields are what Generative Agents' per-action chain produces besides the
+    place (emoji, event triples, the object's new state); a Lifestyle Policy routine stores
+    them so that a reused routine needs none of those calls.
+
     Attributes:
         verb: what is done (one of the target object's affordances, e.g. "cook").
         target: the object's address ``sector:arena:object``; the sector may be a place
@@ -311,12 +316,22 @@ class Action:
             Empty for actions on no object (e.g. "think about the party").
         duration: game minutes, >= 1.
         description: natural-language description shown to players ("frying eggs").
+        emoji: the action's emoji ("🍳").
+        event: the action as (subject, predicate, object), subject "" for "the agent".
+        object_state: what the object is doing meanwhile ("heating the pan").
+        object_emoji: the object's emoji while in that state.
+        object_event: the object's event triple.
     """
 
     verb: str
     target: str = ""
     duration: int = 5
     description: str = ""
+    emoji: str = ""
+    event: tuple[str, ...] = ()
+    object_state: str = ""
+    object_emoji: str = ""
+    object_event: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.verb:
@@ -325,14 +340,28 @@ class Action:
             raise ValueError(f"Action.duration must be >= 1 minute, got {self.duration}")
         if self.target and self.target.count(":") != 2:
             raise ValueError(f"Action.target must read sector:arena:object, got {self.target!r}")
+        for name in ("event", "object_event"):
+            triple = getattr(self, name)
+            if not isinstance(triple, tuple):
+                object.__setattr__(self, name, tuple(str(x) for x in triple))
+                triple = getattr(self, name)
+            if triple and len(triple) != 3:
+                raise ValueError(f"Action.{name} must be a (subject, predicate, object) triple")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "verb": self.verb,
             "target": self.target,
             "duration": self.duration,
             "description": self.description,
         }
+        for name in ("emoji", "object_state", "object_emoji"):
+            if getattr(self, name):
+                data[name] = getattr(self, name)
+        for name in ("event", "object_event"):
+            if getattr(self, name):
+                data[name] = list(getattr(self, name))
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Action:
@@ -341,4 +370,13 @@ class Action:
             target=str(data.get("target", "")),
             duration=int(data.get("duration", 5)),
             description=str(data.get("description", "")),
+            emoji=str(data.get("emoji", "")),
+            event=tuple(str(x) for x in data.get("event", ())),
+            object_state=str(data.get("object_state", "")),
+            object_emoji=str(data.get("object_emoji", "")),
+            object_event=tuple(str(x) for x in data.get("object_event", ())),
         )
+
+    def with_(self, **changes: Any) -> Action:
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)

@@ -8,9 +8,17 @@ __all__ = ["Mode"]
 
 
 class Mode(enum.StrEnum):
-    """``aga`` = Lifestyle Policy + Social Memory; ``baseline`` = Generative-Agents style."""
+    """Which of AGA's substitutions are on; Generative Agents' loop is the same in all.
+
+    ``baseline``: Generative Agents' loop, nothing cached. ``aga-paper``: the paper's two
+    substitutions only (Lifestyle Policy for decomposition and the per-action chain, Social
+    Memory for per-line retrieval and the relationship summary). ``aga``: ``aga-paper``
+    plus this project's own savings (``aga_npc.brain.savings``). ``lifestyle-only`` and
+    ``social-only``: one substitution each, as the paper's ablation.
+    """
 
     AGA = "aga"
+    AGA_PAPER = "aga-paper"
     BASELINE = "baseline"
     LIFESTYLE_ONLY = "lifestyle-only"
     SOCIAL_ONLY = "social-only"
@@ -18,12 +26,12 @@ class Mode(enum.StrEnum):
     @property
     def uses_policy(self) -> bool:
         """Reuse cached routines from the Lifestyle Policy instead of decomposing."""
-        return self in (Mode.AGA, Mode.LIFESTYLE_ONLY)
+        return self in (Mode.AGA, Mode.AGA_PAPER, Mode.LIFESTYLE_ONLY)
 
     @property
     def uses_social_memory(self) -> bool:
         """Dialogue prompts carry Social Memory instead of raw retrieved memories."""
-        return self in (Mode.AGA, Mode.SOCIAL_ONLY)
+        return self in (Mode.AGA, Mode.AGA_PAPER, Mode.SOCIAL_ONLY)
 
     @classmethod
     def parse(cls, value: str) -> Mode:

@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from aga_npc.sim.runner import compare_modes, run_mode
+    from aga_npc.sim.compare import compare_modes
+    from aga_npc.sim.runner import run_mode
 
     try:
         if args.command == "run":

@@ -28,16 +28,45 @@ __all__ = [
 
 
 class Module(enum.StrEnum):
-    """The cognitive module that issued an LLM request (the ledger groups by it)."""
+    """The kind of an LLM request: which step of the cognitive loop asked (the token ledger,
+    the reports and the offline stand-in all go by it).
 
-    PLAN_DAY = "plan_day"
+    Generative Agents' loop, in the order an agent's day makes the calls: wake-up hour,
+    daily plan, hourly schedule, task decomposition, then per action the sector, arena and
+    object, two emoji, two event triples and the object's state; poignancy of every new
+    event and thought; decide to talk / react; re-planning the rest of the day; per
+    conversation line a relationship summary and the utterance, and at its end a summary,
+    a memo and a planning thought; reflection's focal points and insights. AGA adds the
+    Social Memory update; ``ACTION_CHAIN`` is this project's merged decomposition (one call
+    for the steps with their places, objects, emoji, triples and states).
+    """
+
+    WAKE_UP = "wake_up"
+    DAILY_PLAN = "daily_plan"
+    HOURLY_SCHEDULE = "hourly_schedule"
     DECOMPOSE = "decompose"
-    DIALOGUE = "dialogue"
+    ACTION_SECTOR = "action_sector"
+    ACTION_ARENA = "action_arena"
+    ACTION_OBJECT = "action_object"
+    ACTION_EMOJI = "action_emoji"
+    OBJECT_EMOJI = "object_emoji"
+    ACTION_EVENT = "action_event"
+    OBJECT_EVENT = "object_event"
+    OBJECT_STATE = "object_state"
+    ACTION_CHAIN = "action_chain"
+    POIGNANCY = "poignancy"
+    DECIDE_TALK = "decide_talk"
+    DECIDE_REACT = "decide_react"
+    REPLAN = "replan"
+    RELATIONSHIP_SUMMARY = "relationship_summary"
+    UTTERANCE = "utterance"
     CONVERSATION = "conversation"
+    CONVO_SUMMARY = "convo_summary"
+    CONVO_MEMO = "convo_memo"
+    PLANNING_THOUGHT = "planning_thought"
+    FOCAL_POINTS = "focal_points"
+    INSIGHTS = "insights"
     RELATIONSHIP = "relationship"
-    IMPORTANCE = "importance"
-    REFLECT = "reflect"
-    SUMMARY = "summary"
     PLAYER_REPLY = "player_reply"
     OTHER = "other"
 
@@ -101,6 +130,8 @@ class LLMRequest:
         max_tokens: completion limit passed to the backend.
         temperature: sampling temperature passed to the backend.
         seed: optional sampling seed passed to backends that honour it.
+        day: the game day the request is made for (the ledger's measurement window; not
+            part of the content hash).
     """
 
     agent: str
@@ -116,6 +147,7 @@ class LLMRequest:
     max_tokens: int = 512
     temperature: float = 0.7
     seed: int | None = None
+    day: int = 0
 
     def __post_init__(self) -> None:
         if not self.agent:

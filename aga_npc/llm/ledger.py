@@ -74,6 +74,9 @@ class LedgerEntry:
         backend / model: who answered (or would have).
         attempt_kind: ``"first"``, ``"retry"`` or ``"reask"``.
         error_kind: ``LLMError.kind`` of the failure ("" when the entry is a success).
+        day: the game day the request was made for (0: not tagged); a measurement window
+            counts only the days inside it (the next day's plan asked the evening before
+            belongs to the next day).
     """
 
     agent: str
@@ -86,6 +89,7 @@ class LedgerEntry:
     model: str = ""
     attempt_kind: str = "first"
     error_kind: str = ""
+    day: int = 0
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:
@@ -113,6 +117,7 @@ class LedgerEntry:
             model=str(data.get("model", "")),
             attempt_kind=str(data.get("attempt_kind", "first")),
             error_kind=str(data.get("error_kind", "")),
+            day=int(data.get("day", 0)),
         )
 
 
@@ -158,6 +163,11 @@ class TokenLedger:
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)
+
+    def within(self, last_day: int) -> TokenLedger:
+        """A ledger of the entries made for game days up to ``last_day`` (untagged entries,
+        day 0, are kept)."""
+        return TokenLedger(e for e in self.entries() if e.day <= last_day)
 
     def totals(self) -> dict[str, Any]:
         """Token sums and counts over every entry.

@@ -49,6 +49,7 @@ def entries_for(
             LedgerEntry(
                 agent=request.agent,
                 module=request.module_name,
+                day=request.day,
                 prompt_tokens=a.usage.prompt_tokens,
                 completion_tokens=a.usage.completion_tokens,
                 latency=a.latency,
@@ -90,6 +91,7 @@ class MeteringBackend:
                     LedgerEntry(
                         agent=request.agent,
                         module=request.module_name,
+                        day=request.day,
                         outcome="refused",
                         backend=self.name,
                         model=self.model,

@@ -140,6 +140,7 @@ def fan_out(
                 LedgerEntry(
                     agent=ticket.request.agent,
                     module=ticket.request.module_name,
+                    day=ticket.request.day,
                     outcome="coalesced",
                     backend=result.backend,
                     model=result.model,

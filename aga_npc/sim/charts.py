@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -35,41 +36,69 @@ def _pygame() -> Any:
     return pygame
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _colour(j: int) -> tuple[int, int, int]:
+    if j < len(_PALETTE):
+        return _PALETTE[j]
+    hue = (j * 0.618034) % 1.0  # golden-ratio steps: distinct hues beyond the palette
+    r, g, b = colorsys.hsv_to_rgb(hue, 0.55, 0.85)
+    return int(r * 255), int(g * 255), int(b * 255)
+
+
 def tokens_chart(comparison: Mapping[str, Any], out: Path) -> None:
-    """Stacked bars: total tokens per mode, split by module, with the ratio to baseline."""
+    """Stacked bars: mean tokens per seed for each mode, split by request kind, labelled
+    with the mean ratio to baseline and its min-max over the seeds (``comparison.json``)."""
     pg = _pygame()
-    modes = list(comparison["modes"])
-    modules = sorted({m for r in comparison["modes"].values() for m in r["tokens"]["by_module"]})
-    totals = [comparison["modes"][m]["tokens"]["total"] for m in modes]
-    top = max(totals) or 1
-    w, h, left, bottom, bar = 900, 520, 90, 70, 90
+    modes = list(comparison["mode_order"])
+    blocks = comparison["modes"]
+    kinds = sorted({k for m in modes for k in blocks[m]["by_kind"]})
+    totals = [
+        sum(r["prompt"] + r["completion"] for r in blocks[m]["by_kind"].values()) for m in modes
+    ]
+    top = max(totals, default=0) or 1
+    bar, gap, left, bottom, legend = 90, 60, 90, 70, 230
+    w = max(900, left + len(modes) * (bar + gap) + legend)
+    h = max(520, 80 + 22 * len(kinds) + bottom)
     surf = pg.Surface((w, h))
     surf.fill((255, 255, 255))
     font = pg.font.Font(None, 22)
     title = pg.font.Font(None, 28)
-    npcs = next(iter(comparison["modes"].values()))["npcs"]
-    surf.blit(title.render(f"Tokens by mode and module ({npcs} NPCs)", True, (0, 0, 0)), (left, 12))
-    plot_h = h - bottom - 60
+    seeds = comparison["seeds"]
+    surf.blit(
+        title.render(
+            f"Tokens per run by mode and request kind ({comparison['npcs']} NPCs, "
+            f"{_plural(comparison['days'], 'day')}, mean of {_plural(len(seeds), 'seed')})",
+            True,
+            (0, 0, 0),
+        ),
+        (left, 12),
+    )
+    plot_h = h - bottom - 100
     for i, mode in enumerate(modes):
-        x = left + 20 + i * (bar + 50)
+        x = left + 20 + i * (bar + gap)
         y = h - bottom
-        by_module = comparison["modes"][mode]["tokens"]["by_module"]
-        for j, module in enumerate(modules):
-            row = by_module.get(module)
+        by_kind = blocks[mode]["by_kind"]
+        for j, kind in enumerate(kinds):
+            row = by_kind.get(kind)
             if not row:
                 continue
-            value = row["prompt"] + row["completion"]
-            seg = int(plot_h * value / top)
-            pg.draw.rect(surf, _PALETTE[j % len(_PALETTE)], (x, y - seg, bar, seg))
+            seg = int(plot_h * (row["prompt"] + row["completion"]) / top)
+            pg.draw.rect(surf, _colour(j), (x, y - seg, bar, seg))
             y -= seg
         surf.blit(font.render(mode, True, (0, 0, 0)), (x, h - bottom + 8))
-        ratio = comparison["ratio_to_baseline"][mode]
-        surf.blit(font.render(f"{ratio:.1%}", True, (0, 0, 0)), (x, y - 20))
-    pg.draw.line(surf, (0, 0, 0), (left, h - bottom), (w - 20, h - bottom))
-    for j, module in enumerate(modules):
-        lx, ly = w - 190, 50 + j * 22
-        pg.draw.rect(surf, _PALETTE[j % len(_PALETTE)], (lx, ly, 14, 14))
-        surf.blit(font.render(module, True, (0, 0, 0)), (lx + 20, ly))
+        ratio = blocks[mode]["ratio_to_baseline"]
+        if ratio is not None:
+            surf.blit(font.render(f"{ratio['mean']:.3f}", True, (0, 0, 0)), (x, y - 38))
+            span = f"{ratio['min']:.2f}-{ratio['max']:.2f}"
+            surf.blit(font.render(span, True, (90, 90, 90)), (x, y - 20))
+    pg.draw.line(surf, (0, 0, 0), (left, h - bottom), (w - legend, h - bottom))
+    for j, kind in enumerate(kinds):
+        lx, ly = w - legend + 20, 50 + j * 22
+        pg.draw.rect(surf, _colour(j), (lx, ly, 14, 14))
+        surf.blit(font.render(kind, True, (0, 0, 0)), (lx + 20, ly))
     pg.image.save(surf, str(out))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,9 @@ __all__ = ["main"]
 
 MAX_DAYS = 60
 MAX_NPCS = 500
+MAX_SEEDS = 100
+MAX_WORKERS = 256
+DEFAULT_SEEDS = (0, 1, 2, 3, 4)
 
 
 def _positive_int(name: str, upper: int) -> Any:
@@ -33,13 +37,60 @@ def _positive_int(name: str, upper: int) -> Any:
     return parse
 
 
-def _seed(text: str) -> int:
+def _seed(text: str, flag: str = "--seed") -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--seed must be a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"{flag} must be a whole number, got {text!r}") from None
     if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(f"--seed must be within 0..2^32-1, got {value}")
+        raise argparse.ArgumentTypeError(f"{flag} must be within 0..2^32-1, got {value}")
+    return value
+
+
+def parse_seeds(text: str) -> tuple[int, ...]:
+    """``"0-4"``, ``"0,2,7"`` or both (``"0-2,7"``) as sorted distinct seeds."""
+    seeds: set[int] = set()
+    for part in text.split(","):
+        part = part.strip()
+        lo_text, dash, hi_text = part.partition("-")
+        if not part or (dash and not (lo_text and hi_text)):
+            raise argparse.ArgumentTypeError(
+                f"--seeds takes seeds and ranges like 0-4 or 0,2,7, got {text!r}"
+            )
+        lo = _seed(lo_text, "--seeds")
+        hi = _seed(hi_text, "--seeds") if dash else lo
+        if hi < lo:
+            raise argparse.ArgumentTypeError(f"--seeds range {part!r} runs backwards")
+        if hi - lo >= MAX_SEEDS or len(seeds) + hi - lo + 1 > MAX_SEEDS:
+            raise argparse.ArgumentTypeError(f"--seeds: at most {MAX_SEEDS} seeds, got {text!r}")
+        seeds.update(range(lo, hi + 1))
+    return tuple(sorted(seeds))
+
+
+def _one_seed(text: str) -> tuple[int, ...]:
+    return (_seed(text),)
+
+
+def _modes(text: str) -> list[str]:
+    names = [m.strip() for m in text.split(",") if m.strip()]
+    known = [m.value for m in Mode]
+    for name in names:
+        if name not in known:
+            raise argparse.ArgumentTypeError(
+                f"--modes: unknown mode {name!r}; expected some of {', '.join(known)}"
+            )
+    return list(dict.fromkeys(names))
+
+
+def _warm_runs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--warm-runs must be a whole number, got {text!r}"
+        ) from None
+    if not 0 <= value <= 20:
+        raise argparse.ArgumentTypeError(f"--warm-runs must be between 0 and 20, got {value}")
     return value
 
 
@@ -52,7 +103,6 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--personas", default=None, help="persona file, folder or GA personas/")
         p.add_argument("--npcs", type=_positive_int("--npcs", MAX_NPCS), default=3)
         p.add_argument("--days", type=_positive_int("--days", MAX_DAYS), default=2)
-        p.add_argument("--seed", type=_seed, default=0)
         p.add_argument("--embed", choices=["local", "openai", "hashing"], default=None)
         p.add_argument(
             "--lod",
@@ -65,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run one mode and write the report JSON")
     common(run)
+    run.add_argument("--seed", type=_seed, default=0)
     run.add_argument("--mode", default="aga", choices=[m.value for m in Mode])
     run.add_argument("--json", dest="json_path", default=None, help="report path")
     run.add_argument("--policy-store", default=None, help="load/save the Lifestyle Policy here")
@@ -73,22 +124,58 @@ def build_parser() -> argparse.ArgumentParser:
         "--resume", action="store_true", help="continue from --checkpoint when it exists"
     )
 
-    compare = sub.add_parser("compare", help="baseline and the AGA modes side by side")
+    compare = sub.add_parser(
+        "compare",
+        help="baseline and the AGA modes side by side, over several seeds",
+        description="Per seed: each policy mode's warm runs (seeds seed+1000k, keeping only "
+        "the policy store), then one measured run per mode; ratios to that seed's baseline "
+        "are aggregated over the seeds into comparison.json.",
+    )
     common(compare)
-    compare.add_argument("--warm-runs", type=int, default=2)
+    seeds = compare.add_mutually_exclusive_group()
+    seeds.add_argument(
+        "--seeds",
+        type=parse_seeds,
+        default=DEFAULT_SEEDS,
+        help="seeds as ranges and lists: 0-4 (the default), 0,2,7, 0-2,7",
+    )
+    seeds.add_argument("--seed", dest="seeds", type=_one_seed, help="one seed (--seeds N)")
+    compare.add_argument(
+        "--warm-runs", type=_warm_runs, default=2, help="warm runs per policy mode (0-20)"
+    )
     compare.add_argument("--out", default="reports", help="output folder")
-    compare.add_argument("--modes", default=",".join(m.value for m in Mode))
+    compare.add_argument(
+        "--modes",
+        type=_modes,
+        default=[m.value for m in Mode],
+        help="comma-separated modes (baseline is always added)",
+    )
+    compare.add_argument(
+        "--workers",
+        type=_positive_int("--workers", MAX_WORKERS),
+        default=os.cpu_count() or 1,
+        help="worker processes (1: all in this process; default: one per core, "
+        f"{os.cpu_count() or 1} here); with --ray local, the CPUs Ray may use",
+    )
+    compare.add_argument(
+        "--ray",
+        default=None,
+        metavar="auto|local|ADDRESS",
+        help="run the tasks on Ray (the [ray] extra): auto joins this machine's cluster, local "
+        "starts a private one, or a cluster address; every node needs aga_npc and the same "
+        "AGA_* environment",
+    )
+    compare.add_argument("--no-charts", action="store_true", help="write no PNG charts")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from aga_npc.sim.compare import compare_modes
-    from aga_npc.sim.runner import run_mode
-
     try:
         if args.command == "run":
+            from aga_npc.sim.runner import run_mode
+
             report = run_mode(args)
             text = json.dumps(report, indent=1, sort_keys=True)
             if args.json_path:
@@ -98,8 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 print(text)
             return 0
-        if not 0 <= args.warm_runs <= 20:
-            parser.error(f"--warm-runs must be between 0 and 20, got {args.warm_runs}")
+        from aga_npc.sim.compare import compare_modes
+
         compare_modes(args)
         return 0
     except AgaError as exc:

@@ -1,127 +1,556 @@
-"""``sim compare``: every mode side by side on the same seed, the summary table and charts."""
+"""``sim compare``: every mode on every seed, aggregated across seeds beside the paper.
+
+Per seed, each mode's measured run is set against that seed's baseline; the ratios are
+then aggregated (mean, min, max) over the seeds. :func:`build_comparison` is pure (reports
+in, ``comparison.json`` data out); :func:`compare_modes` runs the tasks (see
+:mod:`aga_npc.sim.parallel`), writes the files and prints the table.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import operator
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from aga_npc.brain.modes import Mode
-from aga_npc.embed.cache import CachedEmbedder
-from aga_npc.embed.factory import build_embedder
-from aga_npc.policy.store import PolicyStore
-from aga_npc.sim.runner import RunConfig, _personas, _progress, _settings, simulate
-from aga_npc.store.atomic import atomic_write_bytes
+from aga_npc.errors import ConfigError
+from aga_npc.personas.model import Persona
+from aga_npc.sim.parallel import WARM_SEED_STEP, RunTask, run_task, run_tasks
 
-__all__ = ["PAPER", "compare_modes"]
+__all__ = [
+    "DIALOGUE_KINDS",
+    "DIALOGUE_PREFIXES",
+    "GA_CALLS_PER_AGENT_DAY",
+    "GA_PUBLIC_RUN",
+    "NORMALISATION",
+    "PAPER",
+    "PAPER_BANDS",
+    "build_comparison",
+    "compare_modes",
+    "format_summary",
+    "is_dialogue_kind",
+    "paper_ratio",
+    "strip_wall_times",
+]
+
+PAPER: dict[int, dict[str, float]] = {
+    3: {"aga-paper": 0.311, "lifestyle-only": 0.402, "social-only": 0.586},
+    25: {"aga-paper": 0.427},
+}
+"""The paper's token cost relative to Generative Agents, by town size and mode. ``aga-paper``
+is the paper's method; ``aga`` adds this project's own savings and has no paper figure."""
+
+PAPER_BANDS: dict[int, tuple[float, float]] = {3: (0.20, 0.45), 25: (0.30, 0.55)}
+"""The ``aga-paper`` ratios this project accepts as reproducing the paper, by town size."""
+
+GA_CALLS_PER_AGENT_DAY = (1000, 1450)
+"""Generative Agents' measured LLM calls per agent per game day."""
+
+GA_PUBLIC_RUN: dict[str, int] = {
+    "agents": 25,
+    "game_hours": 10,
+    "requests_per_agent": 548,
+    "tokens_per_agent": 264_000,
+}
+"""A public report of a Generative Agents run: per agent over about ten game hours."""
+
+DIALOGUE_KINDS: frozenset[str] = frozenset(
+    {"conversation", "dialogue", "relationship", "relationship_summary", "summary", "utterance"}
+)
+"""Request kinds (ledger modules) whose tokens grow with the number of conversation lines."""
+
+DIALOGUE_PREFIXES: tuple[str, ...] = ("convo_",)
+"""Request kinds starting with one of these are dialogue kinds too."""
+
+NORMALISATION = (
+    "ratio_to_baseline_normalised: per seed, the tokens of the dialogue request kinds "
+    "(dialogue_kinds, and kinds starting with dialogue_prefixes) are scaled by the "
+    "baseline's conversation lines over this mode's (report conversations.turns), so every "
+    "mode is charged for as much talking as the baseline did; the other kinds are unchanged. "
+    "A seed where this mode spoke no line and the baseline did has no normalised ratio."
+)
+
+
+def is_dialogue_kind(kind: str) -> bool:
+    """Whether a request kind's tokens scale with the conversation lines spoken."""
+    return kind in DIALOGUE_KINDS or kind.startswith(DIALOGUE_PREFIXES)
+
+
+def paper_ratio(mode: str, npcs: int) -> float | None:
+    """The paper's token ratio for ``mode`` in a town of ``npcs`` agents, if it published one."""
+    return PAPER.get(npcs, {}).get(mode)
+
+
+def strip_wall_times(data: Any) -> Any:
+    """``data`` without the ``timing`` block and any key ending in ``wall_seconds``: what is
+    left is identical for the same seeds however the runs were spread over workers."""
+    if isinstance(data, Mapping):
+        return {
+            k: strip_wall_times(v)
+            for k, v in data.items()
+            if k != "timing" and not str(k).endswith("wall_seconds")
+        }
+    if isinstance(data, list):
+        return [strip_wall_times(v) for v in data]
+    return data
+
+
+def _spread(values: Sequence[float]) -> dict[str, float] | None:
+    if not values:
+        return None
+    return {
+        "mean": _round(math.fsum(values) / len(values)),
+        "min": _round(min(values)),
+        "max": _round(max(values)),
+    }
+
+
+def _round(value: float) -> float:
+    return round(float(value), 6)
+
+
+def _mean(values: Sequence[float]) -> float:
+    return _round(math.fsum(values) / len(values)) if values else 0.0
+
+
+def _dialogue_tokens(report: Mapping[str, Any]) -> int:
+    rows = report["tokens"]["by_module"]
+    return sum(r["prompt"] + r["completion"] for k, r in rows.items() if is_dialogue_kind(k))
+
+
+def _normalised_total(report: Mapping[str, Any], baseline_lines: int) -> float | None:
+    """Total tokens with the dialogue kinds scaled to ``baseline_lines`` conversation lines."""
+    total = float(report["tokens"]["total"])
+    lines = int(report["conversations"]["turns"])
+    if lines == baseline_lines:
+        return total
+    if lines == 0:
+        return None
+    dialogue = _dialogue_tokens(report)
+    return total - dialogue + dialogue * baseline_lines / lines
+
+
+def _seed_row(report: Mapping[str, Any], base: Mapping[str, Any]) -> dict[str, Any]:
+    total = report["tokens"]["total"]
+    base_total = base["tokens"]["total"]
+    normalised = _normalised_total(report, int(base["conversations"]["turns"]))
+    agent_days = max(1, report["npcs"] * report["days"])
+    policy = report["policy"]
+    return {
+        "seed": report["seed"],
+        "tokens": total,
+        "dialogue_tokens": _dialogue_tokens(report),
+        "normalised_tokens": None if normalised is None else _round(normalised),
+        "ratio": _round(total / base_total) if base_total else None,
+        "ratio_normalised": (
+            _round(normalised / base_total) if base_total and normalised is not None else None
+        ),
+        "llm_calls": report["llm_calls"],
+        "calls_per_agent_day": _round(report["calls_per_agent_day"]),
+        "tokens_per_agent_day": _round(total / agent_days),
+        "conversations": report["conversations"]["started"],
+        "conversation_lines": report["conversations"]["turns"],
+        "violations": report["violations"]["total"],
+        "policy_hits": policy["hits"],
+        "policy_lookups": policy["lookups"],
+        "wall_seconds": report.get("wall_seconds", 0.0),
+    }
+
+
+def _by_kind(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    kinds = sorted({k for r in reports for k in r["tokens"]["by_module"]})
+    out: dict[str, Any] = {}
+    for kind in kinds:
+        rows = [r["tokens"]["by_module"].get(kind, {}) for r in reports]
+        days = [max(1, r["npcs"] * r["days"]) for r in reports]
+        entry: dict[str, Any] = {"dialogue": is_dialogue_kind(kind)}
+        per_day: dict[str, float] = {}
+        for field in ("prompt", "completion", "calls"):
+            values = [float(row.get(field, 0)) for row in rows]
+            entry[field] = _mean(values)
+            per_day[field] = _mean([v / d for v, d in zip(values, days, strict=True)])
+        entry["per_agent_day"] = per_day
+        out[kind] = entry
+    return out
+
+
+def _mode_block(
+    mode: str, reports: Sequence[Mapping[str, Any]], bases: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    rows = [_seed_row(r, b) for r, b in zip(reports, bases, strict=True)]
+    ratios = [row["ratio"] for row in rows if row["ratio"] is not None]
+    normalised = [row["ratio_normalised"] for row in rows if row["ratio_normalised"] is not None]
+    by_rule: dict[str, int] = {}
+    for r in reports:
+        for rule, count in r["violations"].get("by_rule", {}).items():
+            by_rule[rule] = by_rule.get(rule, 0) + int(count)
+    hits = sum(r["policy"]["hits"] for r in reports)
+    lookups = sum(r["policy"]["lookups"] for r in reports)
+    sizes = [r["policy"]["store_size"] for r in reports if "store_size" in r["policy"]]
+    return {
+        "paper": paper_ratio(mode, reports[0]["npcs"]),
+        "seeds": len(rows),
+        "ratio_to_baseline": _spread(ratios),
+        "ratio_to_baseline_normalised": _spread(normalised),
+        "seeds_normalised": len(normalised),
+        "tokens": {
+            "total": _spread([row["tokens"] for row in rows]),
+            "prompt": _mean([r["tokens"]["prompt"] for r in reports]),
+            "completion": _mean([r["tokens"]["completion"] for r in reports]),
+            "dialogue": _mean([row["dialogue_tokens"] for row in rows]),
+            "per_agent_day": _spread([row["tokens_per_agent_day"] for row in rows]),
+        },
+        "llm_calls": _spread([row["llm_calls"] for row in rows]),
+        "calls_per_agent_day": _spread([row["calls_per_agent_day"] for row in rows]),
+        "by_kind": _by_kind(reports),
+        "conversations": _spread([row["conversations"] for row in rows]),
+        "conversation_lines": _spread([row["conversation_lines"] for row in rows]),
+        "violations": {
+            "total": _spread([row["violations"] for row in rows]),
+            "sum": sum(row["violations"] for row in rows),
+            "by_rule": dict(sorted(by_rule.items())),
+            "agent_days": sum(r["violations"].get("agent_days", 0) for r in reports),
+        },
+        "policy": {
+            "hits": hits,
+            "lookups": lookups,
+            "hit_rate": _round(hits / lookups) if lookups else None,
+            "store_size": _mean(sizes) if sizes else None,
+        },
+        "llm_failures": sum(r["llm_failures"] for r in reports),
+        "llm_fallbacks": sum(r["llm_fallbacks"] for r in reports),
+        "warm_runs": reports[0].get("warm_runs", 0),
+        "per_seed": rows,
+    }
+
+
+def build_comparison(
+    runs: Mapping[int, Mapping[str, Mapping[str, Any]]], *, warm_runs: int
+) -> dict[str, Any]:
+    """The ``comparison.json`` data from the measured reports, ``{seed: {mode: report}}``.
+
+    Every seed must have a ``baseline`` report and the same modes. Deterministic: the same
+    reports give the same data (``wall_seconds`` keys aside).
+
+    Raises:
+        ValueError: no seeds, a seed without a baseline, or seeds with different modes.
+    """
+    seeds = sorted(runs)
+    if not seeds:
+        raise ValueError("build_comparison needs at least one seed")
+    modes = list(runs[seeds[0]])
+    for seed in seeds:
+        if "baseline" not in runs[seed]:
+            raise ValueError(f"seed {seed} has no baseline report")
+        if set(runs[seed]) != set(modes):
+            raise ValueError(f"seed {seed} has modes {sorted(runs[seed])}, expected {modes}")
+    order = ["baseline"] + [m for m in modes if m != "baseline"]
+    first = runs[seeds[0]]["baseline"]
+    npcs, days = int(first["npcs"]), int(first["days"])
+    bases = [runs[s]["baseline"] for s in seeds]
+    blocks = {m: _mode_block(m, [runs[s][m] for s in seeds], bases) for m in order}
+    band = PAPER_BANDS.get(npcs)
+    return {
+        "npcs": npcs,
+        "days": days,
+        "seeds": seeds,
+        "warm_runs": warm_runs,
+        "warm_seeds": f"seed + {WARM_SEED_STEP} * k for warm run k = 1..{warm_runs}",
+        "llm": dict(first["llm"]),
+        "embedder": first["embedder"],
+        "mode_order": order,
+        "modes": blocks,
+        "dialogue_kinds": sorted(DIALOGUE_KINDS),
+        "dialogue_prefixes": list(DIALOGUE_PREFIXES),
+        "normalisation": NORMALISATION,
+        "paper": {
+            "npcs": npcs,
+            "ratios": dict(PAPER.get(npcs, {})),
+            "aga_paper_band": list(band) if band else None,
+            "source": "Yu et al., Affordable Generative Agents: tokens relative to Generative "
+            "Agents (3 agents: aga-paper, lifestyle-only, social-only; 25 agents: aga-paper)",
+        },
+        "fidelity": _fidelity(blocks, npcs),
+    }
+
+
+def _fmt_spread(s: Mapping[str, float] | None, spec: str = ".3f") -> str:
+    if s is None:
+        return "-"
+    return f"{s['mean']:{spec}} ({s['min']:{spec}}-{s['max']:{spec}})"
+
+
+def _factor(value: float, reference: float) -> str:
+    if value <= 0:
+        return "infinitely"
+    f = reference / value if value < reference else value / reference
+    return f"{f:.1f}x" if f < 10 else f"{f:,.0f}x"
+
+
+def _fidelity(blocks: Mapping[str, Any], npcs: int) -> dict[str, Any]:
+    base = blocks["baseline"]
+    n = base["seeds"]
+    calls = base["calls_per_agent_day"]
+    lo, hi = GA_CALLS_PER_AGENT_DAY
+    m = calls["mean"]
+    where = f"(mean of {_plural(n, 'seed')}; {calls['min']:,.1f}-{calls['max']:,.1f})"
+    if m < lo:
+        verdict = (
+            f"below: {m:,.1f} LLM calls per agent-day {where} is {_factor(m, lo)} below "
+            f"Generative Agents' measured {lo:,}-{hi:,}; the baseline does not yet make "
+            "Generative Agents' calls"
+        )
+    elif m <= hi:
+        verdict = f"within Generative Agents' measured {lo:,}-{hi:,} calls per agent-day {where}"
+    else:
+        verdict = (
+            f"above: {m:,.1f} LLM calls per agent-day {where} is {_factor(m, hi)} above "
+            f"Generative Agents' measured {lo:,}-{hi:,}"
+        )
+    tokens = base["tokens"]["per_agent_day"]
+    ref = GA_PUBLIC_RUN["tokens_per_agent"]
+    t = tokens["mean"]
+    span = f"(mean of {_plural(n, 'seed')}; {tokens['min']:,.0f}-{tokens['max']:,.0f})"
+    public = (
+        f"the ~{ref:,} tokens per agent of a public {GA_PUBLIC_RUN['agents']}-agent Generative "
+        f"Agents run over about {GA_PUBLIC_RUN['game_hours']} game hours"
+    )
+    if t < ref:
+        token_verdict = (
+            f"below: {t:,.0f} tokens per agent-day {span} is {_factor(t, ref)} below "
+            f"{public}; a whole game day would cost more still"
+        )
+    else:
+        token_verdict = f"comparable: {t:,.0f} tokens per agent-day {span} is at least {public}"
+
+    return {
+        "baseline_calls_per_agent_day": {
+            **calls,
+            "generative_agents": {"low": lo, "high": hi},
+            "verdict": verdict,
+        },
+        "baseline_tokens_per_agent_day": {
+            **tokens,
+            "public_report": dict(GA_PUBLIC_RUN),
+            "verdict": token_verdict,
+        },
+        "aga_paper_ratio": _paper_fidelity(blocks.get("aga-paper"), npcs),
+    }
+
+
+def _paper_fidelity(block: Mapping[str, Any] | None, npcs: int) -> dict[str, Any]:
+    paper = paper_ratio("aga-paper", npcs)
+    band = PAPER_BANDS.get(npcs)
+    out: dict[str, Any] = {"paper": paper, "band": list(band) if band else None}
+    if block is None:
+        return {**out, "verdict": "not measured: aga-paper was not among the modes"}
+    ratio = block["ratio_to_baseline"]
+    out.update(ratio or {})
+    out["normalised"] = block["ratio_to_baseline_normalised"]
+    if ratio is None:
+        return {**out, "verdict": "not measured: the baseline spent no tokens"}
+    if band is None or paper is None:
+        return {**out, "verdict": f"no paper figure for {npcs} agents (published: 3 and 25)"}
+    lo, hi = band
+    inside = sum(
+        1 for row in block["per_seed"] if row["ratio"] is not None and lo <= row["ratio"] <= hi
+    )
+    m = ratio["mean"]
+    place = "within" if lo <= m <= hi else ("above" if m > hi else "below")
+    out["verdict"] = (
+        f"{place} the paper's band {lo:.2f}-{hi:.2f}: mean {m:.3f} ({ratio['min']:.3f}-"
+        f"{ratio['max']:.3f}) against the paper's {paper:.3f}; {inside} of {block['seeds']} "
+        "seeds within the band"
+    )
+    return out
+
+
+def format_summary(comparison: Mapping[str, Any]) -> str:
+    """The per-mode table (mean and min-max over the seeds) and the fidelity verdicts."""
+    seeds = comparison["seeds"]
+    head = (
+        f"{comparison['npcs']} NPCs, {_plural(comparison['days'], 'game day')}, "
+        f"{_plural(len(seeds), 'seed')} ({_seed_text(seeds)}), "
+        f"{_plural(comparison['warm_runs'], 'warm run')} per policy mode; "
+        f"LLM {comparison['llm'].get('model', '?')}, embedder {comparison['embedder']}"
+    )
+    cols = (
+        f"{'mode':15} {'tokens/seed':>12} {'ratio to baseline':>21} {'normalised':>21} "
+        f"{'paper':>6} {'calls/agent-day':>22} {'lines':>5} {'viol.':>5} {'policy hits':>12}"
+    )
+    lines = [head, cols]
+    for mode in comparison["mode_order"]:
+        b = comparison["modes"][mode]
+        paper = f"{b['paper']:.3f}" if b["paper"] is not None else "-"
+        norm = _fmt_spread(b["ratio_to_baseline_normalised"])
+        if b["seeds_normalised"] < b["seeds"]:
+            norm += f" [{b['seeds_normalised']}/{b['seeds']}]"
+        pol = b["policy"]
+        hits = f"{pol['hits']}/{pol['lookups']}" if pol["lookups"] else "-"
+        lines.append(
+            f"{mode:15} {b['tokens']['total']['mean']:>12,.0f} "
+            f"{_fmt_spread(b['ratio_to_baseline']):>21} {norm:>21} {paper:>6} "
+            f"{_fmt_spread(b['calls_per_agent_day'], '.1f'):>22} "
+            f"{b['conversation_lines']['mean']:>5.1f} {b['violations']['sum']:>5} {hits:>12}"
+        )
+    lines.append(
+        "normalised: dialogue request kinds scaled to the baseline's conversation lines per "
+        "seed (lines: mean conversation lines per run; [k/n]: seeds with a normalised ratio)"
+    )
+    fid = comparison["fidelity"]
+    lines.append(f"baseline calls: {fid['baseline_calls_per_agent_day']['verdict']}")
+    lines.append(f"baseline tokens: {fid['baseline_tokens_per_agent_day']['verdict']}")
+    lines.append(f"aga-paper vs paper: {fid['aga_paper_ratio']['verdict']}")
+    return "\n".join(lines)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _seed_text(seeds: Sequence[int]) -> str:
+    if len(seeds) > 2 and list(seeds) == list(range(seeds[0], seeds[-1] + 1)):
+        return f"{seeds[0]}-{seeds[-1]}"
+    return ",".join(str(s) for s in seeds)
+
+
+def _personas(args: argparse.Namespace) -> tuple[Persona, ...]:
+    from aga_npc.personas.loader import load_personas, town_personas
+
+    if args.personas:
+        return tuple(load_personas(args.personas))
+    if args.npcs not in (3, 25):
+        raise ConfigError(
+            f"--npcs {args.npcs}: the bundled town has 3- and 25-resident sets; "
+            "give --personas PATH for other sets"
+        )
+    return tuple(town_personas(args.npcs))
+
+
+def plan_tasks(args: argparse.Namespace) -> list[RunTask]:
+    """One task per seed and mode (baseline always included), seeds in order."""
+    personas = tuple(p.to_dict() for p in _personas(args))
+    modes = [Mode.parse(m) for m in args.modes]
+    if Mode.BASELINE not in modes:
+        modes.insert(0, Mode.BASELINE)
+    map_path = str(Path(args.map).resolve()) if args.map else None
+    return [
+        RunTask(
+            personas=personas,
+            mode=mode,
+            seed=seed,
+            days=args.days,
+            warm_runs=args.warm_runs,
+            map_path=map_path,
+            lod=args.lod,
+            mind_wandering=not args.no_mind_wandering,
+            embed=args.embed,
+        )
+        for seed in args.seeds
+        for mode in modes
+    ]
+
+
+def _same_stack(reports: Iterable[Mapping[str, Any]]) -> None:
+    seen = {(json.dumps(r["llm"], sort_keys=True), r["embedder"]) for r in reports}
+    if len(seen) > 1:
+        raise ConfigError(
+            f"the runs used different LLMs or embedders ({sorted(seen)}); give every worker "
+            "the same AGA_* environment"
+        )
 
 
 def compare_modes(args: argparse.Namespace) -> dict[str, Any]:
-    """``sim compare``: warm the policy modes, then measure every mode with the same seed."""
-    settings = _settings(args)
-    embedder = build_embedder(settings)
-    assert isinstance(embedder, CachedEmbedder)
-    personas = _personas(args)
-    modes = [Mode.parse(m.strip()) for m in str(args.modes).split(",") if m.strip()]
-    if Mode.BASELINE not in modes:
-        modes.insert(0, Mode.BASELINE)
+    """``sim compare``: every task (in parallel when asked), then the files and the table.
+
+    Writes ``comparison.json``, each measured report as ``runs/seed<S>_<mode>.json`` and,
+    with pygame installed and without ``--no-charts``, ``tokens_by_mode.png`` and
+    ``closeness_<mode>.png`` (the first seed's run).
+    """
+    import time
+
+    from aga_npc.config import Settings
+    from aga_npc.store.atomic import atomic_write_bytes
+
+    Settings.from_env().with_overrides(embed=args.embed)  # a bad AGA_* fails here, not later
+    tasks = plan_tasks(args)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    reports: dict[str, Any] = {}
-    for mode in modes:
-        store = PolicyStore(embedder=embedder) if mode.uses_policy else None
-        base = RunConfig(
-            personas=personas,
-            mode=mode,
-            days=args.days,
-            seed=args.seed,
-            map_path=Path(args.map) if args.map else None,
-            lod=args.lod,
-            mind_wandering=not args.no_mind_wandering,
+    (out / "runs").mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    finished: list[dict[str, Any]] = []
+
+    def done(task: RunTask, report: dict[str, Any], at: float) -> None:
+        finished.append(
+            {
+                "seed": task.seed,
+                "mode": task.mode.value,
+                "runs": task.warm + 1,
+                "run_wall_seconds": round(
+                    report.get("wall_seconds", 0.0) + report.get("warm_wall_seconds", 0.0), 3
+                ),
+                "done_at_wall_seconds": round(at, 3),
+            }
         )
-        warm = args.warm_runs if mode.uses_policy else 0
-        for k in range(warm):
-            warm_config = RunConfig(
-                personas=base.personas,
-                mode=mode,
-                days=base.days,
-                seed=base.seed + 1000 * (k + 1),
-                map_path=base.map_path,
-                lod=base.lod,
-                mind_wandering=base.mind_wandering,
+        if not args.quiet:
+            print(
+                f"[{len(finished)}/{len(tasks)}] {task.label}: {task.warm + 1} run(s), "
+                f"done at {at:.1f} s",
+                file=sys.stderr,
             )
-            simulate(
-                warm_config,
-                settings=settings,
-                embedder=embedder,
-                store=store,
-                progress=_progress(f"{mode.value} warm {k + 1}/{warm}", args.quiet),
-            )
-        report = simulate(
-            base,
-            settings=settings,
-            embedder=embedder,
-            store=store,
-            progress=_progress(mode.value, args.quiet),
-        )
-        report["warm_runs"] = warm
-        if store is not None:
-            report["policy"]["store_size"] = len(store)
-        reports[mode.value] = report
-    comparison = _comparison(reports)
+
+    workers = args.workers
+    reports = run_tasks(
+        run_task,
+        tasks,
+        cost=operator.attrgetter("cost"),
+        workers=workers,
+        ray=args.ray,
+        on_done=done,
+    )
+    _same_stack(reports)
+    runs: dict[int, dict[str, Any]] = {}
+    for task, report in zip(tasks, reports, strict=True):
+        runs.setdefault(task.seed, {})[task.mode.value] = report
+        path = out / "runs" / f"seed{task.seed}_{task.mode.value}.json"
+        atomic_write_bytes(path, json.dumps(report, indent=1, sort_keys=True).encode("utf-8"))
+    comparison = build_comparison(runs, warm_runs=args.warm_runs)
+    comparison["runs"] = {
+        str(seed): {m: f"runs/seed{seed}_{m}.json" for m in modes} for seed, modes in runs.items()
+    }
+    executor = f"ray ({args.ray})" if args.ray else ("in-process" if workers == 1 else "processes")
+    comparison["timing"] = {
+        "wall_seconds": round(time.perf_counter() - started, 3),
+        "workers": workers,
+        "executor": executor,
+        "tasks": finished,
+    }
     atomic_write_bytes(
         out / "comparison.json", json.dumps(comparison, indent=1, sort_keys=True).encode("utf-8")
     )
+    if not args.no_charts:
+        _charts(comparison, runs, out)
+    print(format_summary(comparison))
+    return comparison
+
+
+def _charts(comparison: Mapping[str, Any], runs: Mapping[int, Any], out: Path) -> None:
     try:
         from aga_npc.sim.charts import heatmap, tokens_chart
 
         tokens_chart(comparison, out / "tokens_by_mode.png")
-        for name, report in reports.items():
+        seed = comparison["seeds"][0]
+        for name, report in runs[seed].items():
             close = report["closeness"]
             heatmap(
                 close["names"],
                 close["matrix"],
                 out / f"closeness_{name}.png",
-                label=f"Closeness after {report['days']} days ({name})",
+                label=f"Closeness after {report['days']} days ({name}, seed {seed})",
             )
     except ImportError as exc:  # pygame is an optional extra
         print(f"note: no PNG charts ({exc})", file=sys.stderr)
-    _print_summary(comparison)
-    return comparison
-
-
-PAPER = {"aga": 0.311, "lifestyle-only": 0.402, "social-only": 0.586, "aga@25": 0.427}
-
-
-def _comparison(reports: dict[str, Any]) -> dict[str, Any]:
-    base = reports["baseline"]["tokens"]["total"] or 1
-    return {
-        "modes": reports,
-        "ratio_to_baseline": {m: r["tokens"]["total"] / base for m, r in reports.items()},
-        "calls_per_agent_day": {m: r["calls_per_agent_day"] for m, r in reports.items()},
-        "violations": {m: r["violations"]["total"] for m, r in reports.items()},
-        "dialogue_prompt_tokens_per_turn": {
-            m: r["conversations"]["turn_prompt_tokens_mean"] for m, r in reports.items()
-        },
-        "paper_ratio": PAPER,
-        "llm": reports["baseline"]["llm"],
-    }
-
-
-def _print_summary(comparison: dict[str, Any]) -> None:
-    print(
-        f"{'mode':16} {'tokens':>10} {'ratio':>7} {'paper':>7} "
-        f"{'calls/agent-day':>16} {'violations':>10}"
-    )
-    npcs = next(iter(comparison["modes"].values()))["npcs"]
-    for mode, report in comparison["modes"].items():
-        ratio = comparison["ratio_to_baseline"][mode]
-        paper_key = "aga@25" if (mode == "aga" and npcs == 25) else mode
-        paper = PAPER.get(paper_key)
-        paper_text = f"{paper:.3f}" if paper is not None else "-"
-        print(
-            f"{mode:16} {report['tokens']['total']:>10} {ratio:>7.3f} {paper_text:>7} "
-            f"{report['calls_per_agent_day']:>16.1f} {report['violations']['total']:>10}"
-        )

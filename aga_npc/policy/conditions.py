@@ -4,26 +4,29 @@ A condition says what must hold in the world for a stored action sequence to wor
 data form (what is stored and what an LLM may be asked to produce)::
 
     {"op": "object", "kind": "stove", "sector": "@home", "arena": "kitchen",
-     "state": "off", "reachable": true, "free": 1}      # some such object exists
+     "state": "off", "avoid": ["broken"], "reachable": true, "free": 1}  # some such object
     {"op": "address", "address": "@home:kitchen:stove", "reachable": true, "free": 1}
+    {"op": "place", "sector": "@work"}                   # the place means something here
     {"op": "agent_in", "sector": "@work", "arena": "cafe"}
     {"op": "time", "start": 360, "end": 600}             # minute_of_day in [start, end)
     {"op": "all", "of": [...]}   {"op": "any", "of": [...]}   {"op": "not", "of": {...}}
 
 Sectors may be the place symbols ``@home`` / ``@work`` (resolved per agent by the world).
-``free: n`` asks for n free places, unless the agent already occupies the object. A time
-window with ``start > end`` wraps past midnight. Evaluation is a pure function of the
-world view and the agent.
+``state`` asks for one state, ``avoid`` rules some out; ``free: n`` asks for n free places,
+unless the agent already occupies the object. A time window with ``start > end`` wraps past
+midnight. Evaluation is a pure function of the world view and the agent. What a stored
+routine's condition holds is decided in one place, :mod:`aga_npc.policy.requirements`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from aga_npc.places import Address
 from aga_npc.ports import WorldView
-from aga_npc.types import Action, ObjectInfo
+from aga_npc.types import ObjectInfo
 
 __all__ = [
     "TRUE",
@@ -35,9 +38,9 @@ __all__ = [
     "ConditionError",
     "NotCond",
     "ObjectCond",
+    "PlaceCond",
     "TimeWindowCond",
     "check_condition",
-    "condition_for_actions",
     "condition_from_data",
     "condition_to_data",
     "evaluate",
@@ -57,12 +60,23 @@ class _ObjectTests:
     """Per-object requirements shared by the object and address conditions."""
 
     state: str | None = None
+    avoid: tuple[str, ...] = ()
     reachable: bool = False
     free: int = 0
+
+    def _check_tests(self) -> None:
+        if not isinstance(self.avoid, tuple):
+            object.__setattr__(self, "avoid", tuple(self.avoid))
+        if self.free < 0:
+            raise ValueError(f"free must be >= 0, got {self.free}")
+        if self.state is not None and self.state in self.avoid:
+            raise ValueError(f"state {self.state!r} is both required and avoided")
 
     def failure(self, obj: ObjectInfo, world: WorldView, agent: str) -> str | None:
         if self.state is not None and obj.state != self.state:
             return f"{obj.address} is {obj.state or 'stateless'}, not {self.state}"
+        if obj.state and obj.state in self.avoid:
+            return f"{obj.address} is {obj.state}"
         if self.free and agent not in obj.occupants and obj.free_capacity < self.free:
             return f"{obj.address} has {obj.free_capacity} free of {obj.capacity}"
         if self.reachable and not world.is_reachable(agent, obj.address):
@@ -78,12 +92,35 @@ class ObjectCond(_ObjectTests):
     sector: str | None = None
     arena: str | None = None
 
+    def __post_init__(self) -> None:
+        if not self.kind:
+            raise ValueError("an object condition needs a kind")
+        self._check_tests()
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddressCond(_ObjectTests):
     """The object at ``address`` (its sector may be ``@home``/``@work``) passes the tests."""
 
     address: str
+
+    def __post_init__(self) -> None:
+        if not Address.parse(self.address).is_object:
+            raise ValueError(
+                f"an address condition needs sector:arena:object, got {self.address!r}"
+            )
+        self._check_tests()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlaceCond:
+    """The place means something for the agent: ``@home`` / ``@work`` resolve to a sector
+    (an agent without a workplace has no ``@work``); a sector name always does."""
+
+    sector: str
+
+    def __post_init__(self) -> None:
+        Address(self.sector)  # a sector: non-empty, no ':'
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -123,7 +160,16 @@ class NotCond:
     of: Condition
 
 
-Condition = ObjectCond | AddressCond | AgentInCond | TimeWindowCond | AllCond | AnyCond | NotCond
+Condition = (
+    ObjectCond
+    | AddressCond
+    | PlaceCond
+    | AgentInCond
+    | TimeWindowCond
+    | AllCond
+    | AnyCond
+    | NotCond
+)
 TRUE: Condition = AllCond()
 
 
@@ -156,6 +202,8 @@ def check_condition(condition: Condition, world: WorldView, agent: str) -> str |
         return _check_object(condition, world, agent)
     if isinstance(condition, AddressCond):
         return _check_address(condition, world, agent)
+    if isinstance(condition, PlaceCond):
+        return _check_place(condition, world, agent)
     if isinstance(condition, AgentInCond):
         return _check_agent_in(condition, world, agent)
     return _check_time(condition, world)
@@ -176,14 +224,21 @@ def _check_object(cond: ObjectCond, world: WorldView, agent: str) -> str | None:
 
 
 def _check_address(cond: AddressCond, world: WorldView, agent: str) -> str | None:
-    sector, rest = cond.address.split(":", 1)
-    resolved = world.resolve_sector(agent, sector)
-    if resolved is None:
-        return f"{sector} means nothing for {agent}"
-    obj = world.object_at(f"{resolved}:{rest}")
+    address = Address.parse(cond.address)
+    resolved = world.resolve_sector(agent, address.sector)
+    if not resolved:
+        return f"{address.sector} means nothing for {agent}"
+    real = address.with_sector(resolved)
+    obj = world.object_at(str(real))
     if obj is None:
-        return f"{resolved}:{rest} is gone"
+        return f"{real} is gone"
     return cond.failure(obj, world, agent)
+
+
+def _check_place(cond: PlaceCond, world: WorldView, agent: str) -> str | None:
+    if not world.resolve_sector(agent, cond.sector):
+        return f"{cond.sector} means nothing for {agent}"
+    return None
 
 
 def _check_agent_in(cond: AgentInCond, world: WorldView, agent: str) -> str | None:
@@ -205,19 +260,6 @@ def _check_time(cond: TimeWindowCond, world: WorldView) -> str | None:
     return None if inside else f"minute {now} is outside [{cond.start}, {cond.end})"
 
 
-def condition_for_actions(actions: Iterable[Action]) -> Condition:
-    """The condition a decomposed action sequence needs: every target object exists, is
-    reachable and has a free place (in order of first use). No targets: always true."""
-    seen: dict[str, None] = {}
-    for action in actions:
-        if action.target:
-            seen.setdefault(action.target, None)
-    parts = tuple(AddressCond(address=t, reachable=True, free=1) for t in seen)
-    if len(parts) == 1:
-        return parts[0]
-    return AllCond(of=parts)
-
-
 # -- plain data --------------------------------------------------------------------------
 
 
@@ -228,6 +270,8 @@ def condition_to_data(condition: Condition) -> dict[str, Any]:
         return {"op": op, "of": [condition_to_data(c) for c in condition.of]}
     if isinstance(condition, NotCond):
         return {"op": "not", "of": condition_to_data(condition.of)}
+    if isinstance(condition, PlaceCond):
+        return {"op": "place", "sector": condition.sector}
     if isinstance(condition, AgentInCond):
         out: dict[str, Any] = {"op": "agent_in", "sector": condition.sector}
         if condition.arena is not None:
@@ -244,6 +288,8 @@ def condition_to_data(condition: Condition) -> dict[str, Any]:
         out = {"op": "address", "address": condition.address}
     if condition.state is not None:
         out["state"] = condition.state
+    if condition.avoid:
+        out["avoid"] = list(condition.avoid)
     if condition.reachable:
         out["reachable"] = True
     if condition.free:
@@ -252,8 +298,9 @@ def condition_to_data(condition: Condition) -> dict[str, Any]:
 
 
 _KEYS = {
-    "object": {"op", "kind", "sector", "arena", "state", "reachable", "free"},
-    "address": {"op", "address", "state", "reachable", "free"},
+    "object": {"op", "kind", "sector", "arena", "state", "avoid", "reachable", "free"},
+    "address": {"op", "address", "state", "avoid", "reachable", "free"},
+    "place": {"op", "sector"},
     "agent_in": {"op", "sector", "arena"},
     "time": {"op", "start", "end"},
     "all": {"op", "of"},
@@ -302,6 +349,11 @@ def _parse(data: Any, where: str, depth: int, counter: list[int]) -> Condition:
         if start == end:
             raise ConditionError(f"{where}: empty time window (start == end == {start})")
         return TimeWindowCond(start=start, end=end)
+    if op == "place":
+        sector = _text(data, "sector", where, required=True) or ""
+        if ":" in sector:
+            raise ConditionError(f"{where}.sector: a sector has no ':', got {sector!r}")
+        return PlaceCond(sector=sector)
     if op == "agent_in":
         return AgentInCond(
             sector=_text(data, "sector", where, required=True) or "",
@@ -314,19 +366,28 @@ def _parse(data: Any, where: str, depth: int, counter: list[int]) -> Condition:
     free = data.get("free", 0)
     if isinstance(free, bool) or not isinstance(free, int) or free < 0:
         raise ConditionError(f"{where}.free: expected an integer >= 0, got {free!r}")
+    avoid = data.get("avoid", [])
+    if not isinstance(avoid, list | tuple) or not all(isinstance(x, str) and x for x in avoid):
+        raise ConditionError(f"{where}.avoid: expected a list of state names, got {avoid!r}")
+    if state is not None and state in avoid:
+        raise ConditionError(f"{where}.avoid: state {state!r} is also required")
     if op == "object":
         return ObjectCond(
             kind=_text(data, "kind", where, required=True) or "",
             sector=_text(data, "sector", where, required=False),
             arena=_text(data, "arena", where, required=False),
             state=state,
+            avoid=tuple(avoid),
             reachable=reachable,
             free=free,
         )
     address = _text(data, "address", where, required=True) or ""
-    if address.count(":") != 2 or not all(address.split(":")):
+    parsed = Address.try_parse(address)
+    if parsed is None or not parsed.is_object:
         raise ConditionError(f"{where}.address: must read sector:arena:object, got {address!r}")
-    return AddressCond(address=address, state=state, reachable=reachable, free=free)
+    return AddressCond(
+        address=address, state=state, avoid=tuple(avoid), reachable=reachable, free=free
+    )
 
 
 def _text(data: Mapping[str, Any], key: str, where: str, *, required: bool) -> str | None:

@@ -1,4 +1,9 @@
-"""Policy value types: scopes, provenance, variants (condition + actions), entries, rescaling."""
+"""Policy value types: scopes, provenance, variants (condition + actions), entries, rescaling.
+
+An entry is one plan at one place (``@home``, ``@work`` or a sector): its text, embedding and
+variants. Every action target of every variant lies in the entry's place; the types refuse
+anything else, so a routine is never served for a place it does not belong to.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from aga_npc.places import Address
 from aga_npc.policy.conditions import (
     Condition,
     ConditionError,
     condition_from_data,
     condition_to_data,
 )
+from aga_npc.policy.requirements import off_place_targets
 from aga_npc.types import Action
 
 __all__ = [
@@ -111,12 +118,24 @@ class Provenance:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Variant:
-    """One way to carry out a plan: the condition under which ``actions`` work."""
+    """One way to carry out a plan: the condition under which ``actions`` work.
+
+    Attributes:
+        condition: what must hold in the world.
+        actions: the steps (targets carry place symbols).
+        provenance: who decomposed it, when, with which model.
+        id: stable within its entry (hit handles name it; never reused in the entry).
+        hits: lookups that served it.
+        successes: reported runs to the end.
+        failures: reported run-time failures since the last success.
+    """
 
     condition: Condition
     actions: tuple[Action, ...]
     provenance: Provenance = field(default_factory=Provenance)
+    id: int = 0
     hits: int = 0
+    successes: int = 0
     failures: int = 0
 
     def __post_init__(self) -> None:
@@ -124,6 +143,8 @@ class Variant:
             object.__setattr__(self, "actions", tuple(self.actions))
         if not self.actions:
             raise ValueError("a policy variant needs at least one action")
+        if min(self.id, self.hits, self.successes, self.failures) < 0:
+            raise ValueError("variant id and counters must be >= 0")
 
     @property
     def duration(self) -> int:
@@ -135,7 +156,9 @@ class Variant:
             "condition": condition_to_data(self.condition),
             "actions": [a.to_dict() for a in self.actions],
             "provenance": self.provenance.to_dict(),
+            "id": self.id,
             "hits": self.hits,
+            "successes": self.successes,
             "failures": self.failures,
         }
 
@@ -160,7 +183,9 @@ class Variant:
             condition=condition,
             actions=tuple(actions),
             provenance=Provenance.from_dict(data.get("provenance") or {}),
+            id=int(data.get("id", 0)),
             hits=int(data.get("hits", 0)),
+            successes=int(data.get("successes", 0)),
             failures=int(data.get("failures", 0)),
         )
 
@@ -173,29 +198,35 @@ def _readonly(vec: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PolicyEntry:
-    """A stored plan: its text, embedding, typical duration and variants.
+    """A stored plan at a place: its text, embedding, typical duration and variants.
 
     Attributes:
         id: unique within the store.
         scope: who it serves.
-        plan_text: the plan as first stored.
-        vector: the plan's embedding (read-only float32, norm 1).
+        plan_text: the plan as first stored (the activity words, without the place).
+        place: where it is planned: ``@home``, ``@work`` or a sector name. Every action
+            target of every variant lies there.
+        vector: the embedding of ``plan_text`` (read-only float32, norm 1).
         duration: the plan's typical duration in minutes (as first stored).
         provenance: who stored it and when.
         hits: reuses so far.
         last_use: game minute of the last reuse (or of storing).
-        variants: condition + actions alternatives, tried in order.
+        variants: condition + actions alternatives, tried in order (a variant that failed
+            at run time goes to the back).
+        next_variant: the id the next new variant gets (> every variant id so far).
     """
 
     id: int
     scope: PolicyScope
     plan_text: str
+    place: str
     vector: npt.NDArray[np.float32] = field(compare=False, repr=False)
     duration: int
     provenance: Provenance = field(default_factory=Provenance)
     hits: int = 0
     last_use: int = 0
     variants: tuple[Variant, ...] = ()
+    next_variant: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "vector", _readonly(self.vector))
@@ -205,18 +236,40 @@ class PolicyEntry:
             raise ValueError("a policy entry needs plan text")
         if self.duration < 1:
             raise ValueError(f"policy duration must be >= 1 minute, got {self.duration}")
+        Address(self.place)  # a place symbol or sector: non-empty, no ':'
+        ids = [v.id for v in self.variants]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"entry {self.id}: variant ids repeat ({ids})")
+        if ids and self.next_variant <= max(ids):
+            object.__setattr__(self, "next_variant", max(ids) + 1)
+        for v in self.variants:
+            outside = off_place_targets(v.actions, self.place)
+            if outside:
+                raise ValueError(
+                    f"entry {self.id} ({self.plan_text!r} at {self.place}): variant {v.id} "
+                    f"acts outside the place ({', '.join(outside)})"
+                )
+
+    def variant(self, variant_id: int) -> Variant | None:
+        """The variant with this id, or None when it is gone."""
+        for v in self.variants:
+            if v.id == variant_id:
+                return v
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "scope": self.scope.to_data(),
             "text": self.plan_text,
+            "place": self.place,
             "vec": self.vector.astype("<f4").tobytes(),
             "duration": self.duration,
             "provenance": self.provenance.to_dict(),
             "hits": self.hits,
             "last_use": self.last_use,
             "variants": [v.to_dict() for v in self.variants],
+            "next_variant": self.next_variant,
         }
 
     @classmethod
@@ -242,12 +295,14 @@ class PolicyEntry:
                 id=int(data["id"]),
                 scope=PolicyScope.from_data(data["scope"]),
                 plan_text=str(data["text"]),
+                place=str(data["place"]),
                 vector=vec,
                 duration=int(data["duration"]),
                 provenance=Provenance.from_dict(data.get("provenance") or {}),
                 hits=int(data.get("hits", 0)),
                 last_use=int(data.get("last_use", 0)),
                 variants=variants,
+                next_variant=int(data.get("next_variant", 0)),
             )
         except ConditionError:
             raise
@@ -285,9 +340,4 @@ def rescale_actions(actions: Sequence[Action], duration: int | None) -> tuple[Ac
 def _with_duration(action: Action, minutes: int) -> Action:
     if action.duration == minutes:
         return action
-    return Action(
-        verb=action.verb,
-        target=action.target,
-        duration=minutes,
-        description=action.description,
-    )
+    return action.with_(duration=minutes)  # keeps emoji, events and object state

@@ -1,6 +1,9 @@
-"""The "same plan" rule: cosine thresholds plus the look-alike check, and ``plan_similarity``.
+"""The "same plan" rule: place, cosine thresholds and the look-alike check; ``plan_similarity``.
 
-Two plans mean the same when (after normalisation) their texts are equal, or
+A plan is an activity at a place. Two plans at different places never mean the same (a
+routine learned at home does not serve a plan at work); the store only compares plans of one
+place. At one place (or when no places are given) two plans mean the same when (after
+normalisation) their texts are equal, or
 
 - no look-alike conflict separates them (:func:`~aga_npc.policy.signature.lookalike_reason`:
   different main activities, unless one refines the other as "mop" refines "clean"; or
@@ -25,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from aga_npc.places import place_label
 from aga_npc.policy.signature import (
     Signature,
     lookalike_reason,
@@ -96,8 +100,8 @@ class PlanDecision:
         same: the decision.
         cosine: cosine similarity of the two embeddings (1.0 for an exact text match).
         rule: ``exact``, ``similar``, ``same-activity``, ``lookalike`` (a conflict, or
-            verbs the lexicon cannot compare below ``strict_threshold``) or
-            ``below-threshold``.
+            verbs the lexicon cannot compare below ``strict_threshold``),
+            ``below-threshold`` or ``place`` (planned at different places).
         reason: a human-readable explanation (for the ledger and the debug overlay).
     """
 
@@ -151,9 +155,32 @@ def decide_signatures(
     )
 
 
-def decide(a: str, b: str, cosine: float, settings: MatchSettings | None = None) -> PlanDecision:
-    """Decide whether plan texts ``a`` and ``b`` (with embedding cosine ``cosine``) match."""
+def decide(
+    a: str,
+    b: str,
+    cosine: float,
+    settings: MatchSettings | None = None,
+    *,
+    places: tuple[str, str] | None = None,
+) -> PlanDecision:
+    """Decide whether plan texts ``a`` and ``b`` (with embedding cosine ``cosine``) match.
+
+    Args:
+        a: a plan text (the activity words).
+        b: another.
+        cosine: the cosine of their embeddings.
+        settings: the thresholds (default: the local embedder's).
+        places: the places the two are planned at (``@home``, ``@work``, a sector);
+            different places never match. None compares the texts alone.
+    """
     settings = settings or MatchSettings()
+    if places is not None and places[0] != places[1]:
+        return PlanDecision(
+            same=False,
+            cosine=cosine,
+            rule="place",
+            reason=f"{place_label(places[0])} vs {place_label(places[1])}",
+        )
     if normalise_text(a) == normalise_text(b):
         return PlanDecision(same=True, cosine=1.0, rule="exact", reason="same text")
     return decide_signatures(signature(a), signature(b), cosine, settings)
@@ -173,6 +200,7 @@ def plan_similarity(
     *,
     embedder: Embedder | None = None,
     settings: MatchSettings | None = None,
+    places: tuple[str, str] | None = None,
 ) -> PlanDecision:
     """Do plans ``a`` and ``b`` mean the same? The Lifestyle Policy's rule (DESIGN.md §5).
 
@@ -184,6 +212,7 @@ def plan_similarity(
         embedder: default: the configured embedder (``AGA_EMBED``, local MiniLM unless set),
             built once per process.
         settings: default: ``MatchSettings.for_embedder(embedder.name)``.
+        places: the two plans' places; different places never match.
 
     Returns:
         A :class:`PlanDecision` with ``.same`` and ``.cosine``.
@@ -195,4 +224,4 @@ def plan_similarity(
     settings = settings or MatchSettings.for_embedder(embedder.name)
     vectors = np.asarray(embedder.embed([a, b]), dtype=np.float32)
     cosine = float(np.clip(vectors[0] @ vectors[1], -1.0, 1.0))
-    return decide(a, b, cosine, settings)
+    return decide(a, b, cosine, settings, places=places)

@@ -1,20 +1,30 @@
-"""The policy store's file: an ``aga_npc.store`` record log of changes, compacted now and then.
+"""The policy store's file: :class:`PolicyJournal` owns the record log, the records waiting to
+be written, the file lock, the write counters and the flush cadence.
 
-Header meta: ``{"embedder": name, "dim": d}``. Records (msgpack maps):
+The file is an ``aga_npc.store`` record log. Header meta: ``{"embedder": name, "dim": d}``.
+Records (msgpack maps):
 
 - ``{"t": "put", "entry": PolicyEntry.to_dict()}``: insert or replace an entry;
-- ``{"t": "hit", "id", "v", "hits", "vhits", "last_use"}``: a reuse (absolute counters);
+- ``{"t": "hit", "id", "vid", "hits", "vhits", "last_use"}``: a reuse of variant ``vid``
+  (absolute counters);
 - ``{"t": "del", "id"}``: an entry was forgotten;
 - ``{"t": "emb", "text", "vec"}``: an embedding-cache vector (float32 little-endian bytes).
 
-Replaying the records in order rebuilds the store. Compaction rewrites the file atomically
-as one ``put`` per entry plus the cache.
+Replaying the records in order rebuilds the store (through its public ``restore``,
+``restore_use`` and ``remove``). Compaction rewrites the file atomically as one ``put`` per
+entry plus the cache.
+
+Format 2 (issue 15) stores each routine's place and stable variant ids; plan vectors embed
+the activity words alone. Format 1 files (place folded into the plan text) are refused with
+a :class:`~aga_npc.errors.StoreError` that says what to do.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -25,22 +35,19 @@ from aga_npc.policy.conditions import ConditionError
 from aga_npc.policy.entries import PolicyEntry
 
 if TYPE_CHECKING:
-    from aga_npc.policy.store import PolicyStore
-    from aga_npc.store import LogContents
+    from aga_npc.store import LogContents, RecordLog
 
 __all__ = [
+    "COMPACT_SLACK",
     "SCHEMA",
     "VERSION",
     "EmbeddingCache",
-    "flush_store",
-    "open_store",
-    "save_store",
-    "take_records",
-    "write_records",
+    "JournalTarget",
+    "PolicyJournal",
 ]
 
 SCHEMA = "aga_npc.policy"
-VERSION = 1
+VERSION = 2
 COMPACT_SLACK = 1024
 
 FloatArray = npt.NDArray[np.float32]
@@ -56,170 +63,307 @@ class EmbeddingCache(Protocol):
     def load(self, items: Iterable[tuple[str, FloatArray]]) -> int: ...
 
 
-def _meta(store: PolicyStore) -> dict[str, Any]:
-    return {"embedder": store.embedder_name, "dim": store.dim}
+class JournalTarget(Protocol):
+    """What the journal needs of the store it persists (``PolicyStore``)."""
+
+    embedder_name: str
+    dim: int
+
+    def __len__(self) -> int: ...
+
+    def entries(self) -> list[PolicyEntry]: ...
+
+    def restore(self, entry: PolicyEntry) -> None: ...
+
+    def restore_use(
+        self, entry_id: int, variant_id: int, *, hits: int, variant_hits: int, last_use: int
+    ) -> None: ...
+
+    def remove(self, entry_id: int) -> None: ...
+
+    def bulk_load(self) -> AbstractContextManager[None]: ...
 
 
-def open_store(store: PolicyStore, path: str | os.PathLike[str], *, recover: bool) -> None:
-    """Load ``path`` into the (empty) ``store`` and bind the store to it."""
-    from aga_npc.store import RecordLog, backup_file
-
-    name = os.fspath(path)
-    log, contents = RecordLog.open(
-        path, schema=SCHEMA, version=VERSION, meta=_meta(store), recover=recover
-    )
-    try:
-        embedder, dim = contents.meta.get("embedder"), contents.meta.get("dim")
-        if embedder != store.embedder_name or dim != store.dim:
-            raise StoreError(
-                f"{name}: policies were embedded with {embedder!r} (dim {dim}), but this run "
-                f"uses {store.embedder_name!r} (dim {store.dim}); vectors from different "
-                "embedders cannot be compared: set AGA_EMBED back, or move the file away to "
-                "start a new store"
-            )
-        with store.bulk_load():
-            bad = _replay(store, contents, name)
-        if bad is not None:
-            kept = backup_file(path, "corrupt")
-            if not recover:
-                raise CorruptFileError(
-                    name,
-                    bad.offset,
-                    f"{bad.reason}; a copy was kept at {kept}; open with recover=True to keep "
-                    "the valid records before this point",
-                )
-        store._log = log
-        if bad is not None or contents.damage is not None or contents.version != VERSION:
-            save_store(store, None)
-    except BaseException:
-        log.close()
-        raise
+def _meta(target: JournalTarget) -> dict[str, Any]:
+    return {"embedder": target.embedder_name, "dim": target.dim}
 
 
-def _replay(store: PolicyStore, contents: LogContents, name: str) -> CorruptFileError | None:
-    """Apply records in order; stop at the first invalid one and return its error."""
-    cache_items: list[tuple[str, Any]] = []
-    for i, (record, offset) in enumerate(zip(contents.records, contents.offsets, strict=True)):
+class PolicyJournal:
+    """The store's changes on their way to its file.
+
+    The store queues one record per change (:meth:`queue`); :meth:`flush` writes them
+    durably (fsync) and compacts the file when it has grown well past the live contents;
+    :meth:`take` + :meth:`write` split a flush so the write runs on a worker thread.
+    :meth:`due` says when the next flush is due (at least every ``flush_every`` game
+    minutes). Main thread only, except :meth:`write` (guarded by the file lock, which
+    compaction takes too).
+
+    Build with :meth:`open` (load an existing file into a store) or :meth:`create`.
+
+    Args:
+        log: the open record log.
+        embed_cache: the embedding cache persisted with the store (new vectors are written
+            on flush), or None.
+        flush_every: game minutes between flushes in :meth:`due` (1..60).
+    """
+
+    def __init__(
+        self, log: RecordLog, *, embed_cache: EmbeddingCache | None = None, flush_every: int = 60
+    ) -> None:
+        if not 1 <= flush_every <= 60:
+            raise ValueError(f"flush_every must be 1..60 game minutes, got {flush_every}")
+        self.embed_cache = embed_cache
+        self.flush_every = flush_every
+        self._log: RecordLog | None = log
+        self._pending: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._appended = 0
+        self._last_flush: int | None = None
+
+    # -- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        target: JournalTarget,
+        *,
+        recover: bool = False,
+        embed_cache: EmbeddingCache | None = None,
+        flush_every: int = 60,
+    ) -> PolicyJournal:
+        """Load the file at ``path`` (created when missing) into the empty ``target``.
+
+        Raises:
+            CorruptFileError: the file is damaged (names file and byte; a copy is kept).
+            SchemaVersionError: written by a newer aga_npc.
+            StoreError: written with another embedder or dimension, or in format 1.
+        """
+        from aga_npc.store import RecordLog, backup_file
+
+        name = os.fspath(path)
+        log, contents = RecordLog.open(
+            path, schema=SCHEMA, version=VERSION, meta=_meta(target), recover=recover
+        )
         try:
-            _apply(store, record, cache_items)
+            _check_header(name, contents, target)
+            with target.bulk_load():
+                bad = _replay(target, contents, name, embed_cache)
+            if bad is not None:
+                kept = backup_file(path, "corrupt")
+                if not recover:
+                    raise CorruptFileError(
+                        name,
+                        bad.offset,
+                        f"{bad.reason}; a copy was kept at {kept}; open with recover=True to "
+                        "keep the valid records before this point",
+                    )
+        except BaseException:
+            log.close()
+            raise
+        journal = cls(log, embed_cache=embed_cache, flush_every=flush_every)
+        if bad is not None or contents.damage is not None:
+            journal.compact(target)
+        return journal
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        target: JournalTarget,
+        *,
+        embed_cache: EmbeddingCache | None = None,
+        flush_every: int = 60,
+    ) -> PolicyJournal:
+        """Write ``target``'s whole contents to a new file at ``path`` (atomic replace)."""
+        from aga_npc.store import RecordLog
+
+        log = RecordLog.create(path, schema=SCHEMA, version=VERSION, meta=_meta(target))
+        journal = cls(log, embed_cache=embed_cache, flush_every=flush_every)
+        journal.compact(target)
+        return journal
+
+    # -- recording --------------------------------------------------------------------------
+
+    @property
+    def path(self) -> str:
+        """The file (empty once closed)."""
+        return os.fspath(self._log.path) if self._log is not None else ""
+
+    def queue(self, record: dict[str, Any]) -> None:
+        """Queue one change record for the next flush."""
+        if self._log is not None:
+            self._pending.append(record)
+
+    def pending_count(self) -> int:
+        """Records queued and not yet taken."""
+        return len(self._pending)
+
+    def take(self) -> list[dict[str, Any]]:
+        """The queued records plus new cache vectors, taken off the queue (cheap)."""
+        if self._log is None:
+            self._pending.clear()
+            return []
+        records, self._pending = self._pending, []
+        if self.embed_cache is not None:
+            for text, vec in self.embed_cache.take_new():
+                records.append({"t": "emb", "text": text, "vec": _vec_bytes(vec)})
+        return records
+
+    def write(self, records: list[dict[str, Any]]) -> int:
+        """Append ``records`` and make them durable (fsync). Safe on a worker thread.
+
+        Returns the records written (0 once closed).
+        """
+        with self._lock:
+            log = self._log
+            if log is None or not records:
+                return 0
+            for record in records:
+                log.append(record)
+            log.flush()
+            self._appended += len(records)
+        return len(records)
+
+    def flush(self, target: JournalTarget) -> int:
+        """Write what is queued; compact when the file holds more than three times the
+        live contents (plus slack). Returns the records written."""
+        written = self.write(self.take())
+        cache = len(self.embed_cache.items()) if self.embed_cache is not None else 0
+        if self._log is not None and self._appended > 3 * (len(target) + cache) + COMPACT_SLACK:
+            self.compact(target)
+        return written
+
+    def compact(self, target: JournalTarget) -> None:
+        """Rewrite the file atomically as ``target``'s live contents; drops the queue."""
+        records: list[dict[str, Any]] = [
+            {"t": "put", "entry": e.to_dict()} for e in target.entries()
+        ]
+        if self.embed_cache is not None:
+            self.embed_cache.take_new()
+            records += [
+                {"t": "emb", "text": text, "vec": _vec_bytes(vec)}
+                for text, vec in self.embed_cache.items()
+            ]
+        if self._log is None:
+            raise StoreError("the policy journal is closed")
+        with self._lock:
+            self._log.rewrite(records, meta=_meta(target))
+            self._appended = 0
+        self._pending.clear()
+
+    def due(self, game_minute: int) -> bool:
+        """Whether ``flush_every`` game minutes have passed since the last flush; the first
+        call starts the count. A True answer counts as a flush (restarts the count)."""
+        if self._last_flush is None or game_minute < self._last_flush:
+            self._last_flush = game_minute
+            return False
+        if game_minute - self._last_flush < self.flush_every:
+            return False
+        self._last_flush = game_minute
+        return True
+
+    def close(self) -> None:
+        """Release the file (flush first: :meth:`flush`)."""
+        with self._lock:
+            if self._log is not None:
+                self._log.close()
+                self._log = None
+        self._pending.clear()
+
+    # -- state ------------------------------------------------------------------------------
+
+    def get_state(self) -> dict[str, Any]:
+        """The cadence and counters as plain data (the records live in the file)."""
+        return {
+            "flush_every": self.flush_every,
+            "last_flush": self._last_flush,
+            "appended": self._appended,
+        }
+
+    def set_state(self, state: Mapping[str, Any]) -> None:
+        """Restore :meth:`get_state`.
+
+        Raises:
+            ValueError: a value is out of range.
+        """
+        every = int(state["flush_every"])
+        if not 1 <= every <= 60:
+            raise ValueError(f"flush_every must be 1..60 game minutes, got {every}")
+        appended = int(state.get("appended", 0))
+        if appended < 0:
+            raise ValueError(f"appended must be >= 0, got {appended}")
+        last = state.get("last_flush")
+        self.flush_every = every
+        self._last_flush = None if last is None else int(last)
+        self._appended = appended
+
+
+def _check_header(name: str, contents: LogContents, target: JournalTarget) -> None:
+    if contents.version < VERSION:
+        raise StoreError(
+            f"{name}: a policy file in format {contents.version}, from before routines "
+            "carried their place (plan vectors then embedded the place too); this version "
+            "cannot reuse them: move the file away to start a new store"
+        )
+    embedder, dim = contents.meta.get("embedder"), contents.meta.get("dim")
+    if embedder != target.embedder_name or dim != target.dim:
+        raise StoreError(
+            f"{name}: policies were embedded with {embedder!r} (dim {dim}), but this run "
+            f"uses {target.embedder_name!r} (dim {target.dim}); vectors from different "
+            "embedders cannot be compared: set AGA_EMBED back, or move the file away to "
+            "start a new store"
+        )
+
+
+def _replay(
+    target: JournalTarget, contents: LogContents, name: str, cache: EmbeddingCache | None
+) -> CorruptFileError | None:
+    """Apply records in order; stop at the first invalid one and return its error."""
+    cache_items: list[tuple[str, FloatArray]] = []
+    bad: CorruptFileError | None = None
+    for i, (record, offset) in enumerate(_records(contents)):
+        try:
+            _apply(target, record, cache_items)
         except (ValueError, KeyError, TypeError) as exc:
             detail = str(exc) if isinstance(exc, ValueError | ConditionError) else repr(exc)
-            if store.embed_cache is not None and cache_items:
-                store.embed_cache.load(cache_items)
-            return CorruptFileError(name, offset, f"record {i} is invalid: {detail}")
-    if store.embed_cache is not None and cache_items:
-        store.embed_cache.load(cache_items)
-    return None
+            bad = CorruptFileError(name, offset, f"record {i} is invalid: {detail}")
+            break
+    if cache is not None and cache_items:
+        cache.load(cache_items)
+    return bad
 
 
-def _apply(store: PolicyStore, record: Any, cache_items: list[tuple[str, Any]]) -> None:
+def _records(contents: LogContents) -> Iterator[tuple[Any, int]]:
+    return zip(contents.records, contents.offsets, strict=True)
+
+
+def _apply(target: JournalTarget, record: Any, cache_items: list[tuple[str, FloatArray]]) -> None:
     if not isinstance(record, dict):
         raise ValueError(f"expected a map, got {type(record).__name__}")
     kind = record.get("t")
     if kind == "put":
-        entry = PolicyEntry.from_dict(record["entry"], dim=store.dim)
+        entry = PolicyEntry.from_dict(record["entry"], dim=target.dim)
         if not entry.variants:
             raise ValueError(f"entry {entry.id} has no variants")
-        old = store._entries.get(entry.id)
-        if old is not None and (old.plan_text != entry.plan_text or old.scope != entry.scope):
-            store.remove(entry.id)
-        store._put(entry)
+        target.restore(entry)
     elif kind == "hit":
-        hit_entry = store._entries.get(int(record["id"]))
-        if hit_entry is None:
-            return
-        entry = hit_entry
-        v = int(record["v"])
-        if not 0 <= v < len(entry.variants):
-            raise ValueError(f"hit names variant {v} of entry {entry.id}")
-        variants = list(entry.variants)
-        variants[v] = _replace(variants[v], hits=int(record["vhits"]))
-        store._entries[entry.id] = _replace(
-            entry, hits=int(record["hits"]), last_use=int(record["last_use"]), variants=variants
+        target.restore_use(
+            int(record["id"]),
+            int(record["vid"]),
+            hits=int(record["hits"]),
+            variant_hits=int(record["vhits"]),
+            last_use=int(record["last_use"]),
         )
     elif kind == "del":
-        store.remove(int(record["id"]))
+        target.remove(int(record["id"]))
     elif kind == "emb":
         raw = record["vec"]
-        if not isinstance(raw, bytes) or len(raw) != 4 * store.dim:
-            raise ValueError(f"embedding vector must be {4 * store.dim} bytes")
+        if not isinstance(raw, bytes) or len(raw) != 4 * target.dim:
+            raise ValueError(f"embedding vector must be {4 * target.dim} bytes")
         cache_items.append((str(record["text"]), np.frombuffer(raw, dtype="<f4")))
     else:
         raise ValueError(f"unknown record type {kind!r}")
-    store._pending.clear()  # replaying is not a change
-
-
-def _replace(obj: Any, **changes: Any) -> Any:
-    from dataclasses import replace
-
-    if "variants" in changes:
-        changes["variants"] = tuple(changes["variants"])
-    return replace(obj, **changes)
-
-
-def take_records(store: PolicyStore) -> list[dict[str, Any]]:
-    """The queued changes and new cache vectors, taken off the queue (main thread, cheap)."""
-    if store._log is None:
-        store._pending.clear()
-        return []
-    records, store._pending = store._pending, []
-    if store.embed_cache is not None:
-        for text, vec in store.embed_cache.take_new():
-            records.append({"t": "emb", "text": text, "vec": _vec_bytes(vec)})
-    return records
-
-
-def write_records(store: PolicyStore, records: list[dict[str, Any]]) -> int:
-    """Append ``records`` to the bound log and make them durable (fsync).
-
-    Safe on a worker thread: the log is guarded by the store's file lock, which compaction
-    takes too. Returns the records written.
-    """
-    with store._file_lock:
-        log = store._log
-        if log is None or not records:
-            return 0
-        for record in records:
-            log.append(record)
-        log.flush()
-        store._appended += len(records)
-    return len(records)
-
-
-def flush_store(store: PolicyStore) -> int:
-    """Append queued changes (and new cache vectors) durably; compact when the log has
-    grown well past the live contents. Returns the records written."""
-    written = write_records(store, take_records(store))
-    live = len(store) + (len(store.embed_cache.items()) if store.embed_cache is not None else 0)
-    if store._log is not None and store._appended > 3 * live + COMPACT_SLACK:
-        save_store(store, None)
-    return written
-
-
-def save_store(store: PolicyStore, path: str | os.PathLike[str] | None) -> None:
-    """Write the whole store atomically (to ``path``, or over the bound file) and bind it."""
-    from aga_npc.store import RecordLog
-
-    records: list[dict[str, Any]] = [{"t": "put", "entry": e.to_dict()} for e in store.entries()]
-    if store.embed_cache is not None:
-        store.embed_cache.take_new()
-        records += [
-            {"t": "emb", "text": text, "vec": _vec_bytes(vec)}
-            for text, vec in store.embed_cache.items()
-        ]
-    if path is None:
-        if store._log is None:
-            raise StoreError("the policy store is not bound to a file: pass a path to save()")
-        with store._file_lock:
-            store._log.rewrite(records, meta=_meta(store))
-            store._appended = 0
-    else:
-        if store._log is not None:
-            store._log.close()
-        store._log = RecordLog.create(path, schema=SCHEMA, version=VERSION, meta=_meta(store))
-        store._log.rewrite(records, meta=_meta(store))
-    store._pending.clear()
-    store._appended = 0
 
 
 def _vec_bytes(vec: Any) -> bytes:

@@ -1,33 +1,45 @@
-"""The Lifestyle Policy store: scoped plan -> (condition, actions) memory with fast lookup.
+"""The Lifestyle Policy store: scoped plan-at-a-place -> (condition, actions) memory.
 
 Embedding is the caller's job and happens off the main thread (the brain submits
 ``embedder.embed`` through the runtime); :meth:`PolicyStore.lookup` then takes the vector
-and answers in well under a millisecond (numpy / hnswlib and condition checks, no model).
-Everything here runs on the main thread; nothing is thread-safe.
+(or none, for exact text only) and answers in well under a millisecond (numpy / hnswlib and
+condition checks, no model). Everything here runs on the main thread; nothing is
+thread-safe.
 
-Persistence (optional) is an append-only record log (:mod:`aga_npc.store`): every change
-is queued as a record and reaches the disk on :meth:`flush`; :meth:`flush_if_due` flushes at
-least once per game hour. See :mod:`aga_npc.policy.persist` for the file format.
+Plans are kept per scope and place: a lookup for "have lunch" at ``@home`` sees only
+routines stored for ``@home``, exact and similar. Variants are tried in order; a variant
+that fails at run time is moved behind the others and dropped after ``max_failures``
+failures in a row (:meth:`PolicyStore.report_failure`).
+
+Persistence (optional) belongs to :class:`aga_npc.policy.persist.PolicyJournal`: every
+change is queued as a record and reaches the disk on :meth:`PolicyStore.flush`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from aga_npc.policy.conditions import Condition, check_condition, condition_for_actions
+from aga_npc.errors import StoreError
+from aga_npc.policy.conditions import Condition, check_condition
 from aga_npc.policy.entries import PolicyEntry, PolicyScope, Provenance, Variant, rescale_actions
 from aga_npc.policy.index import IndexSettings, VectorIndex
 from aga_npc.policy.matching import MatchSettings, decide_signatures
-from aga_npc.policy.persist import EmbeddingCache
-from aga_npc.policy.results import LookupReason, LookupResult, StoreStats, better_miss
+from aga_npc.policy.persist import VERSION, EmbeddingCache, PolicyJournal
+from aga_npc.policy.requirements import routine_condition
+from aga_npc.policy.results import (
+    FailureVerdict,
+    LookupReason,
+    LookupResult,
+    StoreStats,
+    better_miss,
+)
 from aga_npc.policy.signature import Signature, normalise_text, signature
 from aga_npc.ports import Embedder, WorldView
 from aga_npc.types import Action
@@ -35,10 +47,11 @@ from aga_npc.types import Action
 __all__ = ["PolicyStore"]
 
 FloatArray = npt.NDArray[np.float32]
+Partition = tuple[PolicyScope, str]  # (scope, place)
 
 
-class _Scope:
-    """One scope's entries: exact-text table and vector index."""
+class _Plans:
+    """One scope's plans at one place: exact-text table and vector index."""
 
     __slots__ = ("exact", "index")
 
@@ -60,9 +73,9 @@ class PolicyStore:
         index: index parameters.
         embed_cache: an embedding cache persisted with the store (new vectors are written
             on flush and loaded back on open).
-        flush_every: game minutes between flushes in :meth:`flush_if_due` (<= 60).
+        flush_every: game minutes between flushes in :meth:`flush_if_due` (1..60).
         max_variants: variants kept per plan (the least used goes first).
-        max_failures: reported execution failures after which a variant is dropped.
+        max_failures: run-time failures in a row after which a variant is evicted.
     """
 
     def __init__(
@@ -106,15 +119,10 @@ class PolicyStore:
         self.stats = StoreStats()
         self._entries: dict[int, PolicyEntry] = {}
         self._signatures: dict[int, Signature] = {}
-        self._scopes: dict[PolicyScope, _Scope] = {}
+        self._plans: dict[Partition, _Plans] = {}
         self._next_id = 1
-        self._pending: list[dict[str, Any]] = []
-        self._log: Any = None  # aga_npc.store.RecordLog when bound to a file
-        self._appended = 0
-        self._last_flush: int | None = None
-        self._file_lock = threading.Lock()  # the log file: main-thread compaction vs a
-        # worker's write_records (see flush_async)
-        self._deferred: dict[PolicyScope, dict[int, FloatArray]] | None = None
+        self._journal: PolicyJournal | None = None
+        self._deferred: dict[Partition, dict[int, FloatArray]] | None = None
 
     # -- contents ---------------------------------------------------------------------------
 
@@ -125,27 +133,85 @@ class PolicyStore:
         """The entry with this id. Raises KeyError when absent."""
         return self._entries[entry_id]
 
-    def entries(self, scope: PolicyScope | None = None) -> list[PolicyEntry]:
-        """All entries (of one scope), oldest first."""
-        return [e for e in self._entries.values() if scope is None or e.scope == scope]
+    def entries(
+        self, scope: PolicyScope | None = None, place: str | None = None
+    ) -> list[PolicyEntry]:
+        """All entries (of one scope, at one place), oldest first."""
+        return [
+            e
+            for e in self._entries.values()
+            if (scope is None or e.scope == scope) and (place is None or e.place == place)
+        ]
 
     @staticmethod
     def scopes_for(agent: str, role: str | None = None) -> tuple[PolicyScope, ...]:
-        """The lookup order for an agent: its own scope, its role's, then the town's."""
+        """The default lookup order: the agent's own scope, its role's, then the town's."""
         order = [PolicyScope.agent(agent)]
         if role:
             order.append(PolicyScope.role(role))
         order.append(PolicyScope.town())
         return tuple(order)
 
+    @property
+    def journal(self) -> PolicyJournal | None:
+        """The file's journal, or None when the store lives in memory only."""
+        return self._journal
+
     # -- lookup -----------------------------------------------------------------------------
+
+    def lookup(
+        self,
+        plan_text: str,
+        vector: FloatArray | None,
+        *,
+        place: str,
+        agent: str,
+        world: WorldView,
+        scopes: Sequence[PolicyScope] | None = None,
+        role: str | None = None,
+        duration: int | None = None,
+        game_minute: int = 0,
+    ) -> LookupResult:
+        """Find stored actions for ``plan_text`` at ``place`` that can run in ``world`` now.
+
+        Scopes are tried in order (default :meth:`scopes_for`); in each, only plans stored
+        for ``place``: the exact text first, then (with a vector) the nearest stored plans
+        that pass the same-plan rule, best cosine first; for each plan its variants in
+        order; the first condition that holds wins. A hit counts as a use (hit count, last
+        use = ``game_minute``).
+
+        Time budget: well under 1 ms at 100k stored plans (no embedding here).
+
+        Args:
+            plan_text: the activity as the schedule names it (without the place).
+            vector: its embedding (from the store's embedder), or None for exact text only.
+            place: where it is planned (``@home``, ``@work`` or a sector name).
+            agent: who will act (conditions are evaluated for this agent).
+            world: the live world view (or a snapshot).
+            scopes: the scopes to try, in order.
+            role: the agent's role, for the default scope order.
+            duration: minutes the new plan should take; actions are rescaled to it.
+            game_minute: current game time in minutes since the start.
+        """
+        vec = None
+        if vector is not None:
+            vec = np.asarray(vector, dtype=np.float32).reshape(-1)
+            if vec.shape[0] != self.dim:
+                raise ValueError(f"vector has dim {vec.shape[0]}, store has {self.dim}")
+        order = tuple(scopes) if scopes is not None else self.scopes_for(agent, role)
+        result = self._lookup(plan_text, vec, place, agent, order, world, duration)
+        if result.hit:
+            result = self._touch(result, game_minute)
+        return self._count(result)
 
     def lookup_exact(
         self,
         plan_text: str,
         *,
+        place: str,
         agent: str,
         world: WorldView,
+        scopes: Sequence[PolicyScope] | None = None,
         role: str | None = None,
         duration: int | None = None,
         game_minute: int = 0,
@@ -154,103 +220,56 @@ class PolicyStore:
         it before asking for an embedding. Misses are ``NO_CANDIDATE`` or
         ``NO_CONDITION_HELD`` and are not counted in :attr:`stats` (the full
         :meth:`lookup` that follows counts them)."""
-        return self._lookup(
-            plan_text, None, agent, role, world, duration, game_minute, count_miss=False
-        )
-
-    def lookup(
-        self,
-        plan_text: str,
-        vector: FloatArray,
-        *,
-        agent: str,
-        world: WorldView,
-        role: str | None = None,
-        duration: int | None = None,
-        game_minute: int = 0,
-    ) -> LookupResult:
-        """Find stored actions for ``plan_text`` that can run in ``world`` now.
-
-        Scopes are tried in order agent -> role -> town; in each, the exact text first, then
-        the nearest stored plans that pass the same-plan rule, best cosine first; for each
-        plan its variants in order; the first condition that holds wins. A hit counts as a
-        use (hit count, last use = ``game_minute``).
-
-        Time budget: well under 1 ms at 100k stored plans (no embedding here).
-
-        Args:
-            plan_text: the plan as the schedule names it.
-            vector: its embedding (from the same embedder as the store's).
-            agent: who will act (conditions are evaluated for this agent).
-            world: the live world view (or a snapshot).
-            role: the agent's role for the role scope (e.g. "barista").
-            duration: minutes the new plan should take; actions are rescaled to it.
-            game_minute: current game time in minutes since the start.
-        """
-        vec = np.asarray(vector, dtype=np.float32).reshape(-1)
-        if vec.shape[0] != self.dim:
-            raise ValueError(f"vector has dim {vec.shape[0]}, store has {self.dim}")
-        return self._lookup(plan_text, vec, agent, role, world, duration, game_minute)
+        order = tuple(scopes) if scopes is not None else self.scopes_for(agent, role)
+        result = self._lookup(plan_text, None, place, agent, order, world, duration)
+        if not result.hit:
+            return result
+        return self._count(self._touch(result, game_minute))
 
     def lookup_text(
         self,
         plan_text: str,
         embedder: Embedder | None = None,
-        *,
-        agent: str,
-        world: WorldView,
-        role: str | None = None,
-        duration: int | None = None,
-        game_minute: int = 0,
+        **options: Any,
     ) -> LookupResult:
-        """Embed inline (``embedder`` or the store's own), then :meth:`lookup`.
+        """Embed inline (``embedder`` or the store's own), then :meth:`lookup` with
+        ``options`` (``place``, ``agent``, ``world``, ...).
 
         Blocking: for offline tools, tests and benchmarks, never the frame loop.
         """
         embedder = embedder or self.embedder
         if embedder is None:
             raise ValueError("lookup_text needs an embedder (the store was built without one)")
-        vector = embedder.embed([plan_text])[0]
-        return self.lookup(
-            plan_text,
-            vector,
-            agent=agent,
-            world=world,
-            role=role,
-            duration=duration,
-            game_minute=game_minute,
-        )
+        return self.lookup(plan_text, embedder.embed([plan_text])[0], **options)
 
     def _lookup(
         self,
         plan_text: str,
         vec: FloatArray | None,
+        place: str,
         agent: str,
-        role: str | None,
+        scopes: tuple[PolicyScope, ...],
         world: WorldView,
         duration: int | None,
-        game_minute: int,
-        *,
-        count_miss: bool = True,
     ) -> LookupResult:
         key = normalise_text(plan_text)
-        query_sig = signature(plan_text)
+        query_sig = signature(plan_text) if vec is not None else None
         miss: LookupResult | None = None
-        for scope in self.scopes_for(agent, role):
-            sc = self._scopes.get(scope)
-            if sc is None:
+        for scope in scopes:
+            plans = self._plans.get((scope, place))
+            if plans is None:
                 continue
-            exact_id = sc.exact.get(key)
+            exact_id = plans.exact.get(key)
             if exact_id is not None:
                 result = self._try_entry(
                     exact_id, plan_text, 1.0, LookupReason.EXACT_HIT, agent, world, duration
                 )
                 if result.hit:
-                    return self._count(self._touch(result, game_minute))
+                    return result
                 miss = better_miss(miss, result)
-            if vec is None:
+            if vec is None or query_sig is None:
                 continue
-            for label, cosine in sc.index.search(vec, self.match.candidates):
+            for label, cosine in plans.index.search(vec, self.match.candidates):
                 if label == exact_id:
                     continue
                 entry = self._entries[label]
@@ -266,6 +285,7 @@ class PolicyStore:
                         LookupResult(
                             reason=reason,
                             plan_text=plan_text,
+                            place=place,
                             cosine=cosine,
                             matched_text=entry.plan_text,
                             scope=entry.scope,
@@ -278,17 +298,20 @@ class PolicyStore:
                     label, plan_text, cosine, LookupReason.SIMILAR_HIT, agent, world, duration
                 )
                 if result.hit:
-                    return self._count(self._touch(result, game_minute))
+                    return result
                 miss = better_miss(miss, result)
         if miss is None:
-            miss = LookupResult(
+            return LookupResult(
                 reason=LookupReason.NO_CANDIDATE,
                 plan_text=plan_text,
-                detail="no stored plans" if not self._entries else "no stored plan near",
+                place=place,
+                detail="no stored plans"
+                if not self._entries
+                else f"no stored plan near at {place}",
             )
-        elif miss.reason is LookupReason.NO_CANDIDATE and miss.entry_id is not None:
-            miss = replace(miss, entry_id=None, scope=None)  # nothing matched: nothing to join
-        return self._count(miss) if count_miss else miss
+        if miss.reason is LookupReason.NO_CANDIDATE and miss.entry_id is not None:
+            return replace(miss, entry_id=None, scope=None)  # nothing matched: nothing to join
+        return miss
 
     def _try_entry(
         self,
@@ -301,31 +324,29 @@ class PolicyStore:
         duration: int | None,
     ) -> LookupResult:
         entry = self._entries[entry_id]
-        failures = []
-        for i, variant in enumerate(entry.variants):
-            why = check_condition(variant.condition, world, agent)
-            if why is None:
-                return LookupResult(
-                    reason=reason,
-                    plan_text=plan_text,
-                    cosine=cosine,
-                    matched_text=entry.plan_text,
-                    scope=entry.scope,
-                    entry_id=entry.id,
-                    variant_index=i,
-                    actions=rescale_actions(variant.actions, duration),
-                    detail=f"variant {i} of {len(entry.variants)}",
-                )
-            failures.append(f"variant {i}: {why}")
-        return LookupResult(
+        found = LookupResult(
             reason=LookupReason.NO_CONDITION_HELD,
             plan_text=plan_text,
+            place=entry.place,
             cosine=cosine,
             matched_text=entry.plan_text,
             scope=entry.scope,
             entry_id=entry.id,
-            detail="; ".join(failures) or "no variants",
         )
+        failures = []
+        for i, variant in enumerate(entry.variants):
+            why = check_condition(variant.condition, world, agent)
+            if why is None:
+                return replace(
+                    found,
+                    reason=reason,
+                    variant_index=i,
+                    variant_id=variant.id,
+                    actions=rescale_actions(variant.actions, duration),
+                    detail=f"variant {variant.id} ({i + 1} of {len(entry.variants)})",
+                )
+            failures.append(f"variant {variant.id}: {why}")
+        return replace(found, detail="; ".join(failures))
 
     def _touch(self, result: LookupResult, game_minute: int) -> LookupResult:
         assert result.entry_id is not None and result.variant_index is not None
@@ -335,13 +356,13 @@ class PolicyStore:
         variants[result.variant_index] = replace(v, hits=v.hits + 1)
         entry = replace(entry, hits=entry.hits + 1, last_use=game_minute, variants=tuple(variants))
         self._entries[entry.id] = entry
-        self._queue(
+        self._record(
             {
                 "t": "hit",
                 "id": entry.id,
-                "v": result.variant_index,
+                "vid": v.id,
                 "hits": entry.hits,
-                "vhits": variants[result.variant_index].hits,
+                "vhits": v.hits + 1,
                 "last_use": game_minute,
             }
         )
@@ -357,93 +378,128 @@ class PolicyStore:
         self.stats.by_reason[key] = self.stats.by_reason.get(key, 0) + 1
         return result
 
-    # -- storing ----------------------------------------------------------------------------
+    # -- changes ----------------------------------------------------------------------------
 
     def add(
         self,
         plan_text: str,
         vector: FloatArray,
         *,
+        place: str,
         actions: Sequence[Action],
         scope: PolicyScope,
         provenance: Provenance | None = None,
         condition: Condition | None = None,
+        world: WorldView | None = None,
+        agent: str = "",
         duration: int | None = None,
         into: int | None = None,
     ) -> int:
-        """Store a plan's actions after they executed successfully; returns the entry id.
+        """Store ``actions`` for ``plan_text`` at ``place``; returns the entry id.
 
-        The new (condition, actions) becomes a variant of entry ``into`` (when given and
-        present, e.g. from a ``NO_CONDITION_HELD`` lookup), else of the entry with the same
-        text in ``scope``, else of a new entry. An identical variant is not stored twice.
+        The same text in the same scope and place (or the entry ``into``, when it is of the
+        same scope and place) gets the routine as another variant; an identical variant is
+        not added twice. Beyond ``max_variants`` the least used variant goes.
 
         Args:
-            plan_text: the plan.
-            vector: its embedding.
-            actions: the actions that ran.
+            plan_text: the activity words (without the place).
+            vector: the embedding of ``plan_text``.
+            place: where it is planned (``@home``, ``@work`` or a sector); every action
+                target must lie there.
+            actions: the actions that ran (targets with place symbols).
             scope: who the policy serves.
             provenance: who decomposed it, when, with which model.
-            condition: when the actions work (default: :func:`condition_for_actions`).
+            condition: when the actions work (default:
+                :func:`aga_npc.policy.requirements.routine_condition` with ``world``).
+            world: the world the routine ran in (for the default condition).
+            agent: who ran it (for the default condition).
             duration: the plan's duration (default: the actions' total).
-            into: an existing entry to attach the variant to.
+            into: an entry to attach the variant to (a near miss from :meth:`lookup`).
+
+        Raises:
+            ValueError: a bad vector, or an action target outside ``place``.
         """
         vec = _unit(vector, self.dim)
         provenance = provenance or Provenance()
-        variant = Variant(
-            condition=condition if condition is not None else condition_for_actions(actions),
-            actions=tuple(actions),
-            provenance=provenance,
-        )
-        target = into if into is not None and into in self._entries else None
-        if target is None:
-            sc = self._scopes.get(scope)
-            target = sc.exact.get(normalise_text(plan_text)) if sc else None
+        if condition is None:
+            condition = routine_condition(actions, place=place, world=world, agent=agent)
+        variant = Variant(condition=condition, actions=tuple(actions), provenance=provenance)
+        target = self._entries.get(into) if into is not None else None
+        if target is None or target.scope != scope or target.place != place:
+            plans = self._plans.get((scope, place))
+            found = plans.exact.get(normalise_text(plan_text)) if plans else None
+            target = self._entries[found] if found is not None else None
         if target is not None:
-            entry = self._entries[target]
             if any(
                 v.actions == variant.actions and v.condition == variant.condition
-                for v in entry.variants
+                for v in target.variants
             ):
-                return entry.id
-            variants = [*entry.variants, variant]
+                return target.id
+            variants = [*target.variants, replace(variant, id=target.next_variant)]
             if len(variants) > self.max_variants:
                 drop = min(range(len(variants) - 1), key=lambda i: (variants[i].hits, i))
                 del variants[drop]
-            entry = replace(entry, variants=tuple(variants))
+            entry = replace(target, variants=tuple(variants), next_variant=target.next_variant + 1)
         else:
             entry = PolicyEntry(
                 id=self._next_id,
                 scope=scope,
                 plan_text=plan_text,
+                place=place,
                 vector=vec,
                 duration=duration or variant.duration,
                 provenance=provenance,
                 last_use=provenance.game_minute,
                 variants=(variant,),
+                next_variant=1,
             )
-        self._put(entry)
-        self._queue({"t": "put", "entry": entry.to_dict()})
+        self.restore(entry)
+        self._record({"t": "put", "entry": entry.to_dict()})
         self.stats.stored += 1
         return entry.id
 
-    def report_failure(self, entry_id: int, variant_index: int) -> bool:
-        """A reused variant failed when executed. After ``max_failures`` it is dropped (and
-        the entry with it when no variant is left). Returns whether the entry still exists."""
+    def report_failure(self, entry_id: int, variant_id: int, *, why: str = "") -> FailureVerdict:
+        """A reused variant failed when executed (``why`` is for logs only).
+
+        The variant goes behind the entry's other variants; after ``max_failures``
+        failures in a row it is evicted, and the entry with it when no variant is left.
+        """
         entry = self._entries.get(entry_id)
-        if entry is None or not 0 <= variant_index < len(entry.variants):
-            return entry is not None
-        variants = list(entry.variants)
-        v = replace(variants[variant_index], failures=variants[variant_index].failures + 1)
-        if v.failures >= self.max_failures:
-            del variants[variant_index]
+        variant = entry.variant(variant_id) if entry is not None else None
+        if entry is None or variant is None:
+            return FailureVerdict.UNKNOWN
+        self.stats.failures += 1
+        others = [v for v in entry.variants if v.id != variant_id]
+        failed = replace(variant, failures=variant.failures + 1)
+        if failed.failures < self.max_failures:
+            verdict = FailureVerdict.DEMOTED
+            self.stats.demoted += 1
+            others.append(failed)
+        elif others:
+            verdict = FailureVerdict.EVICTED
+            self.stats.evicted += 1
         else:
-            variants[variant_index] = v
-        if not variants:
+            self.stats.evicted += 1
+            self.stats.removed += 1
             self.remove(entry_id)
+            return FailureVerdict.REMOVED
+        self._replace(replace(entry, variants=tuple(others)))
+        return verdict
+
+    def report_success(self, entry_id: int, variant_id: int) -> bool:
+        """A reused variant ran to its end: counted, and its failures in a row are forgiven.
+        Returns whether the variant still exists."""
+        entry = self._entries.get(entry_id)
+        variant = entry.variant(variant_id) if entry is not None else None
+        if entry is None or variant is None:
             return False
-        entry = replace(entry, variants=tuple(variants))
-        self._entries[entry.id] = entry
-        self._queue({"t": "put", "entry": entry.to_dict()})
+        self.stats.successes += 1
+        done = replace(variant, successes=variant.successes + 1, failures=0)
+        self._replace(
+            replace(
+                entry, variants=tuple(done if v.id == variant_id else v for v in entry.variants)
+            )
+        )
         return True
 
     def remove(self, entry_id: int) -> None:
@@ -451,31 +507,73 @@ class PolicyStore:
         entry = self._entries.pop(entry_id, None)
         if entry is None:
             return
+        part = (entry.scope, entry.place)
         if self._deferred is not None:
-            self._deferred.get(entry.scope, {}).pop(entry_id, None)
+            self._deferred.get(part, {}).pop(entry_id, None)
         self._signatures.pop(entry_id, None)
-        sc = self._scopes[entry.scope]
-        sc.index.remove(entry_id)
+        plans = self._plans[part]
+        plans.index.remove(entry_id)
         key = normalise_text(entry.plan_text)
-        if sc.exact.get(key) == entry_id:
-            del sc.exact[key]
-        self._queue({"t": "del", "id": entry_id})
+        if plans.exact.get(key) == entry_id:
+            del plans.exact[key]
+        self._record({"t": "del", "id": entry_id})
 
-    def _put(self, entry: PolicyEntry) -> None:
-        """Insert or replace an entry in memory (no log record)."""
+    def _replace(self, entry: PolicyEntry) -> None:
+        """Swap an entry's counters or variants (same text, scope and place) and record it."""
+        self._entries[entry.id] = entry
+        self._record({"t": "put", "entry": entry.to_dict()})
+
+    def _record(self, record: dict[str, Any]) -> None:
+        if self._journal is not None:
+            self._journal.queue(record)
+
+    # -- loading (no records) ---------------------------------------------------------------
+
+    def restore(self, entry: PolicyEntry) -> None:
+        """Insert or replace an entry as loaded (from a file or a saved state); writes no
+        record. Replacing an entry with another text, scope or place re-indexes it."""
         old = self._entries.get(entry.id)
+        if old is not None and (
+            old.plan_text != entry.plan_text or old.scope != entry.scope or old.place != entry.place
+        ):
+            journal, self._journal = self._journal, None
+            try:
+                self.remove(entry.id)
+            finally:
+                self._journal = journal
+            old = None
         self._entries[entry.id] = entry
         self._next_id = max(self._next_id, entry.id + 1)
-        sc = self._scopes.get(entry.scope)
-        if sc is None:
-            sc = self._scopes[entry.scope] = _Scope(self.dim, self.index_settings)
-        if old is None or old.plan_text != entry.plan_text:
-            self._signatures[entry.id] = signature(entry.plan_text)
-            sc.exact.setdefault(normalise_text(entry.plan_text), entry.id)
-            if self._deferred is not None:
-                self._deferred.setdefault(entry.scope, {})[entry.id] = entry.vector
-            else:
-                sc.index.add(entry.id, entry.vector)
+        if old is not None:
+            return
+        part = (entry.scope, entry.place)
+        plans = self._plans.get(part)
+        if plans is None:
+            plans = self._plans[part] = _Plans(self.dim, self.index_settings)
+        self._signatures[entry.id] = signature(entry.plan_text)
+        plans.exact.setdefault(normalise_text(entry.plan_text), entry.id)
+        if self._deferred is not None:
+            self._deferred.setdefault(part, {})[entry.id] = entry.vector
+        else:
+            plans.index.add(entry.id, entry.vector)
+
+    def restore_use(
+        self, entry_id: int, variant_id: int, *, hits: int, variant_hits: int, last_use: int
+    ) -> None:
+        """Set a reuse's counters as loaded (no-op for a forgotten entry); writes no record.
+
+        Raises:
+            ValueError: the entry has no such variant.
+        """
+        entry = self._entries.get(entry_id)
+        if entry is None:
+            return
+        if entry.variant(variant_id) is None:
+            raise ValueError(f"a hit names variant {variant_id} of entry {entry_id}")
+        variants = tuple(
+            replace(v, hits=variant_hits) if v.id == variant_id else v for v in entry.variants
+        )
+        self._entries[entry_id] = replace(entry, hits=hits, last_use=last_use, variants=variants)
 
     @contextlib.contextmanager
     def bulk_load(self) -> Iterator[None]:
@@ -493,16 +591,57 @@ class PolicyStore:
             yield
         finally:
             deferred, self._deferred = self._deferred, None
-            for scope, items in deferred.items():
+            for part, items in deferred.items():
                 live = [(i, v) for i, v in items.items() if i in self._entries]
                 if live:
-                    self._scopes[scope].index.add_many(
+                    self._plans[part].index.add_many(
                         [i for i, _ in live], np.stack([v for _, v in live])
                     )
 
-    def _queue(self, record: dict[str, Any]) -> None:
-        if self._log is not None:
-            self._pending.append(record)
+    # -- state ------------------------------------------------------------------------------
+
+    def get_state(self) -> dict[str, Any]:
+        """Every entry and counter as plain (msgpack-able) data (town saves)."""
+        return {
+            "format": VERSION,
+            "embedder": self.embedder_name,
+            "dim": self.dim,
+            "next_id": self._next_id,
+            "entries": [e.to_dict() for e in self._entries.values()],
+            "stats": self.stats.to_dict(),
+        }
+
+    def set_state(self, state: Mapping[str, Any]) -> None:
+        """Replace the contents with :meth:`get_state`'s (all or nothing); a bound file is
+        rewritten to match.
+
+        Raises:
+            StoreError: another embedder or dimension, or routines from before places.
+            ValueError: a malformed entry (names its field).
+        """
+        if int(state.get("format", 1)) < VERSION:
+            raise StoreError(
+                "saved routines from before routines carried their place cannot be reused"
+            )
+        if state.get("embedder") != self.embedder_name or state.get("dim") != self.dim:
+            raise StoreError(
+                f"saved routines were embedded with {state.get('embedder')!r} (dim "
+                f"{state.get('dim')}), this store uses {self.embedder_name!r} (dim {self.dim})"
+            )
+        entries = [PolicyEntry.from_dict(e, dim=self.dim) for e in state.get("entries", [])]
+        stats = StoreStats.from_dict(state.get("stats", {}))
+        self._entries, self._signatures, self._plans = {}, {}, {}
+        self._next_id = max(1, int(state.get("next_id", 1)))
+        journal, self._journal = self._journal, None
+        try:
+            with self.bulk_load():
+                for entry in entries:
+                    self.restore(entry)
+        finally:
+            self._journal = journal
+        self.stats = stats
+        if self._journal is not None:
+            self._journal.compact(self)
 
     # -- persistence ------------------------------------------------------------------------
 
@@ -531,28 +670,49 @@ class PolicyStore:
         Raises:
             CorruptFileError: the file is damaged (names file and byte; a copy is kept).
             SchemaVersionError: written by a newer aga_npc.
-            StoreError: written with another embedder or dimension.
+            StoreError: written with another embedder or dimension, or in the old format.
         """
-        from aga_npc.policy.persist import open_store
-
         store = cls(embedder=embedder, embedder_name=embedder_name, dim=dim, **options)
-        open_store(store, path, recover=recover)
+        store.attach(
+            PolicyJournal.open(
+                path,
+                store,
+                recover=recover,
+                embed_cache=store.embed_cache,
+                flush_every=store.flush_every,
+            )
+        )
         return store
+
+    def attach(self, journal: PolicyJournal) -> None:
+        """Bind the store to a journal holding its contents (:meth:`open` and :meth:`save`
+        do this); a previous journal is closed without a flush."""
+        if self._journal is not None and self._journal is not journal:
+            self._journal.close()
+        self._journal = journal
 
     def save(self, path: str | os.PathLike[str] | None = None) -> None:
         """Write the whole store compactly (atomic replace) and bind to ``path``.
 
         Without ``path``, compacts the bound file.
         """
-        from aga_npc.policy.persist import save_store
-
-        save_store(self, path)
+        if path is None:
+            if self._journal is None:
+                raise StoreError("the policy store is not bound to a file: pass a path to save()")
+            self._journal.compact(self)
+            return
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        self.attach(
+            PolicyJournal.create(
+                path, self, embed_cache=self.embed_cache, flush_every=self.flush_every
+            )
+        )
 
     def flush(self) -> int:
         """Make every change so far durable; returns the records written (0 when unbound)."""
-        from aga_npc.policy.persist import flush_store
-
-        return flush_store(self)
+        return self._journal.flush(self) if self._journal is not None else 0
 
     def flush_async(self, submit: Callable[..., Any]) -> int:
         """Flush without blocking the caller on disk: the queued records are taken here
@@ -561,11 +721,11 @@ class PolicyStore:
 
         Returns the records handed over. Entries added meanwhile wait for the next flush.
         """
-        from aga_npc.policy.persist import take_records, write_records
-
-        records = take_records(self)
+        if self._journal is None:
+            return 0
+        records = self._journal.take()
         if records:
-            submit(write_records, self, records)
+            submit(self._journal.write, records)
         return len(records)
 
     def flush_if_due(self, game_minute: int, *, submit: Callable[..., Any] | None = None) -> bool:
@@ -573,26 +733,22 @@ class PolicyStore:
 
         Call it every game minute (or every frame); it flushes at least once per game hour.
         With ``submit`` the write goes through :meth:`flush_async` (frame loops).
-        Returns whether it flushed.
+        Returns whether it flushed (never for a store without a file).
         """
-        if self._last_flush is None:
-            self._last_flush = game_minute
-            return False
-        if game_minute - self._last_flush < self.flush_every:
+        if self._journal is None or not self._journal.due(game_minute):
             return False
         if submit is None:
             self.flush()
         else:
             self.flush_async(submit)
-        self._last_flush = game_minute
         return True
 
     def close(self) -> None:
         """Flush and release the file."""
-        if self._log is not None:
+        if self._journal is not None:
             self.flush()
-            self._log.close()
-            self._log = None
+            self._journal.close()
+            self._journal = None
 
     def __enter__(self) -> PolicyStore:
         return self

@@ -15,16 +15,15 @@ from aga_npc.policy import (
     ConditionError,
     NotCond,
     ObjectCond,
+    PlaceCond,
     TimeWindowCond,
     check_condition,
-    condition_for_actions,
     condition_from_data,
     condition_to_data,
     evaluate,
 )
 from aga_npc.ports import WorldView
 from aga_npc.testing.fake_world import FakeWorld
-from aga_npc.types import Action
 
 
 @pytest.fixture()
@@ -139,26 +138,37 @@ def test_combinators(world: FakeWorld) -> None:
     assert "none of" in (check_condition(AnyCond(of=(no, no)), world, "ann") or "")
 
 
-def test_condition_for_actions(world: FakeWorld) -> None:
-    actions = [
-        Action(verb="cook", target="@home:kitchen:stove", duration=10),
-        Action(verb="think", duration=2),
-        Action(verb="eat", target="@home:kitchen:table", duration=15),
-        Action(verb="cook", target="@home:kitchen:stove", duration=3),
-    ]
-    cond = condition_for_actions(actions)
-    assert cond == AllCond(
-        of=(
-            AddressCond(address="@home:kitchen:stove", reachable=True, free=1),
-            AddressCond(address="@home:kitchen:table", reachable=True, free=1),
-        )
+def test_place_condition_needs_the_place_to_mean_something(world: FakeWorld) -> None:
+    assert evaluate(PlaceCond(sector="@work"), world, "ann")
+    assert check_condition(PlaceCond(sector="@work"), world, "bob") == (
+        "@work means nothing for bob"
+    )  # bob has no workplace
+    assert evaluate(PlaceCond(sector="Elm Park"), world, "bob")
+    with pytest.raises(ValueError):
+        PlaceCond(sector="Elm Park:pond")
+
+
+def test_avoided_states_rule_an_object_out(world: FakeWorld) -> None:
+    world.add("Brook House:living room:tv", "tv", state="off", states=("off", "on", "broken"))
+    tv = ObjectCond(kind="tv", sector="@home", avoid=("broken",))
+    assert evaluate(tv, world, "ann")
+    world.set_state("Brook House:living room:tv", "broken")
+    assert check_condition(tv, world, "ann") == (
+        "no usable tv in @home (Brook House:living room:tv is broken)"
     )
-    assert evaluate(cond, world, "ann")
-    world.occupy("Brook House:kitchen:stove", "bob")
-    assert not evaluate(cond, world, "ann")
-    assert condition_for_actions([Action(verb="think")]) == TRUE
-    single = condition_for_actions([actions[0]])
-    assert single == AddressCond(address="@home:kitchen:stove", reachable=True, free=1)
+    with pytest.raises(ValueError, match="both required and avoided"):
+        ObjectCond(kind="tv", state="broken", avoid=("broken",))
+
+
+def test_condition_values_validate_themselves() -> None:
+    with pytest.raises(ValueError):
+        ObjectCond(kind="")
+    with pytest.raises(ValueError):
+        ObjectCond(kind="bed", free=-1)
+    with pytest.raises(ValueError):
+        AddressCond(address="kitchen:stove")
+    with pytest.raises(ValueError):
+        AddressCond(address="@home:kitchen")  # an arena, not an object
 
 
 @pytest.mark.parametrize(
@@ -174,6 +184,10 @@ def test_condition_for_actions(world: FakeWorld) -> None:
         ({"op": "time", "start": 10, "end": 10}, "empty time window"),
         ("stove", "expected a mapping"),
         ({"op": "object", "kind": "bed", "reachable": "yes"}, "reachable"),
+        ({"op": "object", "kind": "tv", "avoid": "broken"}, "condition.avoid"),
+        ({"op": "object", "kind": "tv", "state": "on", "avoid": ["on"]}, "also required"),
+        ({"op": "place"}, "condition.sector"),
+        ({"op": "place", "sector": "Elm Park:pond"}, "condition.sector"),
     ],
 )
 def test_bad_condition_data_names_the_field(data: object, where: str) -> None:
@@ -199,6 +213,7 @@ leaf = st.one_of(
         sector=st.none() | names,
         arena=st.none() | names,
         state=st.none() | names,
+        avoid=st.lists(st.sampled_from(["broken", "locked"]), unique=True).map(tuple),
         reachable=st.booleans(),
         free=st.integers(0, 3),
     ),
@@ -210,6 +225,7 @@ leaf = st.one_of(
         free=st.integers(0, 3),
     ),
     st.builds(AgentInCond, sector=names, arena=st.none() | names),
+    st.builds(PlaceCond, sector=names),
     st.tuples(st.integers(0, 1440), st.integers(0, 1440))
     .filter(lambda t: t[0] != t[1])
     .map(lambda t: TimeWindowCond(start=t[0], end=t[1])),

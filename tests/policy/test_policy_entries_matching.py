@@ -76,6 +76,7 @@ def test_entry_round_trips_through_plain_data() -> None:
         id=7,
         scope=PolicyScope.role("barista"),
         plan_text="serve customers",
+        place="@work",
         vector=np.arange(4, dtype=np.float32) / np.linalg.norm(np.arange(4)),
         duration=90,
         provenance=Provenance(agent="ann", role="barista", game_minute=500, backend="offline"),
@@ -99,6 +100,32 @@ def test_entry_round_trips_through_plain_data() -> None:
     broken["variants"][0]["actions"][0]["duration"] = 0
     with pytest.raises(ValueError, match=r"variants\[0\]\.actions\[0\]"):
         PolicyEntry.from_dict(broken)
+    old = entry.to_dict()
+    del old["place"]
+    with pytest.raises(ValueError, match="place"):
+        PolicyEntry.from_dict(old)
+
+
+def test_an_entry_refuses_actions_outside_its_place_and_repeated_variant_ids() -> None:
+    counter = Variant(
+        condition=AddressCond(address="@work:cafe:counter"),
+        actions=(Action(verb="serve", target="@work:cafe:counter"),),
+    )
+    base = {
+        "id": 1,
+        "scope": PolicyScope.town(),
+        "plan_text": "serve customers",
+        "vector": np.ones(4, dtype=np.float32) / 2,
+        "duration": 30,
+    }
+    with pytest.raises(ValueError, match="acts outside the place"):
+        PolicyEntry(place="@home", variants=(counter,), **base)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="variant ids repeat"):
+        PolicyEntry(place="@work", variants=(counter, counter), **base)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        PolicyEntry(place="", variants=(), **base)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        PolicyEntry(place="@work:cafe", variants=(), **base)  # type: ignore[arg-type]
 
 
 def test_scopes_validate_names() -> None:

@@ -25,6 +25,7 @@ def test_flush_async_writes_on_a_worker_and_reopens_with_every_entry(tmp_path: P
         store.add(
             text,
             vec,
+            place="@home",
             actions=[Action(verb="sit", target="@home:living room:sofa", duration=10)],
             scope=PolicyScope.town(),
         )
@@ -33,7 +34,7 @@ def test_flush_async_writes_on_a_worker_and_reopens_with_every_entry(tmp_path: P
             lambda fn, *args: gateway.submit_call(fn, *args, kind="policy_flush")
         )
         assert handed >= 30  # 30 entries plus new cache vectors
-        assert store._pending == []  # taken off the queue at once
+        assert store.journal is not None and store.journal.pending_count() == 0  # taken at once
         for _ in range(500):
             done = gateway.drain()
             if done:
@@ -47,7 +48,7 @@ def test_flush_async_writes_on_a_worker_and_reopens_with_every_entry(tmp_path: P
     store.close()
     reopened = PolicyStore.open(path, embedder=CachedEmbedder(HashingEmbedder()))
     assert sorted(e.plan_text for e in reopened.entries()) == sorted(plans)
-    again = reopened.lookup_exact("routine number 7", agent="a", world=_NoWorld())
+    again = reopened.lookup_exact("routine number 7", place="@home", agent="a", world=_NoWorld())
     assert again.matched_text == "routine number 7"
     reopened.close()
 

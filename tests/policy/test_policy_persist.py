@@ -130,7 +130,7 @@ def test_run_time_reports_survive_reopening(tmp_path: Path) -> None:
 def test_a_format_1_file_is_refused_with_what_to_do(tmp_path: Path) -> None:
     path = tmp_path / "old.aga"
     RecordLog.create(path, schema=SCHEMA, version=1, meta={"embedder": "test", "dim": DIM}).close()
-    with pytest.raises(StoreError, match="format 1.*move the file away"):
+    with pytest.raises(StoreError, match=r"format 1.*move the file away"):
         open_store(path)
     assert path.exists()  # nothing was overwritten
 

@@ -368,46 +368,45 @@ def meals_of(record: AgentDay) -> list[Meal]:
             _Occurrence(index=-1, kind="snack", minute=eats[-1], text="", prep=False, ate=True)
         )
     meals: list[Meal] = []
-    for cluster in _clusters(occurrences):
+    for anchor, cluster in _clusters(occurrences):
         eaten = [o for o in cluster if o.ate]
         if not eaten:
             continue  # cooked but never eaten
-        if from_text:  # eating time: the eating item's start, else the first item's
-            minute = next((o.minute for o in cluster if not o.prep), cluster[0].minute)
-        else:
-            minute = min(o.minute for o in eaten)
+        when = anchor if anchor.ate else min(eaten, key=lambda o: o.minute)
         meals.append(
-            Meal(kind=cluster[0].kind, minute=minute, texts=tuple(o.text for o in cluster))
+            Meal(kind=anchor.kind, minute=when.minute, texts=tuple(o.text for o in cluster))
         )
     return sorted(meals, key=lambda m: m.minute)
 
 
-def _clusters(occurrences: list[_Occurrence]) -> list[list[_Occurrence]]:
-    """Occurrences of one meal kind grouped into meals: an eating item with the preparation
-    items next to it in the schedule or inside the meal's window. Two eating items are two
-    meals; snacks never merge."""
-    out: list[list[_Occurrence]] = []
+def _clusters(occurrences: list[_Occurrence]) -> list[tuple[_Occurrence, list[_Occurrence]]]:
+    """Occurrences grouped into meals, each with the occurrence that dates it.
+
+    Every eating item of a meal kind is a meal of its own; a preparation item of that kind
+    ("cook dinner", "make a sandwich for lunch") joins the next eating item of the same
+    kind, else the previous one, however far apart (cooking at 16:00 for a 19:00 dinner,
+    a packed lunch made at breakfast). Preparation items with no eating item of their kind
+    form one meal together. Snacks never merge.
+    """
+    out: list[tuple[_Occurrence, list[_Occurrence]]] = []
     by_kind: dict[str, list[_Occurrence]] = {}
     for occ in sorted(occurrences, key=lambda o: (o.index, o.minute)):
         by_kind.setdefault(occ.kind, []).append(occ)
     for kind, items in by_kind.items():
         if kind == "snack":
-            out.extend([o] for o in items)
+            out.extend((o, [o]) for o in items)
             continue
-        lo, hi = MEAL_WINDOWS[kind]
-        current = [items[0]]
-        for occ in items[1:]:
-            prev = current[-1]
-            near = occ.index - prev.index == 1 or (
-                lo <= prev.minute % DAY <= hi and lo <= occ.minute % DAY <= hi
-            )
-            has_eating = any(not o.prep for o in current)
-            if near and (occ.prep or not has_eating):
-                current.append(occ)
-            else:
-                out.append(current)
-                current = [occ]
-        out.append(current)
+        anchors = [o for o in items if not o.prep]
+        if not anchors:
+            out.append((items[0], items))
+            continue
+        groups: dict[int, list[_Occurrence]] = {id(a): [a] for a in anchors}
+        for occ in items:
+            if occ.prep:
+                after = [a for a in anchors if a.index > occ.index]
+                target = after[0] if after else anchors[-1]
+                groups[id(target)].append(occ)
+        out.extend((a, sorted(groups[id(a)], key=lambda o: o.index)) for a in anchors)
     return out
 
 

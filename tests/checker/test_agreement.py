@@ -1,0 +1,122 @@
+"""Plan-action agreement: the brief's examples, supporting steps, and what is not judged."""
+
+from __future__ import annotations
+
+import pytest
+
+from aga_npc.town.agreement import (
+    ACTIVITIES,
+    action_fits_plan,
+    fit_reason,
+    plan_activities,
+    unafforded_pairs,
+)
+from aga_npc.world.kinds import KIND_AFFORDANCES
+
+FITS = [
+    # plan, verb, kind
+    ("have breakfast", "cook", "stove"),
+    ("have breakfast", "eat", "table"),
+    ("have breakfast", "get food", "fridge"),
+    ("have breakfast", "wash dishes", "sink"),
+    ("stock the shelves", "stock", "shelf"),
+    ("stock the shelves", "pick", "shelf"),
+    ("stock the shelves", "browse", "shelf"),
+    ("read a book in the park", "read", "bench"),
+    ("read a book in the park", "sit", "bench"),
+    ("read a book in the park", "browse", "bookshelf"),
+    ("read a book in the park", "read", "sofa"),
+    ("work at the cafe", "serve", "counter"),
+    ("work at the cafe", "work", "table"),
+    ("work at the cafe", "prepare drinks", "counter"),
+    ("work at the cafe", "serve", "bar"),
+    ("sleep", "sleep", "bed"),
+    ("go to bed", "brush teeth", "sink"),
+    ("serve customers at the counter", "serve", "counter"),
+    ("do homework at home", "study", "desk"),
+    ("cook dinner and eat at home", "eat", "table"),
+    ("eat dinner", "cook", "stove"),
+    ("prepare the day's soup", "eat", "table"),  # what one cooks for oneself one may eat
+    ("teach a class at Alder College", "teach", "blackboard"),
+    ("attend class at Alder College", "study", "desk"),
+    ("grab a coffee and a croissant at Juniper Cafe for breakfast", "order", "counter"),
+    ("tend the bar at The Copper Kettle", "serve", "bar"),
+    ("tend the flower beds in Elm Park", "water plants", "garden"),
+    ("watch the evening news", "watch tv", "tv"),
+    ("wake up, shower and get dressed", "shower", "shower"),
+    ("take a walk in Elm Park", "rest", "bench"),
+    ("chair a council meeting at Town Hall", "write", "desk"),
+]
+MISFITS = [
+    ("stock the shelves", "serve", "counter"),
+    ("stock the shelves", "work", "counter"),
+    ("serve coffee at the counter", "order", "counter"),
+    ("serve customers at the counter", "pay", "counter"),
+    ("buy fresh vegetables", "cook", "stove"),
+    ("have breakfast", "sleep", "bed"),
+    ("sleep", "cook", "stove"),
+    ("read a book on the sofa", "serve", "counter"),
+    ("catch up on reading", "chat", "table"),
+    ("write a page of his book", "chat", "table"),
+    ("teach a class", "sleep", "bed"),
+    ("check the beer cellar", "drink", "bar"),
+    ("cook orders at the stove", "eat", "table"),  # cooking for customers is not lunch
+    ("water the plants in the park", "eat", "table"),
+    ("work at Town Hall", "eat", "table"),
+    ("work at Town Hall", "watch tv", "tv"),
+]
+
+
+@pytest.mark.parametrize(("plan", "verb", "kind"), FITS)
+def test_fitting_actions(plan: str, verb: str, kind: str) -> None:
+    assert action_fits_plan(plan, verb, kind), (plan, plan_activities(plan))
+
+
+@pytest.mark.parametrize(("plan", "verb", "kind"), MISFITS)
+def test_misfits_are_caught(plan: str, verb: str, kind: str) -> None:
+    assert not action_fits_plan(plan, verb, kind), (plan, plan_activities(plan))
+    assert verb in KIND_AFFORDANCES[kind]  # a real action, not an impossible one
+
+
+def test_the_reason_names_the_action_and_the_plan_activities() -> None:
+    assert fit_reason("stock the shelves", "serve", "counter") == (
+        "serve on a counter is not part of stock"
+    )
+
+
+def test_supporting_steps_fit_any_plan() -> None:
+    for plan in ("stock the shelves", "teach a class", "go to sleep", "paint in the studio"):
+        assert action_fits_plan(plan, "use toilet", "toilet")
+        assert action_fits_plan(plan, "wash", "sink")
+        assert action_fits_plan(plan, "sit", "table")
+        assert action_fits_plan(plan, "sit", "bench")
+
+
+def test_what_is_not_judged_fits() -> None:
+    assert action_fits_plan("stock the shelves", "think", "")  # no object
+    assert action_fits_plan("stock the shelves", "juggle", "trampoline")  # a game's own kind
+    assert plan_activities("head over to Town Hall") == ()
+    assert action_fits_plan("head over to Town Hall", "sleep", "bed")  # nothing to judge by
+
+
+def test_the_planned_place_name_is_not_read_as_an_activity() -> None:
+    assert plan_activities("work at the Reading Room") == ("read",)
+    assert plan_activities("work at the Reading Room", place="Reading Room") == ("work",)
+    assert action_fits_plan("work at the Reading Room", "serve", "counter", place="Reading Room")
+
+
+def test_words_are_read_in_their_clause() -> None:
+    assert plan_activities("eat breakfast while reading the news") == ("meal", "read")
+    assert plan_activities("write a page of his book") == ("write",)
+    assert plan_activities("curl up with a book") == ("read",)
+    assert plan_activities("buy a guitar") == ("shopping",)
+    assert plan_activities("prepare meals for the customers") == ("cook",)
+    assert plan_activities("walk to work") == ("work",)
+    assert plan_activities("stock the shelves at work") == ("stock",)  # work is weak
+    assert plan_activities("Teach Her CHEMISTRY class") == ("teach",)
+    assert plan_activities("went to lectures") == ("attend",)
+
+
+def test_every_allowed_pair_is_afforded_by_its_kind() -> None:
+    assert unafforded_pairs() == []
+    assert len({a.name for a in ACTIVITIES}) == len(ACTIVITIES)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import InitVar, dataclass, field
 from typing import Any
@@ -37,6 +38,7 @@ from aga_npc.town.agreement import fit_reason
 
 __all__ = [
     "DAYTIME",
+    "DAYTIME_NAP",
     "DAYTIME_SLEEP_DAY_OFF",
     "DAYTIME_SLEEP_WORK_DAY",
     "DAY_OFF_WORK_ALLOWANCE",
@@ -68,7 +70,7 @@ RULES = (
     "actions",
 )
 MEAL_WINDOWS = {
-    "breakfast": (5 * 60, 11 * 60 + 30),
+    "breakfast": (5 * 60, 12 * 60 + 30),
     "brunch": (9 * 60, 14 * 60),
     "lunch": (11 * 60, 15 * 60 + 30),
     "dinner": (17 * 60, 22 * 60 + 30),
@@ -88,6 +90,10 @@ MIN_WORK_MINUTES = 60
 DAYTIME = (10 * 60, 17 * 60)
 DAYTIME_SLEEP_WORK_DAY = 30
 DAYTIME_SLEEP_DAY_OFF = 120
+DAYTIME_NAP = 120
+_NAP_PLAN = re.compile(
+    r"\b(?:nap\w*|doz\w*|snooz\w*|siesta|rest\w*|lie down|lies down|lying down)\b"
+)
 DAY_OFF_WORK_ALLOWANCE = 180
 DETAILS_PER_RULE = 50
 
@@ -294,11 +300,19 @@ class AgentDay:
 # ---------------------------------------------------------------------- meals
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Meal:
-    """One meal eaten: its kind ("snack" when unnamed), when eating began, and the texts of
-    the schedule items that made it (a preparation item merged with its eating item)."""
+    """One meal eaten.
+
+    Attributes:
+        kind: "breakfast", "brunch", "lunch", "dinner", or "snack" when unnamed.
+        minute: when eating began (the eating item's first ``eat`` action).
+        planned: when the meal's eating item started (its time is judged by this).
+        texts: the schedule items that made it (a preparation item merged with its eating
+            item).
+    """
 
     kind: str
     minute: int
+    planned: int
     texts: tuple[str, ...]
 
 
@@ -307,6 +321,7 @@ class _Occurrence:
     index: int
     kind: str
     minute: int
+    start: int
     text: str
     prep: bool
     ate: bool
@@ -358,6 +373,7 @@ def meals_of(record: AgentDay) -> list[Meal]:
                 index=i,
                 kind=kind or "snack",
                 minute=eats.get(i, item.minute),
+                start=item.minute,
                 text=item.text,
                 prep=_is_prep(item.text),
                 ate=from_text or i in eats,
@@ -365,7 +381,15 @@ def meals_of(record: AgentDay) -> list[Meal]:
         )
     if -1 in eats:
         occurrences.append(
-            _Occurrence(index=-1, kind="snack", minute=eats[-1], text="", prep=False, ate=True)
+            _Occurrence(
+                index=-1,
+                kind="snack",
+                minute=eats[-1],
+                start=eats[-1],
+                text="",
+                prep=False,
+                ate=True,
+            )
         )
     meals: list[Meal] = []
     for anchor, cluster in _clusters(occurrences):
@@ -374,7 +398,12 @@ def meals_of(record: AgentDay) -> list[Meal]:
             continue  # cooked but never eaten
         when = anchor if anchor.ate else min(eaten, key=lambda o: o.minute)
         meals.append(
-            Meal(kind=anchor.kind, minute=when.minute, texts=tuple(o.text for o in cluster))
+            Meal(
+                kind=anchor.kind,
+                minute=when.minute,
+                planned=when.start,
+                texts=tuple(o.text for o in cluster),
+            )
         )
     return sorted(meals, key=lambda m: m.minute)
 
@@ -436,9 +465,9 @@ def _meal_findings(record: AgentDay, meals: list[Meal]) -> tuple[list[str], list
             continue
         by_kind.setdefault(meal.kind, []).append(meal)
         lo, hi = MEAL_WINDOWS[meal.kind]
-        if not lo <= meal.minute % DAY <= hi:
+        if not lo <= meal.planned % DAY <= hi:
             found.append(
-                f"{record.agent} had {meal.kind} at {_hhmm(meal.minute)} on day {record.day}, "
+                f"{record.agent} had {meal.kind} at {_hhmm(meal.planned)} on day {record.day}, "
                 f"outside {_hhmm(lo)}-{_hhmm(hi)} ('{meal.texts[0]}')"
             )
     for kind, same in by_kind.items():
@@ -450,21 +479,35 @@ def _meal_findings(record: AgentDay, meals: list[Meal]) -> tuple[list[str], list
     return none_found, found
 
 
+def _is_nap(plan: str) -> bool:
+    return _NAP_PLAN.search(plan.lower()) is not None
+
+
 def _daytime_sleep(record: AgentDay) -> list[str]:
-    lo, hi = record.base + DAYTIME[0], record.base + DAYTIME[1]
-    naps = [
-        a for a in record.executed if a.verb in SLEEP_VERBS and _overlap(a.start, a.end, lo, hi)
-    ]
-    slept = sum(_overlap(a.start, a.end, lo, hi) for a in naps)
-    limit = DAYTIME_SLEEP_WORK_DAY if record.work_day else DAYTIME_SLEEP_DAY_OFF
-    if slept <= limit:
-        return []
-    kind = "work day" if record.work_day else "day off"
-    first = naps[0]
-    return [
-        f"{record.agent} slept {slept} min between {_hhmm(lo)} and {_hhmm(hi)} on {kind} "
-        f"{record.day} (from {_hhmm(first.start)}, '{first.plan}'; allowed {limit} min)"
-    ]
+    """Sleep between 10:00 and 17:00 of the record's day and of the next (a night that runs
+    on past 10:00): planned naps up to ``DAYTIME_NAP`` minutes, any other sleep up to
+    ``DAYTIME_SLEEP_WORK_DAY`` on a work day and ``DAYTIME_SLEEP_DAY_OFF`` otherwise (the
+    next day's work days are unknown here, so a night running on counts as a day off)."""
+    found: list[str] = []
+    for offset, work_day in ((0, record.work_day), (DAY, False)):
+        lo, hi = record.base + offset + DAYTIME[0], record.base + offset + DAYTIME[1]
+        sleeps = [
+            a for a in record.executed if a.verb in SLEEP_VERBS and _overlap(a.start, a.end, lo, hi)
+        ]
+        naps = sum(_overlap(a.start, a.end, lo, hi) for a in sleeps if _is_nap(a.plan))
+        other = sum(_overlap(a.start, a.end, lo, hi) for a in sleeps if not _is_nap(a.plan))
+        limit = DAYTIME_SLEEP_WORK_DAY if work_day else DAYTIME_SLEEP_DAY_OFF
+        if other <= limit and naps + other <= DAYTIME_NAP:
+            continue
+        kind = "work day" if work_day else "day off"
+        day = record.day + offset // DAY
+        first = sleeps[0]
+        found.append(
+            f"{record.agent} slept {naps + other} min between {_hhmm(lo)} and {_hhmm(hi)} on "
+            f"{kind} {day} (from {_hhmm(first.start)}, '{first.plan}'; allowed "
+            f"{min(limit, DAYTIME_NAP) if other else DAYTIME_NAP} min)"
+        )
+    return found
 
 
 def check_day(record: AgentDay) -> dict[str, list[str]]:

@@ -114,7 +114,7 @@ ACTIVITIES: tuple[Activity, ...] = (
         "cook",
         "cook bake fry boil grill roast heat reheat microwave recipe prep simmer knead chop peel "
         "dough",
-        "cook=*; get food=*; store food=*; wash dishes=*; serve=counter bar",
+        "cook=*; get food=*; store food=*; wash dishes=*; serve=counter bar; work=table counter",
     ),
     _activity(
         "drink",
@@ -174,7 +174,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     ),
     _activity(
         "write",
-        "write wrote written journal diary letter newsletter article essay poem story draft "
+        "write wrote written jot journal diary letter newsletter article essay poem story draft "
         "edit page blog",
         "write=*; work=desk table; read=*; browse=bookshelf",
     ),
@@ -295,7 +295,7 @@ _DRINKS = _set(
 # Verbs that handle food or drink without consuming it ("serve coffee", "buy vegetables").
 _HANDLING = _set(
     "serve sell stock restock check deliver pour mix brew buy purchase shop shopping pickup "
-    "make prepare prep fix whip cook bake unpack carry fetch count order orders pull simmer"
+    "make prepare prep fix whip cook bake unpack carry fetch count orders pull simmer"
 )
 _MAKING = _set("make prepare prep fix whip")
 _DRINK_MAKING = _MAKING | _set("brew pour mix froth steam serve pull")

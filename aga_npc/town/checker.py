@@ -9,12 +9,17 @@ few counters. ``check_day`` turns a record into readable sentences under each ru
 - ``sleep``: at 03:00 the agent is asleep in its own bed (``slept_in_own_bed``).
 - ``no_meals``: the agent ate nothing all day (no ``eat`` action; a record without
   actions falls back to meal-named schedule items). Drinks are not meals.
-- ``meals``: a meal outside its window (``MEAL_WINDOWS``), or the same meal eaten twice.
-  Cooking and eating one meal are one meal: a preparation item ("cook dinner") merges with
-  the eating item of the same meal next to it in the schedule or inside the meal's window,
-  even when both contain ``eat`` steps. "Cook the lunch service" is work, not a meal.
-- ``daytime_sleep``: ``sleep``/``nap`` actions between 10:00 and 17:00 for more than
-  30 minutes on a work day, or more than 120 minutes on a day off (a nap is fine).
+- ``meals``: a named meal whose eating item starts outside its window (``MEAL_WINDOWS``:
+  breakfast 05:00-12:30, brunch 09:00-14:00, lunch 11:00-15:30, dinner 17:00-22:30), or
+  the same meal eaten twice. Cooking and eating one meal are one meal: a preparation item
+  ("cook dinner", "make a sandwich for lunch") joins the next eating item of the same meal
+  (else the previous one), even when both contain ``eat`` steps; two eating items are two
+  meals. "Cook the lunch service" is work, not a meal. Unnamed eating is a snack (it
+  counts for ``no_meals`` only).
+- ``daytime_sleep``: ``sleep``/``nap`` minutes between 10:00 and 17:00: more than 30 on a
+  work day or 120 on a day off, except planned naps ("take a short nap", "rest on the
+  sofa"), which may last 120 minutes on any day. A night that runs on past 10:00 the next
+  day counts too (judged as a day off: the next day's work days are not in the record).
 - ``work_on_day_off``: more than 180 minutes at the workplace on a day off (needs
   ``workplace``; never when the workplace is the home).
 - ``work``: less than 60 minutes at the workplace on a work day.

@@ -190,6 +190,34 @@ def test_sleep_from_the_night_before_does_not_count_as_daytime() -> None:
     assert "daytime_sleep" not in flagged(b.build())
 
 
+def test_a_planned_nap_before_an_evening_shift_is_fine_but_not_a_whole_afternoon() -> None:
+    b = DayBuilder(agent="Silas Grue", home="Mill Cottage", workplace="The Copper Kettle")
+    b.item("09:30", "have breakfast", "Mill Cottage").act("eat", "table", 20)
+    b.item("13:00", "take a short nap", "Mill Cottage").act("nap", "bed", 60)
+    assert flagged(b.build()) == {}
+    b.item("14:00", "have a long nap", "Mill Cottage").act("sleep", "bed", 180)
+    assert "daytime_sleep" in flagged(b.build())
+
+
+def test_sleeping_on_past_noon_after_the_night_is_flagged() -> None:
+    b = DayBuilder(day=1)
+    b.item("08:00", "have breakfast").act("eat", "table", 20)
+    b.item("23:30", "go to sleep").act("sleep", "bed", 14 * 60)  # until 13:30 of day 2
+    assert flagged(b.build())["daytime_sleep"] == [
+        "Amara Osei slept 210 min between 10:00 and 17:00 on day off 2 (from 23:30, "
+        "'go to sleep'; allowed 120 min)"
+    ]
+
+
+def test_brunch_at_noon_is_on_time() -> None:
+    b = DayBuilder(work_day=False)
+    b.item("12:00", "have brunch with friends at Juniper Cafe", "Juniper Cafe").act(
+        "eat", "table", 45
+    )
+    b.item("19:00", "have dinner at home").act("eat", "table", 30)
+    assert flagged(b.build()) == {}
+
+
 # ------------------------------------------------------------------ work rules
 def test_nine_hours_at_work_on_a_day_off_are_flagged() -> None:
     record = ordinary_day(work_day=False).build()
@@ -207,6 +235,8 @@ def test_working_at_home_is_never_work_on_a_day_off() -> None:
     record = ordinary_day(work_day=False).build()
     record.workplace = record.home
     record.work_minutes = 900
+    assert flagged(record) == {}
+    record.workplace = ""  # unknown (an older record): not judged
     assert flagged(record) == {}
 
 

@@ -2,11 +2,12 @@
 
 Vectors are clustered like real plan embeddings: a shared direction (sentence embeddings
 are anisotropic), topics, activities within topics, and paraphrase noise within each
-activity (paraphrase cosine ~0.75, unrelated plans ~0.2-0.4). All plans sit in one scope
-(the worst case: one big index). Each lookup runs the whole path: exact-text table,
-nearest-plan search, the same-plan rule, a condition check against a FakeWorld and
-duration rescaling. ``recall_at_5`` compares the index's top 5 with exact search.
-"with embedding" adds the local MiniLM embedder on one real plan phrase per lookup.
+activity (paraphrase cosine ~0.75, unrelated plans ~0.2-0.4). All plans sit in one scope at
+one place (the worst case: one big index; a town's plans are spread over scopes and
+places). Each lookup runs the whole path: exact-text table, nearest-plan search, the
+same-plan rule, a condition check against a FakeWorld and duration rescaling.
+``recall_at_5`` compares the index's top 5 with exact search. "with embedding" adds the
+local MiniLM embedder on one real plan phrase per lookup.
 
     python benchmarks/policy_lookup.py [--quick] [--json out.json]
 """
@@ -77,6 +78,7 @@ def build_store(
             store.add(
                 f"routine {labels[i]} variant {i}",
                 points[i],
+                place="@home",
                 actions=[
                     Action(verb="use", target=target, duration=10),
                     Action(verb="rest", duration=5),
@@ -95,16 +97,19 @@ def measure_size(
     started = time.perf_counter()
     store, world, centres, _ = build_store(n, rng, ef_search)
     build_s = time.perf_counter() - started
-    index = store._scopes[PolicyScope.town()].index
+    index = store.vector_index(PolicyScope.town(), "@home")
+    assert index is not None
     qlabels = rng.integers(0, len(centres), queries)
     qs = centres[qlabels] + 0.03 * rng.normal(size=(queries, DIM))
     qs = (qs / np.linalg.norm(qs, axis=1, keepdims=True)).astype(np.float32)
     for q in qs[:50]:  # warm up caches and code paths
-        store.lookup("routine query", q, agent="ann", world=world, duration=30)
+        store.lookup("routine query", q, place="@home", agent="ann", world=world, duration=30)
     lookup_s, knn_s, hits = [], [], 0
     for q in qs:
         t0 = time.perf_counter()
-        result = store.lookup("routine query", q, agent="ann", world=world, duration=30)
+        result = store.lookup(
+            "routine query", q, place="@home", agent="ann", world=world, duration=30
+        )
         lookup_s.append(time.perf_counter() - t0)
         hits += result.hit
         t0 = time.perf_counter()
@@ -133,7 +138,7 @@ def measure_size(
             t0 = time.perf_counter()
             embedder.embed([text])  # a real phrase through the real model ...
             # ... then the lookup with a vector from the store's synthetic distribution
-            store.lookup(text, qs[i], agent="ann", world=world, duration=30)
+            store.lookup(text, qs[i], place="@home", agent="ann", world=world, duration=30)
             with_embed.append(time.perf_counter() - t0)
         out["with_embedding"] = percentiles(with_embed)
     return out

@@ -14,7 +14,16 @@ it. The tables (each described in the TOML file's comments):
 - ``PARENTS``: tag -> a more general tag it refines ("mop" -> "clean"): a plan naming the
   general activity may match one naming the specific one, two specific ones never do.
 - ``BACKGROUND``: tags that yield the main role to a joined activity ("sit and read").
+- ``VAGUE``: tags that name no activity of their own ("spend the afternoon at the cafe"):
+  they yield to any other activity in the text, and conflict with every other main one.
+- ``GROUPS``: object classes whose members also conflict across the classes (a meal and a
+  drink: "meet a friend for lunch" vs "for coffee").
+- ``FUNCTION``: words that name no object (pronouns, determiners, "time", "bit" ...); the
+  rest of a text's non-activity words are its objects.
 - ``RELATIONS``: people whose home is someone else's ("a friend's house").
+- ``COMPANY``: people whose company makes an activity social too ("coffee with a friend").
+- ``SYNONYMS``: object words -> the one word their objects are compared by ("television"
+  -> "tv").
 - ``LIGHT``, ``FOOD``, ``IRREGULAR``, ``MODIFIERS``, ``PASSIVE``: word lists.
 """
 
@@ -28,7 +37,10 @@ from typing import Any
 __all__ = [
     "BACKGROUND",
     "CLASSES",
+    "COMPANY",
     "FOOD",
+    "FUNCTION",
+    "GROUPS",
     "IMPLIED",
     "IRREGULAR",
     "LIGHT",
@@ -39,6 +51,8 @@ __all__ = [
     "PHRASES",
     "PREP_VERBS",
     "RELATIONS",
+    "SYNONYMS",
+    "VAGUE",
     "VERBS",
     "Lexicon",
     "parse_lexicon",
@@ -53,18 +67,23 @@ class Lexicon:
 
     light: frozenset[str]
     background: frozenset[str]
+    vague: frozenset[str]
+    function: frozenset[str]
     modifiers: frozenset[str]
     passive: frozenset[str]
     relations: frozenset[str]
+    company: frozenset[str]
     food: frozenset[str]
     prep_verbs: dict[str, str]
     phrases: dict[str, str]
     irregular: dict[str, str]
+    synonyms: dict[str, str]
     verbs: dict[str, list[str]]
     object_verbs: dict[tuple[str, str], str]
     implied: dict[str, str]
     classes: dict[str, dict[str, tuple[str, ...]]]
     parents: dict[str, str]
+    groups: tuple[frozenset[str], ...] = ()
 
 
 def _fail(source: str, field: str, problem: str) -> ValueError:
@@ -158,16 +177,26 @@ def parse_lexicon(text: str, source: str = _RESOURCE) -> Lexicon:
             if tag in seen:
                 raise _fail(source, f"parents.{child}", "the parent chain loops")
             seen.add(tag)
+    groups = raw.get("groups", [])
+    if not isinstance(groups, list) or not all(
+        isinstance(g, list) and len(g) >= 2 and all(c in classes for c in g) for g in groups
+    ):
+        raise _fail(source, "groups", "expected lists of at least two known class names")
     return Lexicon(
         light=_words(raw, "light", source),
         background=_words(raw, "background", source),
+        vague=_words(raw, "vague", source),
+        function=_words(raw, "function", source),
+        groups=tuple(frozenset(g) for g in groups),
         modifiers=_words(raw, "modifiers", source),
         passive=_words(raw, "passive", source),
         relations=_words(raw, "relations", source),
+        company=_words(raw, "company", source),
         food=_words(raw, "food", source),
         prep_verbs=_str_map(raw, "prep_verbs", source),
         phrases=_str_map(raw, "phrases", source),
         irregular=_str_map(raw, "irregular", source),
+        synonyms=_str_map(raw, "synonyms", source),
         verbs=verbs,
         object_verbs=_object_verbs(raw, source),
         implied=implied,
@@ -184,13 +213,18 @@ def _packaged() -> Lexicon:
 _LEXICON = _packaged()
 LIGHT = _LEXICON.light
 BACKGROUND = _LEXICON.background
+VAGUE = _LEXICON.vague
+FUNCTION = _LEXICON.function
+GROUPS = _LEXICON.groups
 MODIFIERS = _LEXICON.modifiers
 PASSIVE = _LEXICON.passive
 RELATIONS = _LEXICON.relations
+COMPANY = _LEXICON.company
 FOOD = _LEXICON.food
 PREP_VERBS = _LEXICON.prep_verbs
 PHRASES = _LEXICON.phrases
 IRREGULAR = _LEXICON.irregular
+SYNONYMS = _LEXICON.synonyms
 VERBS = _LEXICON.verbs
 OBJECT_VERBS = _LEXICON.object_verbs
 IMPLIED = _LEXICON.implied

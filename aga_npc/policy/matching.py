@@ -12,7 +12,9 @@ normalisation) their texts are equal, or
 - when they open with different verbs and the lexicon does not know one of them
   ("tuning" vs "playing" the guitar), their cosine reaches ``strict_threshold``;
 - otherwise their cosine reaches ``threshold``, or the lower ``agree_threshold`` while both
-  texts name the same main activity.
+  texts name the same main activity and, when both name objects (what the activity is done
+  with, to or where), some of them are the same ("reading the newspaper" and "reading a
+  novel" are different plans at cosine 0.52).
 
 The words are data (``aga_npc/policy/lexicon.toml``). The thresholds are calibrated per
 embedder (``MatchSettings.for_embedder``); the local MiniLM values come from the calibration
@@ -33,6 +35,7 @@ from aga_npc.policy.signature import (
     Signature,
     lookalike_reason,
     normalise_text,
+    objects_differ,
     signature,
     unverified_heads,
 )
@@ -140,7 +143,16 @@ def decide_signatures(
             )
     if cosine >= settings.threshold:
         return PlanDecision(same=True, cosine=cosine, rule="similar", reason=f"cosine {cosine:.3f}")
-    if settings.lookalike_check and a.main is not None and a.main == b.main:
+    same_activity = a.main is not None and (a.main == b.main or set(a.tags) == set(b.tags))
+    if settings.lookalike_check and same_activity:
+        differ = objects_differ(a, b)
+        if differ is not None:
+            return PlanDecision(
+                same=False,
+                cosine=cosine,
+                rule="lookalike",
+                reason=f"both {a.main}, {differ}, cosine {cosine:.3f} < {settings.threshold:.2f}",
+            )
         return PlanDecision(
             same=True,
             cosine=cosine,

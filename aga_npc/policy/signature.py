@@ -19,7 +19,10 @@ from aga_npc.policy.lemmas import LEMMA, VERB_TAG, lemmatise, stem
 from aga_npc.policy.lexicon import (
     BACKGROUND,
     CLASSES,
+    COMPANY,
     FOOD,
+    FUNCTION,
+    GROUPS,
     IMPLIED,
     IRREGULAR,
     LIGHT,
@@ -28,9 +31,18 @@ from aga_npc.policy.lexicon import (
     PARENTS,
     PASSIVE,
     PREP_VERBS,
+    SYNONYMS,
+    VAGUE,
 )
 
-__all__ = ["Signature", "lookalike_reason", "normalise_text", "signature", "unverified_heads"]
+__all__ = [
+    "Signature",
+    "lookalike_reason",
+    "normalise_text",
+    "objects_differ",
+    "signature",
+    "unverified_heads",
+]
 
 _BOUNDARY = frozenset(
     [
@@ -75,6 +87,12 @@ _FOOD = frozenset(LEMMA.get(f, f) for f in FOOD) | frozenset(
 )
 _NOUNS = _FOOD | frozenset(IMPLIED) | frozenset(_MEMBER)
 _UNDERSTOOD = frozenset(VERB_TAG) | frozenset(IMPLIED) | frozenset(_MEMBER)
+_NOT_OBJECTS = FUNCTION | MODIFIERS | _BOUNDARY | PASSIVE
+_RECEIVE = frozenset({"get", "receive"})  # "getting tutoring" receives it
+_PURPOSE = frozenset({"for", "over"})  # "meet a friend for coffee", "talk over lunch"
+_MEAL_OR_DRINK = frozenset(
+    form for cls in ("meal", "drink") for forms in CLASSES.get(cls, {}).values() for form in forms
+)
 
 
 def normalise_text(text: str) -> str:
@@ -92,12 +110,15 @@ class Signature:
         head: the stem of the text's opening word (after time and manner words) unless
             that is a light verb ("have", "take"), e.g. ``"teach"`` for "teaching a class".
         head_known: whether the lexicon knows the head word (so its tag speaks for it).
+        nouns: the stems of the text's other content words (what the activity is done
+            with, to or where): not its opening or main verb, nor function words.
     """
 
     tags: tuple[str, ...] = ()
     objects: dict[str, frozenset[str]] = field(default_factory=dict)
     head: str | None = None
     head_known: bool = False
+    nouns: frozenset[str] = frozenset()
 
     @property
     def main(self) -> str | None:
@@ -113,12 +134,14 @@ def _start(words: list[str]) -> int:
 
 
 def _passive_tag(surface: list[str], words: list[str], i: int) -> str | None:
-    """``"teach:passive"`` for "being tutored": the plan receives the activity."""
+    """``"teach:passive"`` for "being tutored" and "getting tutoring": the plan receives
+    the activity."""
     if words[i] not in PASSIVE or i + 1 >= len(words):
         return None
     participle = surface[i + 1].endswith("ed") or surface[i + 1] in IRREGULAR
+    received = words[i] in _RECEIVE and surface[i + 1].endswith("ing")
     tag = VERB_TAG.get(words[i + 1])
-    return f"{tag}:passive" if participle and tag is not None else None
+    return f"{tag}:passive" if (participle or received) and tag is not None else None
 
 
 def _verb_tag(surface: list[str], words: list[str], i: int) -> str | None:
@@ -155,6 +178,7 @@ def signature(text: str) -> Signature:
     objects: dict[str, set[str]] = {}
     governed = False
     joined: str | None = None  # first activity verb after "and"/"while": "sit and read"
+    made_by: dict[str, int] = {}  # tag -> the index of the verb that named it
     for i, word in enumerate(words):
         for cls, member in _MEMBER.get(word, ()):
             objects.setdefault(cls, set()).add(member)
@@ -177,10 +201,11 @@ def signature(text: str) -> Signature:
         if tag is not None:
             if tag not in tags:
                 tags.append(tag)
+                made_by[tag] = i
             if joined is None and i > 0 and words[i - 1] in _JOINERS:
                 joined = tag
             head_tagged = head_tagged or i == start
-            governed = True
+            governed = tag not in VAGUE  # "spend an hour reading": the reading counts
             continue
         if word in LIGHT:
             continue
@@ -189,20 +214,56 @@ def signature(text: str) -> Signature:
             continue
         if word in IMPLIED and IMPLIED[word] not in tags:
             tags.append(IMPLIED[word])
+    for i, word in enumerate(words):
+        if word in _MEAL_OR_DRINK and IMPLIED[word] not in tags and _after_purpose(words, i):
+            tags.append(IMPLIED[word])  # the purpose of a meeting: "for coffee"
+    if tags and "social" not in tags and any(_is_company(w) for w in words):
+        tags.append("social")  # in company: "coffee with a friend" is meeting one too
     if not tags and travels:
         tags.append("go")
     if joined is not None and tags[0] in BACKGROUND and joined != tags[0]:
         tags.remove(joined)  # "sit by the pond and read": reading, sitting is the manner
         tags.insert(0, joined)
+    if len(tags) > 1:
+        tags = [t for t in tags if t not in VAGUE] or tags  # a vague tag yields to any other
     head = None
     if start < len(words) and words[start] not in LIGHT:
         head = stem(words[start])
+    skip = {made_by[tags[0]]} if tags and tags[0] in made_by else set()
+    if start < len(words) and words[start] not in _NOUNS:
+        skip.add(start)  # the opening verb, known or not
     return Signature(
         tags=tuple(tags),
         objects={k: frozenset(v) for k, v in objects.items()},
         head=head,
         head_known=head is not None and (head_tagged or words[start] in _UNDERSTOOD),
+        nouns=frozenset(
+            _noun(w)
+            for i, w in enumerate(words)
+            if i not in skip and w not in _NOT_OBJECTS and w not in LIGHT and w not in VERB_TAG
+        ),
     )
+
+
+def _after_purpose(words: list[str], i: int) -> bool:
+    """Whether ``words[i]`` follows "for" or "over" (time and manner words between)."""
+    j = i - 1
+    while j >= 0 and words[j] in MODIFIERS:
+        j -= 1
+    return j >= 0 and words[j] in _PURPOSE
+
+
+def _is_company(word: str) -> bool:
+    return word in COMPANY or (word.endswith("s") and word[:-1] in COMPANY)
+
+
+def _noun(word: str) -> str:
+    """One name per object: synonyms share one ("television" is "tv"), so do a class
+    member's forms ("supper" is "dinner", "pint" is "beer"); other words go by their stem
+    ("aisles" and "aisle")."""
+    word = SYNONYMS.get(word, word)
+    members = _MEMBER.get(word)
+    return members[0][1] if members else stem(SYNONYMS.get(stem(word), word))
 
 
 def _governs_food(words: list[str], i: int) -> bool:
@@ -222,7 +283,7 @@ def _object_tag(words: list[str], i: int, consumed: set[int]) -> str | None:
     found: tuple[int, str] | None = None
     for j in range(i + 1, min(len(words), i + 1 + _OBJECT_WINDOW)):
         word = words[j]
-        if word in _BOUNDARY:
+        if word in _BOUNDARY or (found is not None and word in _SOFT_BOUNDARY):
             if found is not None or word not in _SOFT_BOUNDARY:
                 break
             continue
@@ -264,6 +325,19 @@ def lookalike_reason(a: Signature, b: Signature) -> str | None:
         other = b.objects.get(cls)
         if other and (members - other) and (other - members):
             return f"{cls} {'/'.join(sorted(members))} vs {'/'.join(sorted(other))}"
+    for group in GROUPS:
+        mine = frozenset().union(*(a.objects.get(c, frozenset()) for c in group))
+        theirs = frozenset().union(*(b.objects.get(c, frozenset()) for c in group))
+        if mine and theirs and (mine - theirs) and (theirs - mine):
+            return f"{'/'.join(sorted(mine))} vs {'/'.join(sorted(theirs))}"
+    return None
+
+
+def objects_differ(a: Signature, b: Signature) -> str | None:
+    """Why two texts name different objects (both name some and they share none), or
+    None."""
+    if a.nouns and b.nouns and not (a.nouns & b.nouns):
+        return f"objects {'/'.join(sorted(a.nouns))} vs {'/'.join(sorted(b.nouns))}"
     return None
 
 

@@ -152,6 +152,12 @@ class PolicyStore:
         order.append(PolicyScope.town())
         return tuple(order)
 
+    def vector_index(self, scope: PolicyScope, place: str) -> VectorIndex | None:
+        """The nearest-plan index of one scope at one place (tools and benchmarks read it;
+        None when nothing was stored there)."""
+        plans = self._plans.get((scope, place))
+        return plans.index if plans is not None else None
+
     @property
     def journal(self) -> PolicyJournal | None:
         """The file's journal, or None when the store lives in memory only."""

@@ -172,10 +172,32 @@ def test_scopes_validate_names() -> None:
         ("relaxing after dinner", "relax"),
         ("returning a library book", "giveback"),
         ("returning to the office", "go"),
+        # spending time names no activity of its own, and yields to one that follows
+        ("spend some time at the cafe", "idle"),
+        ("stay home for the evening", "idle"),
+        ("spend an hour reading a novel in bed", "read"),
+        # receiving an activity named by its -ing noun
+        ("get tutoring in math", "teach:passive"),
+        ("bathing the dog", "petcare"),
     ],
 )
 def test_signature_main_activity(text: str, main: str) -> None:
     assert signature(text).main == main
+
+
+def test_company_and_purpose_add_the_social_and_meal_activities() -> None:
+    assert signature("meet a friend for coffee").tags == ("social", "drink")
+    assert signature("have coffee with a friend").tags == ("drink", "social")
+    assert signature("visit a neighbor for afternoon tea").tags == ("social", "drink")
+    assert signature("have a board game night with the family").tags == ()  # company alone
+    assert signature("cook dinner for the family").main == "cook"
+
+
+def test_signature_nouns_are_the_objects_by_one_name() -> None:
+    assert signature("reading the newspaper").nouns == frozenset({"paper"})
+    assert signature("watch some television").nouns == signature("watching tv").nouns
+    assert signature("have supper at home").nouns == frozenset({"dinner", "home"})
+    assert signature("spend some time at the cafe").nouns == frozenset({"cafe"})
 
 
 def test_signature_objects_and_heads() -> None:
@@ -213,11 +235,37 @@ SETTINGS = MatchSettings(threshold=0.7, agree_threshold=0.5, strict_threshold=0.
         ("eating dinner at home", "eating dinner at a friend's house", 0.95, False, "lookalike"),
         ("being tutored in math", "tutoring a student in math", 0.95, False, "lookalike"),
         ("combing her hair", "brushing her teeth", 0.9, False, "lookalike"),
+        # spending time somewhere is not a specific activity there
+        ("spend some time at the cafe", "have dinner at the cafe", 0.9, False, "lookalike"),
+        ("spend some time at the cafe", "spend a while at the cafe", 0.55, True, "same-activity"),
+        # below the main threshold the same activity needs a shared object
+        ("reading the newspaper", "reading a novel", 0.6, False, "lookalike"),
+        ("reading in the park", "reading in bed", 0.55, False, "lookalike"),
+        ("watching tv", "watch some television", 0.6, True, "same-activity"),
+        (
+            "brush teeth and wash face",
+            "wash her face and brush her teeth",
+            0.6,
+            True,
+            "same-activity",
+        ),
+        # a meal and a drink differ across their classes
+        ("meet a friend for lunch", "meet a friend for coffee", 0.9, False, "lookalike"),
+        ("have coffee with a friend", "meet a friend for coffee", 0.8, True, "similar"),
+        ("tutor a classmate in math", "get tutoring in math", 0.8, False, "lookalike"),
     ],
 )
 def test_decide(a: str, b: str, cosine: float, same: bool, rule: str) -> None:
     d = decide(a, b, cosine, SETTINGS)
     assert (d.same, d.rule) == (same, rule)
+
+
+def test_plans_at_different_places_never_match() -> None:
+    d = decide("have lunch", "have lunch", 1.0, SETTINGS, places=("@home", "@work"))
+    assert (d.same, d.rule, d.reason) == (False, "place", "at home vs at work")
+    assert decide("have lunch", "eat lunch", 0.9, SETTINGS, places=("@work", "@work")).same
+    cafe = ("Juniper Cafe", "Elm Park")
+    assert decide("read a book", "read a book", 1.0, SETTINGS, places=cafe).rule == "place"
 
 
 def test_lookalike_check_can_be_switched_off() -> None:
@@ -265,6 +313,9 @@ def test_lexicon_parses_and_implies_meal_activities() -> None:
         ('[object_verbs]\nwash = { a = ["dish"], b = ["dish"] }', r"object_verbs\.wash\.b"),
         ('[parents]\na = "b"\nb = "a"', r"parents\.a"),
         ('[classes.meal]\nlunch = [""]', r"classes\.meal\.lunch"),
+        ('groups = [["meal", "nothing"]]\n[classes.meal]\nlunch = ["lunch"]', "groups"),
+        ('vague = "idle"', "vague"),
+        ("[synonyms]\ntv = 1", r"synonyms\.tv"),
     ],
 )
 def test_lexicon_errors_name_the_field(text: str, field: str) -> None:

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aga_npc.offline.facts import persona_facts
-from aga_npc.offline.phrasing import chance, fill, pick, render_json
+from aga_npc.offline.facts import first_name, persona_facts, place_type
+from aga_npc.offline.phrasing import chance, fill, pick, render_json, wordset
 from aga_npc.offline.recipes import FOODS, RECIPES, Recipe, StepSpec, word_forms
 from aga_npc.offline.roles import role_for
 
@@ -23,6 +23,34 @@ _INVENTED = ("chair", "coffee machine", "microwave", "cupboard", "lamp", "window
 _WRONG_VERBS = ("use", "clean", "open", "fix", "check", "move")
 _EXTRAS = ("check the time", "stretch for a moment", "look around", "pause for a moment")
 _SKIP_FIRST = frozenset({"the", "a", "an", "to", "and", "some", "more"})
+_MEAL_WORDS = ("breakfast", "brunch", "lunch", "dinner", "supper")
+_NOT_A_MEAL = ("service", "customers", "orders", "menu", "shift", "for the guests")
+_MEAL_RECIPES = frozenset({"meal_out", "meal_home"})
+_NIGHT_RECIPES = frozenset({"sleep", "bed_prep"})
+_BED_PREP = frozenset({"bed_prep"})
+# Work recipes of a role apply at the kind of place where that work is done.
+_ROLE_PLACES = {
+    "barista": ("cafe",),
+    "bartender": ("bar",),
+    "cook": ("cafe", "bar"),
+    "gardener": ("park",),
+    "shopkeeper": ("shop",),
+    "student": ("college",),
+    "professor": ("college",),
+    "librarian": ("college",),
+    "clerk": ("hall",),
+    "mayor": ("hall",),
+}
+_IRREGULAR = {"has": "have", "does": "do", "goes": "go", "is": "be"}
+# A fronted clause ("Before the morning rush, ...") says when, not what.
+_FRONTED = wordset(
+    "before after with in at through as on for first without during once by while when"
+)
+# Verbs that say little about what is done ("have lunch", "make time to ...").
+_LIGHT = wordset("have has make makes take takes get gets go goes do does grab grabs put puts")
+_WRAPPERS = re.compile(
+    r"^(?:makes? time to|finds? time to|takes? some time to|sets? aside time to) "
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,8 +81,10 @@ def build_steps(context: Mapping[str, Any], rng: random.Random) -> dict[str, Any
     forbidden = [str(f) for f in context.get("forbidden") or () if str(f).strip()]
     objects, banned_pairs = _apply_forbidden(objects, forbidden)
     raw_persona = context.get("persona")
-    role = role_for(persona_facts(raw_persona if isinstance(raw_persona, Mapping) else {})).key
-    text = _without_places(activity.lower(), context.get("place"), objects)
+    persona = raw_persona if isinstance(raw_persona, Mapping) else {}
+    role = _role(persona, str(context.get("place") or ""))
+    core = _core(activity, str(persona.get("name") or ""))
+    text = _without_places(core, context.get("place"), objects)
     words = set(_WORDS.findall(text))
     meal = next((m for m in _MEALS if m in words), "meal")
     values = {"meal": meal, "food": pick(rng, FOODS[meal])}
@@ -64,7 +94,7 @@ def build_steps(context: Mapping[str, Any], rng: random.Random) -> dict[str, Any
         if steps:
             break
     if not steps:
-        steps = _generic(words, objects, banned_pairs, rng, activity)
+        steps = _generic(words, objects, banned_pairs, rng, core or activity)
     if len(steps) < MAX_STEPS and chance(rng, 0.12):
         steps.insert(rng.randrange(1, len(steps) + 1), _extra(rng))
     steps = steps[: min(MAX_STEPS, duration)]
@@ -77,6 +107,55 @@ def build_steps(context: Mapping[str, Any], rng: random.Random) -> dict[str, Any
         if step["object"] and all(r["object"] != step["object"] for r in requires):
             requires.append({"object": step["object"], "state": ""})
     return {"steps": steps, "condition": {"requires": requires}}
+
+
+def _role(persona: Mapping[str, Any], place: str) -> str:
+    """The role whose work recipes apply here: the persona's, when the place is its
+    workplace (or when the request does not say where it works); else none."""
+    facts = persona_facts(persona)
+    if facts.workplace and place and facts.workplace != place:
+        return ""
+    if not facts.workplace and facts.role and place:
+        # "cafe owner" at Juniper Cafe: the role's own words name the place's kind
+        kind = place_type(place)
+        if kind in ("cafe", "bar", "shop", "hall", "park", "college") and kind == place_type(
+            facts.role
+        ):
+            facts = persona_facts({**persona, "workplace": place})
+    role = role_for(facts).key
+    usual = _ROLE_PLACES.get(role)
+    if usual and place and place_type(place) not in usual:
+        return ""
+    return role
+
+
+def _core(activity: str, name: str) -> str:
+    """The activity's words about what is done: lower case, without a fronted clause
+    ("Before the rush, ..."), the person's name or a "make time to" wrapper."""
+    text = activity.strip().lower()
+    head, sep, rest = text.partition(", ")
+    if sep and head.split(" ", 1)[0] in _FRONTED:
+        text = rest
+    for who in (name.lower(), first_name(name).lower()):
+        if who and text.startswith(who + " "):
+            text = text[len(who) + 1 :]
+            verb, _, rest = text.partition(" ")
+            text = f"{_base(verb)} {rest}".strip()
+            break
+    return _WRAPPERS.sub("", text)
+
+
+def _base(verb: str) -> str:
+    """The base form of a third-person verb (plans -> plan, tidies -> tidy)."""
+    if verb in _IRREGULAR:
+        return _IRREGULAR[verb]
+    if verb.endswith("ies") and len(verb) > 4:
+        return verb[:-3] + "y"
+    if verb.endswith(("shes", "ches", "sses", "xes", "zes", "oes")):
+        return verb[:-2]
+    if verb.endswith("s") and not verb.endswith("ss"):
+        return verb[:-1]
+    return verb
 
 
 def _without_places(text: str, place: Any, objects: Sequence[_Obj]) -> str:
@@ -129,17 +208,36 @@ def _apply_forbidden(
 
 
 def _ranked(text: str, words: set[str], role: str, objects: list[_Obj]) -> list[Recipe]:
-    """Recipes whose trigger words or phrases occur, best first (role recipes win ties)."""
+    """Recipes whose trigger words or phrases occur, best first (role recipes win ties).
+
+    A text that names a meal is a meal and the night's sleep is sleep, whatever else it
+    mentions ("eat lunch with the team at the counter", "fall asleep reading"); the head
+    verb counts extra ("write a page of his book" is writing, not reading).
+    """
     scored: list[tuple[float, int, Recipe]] = []
     has_order = any("order" in o.verbs for o in objects)
+    only: frozenset[str] = frozenset()
+    if not any(w in text for w in _NOT_A_MEAL) and any(m in text for m in _MEAL_WORDS):
+        only = _MEAL_RECIPES
+    elif "sleep" in text or "go to bed" in text or "bedtime" in text:
+        only = _NIGHT_RECIPES
+    elif any(p in text for p in ("for bed", "before bed", "pyjamas")):
+        only = _BED_PREP
+    head = next((w for w in _WORDS.findall(text) if w not in _SKIP_FIRST), "")
+    if head in _LIGHT or text.startswith(("work on ", "works on ")):
+        head = ""
     for index, recipe in enumerate(RECIPES):
         if recipe.role and recipe.role != role:
             continue
         if recipe.key == "meal_out" and not has_order:
             continue
+        if only and recipe.key not in only:
+            continue
         score = float(len(words & recipe.words)) + 2.0 * sum(p in text for p in recipe.phrases)
         if score <= 0:
             continue
+        if head and head in recipe.words:
+            score += 1.0
         if recipe.role:
             score += 0.5
         scored.append((-score, index, recipe))
@@ -194,7 +292,7 @@ def _instantiate(
         any_object = True
         steps.append(_step(verb, obj.address, weight, description, spec.fixed))
         groups.append(spec.group)
-    if not any_object:
+    if not any_object and not recipe.objectless:
         return []
     _shuffle_groups(steps, groups, rng)
     return steps
@@ -255,7 +353,11 @@ def _generic(
     activity: str,
 ) -> list[dict[str, Any]]:
     """No recipe fits: use objects whose verb is named in the activity, else no object."""
-    forms = {v: word_forms(v.split()[0]) for o in objects for v in o.verbs}
+    forms = {
+        v: word_forms(v.split()[0]) if set(v.split()[1:]) <= words else set()
+        for o in objects
+        for v in o.verbs
+    }
     steps: list[dict[str, Any]] = []
     seen: set[str] = set()
     shuffled = list(objects)

@@ -34,8 +34,9 @@ class StepSpec:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Recipe:
-    """An activity meaning: trigger words and phrases, an optional role, its steps, and
-    the rooms (parts of arena names) where it usually happens."""
+    """An activity meaning: trigger words and phrases, an optional role, its steps, the
+    rooms (parts of arena names) where it usually happens, and whether it makes sense with
+    no object at all (a walk)."""
 
     key: str
     words: frozenset[str]
@@ -43,6 +44,7 @@ class Recipe:
     steps: tuple[StepSpec, ...]
     role: str = ""
     arenas: tuple[str, ...] = ()
+    objectless: bool = False
 
 
 def word_forms(word: str) -> set[str]:
@@ -89,6 +91,7 @@ def _r(
     *steps: StepSpec,
     role: str = "",
     arenas: str = "",
+    objectless: bool = False,
 ) -> Recipe:
     triggers: set[str] = set()
     for w in words.split():
@@ -100,6 +103,7 @@ def _r(
         steps=steps,
         role=role,
         arenas=tuple(a for a in arenas.split(",") if a),
+        objectless=objectless,
     )
 
 
@@ -207,7 +211,8 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "cafe_work",
-        "serve coffee espresso drink order customer counter shift brew regular rush latte table",
+        "serve coffee espresso drink order customer counter shift brew regular rush latte table "
+        "pastry steam milk shot queue machine cappuccino",
         "morning rush",
         _s(
             "counter",
@@ -271,7 +276,8 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "kitchen_work",
-        "cook prep meal vegetable bake bread pastries order kitchen service stove",
+        "cook prep meal vegetable bake bread pastries order kitchen service stove chop simmer "
+        "plate knead dough soup",
         "",
         _s(
             "fridge",
@@ -294,7 +300,7 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "teach",
-        "teach lecture class seminar student classroom",
+        "teach lecture class seminar student classroom tutorial",
         "",
         _s(
             "blackboard",
@@ -312,7 +318,7 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "class",
-        "class lecture seminar note",
+        "class lecture seminar note tutorial lab",
         "",
         _s(
             "desk",
@@ -326,8 +332,9 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "study",
-        "study assignment homework exam revise review library note research thesis",
-        "study group",
+        "study assignment homework exam revise review library note research thesis solve problem "
+        "flashcard textbook quiz cram",
+        "study group, hit the books",
         _s(
             "bookshelf",
             "browse",
@@ -347,6 +354,20 @@ RECIPES: tuple[Recipe, ...] = (
         arenas="library,room,apartment",
     ),
     _r(
+        "hobby",
+        "model ship rigging glue mast sail deck sand puzzle crossword jigsaw hobby kit",
+        "",
+        _s(
+            "table,desk",
+            "work,sit",
+            30,
+            60,
+            "work on it at the table|fit a few more pieces|concentrate on the details",
+        ),
+        _s("sofa,bench", "sit,rest", 10, 20, "sit back and look it over", optional=0.4),
+        arenas="kitchen,living,room",
+    ),
+    _r(
         "meeting",
         "meeting resident council discuss debate election agenda",
         "",
@@ -363,7 +384,8 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "desk_work",
-        "grade paper office prepare desk paperwork letter budget plan email catalogue article hour",
+        "grade paper office prepare desk paperwork letter budget plan email catalogue article "
+        "mark essay permit update document post report agenda file",
         "",
         _s(
             "desk",
@@ -378,7 +400,8 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "garden",
-        "garden tend water plant flower weed prune hedge herb bush seedling",
+        "garden tend water plant flower weed prune hedge herb bush seedling bulb mulch rake dig "
+        "gardening",
         "flower beds",
         _s(
             "garden",
@@ -393,7 +416,7 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "paint",
-        "paint sketch canvas watercolour colour easel draw",
+        "paint sketch canvas watercolour colour easel draw sketchbook",
         "",
         _s("easel", "paint", 40, 80, "paint at the easel|work on the canvas|mix colours and paint"),
         _s("sink", "wash", 3, 6, "rinse the brushes|clean the brushes", optional=0.4, fixed=True),
@@ -409,8 +432,8 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "read",
-        "read book novel chapter reread",
-        "",
+        "read book novel chapter reread biography story stories poetry magazine",
+        "curl up with, settle in with, get lost in",
         _s("", "make tea", 3, 6, "make a cup of tea|pour some water", optional=0.3, fixed=True),
         _s(
             "bookshelf",
@@ -431,7 +454,7 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "tv",
-        "tv movie news film",
+        "tv movie news film watch show documentary",
         "",
         _s("sofa", "sit", 2, 4, "settle on the sofa|get comfortable", optional=0.6, fixed=True),
         _s("tv,sofa", "watch tv", 30, 60, "watch TV|watch a film|watch the news"),
@@ -439,7 +462,8 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "music",
-        "piano music song record compose rehearse practise practice band hum",
+        "piano music song record compose rehearse practise practice band hum guitar violin tune "
+        "scale lesson",
         "",
         _s("piano", "play music", 5, 10, "warm up with scales|play an easy piece", optional=0.5),
         _s(
@@ -449,11 +473,18 @@ RECIPES: tuple[Recipe, ...] = (
             60,
             "play the piano|practise scales on the piano|play a new song",
         ),
-        _s("sofa,bench", "rest,sit", 20, 40, "listen to music", fallback=True),
+        _s(
+            "sofa,bench,table,bed",
+            "rest,sit",
+            20,
+            40,
+            "listen to music|play a few tunes|practise quietly",
+            fallback=True,
+        ),
     ),
     _r(
         "bar_visit",
-        "drink beer wine pub bar band live",
+        "drink beer wine pub bar band live friend pint meet",
         "",
         _s("bar", "order", 3, 6, "order a drink at the bar|order a glass of wine|order a beer"),
         _s("bar,table", "drink", 20, 40, "sip the drink|enjoy a drink"),
@@ -468,8 +499,8 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "cafe_visit",
-        "coffee latte cafe croissant tea cappuccino",
-        "",
+        "coffee latte cafe croissant tea cappuccino friend meet sit people-watch",
+        "a coffee, for coffee, a latte, a cappuccino",
         _s("counter", "order", 3, 5, "order a coffee|order a latte at the counter"),
         _s("table", "sit", 15, 30, "sip the coffee at a table|sit by the window with the coffee"),
         _s("table", "chat", 10, 20, "chat with friends", optional=0.5),
@@ -486,7 +517,8 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "shop_work",
-        "stock shelf restock counter customer delivery storeroom store run",
+        "stock shelf shelves restock counter customer delivery storeroom store run fill till price "
+        "unpack haggle supplier",
         "",
         _s(
             "counter",
@@ -510,7 +542,8 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "walk",
-        "walk stroll jog run yoga sunset river air people-watch workout exercise",
+        "walk stroll jog run yoga sunset river air people-watch workout exercise swim lap sprint "
+        "interval",
         "fresh air",
         _s("", "walk", 15, 30, "stroll along the path|walk around|take a slow walk"),
         _s(
@@ -521,6 +554,7 @@ RECIPES: tuple[Recipe, ...] = (
             "sit down for a while|take a short rest|sit and watch people go by",
             optional=0.7,
         ),
+        objectless=True,
     ),
     _r(
         "party",
@@ -532,7 +566,8 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "social",
-        "chat talk friend neighbour neighbor visit catch gossip",
+        "chat talk friend neighbour neighbor visit gossip voter leaflet campaign canvass poster "
+        "call phone ring",
         "catch up",
         _s(
             "table,bench,fountain,bar,sofa",
@@ -544,24 +579,25 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "write",
-        "write journal letter diary edit chapter",
-        "plan the week",
+        "write journal letter diary edit chapter draft jot rewrite speech poem newsletter essay "
+        "paragraph page column writing",
+        "plan the week, ideas for",
         _s("desk,table", "write", 30, 60, "write a few pages|write letters|put thoughts on paper"),
     ),
     _r(
         "chores",
-        "tidy clean chore laundry dish houseplant",
-        "",
+        "tidy clean chore laundry dish houseplant wipe",
+        "the dishes, tidy the kitchen, clean the kitchen",
         _s("sink", "wash,wash dishes", 10, 20, "wash the dishes|wipe the counters", group=1),
         _s("", "tidy up", 15, 30, "tidy up the room|put things away", group=1),
         arenas="kitchen",
     ),
     _r(
         "relax",
-        "relax rest unwind sofa chill lounge",
-        "",
+        "relax rest unwind sofa chill lounge break feet",
+        "take it easy",
         _s(
-            "sofa,bench,fountain,bed",
+            "sofa,bench,fountain,bed,table",
             "rest,sit",
             30,
             60,
@@ -569,6 +605,22 @@ RECIPES: tuple[Recipe, ...] = (
         ),
         _s("", "make tea", 3, 6, "make a cup of tea", optional=0.3, fixed=True),
         arenas="living,lounge",
+    ),
+    _r(
+        "bake",
+        "bake cake bread cookie scone muffin biscuit dough pastry pie loaf recipe batch",
+        "",
+        _s(
+            "fridge",
+            "get food",
+            3,
+            6,
+            "get butter and eggs from the fridge|take out the ingredients",
+        ),
+        _s("table", "work", 10, 20, "mix the dough at the table|weigh and mix the ingredients"),
+        _s("stove", "cook", 20, 40, "bake it in the oven|bake the batch|keep an eye on the oven"),
+        _s("sink", "wash dishes", 5, 10, "wash the bowls|clean up the kitchen", optional=0.7),
+        arenas="kitchen",
     ),
     _r(
         "work",

@@ -1,15 +1,19 @@
 """Mind wandering in the offline planner: memories that mention an activity or a place
-suggest a related activity for the day, sometimes (seeded), as a real model would."""
+suggest a related activity for the day, sometimes (seeded), as a real model would.
+
+Suggestions are phrase templates (``aga_npc.offline.paraphrase``): the planner words them
+like every other item of the day."""
 
 from __future__ import annotations
 
 import random
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aga_npc.offline.facts import Town, place_type
-from aga_npc.offline.phrasing import chance, fill, pick
+from aga_npc.offline.paraphrase import Say
+from aga_npc.offline.phrasing import chance, pick
 
 __all__ = ["INSPIRATIONS", "Inspiration", "Wish", "inspired_activities"]
 
@@ -25,29 +29,44 @@ class Inspiration:
     Attributes:
         key: identity (one per day).
         words: memory words that suggest it.
-        texts: wordings by place type; ``{place}`` is the chosen place.
+        texts: marked templates by place type; ``{place}`` is the chosen place.
         prefer: place types in order of preference ("home" is always available).
+        family: what the activity is (the decomposition check's family).
     """
 
     key: str
     words: frozenset[str]
     texts: Mapping[str, tuple[str, ...]]
     prefer: tuple[str, ...]
+    family: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Wish:
-    """An activity the day should contain, with its place and a duration in minutes."""
+    """An activity the day should contain, with its place and a duration in minutes.
 
-    text: str
+    Attributes:
+        say: its wordings; ``slots`` the template values (``place``).
+        family: what the activity is ("" when unclear).
+    """
+
+    say: Say
     place: str
     duration: int
     key: str
+    family: str = ""
+    slots: Mapping[str, str] = field(default_factory=dict)
 
 
-def _insp(key: str, words: str, prefer: str, texts: dict[str, tuple[str, ...]]) -> Inspiration:
+def _insp(
+    key: str, words: str, prefer: str, texts: dict[str, tuple[str, ...]], family: str = ""
+) -> Inspiration:
     return Inspiration(
-        key=key, words=frozenset(words.split()), texts=texts, prefer=tuple(prefer.split())
+        key=key,
+        words=frozenset(words.split()),
+        texts=texts,
+        prefer=tuple(prefer.split()),
+        family=family or key,
     )
 
 
@@ -59,13 +78,22 @@ INSPIRATIONS: tuple[Inspiration, ...] = (
         "park square home",
         {
             "park": (
-                "paint by the river in {place}",
-                "set up an easel in {place} and paint",
-                "sketch the trees in {place}",
-                "paint a landscape in {place}",
+                "~paint by the river in {place}",
+                "~set up an easel in {place} and ~paint",
+                "~sketch the trees in {place}",
+                "~paint a landscape in {place}",
+                "~sketch [the pond|the old oak|the river bank] in {place}",
             ),
-            "square": ("sketch the fountain in {place}", "paint the old buildings around {place}"),
-            "home": ("paint at home for a while", "work on a watercolour at home"),
+            "square": (
+                "~sketch the fountain in {place}",
+                "~paint the old buildings around {place}",
+                "~draw the people by the fountain in {place}",
+            ),
+            "home": (
+                "~paint at home for a while",
+                "~work on a watercolour at home",
+                "~sketch [a still life|the view from the window] at home",
+            ),
         },
     ),
     _insp(
@@ -74,12 +102,23 @@ INSPIRATIONS: tuple[Inspiration, ...] = (
         "hall square cafe home",
         {
             "hall": (
-                "go to the election meeting at {place}",
-                "attend the candidates' debate at {place}",
+                "~go to the election meeting at {place}",
+                "~attend the candidates' debate at {place}",
+                "~listen to the candidates' debate at {place}",
             ),
-            "square": ("talk about the election with neighbours in {place}",),
-            "cafe": ("discuss the election over coffee at {place}",),
-            "home": ("read up on the election candidates", "think about who to vote for"),
+            "square": (
+                "~talk about the election with neighbours in {place}",
+                "~discuss the election candidates with neighbours in {place}",
+            ),
+            "cafe": (
+                "~discuss the election over coffee at {place}",
+                "~chat about the election candidates at {place}",
+            ),
+            "home": (
+                "~read up on the election candidates",
+                "~think about who to vote for",
+                "~weigh up the election candidates",
+            ),
         },
     ),
     _insp(
@@ -88,12 +127,20 @@ INSPIRATIONS: tuple[Inspiration, ...] = (
         "cafe bar shop home",
         {
             "cafe": (
-                "help decorate {place} for the party",
-                "stop by {place} to help plan the party",
+                "~help decorate {place} for the party",
+                "~stop by {place} to help plan the party",
+                "~help hang decorations at {place} for the party",
             ),
-            "bar": ("help set up {place} for the party",),
-            "shop": ("buy a gift for the party at {place}",),
-            "home": ("think about what to wear to the party", "make a card for the party"),
+            "bar": ("~help set up {place} for the party",),
+            "shop": (
+                "~buy a gift for the party at {place}",
+                "~pick out a present for the party at {place}",
+            ),
+            "home": (
+                "~think about what to wear to the party",
+                "~make a card for the party",
+                "~wrap a present for the party",
+            ),
         },
     ),
     _insp(
@@ -102,11 +149,19 @@ INSPIRATIONS: tuple[Inspiration, ...] = (
         "college cafe home",
         {
             "college": (
-                "study for the exam in the library at {place}",
-                "meet the study group at {place}",
+                "~study for the exam in the library at {place}",
+                "~meet the study group at {place}",
+                "~revise for the exam in the library at {place}",
             ),
-            "cafe": ("review notes with the study group at {place}",),
-            "home": ("go over study notes at the desk", "revise for the exam at home"),
+            "cafe": (
+                "~review notes with the study group at {place}",
+                "~go over exam notes with classmates at {place}",
+            ),
+            "home": (
+                "~go over study notes at the desk",
+                "~revise for the exam at home",
+                "~make flashcards for the exam",
+            ),
         },
     ),
     _insp(
@@ -114,8 +169,16 @@ INSPIRATIONS: tuple[Inspiration, ...] = (
         "garden gardening flowers flower plants planting roses herbs tulips seedlings",
         "park home",
         {
-            "park": ("look at the flower beds in {place}", "help plant flowers in {place}"),
-            "home": ("tend the herbs on the windowsill", "repot the houseplants"),
+            "park": (
+                "~look at the flower beds in {place}",
+                "~help plant flowers in {place}",
+                "~admire the flower beds in {place}",
+            ),
+            "home": (
+                "~tend the herbs on the windowsill",
+                "~repot the houseplants",
+                "~water the herbs on the windowsill",
+            ),
         },
     ),
     _insp(
@@ -123,8 +186,15 @@ INSPIRATIONS: tuple[Inspiration, ...] = (
         "music piano guitar concert song songs sing singing band violin melody",
         "bar home",
         {
-            "bar": ("listen to the band at {place}",),
-            "home": ("practise a new song on the piano", "listen to records and hum along"),
+            "bar": (
+                "~listen to the band at {place}",
+                "~catch the live music at {place}",
+            ),
+            "home": (
+                "~practise a new song on the piano",
+                "~listen to records and ~hum along",
+                "~put on some music and ~sing along",
+            ),
         },
     ),
     _insp(
@@ -132,26 +202,35 @@ INSPIRATIONS: tuple[Inspiration, ...] = (
         "book books novel novels poem poems poetry library",
         "college home",
         {
-            "college": ("look for a new novel at the library at {place}",),
-            "home": ("read the novel everyone is talking about", "reread a favourite book"),
+            "college": (
+                "~look for a new novel at the library at {place}",
+                "~borrow a book of poems from the library at {place}",
+            ),
+            "home": (
+                "~read the novel everyone is talking about",
+                "~reread a favourite book",
+                "~read a few poems on the sofa",
+            ),
         },
+        family="read",
     ),
     _insp(
         "baking",
         "bake baking baked cake cakes cookies recipe recipes pie",
         "home shop",
         {
-            "home": ("bake a cake", "try out the new recipe"),
-            "shop": ("buy flour and eggs at {place} for baking",),
+            "home": ("~bake a cake", "~try out the new recipe", "~bake a pie"),
+            "shop": ("~buy flour and eggs at {place} for baking",),
         },
+        family="bake",
     ),
     _insp(
         "exercise",
         "run running ran jog jogging exercise marathon yoga workout",
         "park home",
         {
-            "park": ("go for a run in {place}", "do yoga in {place}"),
-            "home": ("do a short workout at home",),
+            "park": ("~go for a run in {place}", "~do yoga in {place}", "~jog around {place}"),
+            "home": ("~do a short workout at home", "~do some stretching exercises at home"),
         },
     ),
     _insp(
@@ -159,22 +238,38 @@ INSPIRATIONS: tuple[Inspiration, ...] = (
         "walk walked walking stroll strolled river pond fountain sunset birds",
         "park square",
         {
-            "park": ("walk along the river in {place}", "watch the sunset from {place}"),
-            "square": ("sit by the fountain in {place}",),
+            "park": (
+                "~walk along the river in {place}",
+                "~watch the sunset from {place}",
+                "~stroll by the pond in {place}",
+            ),
+            "square": ("~sit by the fountain in {place}", "~stroll around {place}"),
         },
     ),
     _insp(
         "coffee",
         "coffee latte espresso cappuccino",
         "cafe",
-        {"cafe": ("try the new latte at {place}", "meet someone for coffee at {place}")},
+        {
+            "cafe": (
+                "~try the new latte at {place}",
+                "~meet someone for coffee at {place}",
+                "~have a cappuccino at {place}",
+            )
+        },
     ),
 )
 _BY_WORD: dict[str, tuple[Inspiration, ...]] = {}
 for _i in INSPIRATIONS:
     for _w in _i.words:
         _BY_WORD[_w] = (*_BY_WORD.get(_w, ()), _i)
-_VISIT = ("stop by {place}", "spend some time at {place}", "visit {place}")
+_VISIT = (
+    "~stop by {place}",
+    "~spend some time at {place}",
+    "~visit {place}",
+    "~drop in at {place}",
+    "~pay a visit to {place}",
+)
 
 
 def inspired_activities(memories: Sequence[object], town: Town, rng: random.Random) -> list[Wish]:
@@ -210,6 +305,10 @@ def inspired_activities(memories: Sequence[object], town: Town, rng: random.Rand
     return wishes
 
 
+def _say(key: str, texts: tuple[str, ...]) -> Say:
+    return Say(key=f"wish:{key}", cores=texts, subject_p=0.4, mod_p=0.0)
+
+
 def _realise(
     insp: Inspiration | None, named: str | None, town: Town, rng: random.Random, key: str
 ) -> Wish | None:
@@ -218,21 +317,32 @@ def _realise(
         if named is None:
             return None
         return Wish(
-            text=fill(pick(rng, _VISIT), {"place": named}), place=named, duration=duration, key=key
+            say=_say("visit", _VISIT),
+            place=named,
+            duration=duration,
+            key=key,
+            family="social",
+            slots={"place": named},
         )
     if named is not None:
         kind = place_type(named)
         if kind in insp.texts and chance(rng, 0.85):
-            text = fill(pick(rng, insp.texts[kind]), {"place": named})
-            return Wish(text=text, place=named, duration=duration, key=key)
+            return _wish(insp, kind, named, duration, key)
     for kind in insp.prefer:
         if kind == "home":
-            return Wish(
-                text=pick(rng, insp.texts["home"]), place=town.home, duration=duration, key=key
-            )
+            return _wish(insp, "home", town.home, duration, key)
         options = town.by_type.get(kind)
         if options and kind in insp.texts:
-            place = pick(rng, options)
-            text = fill(pick(rng, insp.texts[kind]), {"place": place})
-            return Wish(text=text, place=place, duration=duration, key=key)
+            return _wish(insp, kind, pick(rng, options), duration, key)
     return None
+
+
+def _wish(insp: Inspiration, kind: str, place: str, duration: int, key: str) -> Wish:
+    return Wish(
+        say=_say(f"{insp.key}:{kind}", insp.texts[kind]),
+        place=place,
+        duration=duration,
+        key=key,
+        family=insp.family,
+        slots={"place": place},
+    )

@@ -1,353 +1,363 @@
-"""Paraphrase tables for the daily plan: routines, meals, sleep and leisure options."""
+"""Phrase grammar of the day's frame: getting up, meals, bedtime, small extras and breaks.
+
+Every entry is a ``paraphrase.Say``: marked verb-phrase templates (``~verb``), movable
+modifiers and, for the broad items a chat model repeats from day to day, a few short
+everyday wordings. Meal templates always name their meal (the schedule checker and the
+one-meal-each rule go by the word), bedtime templates always say "sleep", "go to bed" or
+"bedtime" (the plan parser's test for the night), and no other template says either.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from aga_npc.offline.paraphrase import Say
 
 __all__ = [
     "BED_PREP",
     "BREAKFAST",
     "BREAKS",
-    "COMMUTES",
+    "COMMUTE",
     "DINNER",
-    "LEISURE",
+    "FOODS",
     "LUNCH",
+    "MEALS",
     "MORNING_EXTRAS",
     "ROUTINE",
     "ROUTINE_SPLIT",
     "SLEEP",
-    "LeisureOption",
+    "WORDS",
 ]
 
-MORNING, AFTERNOON, EVENING = "morning", "afternoon", "evening"
-
-ROUTINE = (
-    "wake up and get ready",
-    "wake up, shower and get dressed",
-    "get up and do the morning routine",
-    "wake up, wash up and get dressed",
-    "morning routine: shower, brush teeth, get dressed",
-    "get out of bed and freshen up",
-    "wake up and take a shower",
-)
-ROUTINE_SPLIT = (
-    ("wake up and stretch", "wake up", "get out of bed and open the curtains"),
-    ("take a shower and get dressed", "shower and get dressed", "wash up and get dressed"),
-)
-# Meals by where they happen: "home", "out" (a cafe or bar), "work".
-BREAKFAST = {
-    "home": (
-        "have breakfast",
-        "eat a quick breakfast in the kitchen",
-        "make and eat breakfast",
-        "have toast and coffee for breakfast",
-        "cook eggs for breakfast",
-        "eat breakfast while reading the news",
-        "have a bowl of porridge for breakfast",
-        "make pancakes for breakfast",
-        "breakfast at home",
+# Values every template may use (the planner adds first, poss, self, work, home, later ...).
+WORDS: dict[str, tuple[str, ...]] = {
+    "drink": ("coffee", "tea", "a cup of tea", "a strong coffee", "orange juice", "black coffee"),
+    "quick": ("quick", "light", "simple", "hurried", "easy"),
+    "slow": ("slow", "lazy", "leisurely", "quiet", "unhurried"),
+    "kitchen": ("in the kitchen", "at the kitchen table", "at the table by the window"),
+    "mates": ("the team", "colleagues", "a coworker"),
+}
+FOODS: dict[str, tuple[str, ...]] = {
+    "breakfast": (
+        "toast",
+        "eggs",
+        "porridge",
+        "oatmeal",
+        "pancakes",
+        "yogurt and fruit",
+        "eggs on toast",
+        "scrambled eggs",
+        "muesli",
+        "a boiled egg and toast",
+        "fruit and granola",
     ),
-    "out": (
-        "have breakfast at {place}",
-        "grab a coffee and a croissant at {place} for breakfast",
+    "lunch": (
+        "a sandwich",
+        "soup",
+        "leftovers",
+        "a salad",
+        "a bowl of noodles",
+        "cheese on toast",
+        "a jacket potato",
+        "last night's leftovers",
+        "tomato soup",
+    ),
+    "dinner": (
+        "pasta",
+        "a stir-fry",
+        "a stew",
+        "rice and beans",
+        "roast vegetables",
+        "a curry",
+        "fish and potatoes",
+        "a vegetable soup",
+        "an omelette",
+        "risotto",
     ),
 }
+
+ROUTINE = Say(
+    key="routine",
+    cores=(
+        "~wake up and ~get ready[ for the day|]",
+        "~get up, ~shower and ~get dressed",
+        "~wake up, ~wash up and ~get dressed",
+        "~do {poss} morning routine",
+        "~take a [{quick}|hot|long|] shower and ~get dressed",
+        "~freshen up and ~get dressed[ for the day|]",
+        "~roll out of bed and ~take a [{quick}|hot|] shower",
+        "~get washed and dressed",
+        "~shower, ~brush {poss} teeth and ~get dressed",
+        "~start the day with a [{quick}|hot|] shower",
+        "~get up and ~wash[ up|]",
+        "~wake up and ~freshen up",
+    ),
+    mods=("[slowly|without rushing]", "with the radio on", "while the kettle boils"),
+    broad=(
+        "wake up and get ready",
+        "morning routine",
+        "get ready for the day",
+        "wake up and get dressed",
+        "shower and get dressed",
+    ),
+    nouns=("morning routine: shower, teeth, clothes", "wake up, shower, get dressed"),
+    broad_p=0.45,
+    subject_p=0.15,
+    mod_p=0.15,
+)
+ROUTINE_SPLIT = (
+    Say(
+        key="wake",
+        cores=(
+            "~wake up and ~stretch[ for a minute|]",
+            "~wake up [slowly|early|to the alarm]",
+            "~wake up and ~open the curtains",
+            "~wake up and ~lie in for a few minutes",
+            "~wake up and ~check the weather",
+            "~wake up and ~make the bed",
+            "~wake up to the [alarm|birds|sound of rain]",
+            "~wake up and ~drink a glass of water",
+        ),
+        broad=("wake up", "wake up and stretch"),
+        broad_p=0.35,
+        subject_p=0.2,
+    ),
+    Say(
+        key="wash",
+        cores=(
+            "~take a [{quick}|hot|long] shower and ~get dressed",
+            "~shower and ~get dressed[ for the day|]",
+            "~wash up and ~get dressed",
+            "~get washed and dressed",
+            "~brush {poss} teeth and ~get dressed",
+            "~have a [{quick}|hot] shower",
+            "~shower and ~dress[ quickly|]",
+        ),
+        broad=("shower and get dressed", "take a shower"),
+        broad_p=0.35,
+        subject_p=0.2,
+    ),
+)
+
+# Meals by where they happen: "home", "out" (a cafe or bar, ``{place}``), "work".
+BREAKFAST = {
+    "home": Say(
+        key="breakfast:home",
+        cores=(
+            "~have {food} for breakfast",
+            "~make {food} for breakfast",
+            "~eat a [{quick}|big|{slow}] breakfast[ {kitchen}|]",
+            "~fix {self} {food} for breakfast",
+            "~grab a {quick} breakfast",
+            "~sit down to breakfast[ with {drink}|]",
+            "~enjoy a {slow} breakfast[ with {drink}|]",
+            "~cook {food} for breakfast",
+            "~have breakfast [{kitchen}|with {drink}]",
+            "~make {drink} and [toast|eggs|porridge] for breakfast",
+            "~eat breakfast [while reading the news|with the radio on|by the window]",
+        ),
+        broad=("have breakfast", "eat breakfast", "breakfast at home", "make breakfast"),
+        nouns=("breakfast: {food} and {drink}", "breakfast at home: {food}"),
+        broad_p=0.38,
+        subject_p=0.2,
+        mod_p=0.0,
+    ),
+    "out": Say(
+        key="breakfast:out",
+        cores=(
+            "~have breakfast at {place}",
+            "~grab [a coffee and |]a croissant at {place} for breakfast",
+            "~have a [late|{quick}|{slow}|] breakfast at {place}",
+            "~stop at {place} for breakfast[ and a coffee|]",
+            "~eat breakfast at a [window |corner |]table in {place}",
+            "~treat {self} to breakfast at {place}",
+        ),
+        broad=("have breakfast at {place}", "breakfast at {place}"),
+        broad_p=0.38,
+        subject_p=0.2,
+        mod_p=0.0,
+    ),
+}
+BREAKFAST["work"] = BREAKFAST["out"]
 LUNCH = {
-    "home": (
-        "have lunch at home",
-        "make a sandwich for lunch",
-        "cook a simple lunch",
-        "eat leftovers for lunch",
-        "have soup for lunch",
+    "home": Say(
+        key="lunch:home",
+        cores=(
+            "~have lunch at home",
+            "~make [a {quick}|a toasted|an egg] sandwich for lunch",
+            "~cook a {quick} lunch",
+            "~eat {food} for lunch[ {kitchen}|]",
+            "~heat up {food} for lunch",
+            "~grab a quick bite for lunch",
+            "~put together a {quick} lunch",
+            "~have {food} for lunch",
+            "~fix {self} a {quick} lunch",
+            "~sit down to a {quick} lunch[ {kitchen}|]",
+        ),
+        broad=("have lunch", "have lunch at home", "eat lunch", "lunch at home"),
+        nouns=("lunch at home: {food}", "lunch: {food}"),
+        broad_p=0.38,
+        subject_p=0.2,
+        mod_p=0.0,
     ),
-    "out": (
-        "have lunch at {place}",
-        "grab lunch at {place}",
-        "eat a sandwich at {place} for lunch",
-        "meet a friend for lunch at {place}",
+    "out": Say(
+        key="lunch:out",
+        cores=(
+            "~have lunch at {place}",
+            "~grab lunch at {place}",
+            "~eat a sandwich at {place} for lunch",
+            "~meet a friend for lunch at {place}",
+            "~get [a bowl of soup|a sandwich|a salad] at {place} for lunch",
+            "~treat {self} to lunch at {place}",
+            "~grab a quick bite for lunch at {place}",
+            "~head to {place} for lunch",
+        ),
+        broad=("have lunch at {place}", "lunch at {place}"),
+        broad_p=0.38,
+        subject_p=0.2,
+        mod_p=0.0,
     ),
-    "work": (
-        "eat a packed lunch at work",
-        "have lunch at {place}",
-        "take a lunch break",
-        "have a quick lunch break at {place}",
+    "work": Say(
+        key="lunch:work",
+        cores=(
+            "~eat a packed lunch at work",
+            "~take a lunch break[ at {place}|]",
+            "~have a quick lunch[ break|] at {place}",
+            "~eat lunch with {mates}[ at {place}|]",
+            "~grab a quick bite for lunch between tasks",
+            "~sit down for a {quick} lunch at {place}",
+            "~eat {poss} packed lunch [in the back|outside|at {place}]",
+            "~have lunch at {place}",
+        ),
+        broad=("lunch break", "have lunch", "take a lunch break"),
+        broad_p=0.38,
+        subject_p=0.2,
+        mod_p=0.0,
     ),
 }
 DINNER = {
-    "home": (
-        "cook dinner and eat at home",
-        "have dinner at home",
-        "make pasta for dinner",
-        "cook a stir-fry for dinner",
-        "eat dinner in the kitchen",
-        "heat up soup for dinner",
+    "home": Say(
+        key="dinner:home",
+        cores=(
+            "~cook dinner and ~eat at home",
+            "~have dinner at home",
+            "~make {food} for dinner",
+            "~cook {food} for dinner",
+            "~eat dinner {kitchen}",
+            "~heat up {food} for dinner",
+            "~put together a {quick} dinner",
+            "~cook a [{quick}|proper|hearty] dinner",
+            "~sit down to dinner[ {kitchen}|]",
+            "~have {food} for dinner[ {kitchen}|]",
+        ),
+        broad=("have dinner", "have dinner at home", "cook dinner", "eat dinner"),
+        nouns=("dinner: {food}", "dinner at home: {food}"),
+        broad_p=0.38,
+        subject_p=0.2,
+        mod_p=0.0,
     ),
-    "out": (
-        "have dinner at {place}",
-        "eat dinner with friends at {place}",
-        "grab a bite for dinner at {place}",
+    "out": Say(
+        key="dinner:out",
+        cores=(
+            "~have dinner at {place}",
+            "~eat dinner with friends at {place}",
+            "~grab a bite for dinner at {place}",
+            "~go out for dinner at {place}",
+            "~meet friends for dinner at {place}",
+            "~treat {self} to dinner at {place}",
+        ),
+        broad=("have dinner at {place}", "dinner at {place}"),
+        broad_p=0.38,
+        subject_p=0.2,
+        mod_p=0.0,
     ),
-    "work": (
-        "eat dinner during a break at {place}",
-        "have a quick dinner break at work",
+    "work": Say(
+        key="dinner:work",
+        cores=(
+            "~eat dinner during a break at {place}",
+            "~have a quick dinner break at work",
+            "~grab a {quick} dinner at {place}",
+            "~take a short dinner break[ at {place}|]",
+        ),
+        broad=("dinner break", "have dinner"),
+        broad_p=0.38,
+        subject_p=0.2,
+        mod_p=0.0,
     ),
 }
-SLEEP = (
-    "go to sleep",
-    "sleep",
-    "go to bed",
-    "head to bed and sleep",
-    "sleep at home",
-    "turn in for the night and sleep",
+MEALS = {"breakfast": BREAKFAST, "lunch": LUNCH, "dinner": DINNER}
+
+SLEEP = Say(
+    key="sleep",
+    cores=(
+        "~go to sleep",
+        "~go to bed",
+        "~head to bed and ~sleep",
+        "~turn in for the night and ~sleep",
+        "~get some sleep",
+        "~go to bed [early|after a long day|at last]",
+        "~call it a night and ~go to sleep",
+        "~fall asleep [reading|quickly|]",
+        "~sleep[ at home| through the night| soundly|]",
+        "~switch off the lights and ~go to sleep",
+    ),
+    broad=("sleep", "go to sleep", "go to bed", "sleep at home"),
+    nouns=("bedtime", "lights out and sleep"),
+    broad_p=0.55,
+    subject_p=0.1,
+    mod_p=0.0,
 )
-BED_PREP = ("get ready for bed", "brush teeth and change into pyjamas", "wind down before bed")
-MORNING_EXTRAS = ("tidy up the kitchen", "check messages", "water the houseplants", "make the bed")
-COMMUTES = ("walk to {work}", "head over to {work}", "walk to work")
-BREAKS = ("take a short coffee break", "take a short break", "stretch and take a short break")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LeisureOption:
-    """A free-time activity the planner may choose.
-
-    Attributes:
-        key: identity (never chosen twice in one day).
-        texts: wordings; ``{place}`` is the chosen place of ``place_type``.
-        place_type: where it happens ("home" or a public place type).
-        times: parts of the day it suits.
-        weight: base weight.
-        affinity: persona words that triple the weight.
-        gated: only offered when the persona has an affinity word.
-        weekend: weight factor on Saturdays and Sundays.
-        night_out: weight factor on Friday and Saturday evenings.
-        longest: the most minutes one session of it lasts.
-    """
-
-    key: str
-    texts: tuple[str, ...]
-    place_type: str
-    times: frozenset[str]
-    weight: float = 1.0
-    affinity: frozenset[str] = frozenset()
-    gated: bool = False
-    weekend: float = 1.0
-    night_out: float = 1.0
-    longest: int = 120
-
-
-def _opt(
-    key: str,
-    place_type: str,
-    times: str,
-    texts: tuple[str, ...],
-    *,
-    weight: float = 1.0,
-    affinity: str = "",
-    gated: bool = False,
-    weekend: float = 1.0,
-    night_out: float = 1.0,
-    longest: int = 120,
-) -> LeisureOption:
-    return LeisureOption(
-        key=key,
-        texts=texts,
-        place_type=place_type,
-        times=frozenset(times.split()),
-        weight=weight,
-        affinity=frozenset(affinity.split()),
-        gated=gated,
-        weekend=weekend,
-        night_out=night_out,
-        longest=longest,
-    )
-
-
-LEISURE: tuple[LeisureOption, ...] = (
-    _opt(
-        "read",
-        "home",
-        "afternoon evening",
-        (
-            "read a book on the sofa",
-            "read a few chapters of a novel",
-            "curl up with a book",
-            "catch up on reading",
-        ),
-        affinity="read reading books book curious literature writer student professor quiet",
+BED_PREP = Say(
+    key="bedprep",
+    cores=(
+        "~get ready for bed",
+        "~brush {poss} teeth and ~change into pyjamas",
+        "~wind down before bed",
+        "~wash up before bed",
+        "~brush {poss} teeth and ~get ready for bed",
+        "~change into pyjamas and ~wind down",
     ),
-    _opt(
-        "music",
-        "home",
-        "afternoon evening",
-        (
-            "play the piano",
-            "listen to music and relax",
-            "practise the piano for a while",
-            "put on a record and unwind",
-        ),
-        weight=0.7,
-        affinity="music piano musician singing song songs",
-        longest=90,
+    broad=("get ready for bed", "wind down before bed"),
+    broad_p=0.4,
+    subject_p=0.15,
+)
+MORNING_EXTRAS = Say(
+    key="extra",
+    cores=(
+        "~tidy up the kitchen",
+        "~wipe down the kitchen counters",
+        "~water the houseplants",
+        "~tidy the house [a little|quickly|]",
+        "~wash the dishes",
+        "~clean the kitchen [quickly|]",
     ),
-    _opt(
-        "tv",
-        "home",
-        "evening",
-        ("watch TV", "watch a movie at home", "watch the evening news"),
-        weight=0.8,
+    broad=("tidy up the kitchen", "water the houseplants"),
+    broad_p=0.3,
+    subject_p=0.2,
+)
+COMMUTE = Say(
+    key="commute",
+    cores=(
+        "~walk to {work}",
+        "~head over to {work}",
+        "~walk to work",
+        "~stroll over to {work}",
+        "~make {poss} way to {work}",
+        "~set off on foot for {work}",
+        "~walk over to {work}[ in the fresh air|]",
     ),
-    _opt(
-        "chores",
-        "home",
-        "morning afternoon",
-        (
-            "tidy up the house",
-            "do the laundry",
-            "clean the kitchen",
-            "do some chores around the house",
-        ),
-        weight=0.8,
-        weekend=1.6,
-        affinity="tidy organised organized neat",
-        longest=90,
+    broad=("walk to work", "walk to {work}"),
+    broad_p=0.4,
+    subject_p=0.2,
+)
+BREAKS = Say(
+    key="break",
+    cores=(
+        "~take a short break",
+        "~stretch and ~take a short break",
+        "~take a short break and ~rest [a moment|for a few minutes]",
+        "~sit down and ~rest for a few minutes",
+        "~put {poss} feet up for a short break",
     ),
-    _opt(
-        "bake",
-        "home",
-        "afternoon",
-        ("bake some bread", "try a new recipe", "bake cookies"),
-        weight=0.4,
-        affinity="cook cooking bake baking food chef",
-        longest=90,
-    ),
-    _opt(
-        "write",
-        "home",
-        "morning evening",
-        ("write in the journal", "write letters to friends", "plan the week ahead"),
-        weight=0.5,
-        affinity="write writing writer journal poet thoughtful",
-        longest=60,
-    ),
-    _opt(
-        "nap",
-        "home",
-        "afternoon",
-        ("take a short nap", "rest on the sofa for a while"),
-        weight=0.3,
-        weekend=2.5,
-        affinity="lazy tired calm",
-        longest=60,
-    ),
-    _opt(
-        "relax",
-        "home",
-        "morning afternoon evening",
-        ("relax at home", "unwind on the sofa", "rest for a while at home"),
-        weight=0.7,
-    ),
-    _opt(
-        "sketch",
-        "home",
-        "afternoon evening",
-        ("sketch in a notebook", "paint a small watercolour"),
-        weight=0.8,
-        affinity="art artist artistic painter paint painting creative drawing",
-        gated=True,
-    ),
-    _opt(
-        "study",
-        "home",
-        "afternoon evening",
-        ("review notes for class", "do homework at the desk", "study for the upcoming exam"),
-        weight=0.9,
-        affinity="student studying study exam exams",
-        gated=True,
-    ),
-    _opt(
-        "coffee",
-        "cafe",
-        "morning afternoon",
-        (
-            "get a coffee at {place}",
-            "meet friends for coffee at {place}",
-            "sit with a latte at {place} and people-watch",
-        ),
-        weight=0.9,
-        affinity="coffee social friendly outgoing chatty",
-        longest=60,
-    ),
-    _opt(
-        "drinks",
-        "bar",
-        "evening",
-        (
-            "have a drink at {place}",
-            "meet friends at {place}",
-            "listen to the live music at {place}",
-            "catch up with friends over a drink at {place}",
-        ),
-        weight=0.3,
-        night_out=4.0,
-        affinity="social outgoing friendly music chatty",
-        longest=150,
-    ),
-    _opt(
-        "walk",
-        "park",
-        "morning afternoon evening",
-        (
-            "take a walk in {place}",
-            "stroll through {place}",
-            "go for a jog in {place}",
-            "sit on a bench in {place} and enjoy the fresh air",
-        ),
-        weekend=1.5,
-        affinity="nature active outdoors walking fit sporty",
-        longest=90,
-    ),
-    _opt(
-        "square",
-        "square",
-        "afternoon evening",
-        (
-            "walk around {place}",
-            "people-watch by the fountain in {place}",
-            "chat with neighbours in {place}",
-        ),
-        weight=0.8,
-        affinity="social friendly curious chatty",
-        longest=75,
-    ),
-    _opt(
-        "groceries",
-        "shop",
-        "morning afternoon",
-        (
-            "buy groceries at {place}",
-            "do the grocery shopping at {place}",
-            "pick up a few things at {place}",
-        ),
-        weight=0.8,
-        weekend=1.8,
-        longest=60,
-    ),
-    _opt(
-        "library",
-        "college",
-        "afternoon",
-        ("browse the library at {place}", "borrow a book from the library at {place}"),
-        weight=0.4,
-        affinity="read reading books curious student",
-        longest=75,
-    ),
-    _opt(
-        "townhall",
-        "hall",
-        "afternoon",
-        ("drop by {place} to pay a bill", "attend a town meeting at {place}"),
-        weight=0.2,
-        affinity="civic politics community",
-        longest=60,
-    ),
+    broad=("take a short break", "short break"),
+    broad_p=0.4,
+    subject_p=0.2,
 )

@@ -9,7 +9,8 @@ to one meal, sitting down belongs to almost anything) and strict where a player 
 the wrong thing ("stock the shelves" carried out as serving at the counter, "serve coffee"
 as ordering one, "buy vegetables" as cooking at home).
 
-Not judged (they fit): actions on no object, objects of a kind the conventions do not
+Not judged (they fit): actions on no object or with a verb their object does not afford
+(the object is only the spot where it happens), objects of a kind the conventions do not
 list (a game's own kinds), and plan texts with no recognised activity word. The planned
 place's name is removed from the text first, so "Garden Centre" does not read as
 gardening. Word forms are handled here (regular inflections, a few irregular ones and
@@ -129,7 +130,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     ),
     _activity(
         "serve",
-        "serve bartend customer regulars orders counter register till cashier help assist queue "
+        "serve bartend customer regulars orders counter register till cashier queue "
         "haggle negotiate "
         "visitor rush service",
         "serve=*; work=counter table desk; prepare drinks=*; chat=bar table; "
@@ -181,7 +182,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     _activity(
         "desk",
         "paperwork file form permit document budget report email message catalogue plan "
-        "admin proposal minutes account",
+        "admin proposal minutes account record",
         f"work=*; study=desk; {_DESK}",
     ),
     _activity(
@@ -192,7 +193,8 @@ ACTIVITIES: tuple[Activity, ...] = (
     _activity(
         "social",
         "chat talk meet met friend neighbour neighbor catchup hangout gossip family party "
-        "celebration celebrate festival gathering mingle greet company studygroup",
+        "celebration celebrate festival gathering mingle greet company studygroup speak "
+        "decorate decoration",
         "chat=*; rest=bench fountain sofa; order=*; pay=*; drink=*; eat=table; "
         "play music=*; watch tv=*",
     ),
@@ -225,7 +227,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     _activity(
         "music",
         "music piano guitar violin cello flute drum drums song sing compose rehearse band "
-        "concert instrument scales melody tune record listen",
+        "concert instrument scales melody tune listen",
         "play music=*; rest=sofa bench bed; chat=bar table; order=bar; drink=bar; write=desk table",
     ),
     _activity(
@@ -332,6 +334,10 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\boffice\s+hours\b", "officehours"),
         (r"\bmak\w*\s+time\s+(?:to|for)\b", " "),  # "make time to open the cafe"
         (r"\bas\s+(?:planned|usual|always)\b", " "),
+        (
+            r"\b(?:put\w*\s+on|play\w*|spin\w*)\s+(?:(?:a|an|the|some|his|her|old|new)\s+)*records?\b",
+            "listen to music",
+        ),
         (r"\blectur\w*\s+(on|about|to)\b", r"teach \1"),  # the verb: "lecture on history"
         (r"\bwork\w*\s+through\b", "review"),
         (r"\bwork\w*\s+out\b", "figure out"),
@@ -362,8 +368,7 @@ _OBJECT_NOUNS = _set(
     "garden gardens flower hedge bush seedling lawn houseplant paperwork form permit "
     "document budget report email message proposal minutes account plan customer regulars "
     "orders counter register till visitor shelf shelves delivery storeroom inventory cellar "
-    "supply supplies friend neighbour neighbor family party celebration festival gathering "
-    "company air"
+    "supply supplies friend neighbour neighbor family company air record"
 )
 
 
@@ -482,11 +487,13 @@ def _read(plan_text: str, place: str) -> tuple[str, ...]:
 
 def fit_reason(plan_text: str, verb: str, kind: str, *, place: str = "") -> str | None:
     """Why the action ``verb`` on an object of ``kind`` does not fit ``plan_text``, or None
-    when it fits or cannot be judged (no object, a kind outside the conventions, a plan
-    with no recognised activity)."""
+    when it fits or cannot be judged: no object, a kind outside the conventions, a verb
+    the object does not afford (the town puts actions on no object at a spot, e.g. "walk"
+    at a fountain: the object is only where it happens), or a plan with no recognised
+    activity."""
     verb = verb.strip().lower()
-    if not verb or not kind or kind not in KNOWN_KINDS:
-        return None
+    if not verb or not kind or kind not in KNOWN_KINDS or verb not in KIND_AFFORDANCES[kind]:
+        return None  # no object, a game's own kind, or an object that is only the spot
     if kind in GENERIC_STEPS.get(verb, ()):
         return None
     names = _read(plan_text, place)

@@ -333,14 +333,18 @@ class _Occurrence:
 
 
 def _schedule_of(record: AgentDay) -> list[ScheduleStart]:
-    """The record's schedule, or one derived from its actions' plan texts when empty."""
-    if record.schedule:
-        return sorted(record.schedule, key=lambda s: s.minute)
-    derived: list[ScheduleStart] = []
-    for action in sorted(record.executed, key=lambda a: a.start):
-        if action.plan and (not derived or derived[-1].text != action.plan):
-            derived.append(ScheduleStart(minute=action.start, text=action.plan, place=action.place))
-    return derived
+    """The record's schedule (an item noted again right after itself, as when it resumes
+    after a talk, is one item), or one derived from its actions' plan texts when empty."""
+    items = sorted(record.schedule, key=lambda s: s.minute) or [
+        ScheduleStart(minute=a.start, text=a.plan, place=a.place)
+        for a in sorted(record.executed, key=lambda a: a.start)
+        if a.plan
+    ]
+    merged: list[ScheduleStart] = []
+    for item in items:
+        if not merged or merged[-1].text != item.text:
+            merged.append(item)
+    return merged
 
 
 def _item_index(schedule: list[ScheduleStart], starts: list[int], action: ActionRecord) -> int:

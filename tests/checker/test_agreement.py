@@ -99,6 +99,24 @@ def test_what_is_not_judged_fits() -> None:
     assert action_fits_plan("head over to Town Hall", "sleep", "bed")  # nothing to judge by
 
 
+def test_an_object_that_is_only_the_spot_of_an_action_is_not_judged() -> None:
+    # the town puts actions on no object at a spot of the place ("walk" at a fountain)
+    assert action_fits_plan("go for a run in Elm Park", "walk", "fountain")
+    assert action_fits_plan("go to bed", "set alarm", "table")
+    assert fit_reason("go for a run in Elm Park", "chat", "fountain") is None
+    assert not action_fits_plan("go for a run in Elm Park", "order", "counter")
+
+
+def test_texts_seen_in_a_real_run() -> None:
+    assert action_fits_plan("update the town records", "work", "desk")
+    assert action_fits_plan(
+        "Amara helps hang decorations at Juniper Cafe for the party", "order", "counter"
+    )
+    assert action_fits_plan("stop by Juniper Cafe to help plan the party", "order", "counter")
+    assert action_fits_plan("speak to residents about the election", "chat", "fountain")
+    assert action_fits_plan("put on a record and unwind", "play music", "piano")
+
+
 def test_the_planned_place_name_is_not_read_as_an_activity() -> None:
     assert plan_activities("work at the Reading Room") == ("read",)
     assert plan_activities("work at the Reading Room", place="Reading Room") == ("work",)

@@ -124,6 +124,14 @@ def test_two_dinners_eaten_are_flagged() -> None:
     ]
 
 
+def test_an_item_noted_again_when_it_resumes_is_one_meal() -> None:
+    b = DayBuilder()
+    b.item("12:19", "Lunch break").act("eat", "table", 15)
+    b.item("12:40", "Lunch break").act("eat", "table", 15)  # resumed after a talk
+    b.item("19:00", "have dinner at home").act("eat", "table", 30)
+    assert flagged(b.build()) == {}
+
+
 def test_a_meal_at_an_odd_time_is_flagged() -> None:
     b = DayBuilder()
     b.item("08:00", "have breakfast").act("eat", "table", 20)

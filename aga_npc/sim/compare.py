@@ -155,6 +155,7 @@ def _seed_row(report: Mapping[str, Any], base: Mapping[str, Any]) -> dict[str, A
         "tokens_per_agent_day": _round(total / agent_days),
         "conversations": report["conversations"]["started"],
         "conversation_lines": report["conversations"]["turns"],
+        "prompt_tokens_per_line": _round(report["conversations"].get("turn_prompt_tokens_mean", 0)),
         "violations": report["violations"]["total"],
         "policy_hits": policy["hits"],
         "policy_lookups": policy["lookups"],
@@ -210,6 +211,9 @@ def _mode_block(
         "by_kind": _by_kind(reports),
         "conversations": _spread([row["conversations"] for row in rows]),
         "conversation_lines": _spread([row["conversation_lines"] for row in rows]),
+        "dialogue_prompt_tokens_per_line": _spread(
+            [row["prompt_tokens_per_line"] for row in rows if row["conversation_lines"]]
+        ),
         "violations": {
             "total": _spread([row["violations"] for row in rows]),
             "sum": sum(row["violations"] for row in rows),

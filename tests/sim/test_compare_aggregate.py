@@ -53,7 +53,11 @@ def report(
         "llm_fallbacks": 0,
         "calls_per_agent_day": calls / (npcs * days),
         "policy": {"lookups": lookups, "hits": hits, "misses": lookups - hits, "stored": 0},
-        "conversations": {"started": 1 if lines else 0, "turns": lines},
+        "conversations": {
+            "started": 1 if lines else 0,
+            "turns": lines,
+            "turn_prompt_tokens_mean": 100.0 * lines,
+        },
         "violations": {"total": sum(rules.values()), "by_rule": rules, "agent_days": npcs * days},
         "wall_seconds": 0.25,
     }
@@ -130,6 +134,9 @@ def test_a_seed_where_only_the_baseline_talked_has_no_normalised_ratio() -> None
     assert [r["ratio_normalised"] for r in block["per_seed"]] == [None, 0.5]
     assert block["seeds_normalised"] == 1
     assert block["ratio_to_baseline_normalised"] == {"mean": 0.5, "min": 0.5, "max": 0.5}
+    assert block["dialogue_prompt_tokens_per_line"] is None  # no line in either seed
+    base = build_comparison(runs, warm_runs=0)["modes"]["baseline"]
+    assert base["dialogue_prompt_tokens_per_line"] == {"mean": 300.0, "min": 300.0, "max": 300.0}
     assert block["ratio_to_baseline"] == {"mean": 0.7, "min": 0.5, "max": 0.9}
 
 

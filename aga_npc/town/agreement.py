@@ -297,7 +297,8 @@ _DRINKS = _set(
 # Verbs that handle food or drink without consuming it ("serve coffee", "buy vegetables").
 _HANDLING = _set(
     "serve sell stock restock check deliver pour mix brew buy purchase shop shopping pickup "
-    "make prepare prep fix whip cook bake unpack carry fetch count orders pull simmer"
+    "make prepare prep fix whip cook bake unpack carry fetch count orders pull simmer steam "
+    "froth"
 )
 _MAKING = _set("make prepare prep fix whip")
 _DRINK_MAKING = _MAKING | _set("brew pour mix froth steam serve pull")

@@ -115,6 +115,9 @@ def test_texts_seen_in_a_real_run() -> None:
     assert action_fits_plan("stop by Juniper Cafe to help plan the party", "order", "counter")
     assert action_fits_plan("speak to residents about the election", "chat", "fountain")
     assert action_fits_plan("put on a record and unwind", "play music", "piano")
+    felix = "At Juniper Cafe, Felix steams milk for lattes and cappuccinos"
+    assert action_fits_plan(felix, "prepare drinks", "counter", place="Juniper Cafe")
+    assert not action_fits_plan(felix, "order", "counter", place="Juniper Cafe")
 
 
 def test_the_planned_place_name_is_not_read_as_an_activity() -> None:

@@ -96,8 +96,9 @@ DAYTIME = (10 * 60, 17 * 60)
 DAYTIME_SLEEP_WORK_DAY = 30
 DAYTIME_SLEEP_DAY_OFF = 120
 DAYTIME_NAP = 120
-_NAP_PLAN = re.compile(
-    r"\b(?:nap\w*|doz\w*|snooz\w*|siesta|rest\w*|lie down|lies down|lying down)\b"
+_NAP_PLAN = re.compile(  # "take a nap", "rest on the sofa"; not "restock" or "a dozen"
+    r"\b(?:nap|naps|napping|napped|doze|dozes|dozed|dozing|snooze[sd]?|snoozing|siesta|"
+    r"rest|rests|rested|resting|lie down|lies down|lying down)\b"
 )
 DAY_OFF_WORK_ALLOWANCE = 180
 DETAILS_PER_RULE = 50

@@ -207,6 +207,17 @@ def test_a_planned_nap_before_an_evening_shift_is_fine_but_not_a_whole_afternoon
     assert "daytime_sleep" in flagged(b.build())
 
 
+def test_sleep_during_restocking_is_no_nap() -> None:
+    b = DayBuilder()
+    b.item("08:00", "have breakfast").act("eat", "table", 20)
+    b.item("13:00", "restock the shelves").act("sleep", "bed", 60)
+    assert "daytime_sleep" in flagged(b.build())  # a nap may last 120 min, this is no nap
+    b2 = DayBuilder(work_day=False)
+    b2.item("08:00", "have breakfast").act("eat", "table", 20)
+    b2.item("13:00", "rest for a while at home").act("sleep", "bed", 110)
+    assert "daytime_sleep" not in flagged(b2.build())
+
+
 def test_sleeping_on_past_noon_after_the_night_is_flagged() -> None:
     b = DayBuilder(day=1)
     b.item("08:00", "have breakfast").act("eat", "table", 20)

@@ -36,6 +36,7 @@ __all__ = [
     "Activity",
     "action_fits_plan",
     "fit_reason",
+    "judged_pair",
     "plan_activities",
 ]
 
@@ -486,6 +487,13 @@ def _read(plan_text: str, place: str) -> tuple[str, ...]:
     return tuple(strong or found)
 
 
+def judged_pair(verb: str, kind: str) -> bool:
+    """Whether an action ``verb`` on an object of ``kind`` is judged at all: the object is
+    of a kind the conventions list and affords the verb (else it is no object, a game's own
+    kind, or only the spot where an action on no object happens)."""
+    return kind in KNOWN_KINDS and verb in KIND_AFFORDANCES[kind]
+
+
 def fit_reason(plan_text: str, verb: str, kind: str, *, place: str = "") -> str | None:
     """Why the action ``verb`` on an object of ``kind`` does not fit ``plan_text``, or None
     when it fits or cannot be judged: no object, a kind outside the conventions, a verb
@@ -493,9 +501,7 @@ def fit_reason(plan_text: str, verb: str, kind: str, *, place: str = "") -> str 
     at a fountain: the object is only where it happens), or a plan with no recognised
     activity."""
     verb = verb.strip().lower()
-    if not verb or not kind or kind not in KNOWN_KINDS or verb not in KIND_AFFORDANCES[kind]:
-        return None  # no object, a game's own kind, or an object that is only the spot
-    if kind in GENERIC_STEPS.get(verb, ()):
+    if not judged_pair(verb, kind) or kind in GENERIC_STEPS.get(verb, ()):
         return None
     names = _read(plan_text, place)
     if not names:

@@ -39,7 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import InitVar, dataclass, field
 from typing import Any
 
-from aga_npc.town.agreement import fit_reason
+from aga_npc.town.agreement import fit_reason, judged_pair
 
 __all__ = [
     "DAYTIME",
@@ -552,13 +552,15 @@ def check_day(record: AgentDay) -> dict[str, list[str]]:
 
 
 def _plan_checked(record: AgentDay) -> list[ActionRecord]:
-    """Actions the plan rule judges: not exempt, on an object."""
-    return [a for a in _judged(record) if a.kind]
+    """Actions the plan rule judges: not exempt, using an object with an afforded verb."""
+    return [a for a in _judged(record) if judged_pair(a.verb, a.kind)]
 
 
 def summarise(records: Iterable[AgentDay]) -> dict[str, Any]:
     """Totals by rule (every rule, 0 when clean), per agent-day figures, the failed-action
-    share, the plan-action mismatch share, and the first sentences of every rule."""
+    share (failed / (executed + failed)), the plan-action mismatch share (mismatched /
+    judged actions: not talk, reaction or waiting, on an object that affords the verb, also
+    by source), and the first ``DETAILS_PER_RULE`` sentences of every rule."""
     by_rule = dict.fromkeys(RULES, 0)
     details: dict[str, list[str]] = {rule: [] for rule in RULES}
     flagged_days: list[dict[str, Any]] = []

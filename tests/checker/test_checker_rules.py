@@ -405,3 +405,15 @@ def test_summarise_of_nothing_is_all_zero() -> None:
     summary = summarise([])
     assert summary["total"] == 0 and set(summary["by_rule"].values()) == {0}
     assert summary["plan_mismatch_share"] == 0.0 and summary["failed_action_share"] == 0.0
+
+
+def test_the_mismatch_share_counts_only_judged_actions() -> None:
+    b = DayBuilder(work_day=False)
+    b.item("07:30", "have breakfast").act("eat", "table", 20)
+    b.item("09:00", "go for a run in Elm Park", "Elm Park").act(
+        "walk", "Elm Park:park:fountain", 30
+    )  # an action on no object, done at a spot of the park
+    b.item("10:00", "stock the shelves").act("serve", "counter", 60)
+    summary = summarise([b.build()])
+    assert summary["plan_checked_actions"] == 2
+    assert summary["plan_mismatch_share"] == pytest.approx(0.5)

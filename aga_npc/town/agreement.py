@@ -12,8 +12,8 @@ as ordering one, "buy vegetables" as cooking at home).
 Not judged (they fit): actions on no object or with a verb their object does not afford
 (the object is only the spot where it happens), objects of a kind the conventions do not
 list (a game's own kinds), and plan texts with no recognised activity word. The planned
-place's name is removed from the text first, so "Garden Centre" does not read as
-gardening. Word forms are handled here (regular inflections, a few irregular ones and
+place's name is removed from the text first, so "work at the Reading Room" does not read
+as reading. Word forms are handled here (regular inflections, a few irregular ones and
 phrases such as "go to bed"), independently of the policy lexicon, so the checker's
 judgement does not move when that lexicon is retuned for look-alike detection.
 
@@ -38,6 +38,7 @@ __all__ = [
     "fit_reason",
     "judged_pair",
     "plan_activities",
+    "unafforded_pairs",
 ]
 
 ANY = "*"

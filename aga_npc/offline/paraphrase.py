@@ -271,12 +271,15 @@ class Voice:
         fallback = ""
         for attempt in range(MAX_TRIES):
             text = self._candidate(say, merged, sticky=attempt == 0, widen=attempt >= WIDEN_AFTER)
-            if not text or "{" in text or (valid is not None and not valid(text)):
+            if not text or "{" in text:
                 continue
-            if not self.paraphrase or day_class(text) == self.day_class:
-                return text
-            fallback = fallback or text
-        return fallback or realise(say.cores[0].replace("[", "").split("|")[0], "")
+            right_day = not self.paraphrase or day_class(text) == self.day_class
+            if (right_day or not fallback) and (valid is None or valid(text)):
+                if right_day:
+                    return text
+                fallback = text
+        # Only when no wording passes (a template set too small for its checks).
+        return fallback or realise(expand(say.cores[0], self.rng, merged))
 
     def _candidate(
         self, say: Say, slots: Mapping[str, str | Sequence[str]], *, sticky: bool, widen: bool
@@ -285,7 +288,7 @@ class Voice:
         if widen and say.cores:
             return self._widened(say, slots)
         if say.broad and rng.random() < (say.broad_p if not self.paraphrase else 0.15):
-            if sticky and not self.paraphrase and rng.random() < 0.85:
+            if sticky and not self.paraphrase and rng.random() < 0.95:
                 return expand(self._habitual(say), rng, slots)
             return tidy(expand(pick(rng, say.broad), rng, slots))
         if say.nouns and rng.random() < 0.12:

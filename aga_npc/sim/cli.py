@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="NPC-NPC conversations turn by turn, or whole exchanges in one call",
         )
         p.add_argument("--no-mind-wandering", action="store_true")
-        p.add_argument("--quiet", action="store_true", help="no progress bar")
+        p.add_argument("--quiet", action="store_true", help="no progress output")
 
     run = sub.add_parser("run", help="run one mode and write the report JSON")
     common(run)
@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare = sub.add_parser(
         "compare",
         help="baseline and the AGA modes side by side, over several seeds",
-        description="Per seed: each policy mode's warm runs (seeds seed+1000k, keeping only "
+        description="Per seed: each policy mode's warm runs (seeds seed + 1000*k, keeping only "
         "the policy store), then one measured run per mode; ratios to that seed's baseline "
         "are aggregated over the seeds into comparison.json.",
     )
@@ -139,7 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_SEEDS,
         help="seeds as ranges and lists: 0-4 (the default), 0,2,7, 0-2,7",
     )
-    seeds.add_argument("--seed", dest="seeds", type=_one_seed, help="one seed (--seeds N)")
+    seeds.add_argument(
+        "--seed", dest="seeds", type=_one_seed, metavar="N", help="one seed (as --seeds N)"
+    )
     compare.add_argument(
         "--warm-runs", type=_warm_runs, default=2, help="warm runs per policy mode (0-20)"
     )

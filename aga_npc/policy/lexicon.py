@@ -152,7 +152,8 @@ def parse_lexicon(text: str, source: str = _RESOURCE) -> Lexicon:
 
     Returns:
         The checked :class:`Lexicon`. Every meal and drink class form implies its activity
-        ("breakfast" -> eat, "tea" -> drink) unless ``implied`` says otherwise.
+        ("breakfast" -> eat, "tea" -> drink), and every other food word implies eating,
+        unless ``implied`` says otherwise.
 
     Raises:
         ValueError: the text is not TOML or a table is malformed (names the field).
@@ -168,6 +169,8 @@ def parse_lexicon(text: str, source: str = _RESOURCE) -> Lexicon:
         for forms in classes.get(cls, {}).values():
             for form in forms:
                 implied.setdefault(form, activity)
+    for word in _words(raw, "food", source):  # "have a croissant": eating
+        implied.setdefault(word, "eat")
     parents = _str_map(raw, "parents", source)
     for child in parents:
         seen = {child}

@@ -143,7 +143,9 @@ def decide_signatures(
             )
     if cosine >= settings.threshold:
         return PlanDecision(same=True, cosine=cosine, rule="similar", reason=f"cosine {cosine:.3f}")
-    same_activity = a.main is not None and (a.main == b.main or set(a.tags) == set(b.tags))
+    same_activity = a.main is not None and (
+        a.main == b.main or set(a.tags) == set(b.tags) or bool(set(a.mains) & set(b.mains))
+    )
     if settings.lookalike_check and same_activity:
         differ = objects_differ(a, b)
         if differ is not None:

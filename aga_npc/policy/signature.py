@@ -74,7 +74,7 @@ _MOVE_TAGS = frozenset({"walk", "exercise", "giveback"})
 _TRAVEL = frozenset({"go", "head", "walk", "run", "commute", "come", "return"})
 # tags whose -ing/-ed forms read as adjectives before a noun ("a relaxing bath")
 _ADJECTIVAL = frozenset({"relax"})
-_OBJECT_WINDOW = 5
+_OBJECT_WINDOW = 7
 
 _OBJECT_VERBS = {(LEMMA.get(v, v), LEMMA.get(o, o)): t for (v, o), t in OBJECT_VERBS.items()}
 _MEMBER: dict[str, list[tuple[str, str]]] = {}
@@ -112,6 +112,8 @@ class Signature:
         head_known: whether the lexicon knows the head word (so its tag speaks for it).
         nouns: the stems of the text's other content words (what the activity is done
             with, to or where): not its opening or main verb, nor function words.
+        mains: the main activity and those joined to its verb by "and" ("dry and polish
+            the glassware", "wash and dry the dishes"): each is a main activity.
     """
 
     tags: tuple[str, ...] = ()
@@ -119,6 +121,7 @@ class Signature:
     head: str | None = None
     head_known: bool = False
     nouns: frozenset[str] = frozenset()
+    mains: tuple[str, ...] = ()
 
     @property
     def main(self) -> str | None:
@@ -192,10 +195,12 @@ def signature(text: str) -> Signature:
         tag = _passive_tag(surface, words, i)
         if tag is not None:
             consumed.add(i + 1)
+        elif word in PREP_VERBS and _governs_food(words, i):
+            tag = "cook"  # "prepare the day's lunch specials": food decides
         else:
             tag = _object_tag(words, i, consumed)
         if tag is None and word in PREP_VERBS:
-            tag = "cook" if _governs_food(words, i) else PREP_VERBS[word]
+            tag = PREP_VERBS[word]
         elif tag is None:
             tag = _verb_tag(surface, words, i)
         if tag is not None:
@@ -212,8 +217,8 @@ def signature(text: str) -> Signature:
         if word not in _UNDERSTOOD and (i == start or surface[i].endswith("ing")):
             governed = True  # an unknown verb: what follows is its object
             continue
-        if word in IMPLIED and IMPLIED[word] not in tags:
-            tags.append(IMPLIED[word])
+        if word in IMPLIED and IMPLIED[word] not in tags and not surface[i].endswith("ing"):
+            tags.append(IMPLIED[word])  # "a watering" is not water to drink
     for i, word in enumerate(words):
         if word in _MEAL_OR_DRINK and IMPLIED[word] not in tags and _after_purpose(words, i):
             tags.append(IMPLIED[word])  # the purpose of a meeting: "for coffee"
@@ -229,7 +234,11 @@ def signature(text: str) -> Signature:
     head = None
     if start < len(words) and words[start] not in LIGHT:
         head = stem(words[start])
-    skip = {made_by[tags[0]]} if tags and tags[0] in made_by else set()
+    main = tags[0] if tags else None
+    mains = _joined_mains(words, tags, made_by)
+    skip = {made_by[m] for m in mains if m in made_by}
+    if start + 2 < len(words) and words[start + 1] == "and" and mains:
+        head_tagged = True  # "sort and file the forms": the joined verb says what it is
     if start < len(words) and words[start] not in _NOUNS:
         skip.add(start)  # the opening verb, known or not
     return Signature(
@@ -240,9 +249,45 @@ def signature(text: str) -> Signature:
         nouns=frozenset(
             _noun(w)
             for i, w in enumerate(words)
-            if i not in skip and w not in _NOT_OBJECTS and w not in LIGHT and w not in VERB_TAG
+            if i not in skip
+            and w not in _NOT_OBJECTS
+            and w not in LIGHT
+            and (main is None or VERB_TAG.get(w) != main)  # "practice yoga": yoga is the activity
         ),
+        mains=mains,
     )
+
+
+def _joined_mains(words: list[str], tags: list[str], made_by: dict[str, int]) -> tuple[str, ...]:
+    """The main tag and the tags of verbs joined to its verb by "and"; a verb before the
+    main one that has no object of its own shares the main one's ("wash and dry the
+    dishes" is doing the dishes too). Adds such a shared-object tag to ``tags``."""
+    if not tags:
+        return ()
+    mains = [tags[0]]
+    m = made_by.get(tags[0])
+    if m is None:
+        return tuple(mains)
+    if m + 2 < len(words) and words[m + 1] == "and":
+        mains += [t for t, j in made_by.items() if j == m + 2 and t not in mains]
+    if m >= 2 and words[m - 1] == "and":
+        before = [t for t, j in made_by.items() if j == m - 2]
+        shared = before[0] if before else _shared_object_tag(words, m - 2, m)
+        if shared is not None and shared not in mains and shared not in VAGUE:
+            mains.append(shared)
+            if shared not in tags:
+                tags.append(shared)
+    return tuple(mains)
+
+
+def _shared_object_tag(words: list[str], verb: int, after: int) -> str | None:
+    """The tag ``words[verb]`` takes from an object that follows ``words[after]``."""
+    found = None
+    for j in range(after + 1, min(len(words), after + 1 + _OBJECT_WINDOW)):
+        if words[j] in _BOUNDARY:
+            break
+        found = _OBJECT_VERBS.get((words[verb], words[j]), found)
+    return found
 
 
 def _after_purpose(words: list[str], i: int) -> bool:
@@ -305,21 +350,31 @@ def _lineage(tag: str) -> set[str]:
     return out
 
 
-def _fits(tag: str, others: tuple[str, ...]) -> bool:
-    """Whether activity ``tag`` is among ``others``, or refines or generalises their main
-    activity (``others[0]``)."""
-    return tag in others or tag in _lineage(others[0]) or others[0] in _lineage(tag)
+def _fits(tag: str, other: Signature) -> bool:
+    """Whether activity ``tag`` is among ``other``'s activities, or refines or generalises
+    one of its main activities."""
+    lineage = _lineage(tag)
+    return tag in other.tags or any(tag in _lineage(m) or m in lineage for m in _mains(other))
+
+
+def _mains(sig: Signature) -> tuple[str, ...]:
+    return sig.mains or sig.tags[:1]
 
 
 def lookalike_reason(a: Signature, b: Signature) -> str | None:
     """Why two signatures belong to different plans, or None when nothing conflicts.
 
-    Conflicts: both have activities and the main activity of either is absent from the
-    other (a general activity and one that refines it, "clean" and "mop", agree); or, for
-    some object class, each text names a member the other does not ("park" vs "office";
+    Conflicts: both have activities and no main activity of either (the main one, or one
+    joined to its verb by "and") is among the other's (a general activity and one that
+    refines it, "clean" and "mop", agree); or, for some object class or group of classes,
+    each text names a member the other does not ("park" vs "office", "lunch" vs "coffee";
     but "the park near home" and "the park" agree).
     """
-    if a.tags and b.tags and not (_fits(a.tags[0], b.tags) and _fits(b.tags[0], a.tags)):
+    if (
+        a.tags
+        and b.tags
+        and not (any(_fits(m, b) for m in _mains(a)) and any(_fits(m, a) for m in _mains(b)))
+    ):
         return f"activity {a.tags[0]} vs {b.tags[0]}"
     for cls, members in a.objects.items():
         other = b.objects.get(cls)

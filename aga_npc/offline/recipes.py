@@ -212,7 +212,7 @@ RECIPES: tuple[Recipe, ...] = (
     _r(
         "cafe_work",
         "serve coffee espresso drink order customer counter shift brew regular rush latte table "
-        "pastry steam milk shot queue machine cappuccino",
+        "pastry steam milk shot queue machine cappuccino open close",
         "morning rush",
         _s(
             "counter",
@@ -251,7 +251,7 @@ RECIPES: tuple[Recipe, ...] = (
     ),
     _r(
         "bar_work",
-        "bar drink pour mix serve regular shift customer",
+        "bar drink pour mix serve regular shift customer cellar barrel open close",
         "",
         _s(
             "bar",
@@ -518,7 +518,7 @@ RECIPES: tuple[Recipe, ...] = (
     _r(
         "shop_work",
         "stock shelf shelves restock counter customer delivery storeroom store run fill till price "
-        "unpack haggle supplier",
+        "unpack haggle supplier open close",
         "",
         _s(
             "counter",
@@ -568,7 +568,7 @@ RECIPES: tuple[Recipe, ...] = (
         "social",
         "chat talk friend neighbour neighbor visit gossip voter leaflet campaign canvass poster "
         "call phone ring",
-        "catch up",
+        "catch up with",
         _s(
             "table,bench,fountain,bar,sofa",
             "chat",

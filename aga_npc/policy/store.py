@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -27,37 +27,21 @@ import numpy as np
 import numpy.typing as npt
 
 from aga_npc.errors import StoreError
-from aga_npc.policy.conditions import Condition, check_condition
-from aga_npc.policy.entries import PolicyEntry, PolicyScope, Provenance, Variant, rescale_actions
+from aga_npc.policy.conditions import Condition
+from aga_npc.policy.entries import PolicyEntry, PolicyScope, Provenance, Variant
 from aga_npc.policy.index import IndexSettings, VectorIndex
-from aga_npc.policy.matching import MatchSettings, decide_signatures
+from aga_npc.policy.matching import MatchSettings
 from aga_npc.policy.persist import VERSION, EmbeddingCache, PolicyJournal
 from aga_npc.policy.requirements import routine_condition
-from aga_npc.policy.results import (
-    FailureVerdict,
-    LookupReason,
-    LookupResult,
-    StoreStats,
-    better_miss,
-)
-from aga_npc.policy.signature import Signature, normalise_text, signature
+from aga_npc.policy.results import FailureVerdict, LookupResult, StoreStats
+from aga_npc.policy.search import Query, find_routine
+from aga_npc.policy.table import PlanTable
 from aga_npc.ports import Embedder, WorldView
 from aga_npc.types import Action
 
 __all__ = ["PolicyStore"]
 
 FloatArray = npt.NDArray[np.float32]
-Partition = tuple[PolicyScope, str]  # (scope, place)
-
-
-class _Plans:
-    """One scope's plans at one place: exact-text table and vector index."""
-
-    __slots__ = ("exact", "index")
-
-    def __init__(self, dim: int, settings: IndexSettings) -> None:
-        self.exact: dict[str, int] = {}
-        self.index = VectorIndex(dim, settings)
 
 
 class PolicyStore:
@@ -117,31 +101,23 @@ class PolicyStore:
         self.max_variants = max_variants
         self.max_failures = max_failures
         self.stats = StoreStats()
-        self._entries: dict[int, PolicyEntry] = {}
-        self._signatures: dict[int, Signature] = {}
-        self._plans: dict[Partition, _Plans] = {}
-        self._next_id = 1
+        self._table = PlanTable(dim, self.index_settings)
         self._journal: PolicyJournal | None = None
-        self._deferred: dict[Partition, dict[int, FloatArray]] | None = None
 
     # -- contents ---------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._table)
 
     def get(self, entry_id: int) -> PolicyEntry:
         """The entry with this id. Raises KeyError when absent."""
-        return self._entries[entry_id]
+        return self._table.get(entry_id)
 
     def entries(
         self, scope: PolicyScope | None = None, place: str | None = None
     ) -> list[PolicyEntry]:
         """All entries (of one scope, at one place), oldest first."""
-        return [
-            e
-            for e in self._entries.values()
-            if (scope is None or e.scope == scope) and (place is None or e.place == place)
-        ]
+        return self._table.entries(scope, place)
 
     @staticmethod
     def scopes_for(agent: str, role: str | None = None) -> tuple[PolicyScope, ...]:
@@ -155,8 +131,7 @@ class PolicyStore:
     def vector_index(self, scope: PolicyScope, place: str) -> VectorIndex | None:
         """The nearest-plan index of one scope at one place (tools and benchmarks read it;
         None when nothing was stored there)."""
-        plans = self._plans.get((scope, place))
-        return plans.index if plans is not None else None
+        return self._table.index((scope, place))
 
     @property
     def journal(self) -> PolicyJournal | None:
@@ -205,7 +180,10 @@ class PolicyStore:
             if vec.shape[0] != self.dim:
                 raise ValueError(f"vector has dim {vec.shape[0]}, store has {self.dim}")
         order = tuple(scopes) if scopes is not None else self.scopes_for(agent, role)
-        result = self._lookup(plan_text, vec, place, agent, order, world, duration)
+        query = Query(
+            text=plan_text, vector=vec, place=place, agent=agent, world=world, duration=duration
+        )
+        result = find_routine(self._table, query, order, self.match)
         if result.hit:
             result = self._touch(result, game_minute)
         return self._count(result)
@@ -227,7 +205,10 @@ class PolicyStore:
         ``NO_CONDITION_HELD`` and are not counted in :attr:`stats` (the full
         :meth:`lookup` that follows counts them)."""
         order = tuple(scopes) if scopes is not None else self.scopes_for(agent, role)
-        result = self._lookup(plan_text, None, place, agent, order, world, duration)
+        query = Query(
+            text=plan_text, vector=None, place=place, agent=agent, world=world, duration=duration
+        )
+        result = find_routine(self._table, query, order, self.match)
         if not result.hit:
             return result
         return self._count(self._touch(result, game_minute))
@@ -248,120 +229,14 @@ class PolicyStore:
             raise ValueError("lookup_text needs an embedder (the store was built without one)")
         return self.lookup(plan_text, embedder.embed([plan_text])[0], **options)
 
-    def _lookup(
-        self,
-        plan_text: str,
-        vec: FloatArray | None,
-        place: str,
-        agent: str,
-        scopes: tuple[PolicyScope, ...],
-        world: WorldView,
-        duration: int | None,
-    ) -> LookupResult:
-        key = normalise_text(plan_text)
-        query_sig = signature(plan_text) if vec is not None else None
-        miss: LookupResult | None = None
-        for scope in scopes:
-            plans = self._plans.get((scope, place))
-            if plans is None:
-                continue
-            exact_id = plans.exact.get(key)
-            if exact_id is not None:
-                result = self._try_entry(
-                    exact_id, plan_text, 1.0, LookupReason.EXACT_HIT, agent, world, duration
-                )
-                if result.hit:
-                    return result
-                miss = better_miss(miss, result)
-            if vec is None or query_sig is None:
-                continue
-            for label, cosine in plans.index.search(vec, self.match.candidates):
-                if label == exact_id:
-                    continue
-                entry = self._entries[label]
-                decision = decide_signatures(query_sig, self._signatures[label], cosine, self.match)
-                if not decision.same:
-                    reason = (
-                        LookupReason.REJECTED_LOOKALIKE
-                        if decision.rule == "lookalike"
-                        else LookupReason.NO_CANDIDATE
-                    )
-                    miss = better_miss(
-                        miss,
-                        LookupResult(
-                            reason=reason,
-                            plan_text=plan_text,
-                            place=place,
-                            cosine=cosine,
-                            matched_text=entry.plan_text,
-                            scope=entry.scope,
-                            entry_id=entry.id,
-                            detail=decision.reason,
-                        ),
-                    )
-                    continue
-                result = self._try_entry(
-                    label, plan_text, cosine, LookupReason.SIMILAR_HIT, agent, world, duration
-                )
-                if result.hit:
-                    return result
-                miss = better_miss(miss, result)
-        if miss is None:
-            return LookupResult(
-                reason=LookupReason.NO_CANDIDATE,
-                plan_text=plan_text,
-                place=place,
-                detail="no stored plans"
-                if not self._entries
-                else f"no stored plan near at {place}",
-            )
-        if miss.reason is LookupReason.NO_CANDIDATE and miss.entry_id is not None:
-            return replace(miss, entry_id=None, scope=None)  # nothing matched: nothing to join
-        return miss
-
-    def _try_entry(
-        self,
-        entry_id: int,
-        plan_text: str,
-        cosine: float,
-        reason: LookupReason,
-        agent: str,
-        world: WorldView,
-        duration: int | None,
-    ) -> LookupResult:
-        entry = self._entries[entry_id]
-        found = LookupResult(
-            reason=LookupReason.NO_CONDITION_HELD,
-            plan_text=plan_text,
-            place=entry.place,
-            cosine=cosine,
-            matched_text=entry.plan_text,
-            scope=entry.scope,
-            entry_id=entry.id,
-        )
-        failures = []
-        for i, variant in enumerate(entry.variants):
-            why = check_condition(variant.condition, world, agent)
-            if why is None:
-                return replace(
-                    found,
-                    reason=reason,
-                    variant_index=i,
-                    variant_id=variant.id,
-                    actions=rescale_actions(variant.actions, duration),
-                    detail=f"variant {variant.id} ({i + 1} of {len(entry.variants)})",
-                )
-            failures.append(f"variant {variant.id}: {why}")
-        return replace(found, detail="; ".join(failures))
-
     def _touch(self, result: LookupResult, game_minute: int) -> LookupResult:
         assert result.entry_id is not None and result.variant_index is not None
-        entry = self._entries[result.entry_id]
+        entry = self._table.get(result.entry_id)
         variants = list(entry.variants)
         v = variants[result.variant_index]
         variants[result.variant_index] = replace(v, hits=v.hits + 1)
         entry = replace(entry, hits=entry.hits + 1, last_use=game_minute, variants=tuple(variants))
-        self._entries[entry.id] = entry
+        self._table.put(entry)
         self._record(
             {
                 "t": "hit",
@@ -430,11 +305,9 @@ class PolicyStore:
         if condition is None:
             condition = routine_condition(actions, place=place, world=world, agent=agent)
         variant = Variant(condition=condition, actions=tuple(actions), provenance=provenance)
-        target = self._entries.get(into) if into is not None else None
+        target = self._table.find(into)
         if target is None or target.scope != scope or target.place != place:
-            plans = self._plans.get((scope, place))
-            found = plans.exact.get(normalise_text(plan_text)) if plans else None
-            target = self._entries[found] if found is not None else None
+            target = self._table.find(self._table.exact((scope, place), plan_text))
         if target is not None:
             if any(
                 v.actions == variant.actions and v.condition == variant.condition
@@ -448,7 +321,7 @@ class PolicyStore:
             entry = replace(target, variants=tuple(variants), next_variant=target.next_variant + 1)
         else:
             entry = PolicyEntry(
-                id=self._next_id,
+                id=self._table.next_id,
                 scope=scope,
                 plan_text=plan_text,
                 place=place,
@@ -470,7 +343,7 @@ class PolicyStore:
         The variant goes behind the entry's other variants; after ``max_failures``
         failures in a row it is evicted, and the entry with it when no variant is left.
         """
-        entry = self._entries.get(entry_id)
+        entry = self._table.find(entry_id)
         variant = entry.variant(variant_id) if entry is not None else None
         if entry is None or variant is None:
             return FailureVerdict.UNKNOWN
@@ -495,7 +368,7 @@ class PolicyStore:
     def report_success(self, entry_id: int, variant_id: int) -> bool:
         """A reused variant ran to its end: counted, and its failures in a row are forgiven.
         Returns whether the variant still exists."""
-        entry = self._entries.get(entry_id)
+        entry = self._table.find(entry_id)
         variant = entry.variant(variant_id) if entry is not None else None
         if entry is None or variant is None:
             return False
@@ -510,23 +383,12 @@ class PolicyStore:
 
     def remove(self, entry_id: int) -> None:
         """Forget an entry (no-op when absent)."""
-        entry = self._entries.pop(entry_id, None)
-        if entry is None:
-            return
-        part = (entry.scope, entry.place)
-        if self._deferred is not None:
-            self._deferred.get(part, {}).pop(entry_id, None)
-        self._signatures.pop(entry_id, None)
-        plans = self._plans[part]
-        plans.index.remove(entry_id)
-        key = normalise_text(entry.plan_text)
-        if plans.exact.get(key) == entry_id:
-            del plans.exact[key]
-        self._record({"t": "del", "id": entry_id})
+        if self._table.drop(entry_id) is not None:
+            self._record({"t": "del", "id": entry_id})
 
     def _replace(self, entry: PolicyEntry) -> None:
         """Swap an entry's counters or variants (same text, scope and place) and record it."""
-        self._entries[entry.id] = entry
+        self._table.put(entry)
         self._record({"t": "put", "entry": entry.to_dict()})
 
     def _record(self, record: dict[str, Any]) -> None:
@@ -538,30 +400,7 @@ class PolicyStore:
     def restore(self, entry: PolicyEntry) -> None:
         """Insert or replace an entry as loaded (from a file or a saved state); writes no
         record. Replacing an entry with another text, scope or place re-indexes it."""
-        old = self._entries.get(entry.id)
-        if old is not None and (
-            old.plan_text != entry.plan_text or old.scope != entry.scope or old.place != entry.place
-        ):
-            journal, self._journal = self._journal, None
-            try:
-                self.remove(entry.id)
-            finally:
-                self._journal = journal
-            old = None
-        self._entries[entry.id] = entry
-        self._next_id = max(self._next_id, entry.id + 1)
-        if old is not None:
-            return
-        part = (entry.scope, entry.place)
-        plans = self._plans.get(part)
-        if plans is None:
-            plans = self._plans[part] = _Plans(self.dim, self.index_settings)
-        self._signatures[entry.id] = signature(entry.plan_text)
-        plans.exact.setdefault(normalise_text(entry.plan_text), entry.id)
-        if self._deferred is not None:
-            self._deferred.setdefault(part, {})[entry.id] = entry.vector
-        else:
-            plans.index.add(entry.id, entry.vector)
+        self._table.put(entry)
 
     def restore_use(
         self, entry_id: int, variant_id: int, *, hits: int, variant_hits: int, last_use: int
@@ -571,7 +410,7 @@ class PolicyStore:
         Raises:
             ValueError: the entry has no such variant.
         """
-        entry = self._entries.get(entry_id)
+        entry = self._table.find(entry_id)
         if entry is None:
             return
         if entry.variant(variant_id) is None:
@@ -579,30 +418,16 @@ class PolicyStore:
         variants = tuple(
             replace(v, hits=variant_hits) if v.id == variant_id else v for v in entry.variants
         )
-        self._entries[entry_id] = replace(entry, hits=hits, last_use=last_use, variants=variants)
+        self._table.put(replace(entry, hits=hits, last_use=last_use, variants=variants))
 
-    @contextlib.contextmanager
-    def bulk_load(self) -> Iterator[None]:
+    def bulk_load(self) -> contextlib.AbstractContextManager[None]:
         """Defer vector indexing until the block ends, then index in batches.
 
         For loading many entries at once (store files, tools): one batched hnswlib build
         (with ``IndexSettings.build_threads``) instead of one insert per entry. Lookups
         inside the block do not see the new entries by similarity.
         """
-        if self._deferred is not None:
-            yield
-            return
-        self._deferred = {}
-        try:
-            yield
-        finally:
-            deferred, self._deferred = self._deferred, None
-            for part, items in deferred.items():
-                live = [(i, v) for i, v in items.items() if i in self._entries]
-                if live:
-                    self._plans[part].index.add_many(
-                        [i for i, _ in live], np.stack([v for _, v in live])
-                    )
+        return self._table.bulk_load()
 
     # -- state ------------------------------------------------------------------------------
 
@@ -612,8 +437,8 @@ class PolicyStore:
             "format": VERSION,
             "embedder": self.embedder_name,
             "dim": self.dim,
-            "next_id": self._next_id,
-            "entries": [e.to_dict() for e in self._entries.values()],
+            "next_id": self._table.next_id,
+            "entries": [e.to_dict() for e in self._table.entries()],
             "stats": self.stats.to_dict(),
         }
 
@@ -636,15 +461,12 @@ class PolicyStore:
             )
         entries = [PolicyEntry.from_dict(e, dim=self.dim) for e in state.get("entries", [])]
         stats = StoreStats.from_dict(state.get("stats", {}))
-        self._entries, self._signatures, self._plans = {}, {}, {}
-        self._next_id = max(1, int(state.get("next_id", 1)))
-        journal, self._journal = self._journal, None
-        try:
-            with self.bulk_load():
-                for entry in entries:
-                    self.restore(entry)
-        finally:
-            self._journal = journal
+        table = PlanTable(self.dim, self.index_settings)
+        table.reserve_ids(int(state.get("next_id", 1)))
+        with table.bulk_load():
+            for entry in entries:
+                table.put(entry)
+        self._table = table
         self.stats = stats
         if self._journal is not None:
             self._journal.compact(self)

@@ -1,0 +1,135 @@
+"""The lookup path of the Lifestyle Policy: which stored routine serves a plan here and now.
+
+Pure reading of a :class:`~aga_npc.policy.table.PlanTable`: scopes in order; in each, only
+plans stored for the plan's place; the exact text first, then the nearest stored plans that
+pass the same-plan rule, best cosine first; for each plan its variants in order; the first
+condition that holds wins. The store counts the outcome and records the use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from aga_npc.policy.conditions import check_condition
+from aga_npc.policy.entries import PolicyScope, rescale_actions
+from aga_npc.policy.matching import MatchSettings, decide_signatures
+from aga_npc.policy.results import LookupReason, LookupResult, better_miss
+from aga_npc.policy.signature import signature
+from aga_npc.policy.table import PlanTable
+from aga_npc.ports import WorldView
+
+__all__ = ["Query", "find_routine"]
+
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Query:
+    """One plan to serve.
+
+    Attributes:
+        text: the activity words.
+        vector: their embedding (unit or not), or None for exact text only.
+        place: where the plan is (``@home``, ``@work`` or a sector).
+        agent: who will act (conditions are evaluated for this agent).
+        world: the live world view.
+        duration: minutes the plan should take (actions are rescaled), or None.
+    """
+
+    text: str
+    vector: FloatArray | None
+    place: str
+    agent: str
+    world: WorldView
+    duration: int | None = None
+
+
+def find_routine(
+    table: PlanTable, query: Query, scopes: Sequence[PolicyScope], match: MatchSettings
+) -> LookupResult:
+    """The first stored routine that means ``query``'s plan and can run now, or the most
+    informative miss (see the module docstring). Counts nothing, records nothing."""
+    query_sig = signature(query.text) if query.vector is not None else None
+    miss: LookupResult | None = None
+    for scope in scopes:
+        part = (scope, query.place)
+        exact_id = table.exact(part, query.text)
+        if exact_id is not None:
+            result = _try_entry(table, exact_id, query, 1.0, LookupReason.EXACT_HIT)
+            if result.hit:
+                return result
+            miss = better_miss(miss, result)
+        if query.vector is None or query_sig is None:
+            continue
+        for label, cosine in table.search(part, query.vector, match.candidates):
+            if label == exact_id:
+                continue
+            decision = decide_signatures(query_sig, table.signature(label), cosine, match)
+            if not decision.same:
+                entry = table.get(label)
+                reason = (
+                    LookupReason.REJECTED_LOOKALIKE
+                    if decision.rule == "lookalike"
+                    else LookupReason.NO_CANDIDATE
+                )
+                miss = better_miss(
+                    miss,
+                    LookupResult(
+                        reason=reason,
+                        plan_text=query.text,
+                        place=query.place,
+                        cosine=cosine,
+                        matched_text=entry.plan_text,
+                        scope=entry.scope,
+                        entry_id=entry.id,
+                        detail=decision.reason,
+                    ),
+                )
+                continue
+            result = _try_entry(table, label, query, cosine, LookupReason.SIMILAR_HIT)
+            if result.hit:
+                return result
+            miss = better_miss(miss, result)
+    if miss is None:
+        return LookupResult(
+            reason=LookupReason.NO_CANDIDATE,
+            plan_text=query.text,
+            place=query.place,
+            detail="no stored plans" if not table else f"no stored plan near at {query.place}",
+        )
+    if miss.reason is LookupReason.NO_CANDIDATE and miss.entry_id is not None:
+        return replace(miss, entry_id=None, scope=None)  # nothing matched: nothing to join
+    return miss
+
+
+def _try_entry(
+    table: PlanTable, entry_id: int, query: Query, cosine: float, reason: LookupReason
+) -> LookupResult:
+    entry = table.get(entry_id)
+    found = LookupResult(
+        reason=LookupReason.NO_CONDITION_HELD,
+        plan_text=query.text,
+        place=entry.place,
+        cosine=cosine,
+        matched_text=entry.plan_text,
+        scope=entry.scope,
+        entry_id=entry.id,
+    )
+    failures = []
+    for i, variant in enumerate(entry.variants):
+        why = check_condition(variant.condition, query.world, query.agent)
+        if why is None:
+            return replace(
+                found,
+                reason=reason,
+                variant_index=i,
+                variant_id=variant.id,
+                actions=rescale_actions(variant.actions, query.duration),
+                detail=f"variant {variant.id} ({i + 1} of {len(entry.variants)})",
+            )
+        failures.append(f"variant {variant.id}: {why}")
+    return replace(found, detail="; ".join(failures))

@@ -59,6 +59,7 @@ _WIDEN = (
     "for a bit",
     "at a relaxed pace",
 )
+_WIDEN_WHEN = ("today", "this {part}", "in the {part}", "at a relaxed pace")
 _WRAP = ("~make time to ", "~find time to ", "~take some time to ", "~set aside time to ")
 _SLOT = re.compile(r"\{(\w+)\}")
 _VERB = re.compile(r"~(\w+)")
@@ -316,7 +317,8 @@ class Voice:
         if rng.random() < 0.5 and core.startswith("~") and not wrapped:
             core = pick(rng, _WRAP) + core[1:]
         else:
-            mod = expand(pick(rng, _WIDEN), rng, slots)
+            mods = _WIDEN if " for " not in core else _WIDEN_WHEN
+            mod = expand(pick(rng, mods), rng, slots)
             core = core if _echoes(mod, core) else f"{core} {mod}"
         subject = str(slots.get("first", "")) if rng.random() < say.subject_p else ""
         return realise(core, subject)

@@ -41,7 +41,9 @@ _WRITE = re.compile(
 _INSTRUMENTS = re.compile(r"\b(piano|guitar|violin|cello|flute|fiddle|drums|accordion|ukulele)\b")
 _MODEL = re.compile(r"\b(?:builds?|building|makes?|making) (model [a-z]+?)s?\b")
 _PUZZLE = re.compile(r"\b(puzzles?|crosswords?|jigsaws?)\b")
-_RUN = re.compile(r"\b(?:go(?:es)? for a run|runs along|runs in|running|jog\w*|marathon)\b")
+_RUN = re.compile(
+    r"\b(?:go(?:es)? for a run|runs along|runs in|running(?! for| against)|jog\w*|marathon)\b"
+)
 _SWIM = re.compile(r"\bswim\w*\b")
 _PLANT = re.compile(
     r"\b(?:plant(?:s|ing)?|tend(?:s|ing)?|water(?:s|ing)?) (?:the |some |new )*"
@@ -51,7 +53,7 @@ _GARDENS = re.compile(r"\b(?:volunteers? in [a-z ]+ gardens|garden in|gardening)
 _SKETCH = re.compile(
     r"\b(?:sketch(?:es|ing)?|paints?|painting|draw(?:s|ing)?) (people|the [a-z]+)\b"
 )
-_DISHES = re.compile(r"\bmenu with ([a-z ]+?)(?: and ([a-z ]+?))?(?=[,.;]|$| for| at)")
+_DISHES = re.compile(r"\bmenu with ([a-z]+(?: [a-z]+)?)(?: and ([a-z]+(?: [a-z]+)?))?\b")
 _CAMPAIGN = re.compile(r"\b(campaign\w*|running for mayor|leaflets|voters)\b")
 _MEAL_HABIT = re.compile(
     r"\b(does|reads|writes|solves|plans) ([a-z ]+?) (over|before|after) (breakfast|lunch|dinner)\b"
@@ -107,7 +109,7 @@ def read_person(persona: Mapping[str, Any] | None) -> Person:
     raw = persona if isinstance(persona, Mapping) else {}
     facts = persona_facts(raw)
     backstory = str(raw.get("backstory") or "")
-    own = " ".join((backstory, facts.currently, facts.lifestyle, *facts.requirements))
+    own = ". ".join((backstory, facts.currently, facts.lifestyle, *facts.requirements))
     text = own.lower()
     role = role_for(facts)
     poss = possessive(own)
@@ -310,7 +312,7 @@ class _Finder:
                 continue
             if noun not in topics:
                 topics.append(noun)
-        if not topics and not re.search(r"\bwrit(?:es|e|ing|er)\b", self.text):
+        if not topics and self.role.key != "writer":
             return
         singular = [t for t in topics if not _plural(t)]
         plural = [t for t in topics if _plural(t)]

@@ -463,7 +463,7 @@ RECIPES: tuple[Recipe, ...] = (
     _r(
         "music",
         "piano music song record compose rehearse practise practice band hum guitar violin tune "
-        "scale lesson",
+        "scale lesson concert radio listen album jazz",
         "",
         _s("piano", "play music", 5, 10, "warm up with scales|play an easy piece", optional=0.5),
         _s(

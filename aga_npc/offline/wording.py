@@ -165,7 +165,7 @@ BREAKFAST = {
         cores=(
             "~have breakfast at {place}",
             "~grab [a coffee and |]a croissant at {place} for breakfast",
-            "~have a [late|{quick}|{slow}|] breakfast at {place}",
+            "~have a [late|{quick}|{slow}] breakfast at {place}",
             "~stop at {place} for breakfast[ and a coffee|]",
             "~eat breakfast at a [window |corner |]table in {place}",
             "~treat {self} to breakfast at {place}",

@@ -47,6 +47,7 @@ __all__ = [
 WORDINGS = ("default", "paraphrase")
 DAY_CLASSES = 7
 MAX_TRIES = 400
+MANNER_P = 0.25
 WIDEN_AFTER = 40
 # Added to a phrase only when its own wordings give nothing for the day's class.
 _WIDEN = (
@@ -299,6 +300,10 @@ class Voice:
         core = expand(pick(rng, say.cores), rng, slots)
         subject = str(slots.get("first", "")) if rng.random() < say.subject_p else ""
         text = realise(core, subject)
+        manner = slots.get("manner")
+        if subject and say.mods and manner and rng.random() < MANNER_P:
+            # a persona sentence about how they do it ("Kenji carefully ...": their trait)
+            return tidy(f"{text} {pick(rng, manner) if not isinstance(manner, str) else manner}")
         if say.mods and rng.random() < say.mod_p:
             mod = tidy(expand(pick(rng, say.mods), rng, slots))
             if _echoes(mod, text):

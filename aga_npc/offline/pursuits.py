@@ -123,6 +123,9 @@ def read_person(persona: Mapping[str, Any] | None) -> Person:
     }
     if topic:
         slots["topic"] = topic
+    manners = tuple(m for t in facts.traits for m in _manners(t))
+    if manners:
+        slots["manner"] = manners
     if found.subjects:
         slots["subject"] = tuple(found.subjects)
     if found.dishes:
@@ -144,6 +147,31 @@ def read_person(persona: Mapping[str, Any] | None) -> Person:
         company=company,
         slots=slots,
     )
+
+
+# How a trait shows in what a person does (none of these words names an activity).
+_MANNERS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = tuple(
+    (frozenset(traits.split()), manners)
+    for traits, manners in (
+        (
+            "careful precise perfectionist methodical rigorous meticulous conscientious",
+            ("carefully", "with great care", "methodically"),
+        ),
+        ("cheerful jovial easygoing funny warm", ("cheerfully", "in good spirits")),
+        ("restless impatient energetic ambitious", ("briskly", "without wasting a minute")),
+        ("calm patient gentle", ("calmly", "at an easy pace", "patiently")),
+        ("dreamy absent-minded", ("absent-mindedly", "lost in thought")),
+        ("disorganised disorganized late", ("in a hurry", "a little behind schedule")),
+        ("shy reserved introverted quiet private", ("quietly",)),
+        ("anxious", ("a little anxiously",)),
+        ("determined hard-working", ("with determination", "diligently")),
+    )
+)
+
+
+def _manners(trait: str) -> tuple[str, ...]:
+    words = set(trait.lower().split())
+    return next((m for keys, m in _MANNERS if words & keys), ())
 
 
 def _meal_habits(text: str) -> dict[str, tuple[str, ...]]:

@@ -4,6 +4,7 @@ option keeping the day's structure, and decompositions of reworded items."""
 from __future__ import annotations
 
 import random
+import sys
 from collections import Counter
 from typing import Any
 
@@ -240,3 +241,38 @@ def test_no_step_uses_an_object_for_something_it_does_not_afford() -> None:
                 checked += 1
         assert item.family in FAMILIES
     assert checked > 500
+
+
+def test_plans_do_not_depend_on_the_process_hash_seed() -> None:
+    """The same seed gives the same plans in every process (no set or hash order leaks)."""
+    import hashlib
+    import json
+    import os
+    import subprocess
+
+    script = (
+        "import hashlib, json, sys; sys.path.insert(0, sys.argv[1]);"
+        "from test_wording_figures import residents, plan_context, rng_for;"
+        "from aga_npc.offline.plan_day import build_plan;"
+        "out = [build_plan(plan_context(p, d), rng_for(0, p, d), wording=w)"
+        " for p in residents()[:6] for d in (1, 2) for w in ('default', 'paraphrase')];"
+        "print(hashlib.sha256(json.dumps(out).encode()).hexdigest())"
+    )
+    here = os.path.dirname(os.path.abspath(__file__))
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script, here],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in (1, 2)
+    }
+    local = [
+        build_plan(plan_context(p, d), rng_for(0, p, d), wording=w)
+        for p in residents()[:6]
+        for d in (1, 2)
+        for w in ("default", "paraphrase")
+    ]
+    assert digests == {hashlib.sha256(json.dumps(local).encode()).hexdigest()}

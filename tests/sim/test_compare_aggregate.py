@@ -240,6 +240,9 @@ def test_fidelity_sets_the_baseline_beside_generative_agents_measured_calls() ->
         "50x below Generative Agents' measured 1,000-1,450"
         in low["baseline_calls_per_agent_day"]["verdict"]
     )
+    assert "far fewer calls" in low["baseline_calls_per_agent_day"]["verdict"]
+    close = fid(730)["baseline_calls_per_agent_day"]["verdict"]
+    assert "27% below" in close and "far fewer" not in close
     assert fid(1200)["baseline_calls_per_agent_day"]["verdict"].startswith("within")
     assert fid(2900)["baseline_calls_per_agent_day"]["verdict"].startswith("above: 2,900.0")
     tokens = low["baseline_tokens_per_agent_day"]

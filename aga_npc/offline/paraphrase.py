@@ -16,7 +16,10 @@ come back in the person's habitual words, detailed items are new sentences every
 ``wording="paraphrase"`` (a stress option) every item is reworded: a text is only used on
 days whose number matches its hash modulo 7 (``day_class``), so no item's text can come
 back on the next day, or on any of the six days after it, without any state between
-requests.
+requests. When a phrase's own wordings give nothing of the day's class, "make time to"
+wrappers and time phrases widen it; only if 400 tries still find nothing that passes the
+plan's checks is a wording of another class used (the tests over the demo town's 25
+residents never reach that point).
 """
 
 from __future__ import annotations

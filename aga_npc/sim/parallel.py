@@ -248,10 +248,13 @@ def _run_on_ray(
         ) from exc
     started_here = not ray.is_initialized()
     if started_here:
-        if address == "local":
-            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
-        else:
-            ray.init(address=address, log_to_driver=False)
+        try:
+            if address == "local":
+                ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+            else:
+                ray.init(address=address, log_to_driver=False)
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            raise ConfigError(f"--ray {address}: cannot start or join Ray ({exc})") from exc
     try:
         remote = ray.remote(num_cpus=1)(fn)
         refs = {remote.remote(tasks[i]): i for i in order}

@@ -39,3 +39,14 @@ def test_ray_local_gives_the_same_comparison_as_this_process(tmp_path: Path) -> 
     ray = json.loads((tmp_path / "ray" / "comparison.json").read_text())
     assert ray["timing"]["executor"] == "ray (local)"
     assert strip_wall_times(here) == strip_wall_times(ray)
+
+
+def test_no_ray_cluster_to_join_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    monkeypatch.setenv("RAY_TMPDIR", str(tmp_path / "ray"))  # no cluster's address file here
+    argv = [*ARGV, "--seeds", "0", "--ray", "auto", "--out", str(tmp_path / "out")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--ray auto: cannot start or join Ray" in err and "Traceback" not in err

@@ -60,12 +60,25 @@ class Intent:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Nearby:
-    """Another agent the brain can see: name, distance in tiles, what it is doing."""
+    """Another agent (or the player) the brain can see.
+
+    Attributes:
+        name: who ("the player" for the player).
+        distance: tiles away.
+        doing: what it is doing, in words ("frying eggs").
+        busy: talking, asleep or otherwise not to be disturbed.
+        target: the object it uses ("" for none).
+        object_state: that object's state meanwhile ("heating the pan").
+        player: whether this is the player.
+    """
 
     name: str
     distance: float
     doing: str = ""
     busy: bool = False
+    target: str = ""
+    object_state: str = ""
+    player: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

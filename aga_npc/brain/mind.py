@@ -1,47 +1,61 @@
-"""Mind: the brain's memory side. Owns the memory stream, importance scoring, reflection,
-mind wandering and the Social Memory, and knows the town's places and objects by name."""
+"""Mind: the brain's memory side. Owns the memory stream, poignancy, memory embeddings,
+reflection, mind wandering and the Social Memory, and knows the town's places by name.
+
+Every new event, thought and chat is rated for poignancy by the LLM, as in Generative
+Agents (idle events are 1 without asking); the ``aga`` mode's ``poignancy_cache`` saving
+reuses the score of an event pattern already rated and of obvious routines.
+"""
 
 from __future__ import annotations
 
 import logging
 import random
 from collections.abc import Mapping, Sequence
-from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from aga_npc.brain.intent import Nearby
-from aga_npc.brain.modes import Mode
+import numpy as np
+
+from aga_npc.brain.answers import PlanItem, Poignancy, parsed_as
 from aga_npc.brain.profile import AgentProfile
-from aga_npc.memory.events import EventKind, MemoryEvent, texts
-from aga_npc.memory.importance import ImportanceCache, parse_importance
+from aga_npc.brain.reflection import Reflection
+from aga_npc.brain.requests import CallKind, Failure, Requests
+from aga_npc.brain.settings import LoopSettings
+from aga_npc.memory.events import EventKind, MemoryEvent, ScoredEvent, texts
+from aga_npc.memory.importance import ImportanceCache
 from aga_npc.memory.stream import MemoryStream
 from aga_npc.memory.wander import cluster_events, sample_wandering
-from aga_npc.planning.schedule import DailyPlan, format_hhmm
-from aga_npc.ports import WorldView
-from aga_npc.prompts import importance_messages, reflect_messages
+from aga_npc.planning.schedule import format_hhmm
+from aga_npc.ports import Embedder, WorldView
+from aga_npc.prompts import poignancy_messages
 from aga_npc.social.social_memory import SocialMemory
-from aga_npc.types import LLMRequest, Module, Priority
-
-if TYPE_CHECKING:
-    from aga_npc.brain.npc import NpcBrain
+from aga_npc.types import Module, Priority
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Mind"]
+__all__ = ["Mind", "RateAs"]
 
-EMBED_BATCH_MIN = 6
-EMBED_EVERY_MINUTES = 30
+EMBED_BATCH_MIN = 32
+EMBED_EVERY_MINUTES = 60
 PLANNING_RECALL = 4
 WANDER_SAMPLES = 3
 SEAT_VERBS = ("sit", "rest")
+DAY = 1440
+
+
+class RateAs:
+    """How a new memory's poignancy is asked for (Generative Agents' three prompts)."""
+
+    EVENT = "event"
+    THOUGHT = "thought"
+    CHAT = "chat"
 
 
 class Mind:
-    """Memory, importance, reflection, mind wandering and Social Memory for one NPC.
+    """Memory, poignancy, reflection, mind wandering and Social Memory for one NPC.
 
     Args:
         profile: the NPC.
-        mode: decides what dialogue prompts carry.
+        settings: the loop's settings (retrieval weights, reflection, savings).
         places: the town's sector names the NPC may plan to go to.
         mind_wandering: sample rare memories into the daily planning prompt.
         max_events: the memory stream bound.
@@ -51,34 +65,48 @@ class Mind:
         self,
         *,
         profile: AgentProfile,
-        mode: Mode,
+        settings: LoopSettings,
         places: Sequence[str] = (),
         mind_wandering: bool = True,
-        max_events: int = 600,
+        max_events: int = 800,
     ) -> None:
         self.profile = profile
-        self.mode = mode
+        self.settings = settings
         self.places = list(places)
         self.mind_wandering = mind_wandering
-        self.stream = MemoryStream(max_events=max_events)
+        self.stream = MemoryStream(
+            max_events=max_events, reflection_threshold=settings.reflection_trigger
+        )
         self.importance = ImportanceCache()
-        self._importance_queue: list[int] = []
-        self._importance_in_flight = False
+        self.social = SocialMemory(profile.name)
+        self.reflection = Reflection(profile=profile, settings=settings)
+        self.requests: Requests | None = None
+        self.embedder: Embedder | None = None
+        self.poignancy_asked = 0
+        self.poignancy_cached = 0
         self._labels: dict[int, int] = {}
         self._clustering = False
         self._clustered_day = -1
         self._embedding_in_flight = False
         self._last_embed_submit = -(10**9)
-        self._reflecting = False
-        self._objects_cache: dict[str, list[dict[str, Any]]] = {}
-        self._seat_cache: dict[tuple[int, int] | None, str] = {}
-        self.social = SocialMemory(profile.name)
-        self._last_seen: dict[str, str] = {}
+        self._sector_rooms: dict[str, list[str]] | None = None
         self._anchors: dict[str, str] = {}
+        self._seat = ""
 
-    # ------------------------------------------------------------------ hooks from the brain
-    def tick(self, now: int, brain: NpcBrain) -> None:
-        """Batch-embed pending memories and start a reflection when one is due."""
+    def attach(self, requests: Requests, embedder: Embedder) -> None:
+        """Connect the mind to its brain's request book and the embedder."""
+        self.requests = requests
+        self.embedder = embedder
+        self.reflection.attach(requests, embedder, self)
+
+    # ------------------------------------------------------------------ per tick
+    def tick(self, now: int) -> bool:
+        """Batch-embed new memories, start a reflection when due, cluster once a day.
+        Returns whether a request was made."""
+        asked = False
+        requests, embedder = self.requests, self.embedder
+        if requests is None or embedder is None:
+            return False
         if not self._embedding_in_flight:
             pending = self.stream.pending_embeddings()
             if pending and (
@@ -89,107 +117,57 @@ class Mind:
                 ids = [ev.id for ev in batch]
                 self._embedding_in_flight = True
                 self._last_embed_submit = now
-                brain.submit_call_aux(
-                    "embed_memories",
-                    brain.services.embedder.embed,
-                    ([ev.text for ev in batch],),
-                    partial(self._on_embeddings, ids),
+                requests.call(
+                    CallKind.EMBED_MEMORIES,
+                    embedder.embed,
+                    [ev.text for ev in batch],
+                    then=lambda value: self._on_embeddings(ids, value),
                 )
-        if self.stream.reflection_due and not self._reflecting:
-            self._start_reflection(now, brain)
-        if self._importance_queue and not self._importance_in_flight:
-            self._ask_importance(brain)
-        day = now // 1440
+                asked = True
+        if self.stream.reflection_due and not self.reflection.busy:
+            self.stream.reset_reflection()
+            self.reflection.start(now)
+            asked = True
+        day = now // DAY
         if (
             self.mind_wandering
             and not self._clustering
             and day != self._clustered_day
-            and now % 1440 >= 20 * 60
+            and now % DAY >= 20 * 60
         ):
-            self._cluster(day, brain)
+            self._cluster(day)
+        return asked
 
-    def _cluster(self, day: int, brain: NpcBrain) -> None:
+    def _on_embeddings(self, ids: list[int], value: Any) -> None:
+        self._embedding_in_flight = False
+        if isinstance(value, Failure) or value is None:
+            return
+        try:
+            self.stream.set_embeddings(ids, value)
+        except ValueError as exc:  # a broken embedder: keep the memories, retry later
+            log.warning("memory embeddings rejected: %s", exc)
+
+    def _cluster(self, day: int) -> None:
         """DBSCAN over the memory embeddings, once a game day, in a worker."""
         events = tuple(ev for ev in self.stream.events() if ev.embedding is not None)
         self._clustered_day = day
-        if len(events) < WANDER_SAMPLES:
+        if len(events) < WANDER_SAMPLES or self.requests is None:
             return
         self._clustering = True
-        brain.submit_call_aux(
-            "cluster_memories", cluster_events, (events,), partial(self._on_labels, events)
+        self.requests.call(
+            CallKind.CLUSTER,
+            cluster_events,
+            events,
+            then=lambda value: self._on_labels(events, value),
         )
 
-    def _on_labels(self, events: tuple[MemoryEvent, ...], result: Any) -> None:
+    def _on_labels(self, events: tuple[MemoryEvent, ...], value: Any) -> None:
         self._clustering = False
-        if getattr(result, "error", None) is not None or getattr(result, "value", None) is None:
+        if isinstance(value, Failure) or value is None:
             return
-        self._labels = {ev.id: int(label) for ev, label in zip(events, result.value, strict=False)}
+        self._labels = {ev.id: int(label) for ev, label in zip(events, value, strict=False)}
 
-    def _ask_importance(self, brain: NpcBrain) -> None:
-        """One LLM importance call for the oldest event the cache could not score."""
-        while self._importance_queue:
-            event = self.stream.get(self._importance_queue.pop(0))
-            if event is None:
-                continue
-            cached = self.importance.lookup(event.text, event.kind.value, names=event.people)
-            if cached is not None:
-                self.stream.set_importance(event.id, cached)
-                continue
-            request = LLMRequest(
-                agent=self.profile.name,
-                module=Module.IMPORTANCE,
-                messages=importance_messages(name=self.profile.name, event=event.text),
-                json=True,
-                validator=_validate_importance,
-                priority=Priority.LOW,
-                allow_fallback=True,
-                max_tokens=20,
-            )
-            self._importance_in_flight = True
-            brain.submit_aux("importance", request, partial(self._on_importance, event))
-            return
-
-    def _on_importance(self, event: MemoryEvent, result: Any) -> None:
-        self._importance_in_flight = False
-        if getattr(result, "error", None) is not None or not isinstance(result.parsed, dict):
-            return
-        score = self.importance.store(
-            event.text, event.kind.value, result.parsed["importance"], names=event.people
-        )
-        self.stream.set_importance(event.id, score)
-
-    def observe(
-        self, now: int, nearby: Sequence[Nearby], sector: str, *, limit: int | None = None
-    ) -> None:
-        """Remember what others are seen doing (only when it changed since the last look).
-
-        ``limit`` caps the new observations taken in this call (an attention bandwidth);
-        the others stay unseen, so the next look picks them up.
-        """
-        taken = 0
-        for other in nearby:
-            if self._last_seen.get(other.name) == other.doing:
-                continue
-            if limit is not None and taken >= limit:
-                break
-            taken += 1
-            self._last_seen[other.name] = other.doing
-            self.remember(
-                now,
-                EventKind.OBSERVED,
-                f"{self.profile.name} saw {other.name} {_clean(other.doing)} at {sector}",
-                people=(other.name,),
-            )
-
-    def on_activity(self, now: int, text: str, place: str) -> None:
-        self.remember(now, EventKind.DONE, f"{self.profile.name}: {_clean(text)} at {place}")
-
-    def on_plan(self, now: int, plan: DailyPlan) -> None:
-        summary = "; ".join(f"{format_hhmm(a.start)} {a.text}" for a in plan.activities[:12])
-        self.remember(
-            now, EventKind.PLANNED, f"{self.profile.name} planned day {plan.day}: {summary}"
-        )
-
+    # ------------------------------------------------------------------ remembering
     def remember(
         self,
         now: int,
@@ -198,29 +176,99 @@ class Mind:
         *,
         people: Sequence[str] = (),
         importance: int | None = None,
+        rate: str | None = RateAs.EVENT,
+        evidence: Sequence[int] = (),
     ) -> int:
-        """Append a memory. Importance comes from the cache (routine events never cost an LLM
-        call); a novel event about others gets a provisional score and one LLM importance
-        request, whose answer is cached by event pattern."""
+        """Append a memory and have its poignancy rated.
+
+        ``importance`` given: stored as it is. Otherwise idle events are 1; with the
+        ``poignancy_cache`` saving a pattern already rated (or an obvious routine) reuses
+        its score; anything else is stored with a provisional score and one poignancy
+        request of kind ``rate`` (None: the provisional score stands).
+        """
         ask = False
         score = importance
         if score is None:
-            score = self.importance.lookup(text, kind.value, names=people)
-            if score is None:
+            if _is_idle(text):
+                score = 1
+            elif self.settings.savings.poignancy_cache:
+                score = self.importance.lookup(text, kind.value, names=people)
+                if score is None:
+                    score = self.importance.estimate(text, kind.value, names=people)
+                    ask = rate is not None
+                else:
+                    self.poignancy_cached += 1
+            else:
                 score = self.importance.estimate(text, kind.value, names=people)
-                # plans, one's own activities and what others are seen doing are routine by
-                # nature: the estimate stands; what is said or thought can be news worth
-                # one LLM rating (then cached by pattern)
-                ask = kind in (EventKind.SAID, EventKind.THOUGHT)
+                ask = rate is not None
         event = self.stream.append(
-            kind=kind, text=text, now=now, importance=max(1, min(10, score)), people=people
+            kind=kind,
+            text=text,
+            now=now,
+            importance=max(1, min(10, score)),
+            people=people,
+            evidence=evidence,
         )
-        if ask:
-            self._importance_queue.append(event.id)
-            del self._importance_queue[:-8]
+        if ask and rate is not None:
+            self._ask_poignancy(event, rate, now)
         return event.id
 
-    # ------------------------------------------------------------------ prompt material
+    def _ask_poignancy(self, event: MemoryEvent, rate: str, now: int) -> None:
+        if self.requests is None:
+            return
+        self.poignancy_asked += 1
+        self.requests.ask(
+            Module.POIGNANCY,
+            poignancy_messages(persona=self.profile.prompt_fields(), memory=event.text, kind=rate),
+            validator=Poignancy.validate,
+            parse=parsed_as(Poignancy),
+            then=lambda answer: self._on_poignancy(event, answer),
+            day=now // DAY + 1,
+            priority=Priority.LOW,
+            max_tokens=20,
+        )
+
+    def _on_poignancy(self, event: MemoryEvent, answer: Poignancy | Failure) -> None:
+        if isinstance(answer, Failure):
+            return
+        score = answer.score
+        if self.settings.savings.poignancy_cache:
+            score = self.importance.store(
+                event.text, event.kind.value, answer.score, names=event.people
+            )
+        self.stream.set_importance(event.id, score)
+
+    def on_plan(self, now: int, day: int, items: Sequence[PlanItem]) -> None:
+        """The day's plan is remembered as a thought (and rated, as Generative Agents does)."""
+        summary = "; ".join(f"{format_hhmm(i.start)} {i.text}" for i in items[:12])
+        self.remember(
+            now,
+            EventKind.PLANNED,
+            f"This is {self.profile.name}'s plan for day {day}: {summary}",
+            rate=RateAs.THOUGHT,
+        )
+
+    # ------------------------------------------------------------------ retrieval
+    def retrieve(
+        self,
+        query: Any,
+        now: int,
+        k: int,
+        *,
+        person: str | None = None,
+        touch: bool = True,
+    ) -> list[ScoredEvent]:
+        """Generative Agents' retrieval (recency, relevance, importance with the loop's
+        weights)."""
+        return self.stream.retrieve(
+            query, now, k=k, weights=self.settings.retrieval, person=person, touch=touch
+        )
+
+    def recent_statements(self, n: int) -> list[str]:
+        """The ``n`` most recent non-idle memories as statements (reflection's input)."""
+        events = [ev for ev in self.stream.recent(n * 2) if not _is_idle(ev.text)]
+        return [ev.describe() for ev in events[:n]]
+
     def planning_memories(self, now: int, rng: random.Random) -> list[str]:
         """Recent important memories plus, with mind wandering, a few sampled rare ones."""
         hits = self.stream.retrieve(None, now, k=PLANNING_RECALL, touch=False)
@@ -235,8 +283,6 @@ class Mind:
         Uses the labels of the last daily clustering (computed in a worker); events newer
         than it count as clusters of their own.
         """
-        # experiences, not one's own plan summaries, and not routines already merged into
-        # one "(N times)" event: those are repetition by definition
         events = [
             ev
             for ev in self.stream.events()
@@ -254,26 +300,22 @@ class Mind:
         picks = sample_wandering(events, rng, WANDER_SAMPLES, labels=labels)
         return [ev.describe() for ev in picks]
 
+    # ------------------------------------------------------------------ places
     def known_places(self) -> list[str]:
         return list(self.places)
 
-    def objects_for(self, world: WorldView, sector: str) -> list[dict[str, Any]]:
-        """The objects of a place as prompt lines (cached: the furniture does not move).
+    def sector_rooms(self, world: WorldView) -> dict[str, list[str]]:
+        """Every known sector with its rooms (the sector prompt's options; cached)."""
+        if self._sector_rooms is None:
+            rooms: dict[str, list[str]] = {p: [] for p in self.places}
+            for obj in world.objects():
+                arenas = rooms.setdefault(obj.sector, [])
+                if obj.arena not in arenas:
+                    arenas.append(obj.arena)
+            self._sector_rooms = rooms
+        return self._sector_rooms
 
-        Other people's beds are left out: an NPC sleeps in its own bed.
-        """
-        cached = self._objects_cache.get(sector)
-        if cached is None:
-            own_bed = self.profile.bed
-            cached = [
-                {"address": o.address, "kind": o.kind, "verbs": list(o.affordances)}
-                for o in world.objects(sector=sector)
-                if not (o.kind == "bed" and own_bed and o.address != own_bed)
-            ]
-            self._objects_cache[sector] = cached
-        return cached
-
-    def anchor(self, world: WorldView, sector: str, agent: str) -> str:
+    def anchor(self, world: WorldView, sector: str) -> str:
         """A spot to be at in ``sector`` for actions on no object: a seat, else any object
         the agent can reach (cached per sector; "" when the sector has none)."""
         spot = self._anchors.get(sector)
@@ -286,7 +328,7 @@ class Mind:
                         o
                         for o in objects
                         if (not verbs or any(v in o.affordances for v in verbs))
-                        and world.is_reachable(agent, o.address)
+                        and world.is_reachable(self.profile.name, o.address)
                     ),
                     None,
                 )
@@ -296,62 +338,14 @@ class Mind:
             self._anchors[sector] = spot
         return spot
 
-    def nearest_seat(self, world: WorldView, profile: AgentProfile) -> str:
+    def home_seat(self, world: WorldView) -> str:
         """A place to sit at home (used when idling in the street)."""
-        seat = self._seat_cache.get(None)
-        if seat is None:
-            seat = ""
-            for obj in world.objects(sector=profile.home):
+        if not self._seat:
+            for obj in world.objects(sector=self.profile.home):
                 if any(v in obj.affordances for v in SEAT_VERBS) and obj.kind != "bed":
-                    seat = obj.address
+                    self._seat = obj.address
                     break
-            self._seat_cache[None] = seat
-        return seat
-
-    # ------------------------------------------------------------------ internals
-    def _on_embeddings(self, ids: list[int], result: Any) -> None:
-        self._embedding_in_flight = False
-        if getattr(result, "error", None) is not None or getattr(result, "value", None) is None:
-            return
-        try:
-            self.stream.set_embeddings(ids, result.value)
-        except ValueError as exc:  # a broken embedder: keep the memories, retry later
-            log.warning("memory embeddings rejected: %s", exc)
-
-    def _start_reflection(self, now: int, brain: NpcBrain) -> None:
-        self._reflecting = True
-        self.stream.reset_reflection()
-        recent = self.stream.recent(30)
-        ranked = sorted(recent, key=lambda ev: (-ev.importance, -ev.id))[:12]
-        request = LLMRequest(
-            agent=self.profile.name,
-            module=Module.REFLECT,
-            messages=reflect_messages(
-                persona=self.profile.prompt_fields(), memories=[ev.describe() for ev in ranked]
-            ),
-            json=True,
-            validator=_validate_insights,
-            priority=Priority.LOW,
-            allow_fallback=True,
-            max_tokens=300,
-        )
-        evidence = [ev.id for ev in ranked]
-        brain.submit_aux(
-            "reflect", request, lambda result: self._on_reflection(now, evidence, result)
-        )
-
-    def _on_reflection(self, now: int, evidence: list[int], result: Any) -> None:
-        self._reflecting = False
-        if getattr(result, "error", None) is not None or not isinstance(result.parsed, dict):
-            return
-        for insight in result.parsed.get("insights", [])[:3]:
-            self.stream.append(
-                kind=EventKind.REFLECTION,
-                text=str(insight)[:200],
-                now=now,
-                importance=6,
-                evidence=evidence,
-            )
+        return self._seat
 
     # ------------------------------------------------------------------ state
     def get_state(self) -> dict[str, Any]:
@@ -362,6 +356,7 @@ class Mind:
             "importance": self.importance.to_dict(),
             "labels": [[k, v] for k, v in sorted(self._labels.items())],
             "clustered_day": self._clustered_day,
+            "poignancy": [self.poignancy_asked, self.poignancy_cached],
         }
 
     def set_state(self, state: Mapping[str, Any]) -> None:
@@ -373,23 +368,21 @@ class Mind:
             self.importance = ImportanceCache.from_dict(state["importance"])
         self._labels = {int(k): int(v) for k, v in state.get("labels", [])}
         self._clustered_day = int(state.get("clustered_day", -1))
+        asked, cached = state.get("poignancy", [0, 0])
+        self.poignancy_asked, self.poignancy_cached = int(asked), int(cached)
         self._embedding_in_flight = False
-        self._reflecting = False
+        self._clustering = False
+        self.reflection.reset()
 
 
-def _validate_insights(value: Any) -> Any:
-    if not isinstance(value, dict) or not isinstance(value.get("insights"), list):
-        raise ValueError("the answer must be an object with an 'insights' list")
-    return value
+def _is_idle(text: str) -> bool:
+    lowered = text.lower()
+    return lowered.endswith(" is idle") or lowered.endswith(" is idle.")
 
 
-def _validate_importance(value: Any) -> Any:
-    if isinstance(value, dict) and "importance" in value:
-        return {"importance": parse_importance(value["importance"])}
-    return {"importance": parse_importance(value)}
-
-
-def _clean(text: str) -> str:
-    """The activity text without trailing punctuation, starting lower-case."""
-    stripped = text.strip().rstrip(".")
-    return stripped[:1].lower() + stripped[1:]
+def first_row(value: Any) -> Any:
+    """The first row of an embed call's value (None when there is none)."""
+    if value is None or isinstance(value, Failure):
+        return None
+    arr = np.asarray(value, dtype=np.float32)
+    return arr[0] if arr.ndim == 2 else arr

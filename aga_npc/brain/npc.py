@@ -1,54 +1,51 @@
-"""NpcBrain: the per-NPC AGA brain. ``tick()`` is pure and non-blocking; work is requested.
+"""NpcBrain: one NPC's brain, the facade over its parts. ``tick()`` is non-blocking: it only
+polls finished requests, submits new ones and reads the world view.
 
-Lifecycle (explicit state machine, ``BrainState``)::
+The parts, each in its own module: the :class:`~aga_npc.brain.requests.RequestBook`
+(requests in flight with typed continuations), the
+:class:`~aga_npc.brain.planner.Planner` (wake-up, daily plan, hourly schedule, re-plans),
+the :class:`~aga_npc.brain.resolver.Resolver` (Lifestyle Policy or decomposition and the
+per-action chain), the :class:`~aga_npc.brain.reactions.Reactions` (perception, deciding to
+talk or wait) and the :class:`~aga_npc.brain.mind.Mind` (memory, poignancy, reflection,
+mind wandering, Social Memory).
 
-    STARTING -> PLANNING -> RESOLVING <-> ACTING
-                   ^            |           |
-                   +------------+-----------+   (a new day needs a new plan)
-    any state -> TALKING -> (back to what it was doing)
+Lifecycle (``BrainState``, transitions in ``TRANSITIONS``)::
+
+    STARTING -> PLANNING -> RESOLVING <-> ACTING <-> WAITING
+       any state <-> TALKING
 
 While anything is pending the NPC keeps its current action, or an idle fallback that fits
 the place (sleep in its own bed at night, stay put inside a room, walk to somewhere to sit
-when standing in the street). Actions for the next activity are resolved ahead of time, so
-at an activity boundary the NPC usually has its actions ready.
+when standing in the street). The next schedule item is resolved ahead of time.
 """
 
 from __future__ import annotations
 
 import enum
 import random
-from collections import deque
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
+from aga_npc.brain.answers import Commitment, PlanningThought, SocialAnswer, Text, parsed_as
 from aga_npc.brain.intent import Intent, IntentKind, Perception, Source
-from aga_npc.brain.mind import Mind
+from aga_npc.brain.mind import Mind, RateAs
 from aga_npc.brain.modes import Mode
-from aga_npc.brain.profile import WEEKDAYS, AgentProfile
-from aga_npc.brain.services import BrainServices, TicketLike, Vector
+from aga_npc.brain.planner import Planner
+from aga_npc.brain.profile import AgentProfile
+from aga_npc.brain.reactions import Reactions
+from aga_npc.brain.requests import Failure, RequestBook
+from aga_npc.brain.resolver import Resolution, Resolver, TickWork
+from aga_npc.brain.services import BrainServices
+from aga_npc.brain.settings import LoopSettings
 from aga_npc.brain.snapshot import BrainSnapshot
-from aga_npc.planning.decompose import (
-    fit_durations,
-    ground_steps,
-    symbolise_target,
-    validate_decompose_json,
-)
-from aga_npc.planning.schedule import DailyPlan, format_hhmm, parse_plan, validate_plan_json
-from aga_npc.ports import WorldView
-from aga_npc.prompts import decompose_messages, plan_day_messages
-from aga_npc.types import Action, LLMRequest, Module, Priority
+from aga_npc.memory.events import EventKind, texts
+from aga_npc.planning.schedule import Activity, format_hhmm
+from aga_npc.prompts import convo_memo_messages, planning_thought_messages, relationship_messages
+from aga_npc.types import Module, Priority
 
-__all__ = ["BrainState", "NpcBrain"]
+__all__ = ["TRANSITIONS", "BrainState", "NpcBrain"]
 
 DAY = 1440
-PLAN_AHEAD_MINUTE = 3 * 60  # request the day's plan at 03:00 (while asleep)
-MAX_DECOMPOSE_ATTEMPTS = 3
-RECENT_EVENTS = 12
-
-
 _NO_CHAT_VERBS = frozenset(
     {"sleep", "nap", "shower", "use toilet", "wash", "brush teeth", "teach", "lecture"}
 )
@@ -59,49 +56,21 @@ class BrainState(enum.StrEnum):
     PLANNING = "planning"
     RESOLVING = "resolving"
     ACTING = "acting"
+    WAITING = "waiting"
     TALKING = "talking"
 
 
-_TRANSITIONS: dict[BrainState, frozenset[BrainState]] = {
+_ALL = frozenset(BrainState)
+TRANSITIONS: dict[BrainState, frozenset[BrainState]] = {
     BrainState.STARTING: frozenset({BrainState.PLANNING, BrainState.TALKING}),
-    BrainState.PLANNING: frozenset({BrainState.RESOLVING, BrainState.ACTING, BrainState.TALKING}),
-    BrainState.RESOLVING: frozenset(
-        {BrainState.ACTING, BrainState.PLANNING, BrainState.TALKING, BrainState.RESOLVING}
-    ),
-    BrainState.ACTING: frozenset(
-        {BrainState.RESOLVING, BrainState.PLANNING, BrainState.TALKING, BrainState.ACTING}
-    ),
-    BrainState.TALKING: frozenset(
-        {BrainState.PLANNING, BrainState.RESOLVING, BrainState.ACTING, BrainState.STARTING}
-    ),
+    BrainState.PLANNING: _ALL - {BrainState.STARTING},
+    BrainState.RESOLVING: _ALL - {BrainState.STARTING},
+    BrainState.ACTING: _ALL - {BrainState.STARTING},
+    BrainState.WAITING: _ALL - {BrainState.STARTING},
+    BrainState.TALKING: _ALL,
 }
 
-
-@dataclass(slots=True)
-class _Resolution:
-    """How one activity of the plan gets its actions."""
-
-    key: tuple[int, int]  # (plan day, activity index)
-    text: str
-    place: str
-    duration: int
-    status: str = "new"  # new, embedding, lookup, miss, decomposing, ready
-    actions: tuple[Action, ...] = ()
-    source: Source = Source.WAITING
-    reason: str = ""
-    cosine: float = 0.0
-    attempts: int = 0
-    forbidden: list[str] = field(default_factory=list)
-    vector: Vector | None = None
-    failed: bool = False
-    done_ok: int = 0
-
-
-@dataclass(slots=True)
-class _Pending:
-    purpose: str
-    ticket: TicketLike
-    meta: dict[str, Any] = field(default_factory=dict)
+Key = tuple[int, int, int]
 
 
 class NpcBrain:
@@ -109,15 +78,14 @@ class NpcBrain:
 
     Args:
         profile: the NPC's fixed facts.
-        mode: which AGA features are on.
+        mode: which AGA substitutions are on.
         services: gateway, embedder, policy (injected).
-        seed: seeds the brain's own random choices (idle picks, chat openings).
+        seed: seeds the brain's own random choices (mind wandering).
         mind: the memory and social side (a fresh one when None).
-        per_tick_limit: at most this many finished requests handled, and new
-            observations taken, per tick (None: all). A real-time host sets 1 so that one
-            tick stays short; the rest waits for the brain's next tick. When set, a tick
-            also does at most one heavy step (handling answers, a policy lookup, building
-            a prompt, storing a routine); the next one waits for a later tick.
+        per_tick_limit: at most this many finished requests handled, and new events
+            perceived, per tick (None: all). A real-time host sets 1 so that one tick stays
+            short; then a tick also does at most one heavy step (a lookup, a prompt built).
+        settings: the loop's settings (default: ``LoopSettings.for_mode(mode)``).
     """
 
     def __init__(
@@ -129,60 +97,78 @@ class NpcBrain:
         seed: int = 0,
         mind: Mind | None = None,
         per_tick_limit: int | None = None,
+        settings: LoopSettings | None = None,
     ) -> None:
         if per_tick_limit is not None and per_tick_limit < 1:
             raise ValueError(f"per_tick_limit must be >= 1 or None, got {per_tick_limit}")
         self.profile = profile
-        self.per_tick_limit = per_tick_limit
-        self._worked = False  # this tick did its heavy step (see _defer)
         self.mode = mode
+        self.settings = settings or (mind.settings if mind else LoopSettings.for_mode(mode))
         self.services = services
+        self.per_tick_limit = per_tick_limit
         self.rng = random.Random(f"{seed}:{profile.name}")
-        self.mind = mind if mind is not None else Mind(profile=profile, mode=mode)
+        self.book = RequestBook(services.requests, profile.name)
+        self.mind = mind if mind is not None else Mind(profile=profile, settings=self.settings)
+        self.mind.attach(self.book, services.embedder)
+        self.planner = Planner(
+            profile=profile,
+            requests=self.book,
+            memory=self.mind,
+            settings=self.settings,
+            rng=self.rng,
+            on_change=lambda day: None,
+        )
+        self.resolver = Resolver(
+            profile=profile,
+            mode=mode,
+            settings=self.settings,
+            requests=self.book,
+            services=services,
+            sectors=self.mind.sector_rooms,
+        )
+        self.reactions = Reactions(
+            profile=profile,
+            settings=self.settings,
+            requests=self.book,
+            mind=self.mind,
+            planner=self.planner,
+        )
         self.state = BrainState.STARTING
-        self.plans: dict[int, DailyPlan] = {}
-        self.resolutions: dict[tuple[int, int], _Resolution] = {}
-        self.pending: list[_Pending] = []
-        self.invitations: list[dict[str, Any]] = []
-        self.current: tuple[int, int] | None = None
         self.intent = Intent(kind=IntentKind.STAY, source=Source.WAITING)
         self.talk_partner = ""
-        self.last_reason = ""
-        self.last_cosine = 0.0
-        self.stats: dict[str, int] = {
-            "llm_calls": 0,
-            "tokens": 0,
-            "tokens_saved": 0,
-            "policy_hits": 0,
-            "policy_misses": 0,
-            "decompositions": 0,
-            "invalid_actions": 0,
-            "failed_actions": 0,
-            "actions": 0,
-            "stored": 0,
-        }
+        self.current: Key | None = None
         self.activity_log: list[tuple[int, str, str]] = []
-        self.recent: deque[str] = deque(maxlen=RECENT_EVENTS)
-        self._decompose_tokens = deque([900], maxlen=20)
-        self._plan_requested: set[int] = set()
-        self.unresolved_by_day: dict[int, int] = {}
+        self.actions = 0
+        self.failed_actions = 0
+        self.tokens_saved = 0
+        self.conversations = 0
+        self.joint_updates = 0
 
     # ------------------------------------------------------------------ main entry
     def tick(self, now: int, perception: Perception) -> Intent:
         """Advance the brain to game minute ``now``; return what the body should do.
 
-        Budget: microseconds. Pure with respect to I/O: it only polls tickets, submits
-        requests and reads the world view.
+        Budget: well under a millisecond (one heavy step with ``per_tick_limit``). Pure with
+        respect to I/O: it only polls tickets, submits requests and reads the world view.
         """
-        self._worked = False
-        self._poll(now, perception.world)
+        work = TickWork(limited=self.per_tick_limit is not None)
+        if self.book.poll(self.per_tick_limit):
+            work.spend()
         if perception.failed:
-            self._note_failure(perception.failed)
-        if perception.nearby and perception.place is not None:
-            self.mind.observe(
-                now, perception.nearby, perception.place[0], limit=self.per_tick_limit
+            self._note_failure(perception.failed, now)
+        place = perception.place[0] if perception.place is not None else ""
+        if perception.nearby:
+            self.reactions.perceive(
+                now,
+                perception.nearby,
+                place=place or "the street",
+                doing=self.intent.description or self.intent.activity,
+                heading_to=self.intent.target if self.intent.kind is IntentKind.USE else "",
+                available=self.available_for_chat(),
+                limit=self.per_tick_limit,
             )
-        self.mind.tick(now, self)
+        if work.can() and self.mind.tick(now):
+            work.spend()
         if self.state is BrainState.TALKING:
             self.intent = Intent(
                 kind=IntentKind.TALK,
@@ -192,322 +178,115 @@ class NpcBrain:
                 source=Source.TALK,
             )
             return self.intent
-        day, mod = divmod(now, DAY)
-        day += 1
-        self._ensure_plan(day, mod, now)
-        key = self._activity_key(day, mod)
-        if key is None:
-            self._set_state(BrainState.PLANNING if day not in self.plans else BrainState.RESOLVING)
+        if work.can() and self.planner.tick(now):
+            work.spend()
+        found = self._activity(now)
+        if found is None:
+            self._move(BrainState.PLANNING)
             self.intent = self._fallback(now, perception)
             return self.intent
+        key, act, start = found
         if key != self.current:
-            self._finish_activity(now, perception.world)
-            self.current = key
-            plan = self.plans[key[0]]
-            act = plan.activities[key[1]]
-            self.activity_log.append((now, act.text, act.place))
-            self.mind.on_activity(now, act.text, act.place)
-        self._resolve(key, now, perception.world)
-        nxt = self._next_key(key)
-        if nxt is not None:
-            self._resolve(nxt, now, perception.world)
-        res = self.resolutions[key]
-        if res.status != "ready":
-            self._set_state(BrainState.RESOLVING)
+            self._switch(key, act, start, now, perception)
+        res = self.resolver.ensure(
+            key, text=act.text, place=act.place, start=start, duration=act.duration
+        )
+        self.resolver.advance(res, now, perception.world, work)
+        ahead = self._next(key)
+        if ahead is not None:
+            nkey, nact, nstart = ahead
+            nres = self.resolver.ensure(
+                nkey, text=nact.text, place=nact.place, start=nstart, duration=nact.duration
+            )
+            self.resolver.advance(nres, now, perception.world, work)
+        waiting = self.reactions.waiting_for(now)
+        if waiting is not None:
+            self._move(BrainState.WAITING)
+            self.intent = Intent(
+                kind=IntentKind.STAY,
+                description=f"waiting for {waiting.other} to finish",
+                activity=act.text,
+                until=waiting.until,
+                source=Source.WAITING,
+            )
+            return self.intent
+        if not res.ready:
+            self._move(BrainState.RESOLVING)
             self.intent = self._fallback(now, perception, waiting=True, activity=res.text)
             return self.intent
-        self._set_state(BrainState.ACTING)
+        self._move(BrainState.ACTING)
         self.intent = self._act(res, now, perception)
         return self.intent
 
-    # ------------------------------------------------------------------ conversation hooks
-    def available_for_chat(self) -> bool:
-        """Whether another agent may start a conversation with this one now.
-
-        Not while talking, asleep, in the bathroom or teaching; a barista at the counter or
-        someone eating, reading or walking can be talked to, as in Generative Agents.
-        """
-        if self.state is BrainState.TALKING:
-            return False
-        intent = self.intent
-        return not (intent.verb in _NO_CHAT_VERBS or "sleep" in intent.activity.lower())
-
-    def begin_talk(self, partner: str) -> None:
-        self.talk_partner = partner
-        self._set_state(BrainState.TALKING)
-
-    def end_talk(self) -> None:
-        self.talk_partner = ""
-        self._set_state(BrainState.ACTING if self.current is not None else BrainState.PLANNING)
-
-    def add_invitation(self, invitation: Mapping[str, Any]) -> None:
-        """An agreed plan from a conversation; it goes into the next daily plan."""
-        self.invitations.append(dict(invitation))
-
-    # ------------------------------------------------------------------ planning
-    def _ensure_plan(self, day: int, mod: int, now: int) -> None:
-        want = day if (day not in self.plans) else None
-        if want is None and mod >= PLAN_AHEAD_MINUTE and (day + 1) not in self.plans:
-            want = day + 1 if mod >= 22 * 60 else None
-        if want is None or want in self._plan_requested or self._defer():
-            return
-        self._worked = True
-        if want == day and self.state is BrainState.STARTING:
-            self._set_state(BrainState.PLANNING)
-        self._plan_requested.add(want)
-        weekday = WEEKDAYS[(want - 1) % 7]
-        invitations = [i for i in self.invitations if int(i.get("day", want)) == want]
-        messages = plan_day_messages(
-            persona=self.profile.prompt_fields(),
-            day={"day": want, "weekday": weekday, "is_work_day": self.profile.is_work_day(want)},
-            memories=self.mind.planning_memories(now, self.rng),
-            invitations=[{k: v for k, v in i.items() if k != "day"} for i in invitations],
-            places=self.mind.known_places(),
-        )
-        request = LLMRequest(
-            agent=self.profile.name,
-            module=Module.PLAN_DAY,
-            messages=messages,
-            json=True,
-            validator=validate_plan_json,
-            priority=Priority.HIGH,
-            allow_fallback=True,
-            max_tokens=900,
-        )
-        self._submit("plan_day", request, day=want)
-
-    def _activity_key(self, day: int, mod: int) -> tuple[int, int] | None:
-        plan = self.plans.get(day)
+    def _activity(self, now: int) -> tuple[Key, Activity, int] | None:
+        day, mod = divmod(now, DAY)
+        day += 1
+        plan = self.planner.plan(day)
         if plan is not None:
             idx = plan.activity_at(mod)
             if idx is not None:
-                return (day, idx)
-        prev = self.plans.get(day - 1)
+                act = plan.activities[idx]
+                return (day, self.planner.revision(day), idx), act, (day - 1) * DAY + act.start
+        prev = self.planner.plan(day - 1)
         if prev is not None:
             idx = prev.activity_at(mod + DAY)
             if idx is not None and (plan is None or mod < plan.wake_up):
-                return (day - 1, idx)
-        return None
-
-    def _next_key(self, key: tuple[int, int]) -> tuple[int, int] | None:
-        plan = self.plans[key[0]]
-        if key[1] + 1 < len(plan.activities):
-            return (key[0], key[1] + 1)
-        return None
-
-    # ------------------------------------------------------------------ resolution
-    def _resolve(self, key: tuple[int, int], now: int, world: WorldView) -> None:
-        res = self.resolutions.get(key)
-        if res is None:
-            act = self.plans[key[0]].activities[key[1]]
-            res = _Resolution(key=key, text=act.text, place=act.place, duration=act.duration)
-            self.resolutions[key] = res
-            self._prune_resolutions(key)
-        if res.status in ("lookup", "miss") and not self._defer():
-            if res.status == "lookup" and res.vector is not None:
-                self._lookup(res, res.vector, now, world)
-            else:
-                self._request_decompose(res, now, world)
-            return
-        if res.status != "new" or self._defer():
-            return
-        policy = self.services.policy
-        if self.mode.uses_policy and policy is not None:
-            text = self._policy_text(res)
-            vector = self.services.cached_vector(text)
-            if vector is None:
-                res.status = "embedding"
-                ticket = self.services.requests.submit_call(
-                    self.services.embedder.embed,
-                    [text],
-                    agent=self.profile.name,
-                    kind="embed",
-                    priority=Priority.HIGH,
+                act = prev.activities[idx]
+                return (
+                    (day - 1, self.planner.revision(day - 1), idx),
+                    act,
+                    (day - 2) * DAY + act.start,
                 )
-                self.pending.append(_Pending("embed", ticket, {"key": key}))
-                return
-            self._lookup(res, vector, now, world)
-            return
-        self._request_decompose(res, now, world)
+        return None
 
-    def _policy_text(self, res: _Resolution) -> str:
-        """The plan text the policy embeds: the activity and where it happens."""
-        where = symbolise_target(
-            f"{res.place}:x:x", home=self.profile.home, work=self.profile.workplace
-        ).split(":", 1)[0]
-        label = {"@home": "at home", "@work": "at work"}.get(where, f"at {where}")
-        return f"{res.text} ({label})"
-
-    def _lookup(self, res: _Resolution, vector: Vector, now: int, world: WorldView) -> None:
-        policy = self.services.policy
-        assert policy is not None
-        res.vector = vector
-        self._worked = True
-        decision = policy.lookup(
-            plan=self._policy_text(res),
-            vector=vector,
-            agent=self.profile.name,
-            role=self.profile.role,
-            duration=res.duration,
-            world=world,
-            now=now,
-        )
-        res.reason = decision.reason
-        res.cosine = decision.cosine
-        self.last_reason, self.last_cosine = decision.reason, decision.cosine
-        if decision.hit:
-            res.actions = tuple(self._bind(a, world) for a in decision.actions)
-            res.source = Source.POLICY
-            res.status = "ready"
-            self.stats["policy_hits"] += 1
-            self.stats["tokens_saved"] += int(np.mean(self._decompose_tokens))
-            return
-        self.stats["policy_misses"] += 1
-        if self.per_tick_limit is not None:
-            res.status = "miss"  # the prompt is built on a later tick
-            return
-        self._request_decompose(res, now, world)
-
-    def _defer(self) -> bool:
-        """Whether a heavy step waits for a later tick: with ``per_tick_limit``, a tick
-        does one (an answer handled, a policy lookup, a prompt built, a routine stored)."""
-        return self.per_tick_limit is not None and self._worked
-
-    def _request_decompose(self, res: _Resolution, now: int, world: WorldView) -> None:
-        self._worked = True
-        res.status = "decomposing"
-        res.attempts += 1
-        objects = self.mind.objects_for(world, res.place)
-        messages = decompose_messages(
-            persona=self.profile.prompt_fields(),
-            activity=res.text,
-            duration=res.duration,
-            place=res.place,
-            time=format_hhmm(self.plans[res.key[0]].activities[res.key[1]].start),
-            objects=objects,
-            forbidden=res.forbidden,
-        )
-        request = LLMRequest(
-            agent=self.profile.name,
-            module=Module.DECOMPOSE,
-            messages=messages,
-            json=True,
-            validator=validate_decompose_json,
-            priority=Priority.NORMAL,
-            allow_fallback=True,
-            max_tokens=500,
-        )
-        self._submit("decompose", request, key=res.key)
-
-    def _on_decompose(self, res: _Resolution, parsed: Any, world: WorldView, now: int) -> None:
-        grounding = ground_steps(parsed, world=world, agent=self.profile.name)
-        if grounding.rejected:
-            self.stats["invalid_actions"] += len(grounding.rejected)
-            res.forbidden.extend(grounding.rejected)
-            if res.attempts < MAX_DECOMPOSE_ATTEMPTS:
-                self._request_decompose(res, now, world)
-                return
-        if not grounding.actions:
-            res.actions = self._fallback_actions(res, world)
-            res.source = Source.FALLBACK
-            res.failed = True
-            self.unresolved_by_day[res.key[0]] = self.unresolved_by_day.get(res.key[0], 0) + 1
-        else:
-            res.actions = fit_durations(grounding.actions, res.duration)
-            res.source = Source.LLM
-            res.failed = bool(grounding.rejected)
-        res.status = "ready"
-        self.stats["decompositions"] += 1
-
-    def _fallback_actions(self, res: _Resolution, world: WorldView) -> tuple[Action, ...]:
-        """Actions without an LLM when none can be had: sleep in the own bed, work at the
-        workplace, else sit somewhere at the planned place (or just think there)."""
-        text = res.text.lower()
-        if self.profile.bed and any(w in text for w in ("sleep", "bed", "nap")):
-            return (
-                Action(
-                    verb="sleep",
-                    target=self.profile.bed,
-                    duration=res.duration,
-                    description="sleeping",
-                ),
-            )
-        wanted: tuple[str, ...] = ("work", "serve", "study", "sit", "rest", "read")
-        if res.place != self.profile.workplace:
-            wanted = ("sit", "rest", "read", "eat", "work")
-        for verb in wanted:
-            for obj in world.objects(sector=res.place):
-                if (
-                    verb in obj.affordances
-                    and obj.kind != "bed"
-                    and obj.free_capacity > 0
-                    and world.is_reachable(self.profile.name, obj.address)
-                ):
-                    return (
-                        Action(
-                            verb=verb,
-                            target=obj.address,
-                            duration=res.duration,
-                            description=res.text,
-                        ),
-                    )
-        return (Action(verb="think", duration=res.duration, description=res.text),)
-
-    def _bind(self, action: Action, world: WorldView) -> Action:
-        """Resolve a stored action for this agent, here and now.
-
-        Place symbols resolve to the agent's own home/workplace; a bed means the agent's
-        own bed; an object that is taken, or that does not exist under that name in this
-        agent's arena (another home names its sinks differently), is replaced by a free
-        object of the same arena that affords the verb (of the same kind when known).
-        """
-        if not action.target:
-            return action
-        sector, arena, name = action.target.split(":", 2)
-        real = world.resolve_sector(self.profile.name, sector) or sector
-        address = f"{real}:{arena}:{name}"
-        info = world.object_at(address)
-        if self.profile.bed and (
-            (info is not None and info.kind == "bed") or (info is None and action.verb == "sleep")
+    def _next(self, key: Key) -> tuple[Key, Activity, int] | None:
+        plan = self.planner.plan(key[0])
+        if (
+            plan is None
+            or key[2] + 1 >= len(plan.activities)
+            or key[1] != self.planner.revision(key[0])
         ):
-            address = self.profile.bed  # beds are personal: a routine means one's own bed
-            info = world.object_at(address)
-        if info is not None and (info.free_capacity > 0 or self.profile.name in info.occupants):
-            return _with_target(action, address)
-        candidates = [
-            o
-            for o in world.objects(sector=real, arena=arena)
-            if action.verb in o.affordances and (info is None or o.kind == info.kind)
-        ]
-        free = [o for o in candidates if o.free_capacity > 0]
-        if free:
-            return _with_target(action, free[0].address)
-        if info is None and candidates:
-            return _with_target(action, candidates[0].address)
-        return _with_target(action, address)
+            return None
+        act = plan.activities[key[2] + 1]
+        return (key[0], key[1], key[2] + 1), act, (key[0] - 1) * DAY + act.start
+
+    def _switch(
+        self, key: Key, act: Activity, start: int, now: int, perception: Perception
+    ) -> None:
+        old = self.resolver.get(self.current) if self.current is not None else None
+        carried = (
+            old is not None
+            and old.text == act.text
+            and old.place == act.place
+            and old.start == start
+        )
+        if old is not None and not carried and old.start + old.duration <= now:
+            self.resolver.finished(old, now, perception.world)
+        if carried and old is not None and key not in self.resolver.resolutions:
+            old.key = key
+            old.duration = act.duration
+            self.resolver.resolutions[key] = old
+        self.current = key
+        if not carried:
+            self.activity_log.append((now, act.text, act.place))
 
     # ------------------------------------------------------------------ acting
-    def _act(self, res: _Resolution, now: int, perception: Perception) -> Intent:
-        plan = self.plans[res.key[0]]
-        act = plan.activities[res.key[1]]
-        start = act.start + (res.key[0] - 1) * DAY
-        elapsed = now - start
+    def _act(self, res: Resolution, now: int, perception: Perception) -> Intent:
+        elapsed = now - res.begin
         offset = 0
         current = res.actions[-1]
-        until = start + act.duration
+        until = res.start + res.duration
         for action in res.actions:
             if elapsed < offset + action.duration:
                 current = action
-                until = start + offset + action.duration
+                until = res.begin + offset + action.duration
                 break
             offset += action.duration
         target, kind = current.target, IntentKind.USE
         if not target:
-            # an action on no object still happens at the activity's place: stay there, or
-            # walk to a spot in it first
             here = perception.place[0] if perception.place is not None else ""
             if res.place and here != res.place:
-                target = self.mind.anchor(perception.world, res.place, self.profile.name)
+                target = self.mind.anchor(perception.world, res.place)
             if not target:
                 kind = IntentKind.STAY
         intent = Intent(
@@ -519,57 +298,31 @@ class NpcBrain:
             until=until,
             source=res.source,
         )
-        if intent.target != self.intent.target or intent.verb != self.intent.verb:
-            self.stats["actions"] += 1
+        if (intent.target, intent.verb, intent.description) != (
+            self.intent.target,
+            self.intent.verb,
+            self.intent.description,
+        ):
+            self.actions += 1
+            self.reactions.on_own_action(now, current, res.place)
         return intent
 
-    def _note_failure(self, target: str) -> None:
-        self.stats["failed_actions"] += 1
-        if self.current is not None:
-            res = self.resolutions.get(self.current)
-            if res is not None:
-                res.failed = True
+    def current_action(self) -> tuple[Resolution | None, str]:
+        """The resolution behind the current intent and its object's state (the town's
+        perception and records read it)."""
+        res = self.resolver.get(self.current) if self.current is not None else None
+        if res is None or not res.ready:
+            return res, ""
+        for action in res.actions:
+            if action.target == self.intent.target and action.verb == self.intent.verb:
+                return res, action.object_state
+        return res, ""
 
-    def _finish_activity(self, now: int, world: WorldView) -> None:
-        """Store a successfully executed, LLM-decomposed routine in the Lifestyle Policy."""
-        if self.current is None:
-            return
-        res = self.resolutions.get(self.current)
-        policy = self.services.policy
-        if (
-            res is None
-            or res.failed
-            or res.source is not Source.LLM
-            or policy is None
-            or not self.mode.uses_policy
-        ):
-            return
-        text = self._policy_text(res)
-        vector = res.vector if res.vector is not None else self.services.cached_vector(text)
-        if vector is None:
-            return
-        policy.store(
-            plan=text,
-            vector=vector,
-            agent=self.profile.name,
-            role=self.profile.role,
-            duration=res.duration,
-            actions=[
-                Action(
-                    verb=a.verb,
-                    target=symbolise_target(
-                        a.target, home=self.profile.home, work=self.profile.workplace
-                    ),
-                    duration=a.duration,
-                    description=a.description,
-                )
-                for a in res.actions
-            ],
-            now=now,
-            world=world,
-        )
-        self._worked = True
-        self.stats["stored"] += 1
+    def _note_failure(self, target: str, now: int) -> None:
+        self.failed_actions += 1
+        res = self.resolver.get(self.current) if self.current is not None else None
+        if res is not None and res.ready:
+            self.resolver.failed(res, target, now)
 
     def _fallback(
         self, now: int, perception: Perception, *, waiting: bool = False, activity: str = ""
@@ -607,7 +360,7 @@ class NpcBrain:
                 until=now + 1,
                 source=source,
             )
-        seat = self.mind.nearest_seat(perception.world, self.profile)
+        seat = self.mind.home_seat(perception.world)
         return Intent(
             kind=IntentKind.USE if seat else IntentKind.STAY,
             target=seat,
@@ -618,184 +371,238 @@ class NpcBrain:
             source=source,
         )
 
-    # ------------------------------------------------------------------ requests
-    def _submit(self, purpose: str, request: LLMRequest, **meta: Any) -> None:
-        ticket = self.services.requests.submit(request)
-        self.pending.append(_Pending(purpose, ticket, dict(meta)))
+    # ------------------------------------------------------------------ conversations
+    def available_for_chat(self) -> bool:
+        """Whether another agent may start a conversation with this one now: not while
+        talking, asleep, in the bathroom or teaching, as in Generative Agents."""
+        if self.state is BrainState.TALKING:
+            return False
+        intent = self.intent
+        return not (intent.verb in _NO_CHAT_VERBS or "sleep" in intent.activity.lower())
 
-    def submit_aux(
-        self,
-        purpose: str,
-        request: LLMRequest,
-        handler: Callable[[Any], None],
-    ) -> None:
-        """Submit a request whose result goes to ``handler(result)`` (mind, social)."""
-        ticket = self.services.requests.submit(request)
-        self.pending.append(_Pending(purpose, ticket, {"handler": handler}))
+    @property
+    def wants_talk(self) -> str:
+        """Whom this agent decided (by the LLM) to start a conversation with ("" none)."""
+        return self.reactions.wants_talk
 
-    def submit_call_aux(
-        self,
-        purpose: str,
-        fn: Callable[..., Any],
-        args: tuple[Any, ...],
-        handler: Callable[[Any], None],
-    ) -> None:
-        """Run ``fn(*args)`` through the runtime; ``handler(call_result)`` gets the outcome."""
-        ticket = self.services.requests.submit_call(
-            fn, *args, agent=self.profile.name, kind=purpose, priority=Priority.LOW
+    def begin_talk(self, partner: str) -> None:
+        self.talk_partner = partner
+        self._move(BrainState.TALKING)
+
+    def end_talk(self) -> None:
+        self.talk_partner = ""
+        self._move(BrainState.ACTING if self.current is not None else BrainState.PLANNING)
+
+    def persona(self) -> dict[str, Any]:
+        """The persona fields prompts carry."""
+        return self.profile.prompt_fields()
+
+    def social_context(self, other: str) -> dict[str, Any]:
+        """The Social Memory about ``other`` as a dialogue prompt carries it."""
+        record = self.mind.social.record_for(other)
+        return {
+            "about": other,
+            "relationship": record.relationship,
+            "feeling": record.feeling,
+            "closeness": record.closeness,
+            "summary_events": list(record.summary),
+            "topics": list(record.topics),
+        }
+
+    def memories_about(self, other: str, query: Any, now: int) -> list[str]:
+        """Generative Agents' per-line retrieval: memories about ``other`` and memories
+        relevant to ``query`` (the last line's embedding), deduplicated."""
+        person = self.mind.retrieve(None, now, self.settings.convo_person_memories, person=other)
+        line = (
+            self.mind.retrieve(query, now, self.settings.convo_line_memories)
+            if query is not None
+            else []
         )
-        self.pending.append(_Pending(purpose, ticket, {"handler": handler}))
+        seen: list[str] = []
+        for text in texts(person) + texts(line):
+            if text not in seen:
+                seen.append(text)
+        return seen
 
-    def pending_purposes(self) -> list[str]:
-        return [p.purpose for p in self.pending]
+    def recent_about(self, other: str, now: int, k: int = 3) -> list[str]:
+        return texts(self.mind.retrieve(None, now, k, person=other, touch=False))
+
+    def debrief(self, other: str, lines: list[tuple[str, str]], summary: str, now: int) -> None:
+        """After a conversation: remember it (rated as a chat), then a memo and a planning
+        thought (each rated as a thought); an agreement for later today re-plans today, one
+        for another day becomes an invitation for that day's plan."""
+        self.conversations += 1
+        self.reactions.talked(other, now)
+        self.mind.remember(
+            now,
+            EventKind.SAID,
+            f"{self.profile.name} talked with {other}: {summary}",
+            people=(other,),
+            rate=RateAs.CHAT,
+        )
+        day = now // DAY + 1
+        persona = self.profile.prompt_fields()
+        self.book.ask(
+            Module.CONVO_MEMO,
+            convo_memo_messages(persona=persona, other=other, lines=lines),
+            json=False,
+            parse=Text.read,
+            then=lambda answer: self._on_memo(other, now, answer),
+            day=day,
+            priority=Priority.LOW,
+            max_tokens=120,
+        )
+        self.book.ask(
+            Module.PLANNING_THOUGHT,
+            planning_thought_messages(
+                persona=persona, other=other, lines=lines, time=format_hhmm(now)
+            ),
+            validator=PlanningThought.validate,
+            parse=parsed_as(PlanningThought),
+            then=lambda answer: self._on_planning_thought(other, now, answer),
+            day=day,
+            priority=Priority.NORMAL,
+            max_tokens=150,
+        )
+
+    def _on_memo(self, other: str, now: int, answer: Text | Failure) -> None:
+        if isinstance(answer, Failure):
+            return
+        self.mind.remember(
+            now, EventKind.THOUGHT, answer.text, people=(other,), rate=RateAs.THOUGHT
+        )
+
+    def _on_planning_thought(self, other: str, now: int, answer: PlanningThought | Failure) -> None:
+        if isinstance(answer, Failure):
+            return
+        self.mind.remember(
+            now, EventKind.THOUGHT, answer.thought, people=(other,), rate=RateAs.THOUGHT
+        )
+        plan = answer.plan
+        if plan is None:
+            return
+        if plan.day_offset == 0 and plan.start > now % DAY:
+            self.planner.replan(now, f"agreed with {other}: {plan.activity}", plan)
+        else:
+            self.planner.add_invitation(_later(plan), now)
+
+    def note_joint_update(self) -> None:
+        """One Social Memory update served both sides (the ``aga`` mode's saving)."""
+        self.joint_updates += 1
+
+    def apply_social(self, other: str, answer: SocialAnswer, now: int) -> None:
+        """A Social Memory update from the conversation with ``other``."""
+        social = self.mind.social
+        social.apply(other, answer.update, now=now)
+        about = self.mind.retrieve(None, now, 3, person=other, touch=False)
+        social.add_summary_events(other, texts(about), now=now)
+
+    def recent_memories(self, now: int, k: int) -> list[str]:
+        """The ``k`` best memories by recency and importance (no query)."""
+        return texts(self.mind.retrieve(None, now, k))
+
+    def hear_player(self, said: str, reply: str, now: int) -> None:
+        """Remember an exchange with the player (the player's words as quoted speech)."""
+        self.mind.remember(
+            now,
+            EventKind.SAID,
+            f'The player said to {self.profile.name}: "{said}"'
+            + (f" / {self.profile.name} answered: {reply}" if reply else ""),
+            people=("player",),
+            importance=4,
+        )
+
+    def update_social(self, other: str, transcript: list[tuple[str, str]], now: int) -> None:
+        """Ask for and apply one Social Memory update about ``other`` (after the player's
+        dialogue closes); a failed answer still nudges closeness up a little."""
+        record = self.mind.social.record_for(other)
+
+        def apply(answer: SocialAnswer | Failure) -> None:
+            if isinstance(answer, Failure):
+                self.mind.social.apply_update(other, now=now, closeness_delta=0.5)
+                return
+            self.apply_social(other, answer, now)
+
+        self.book.ask(
+            Module.RELATIONSHIP,
+            relationship_messages(
+                name=self.profile.name,
+                other=other,
+                transcript=transcript,
+                current={
+                    "relationship": record.relationship,
+                    "feeling": record.feeling,
+                    "closeness": record.closeness,
+                },
+            ),
+            validator=SocialAnswer.validate,
+            parse=parsed_as(SocialAnswer),
+            then=apply,
+            day=now // DAY + 1,
+            priority=Priority.NORMAL,
+            max_tokens=250,
+        )
 
     def has_answers(self) -> bool:
         """Whether a request of this brain has finished (its next tick handles it)."""
-        return any(p.ticket.done() for p in self.pending)
+        return self.book.has_answers()
 
-    def _poll(self, now: int, world: WorldView) -> None:
-        if not self.pending:
-            return
-        still: list[_Pending] = []
-        finished: list[_Pending] = []
-        room = self.per_tick_limit if self.per_tick_limit is not None else len(self.pending)
-        for p in self.pending:
-            if len(finished) < room and p.ticket.done():
-                finished.append(p)
-            else:
-                still.append(p)
-        if not finished:
-            return
-        self.pending = still
-        self._worked = True
-        for p in finished:
-            self._handle(p, p.ticket.result(), now, world)
+    # ------------------------------------------------------------------ views
+    @property
+    def plans(self) -> Mapping[int, Any]:
+        return self.planner.plans
 
-    def _handle(self, p: _Pending, result: Any, now: int, world: WorldView) -> None:
-        handler = p.meta.get("handler")
-        if p.purpose != "embed" and hasattr(result, "usage"):
-            if getattr(result, "attempts", 0) > 0:
-                self.stats["llm_calls"] += 1
-            self.stats["tokens"] += int(result.usage.total_tokens)
-        if handler is not None:
-            handler(result)
-            return
-        if p.purpose == "plan_day":
-            self._on_plan(p.meta["day"], result, now)
-        elif p.purpose == "embed":
-            res = self.resolutions.get(p.meta["key"])
-            if res is None:
-                return
-            vector = _call_vector(result)
-            if self.per_tick_limit is not None:  # looked up or asked for on a later tick
-                res.vector = vector
-                res.status = "miss" if vector is None else "lookup"
-            elif vector is None:
-                self._request_decompose(res, now, world)
-            else:
-                self._lookup(res, vector, now, world)
-        elif p.purpose == "decompose":
-            res = self.resolutions.get(p.meta["key"])
-            if res is None:
-                return
-            if getattr(result, "error", None) is not None:
-                res.actions = self._fallback_actions(res, world)
-                res.source = Source.FALLBACK
-                res.failed = True
-                res.status = "ready"
-                return
-            self._decompose_tokens.append(int(result.usage.total_tokens))
-            self._on_decompose(res, result.parsed, world, now)
+    def relationships(self) -> dict[str, dict[str, Any]]:
+        """Social Memory rows by person (relationship, feeling, closeness ...)."""
+        return self.mind.social.relationships()
 
-    def _on_plan(self, day: int, result: Any, now: int) -> None:
-        if getattr(result, "error", None) is not None or result.parsed is None:
-            self._plan_requested.discard(day)  # ask again on a later tick
-            self.plans.setdefault(day, self._routine_plan(day))
-            return
-        try:
-            plan = parse_plan(
-                result.parsed,
-                day=day,
-                known_places=self.mind.known_places(),
-                default_place=self.profile.home,
-                sleep_at=self.profile.sleep,
-            )
-        except ValueError:
-            plan = self._routine_plan(day)
-        self.plans[day] = plan
-        self.invitations = [i for i in self.invitations if int(i.get("day", day)) > day]
-        self.mind.on_plan(now, plan)
-        for old in [d for d in self.plans if d < day - 1]:
-            del self.plans[old]
+    def closeness(self, other: str) -> float:
+        return float(self.mind.social.record_for(other).closeness)
 
-    def _routine_plan(self, day: int) -> DailyPlan:
-        """The plan an NPC falls back to when no plan can be had (LLM down, over budget)."""
-        p = self.profile
-        acts: list[dict[str, Any]] = [
-            {
-                "start": format_hhmm(p.wake),
-                "duration": 60,
-                "activity": "morning routine",
-                "place": p.home,
-            },
-        ]
-        if p.is_work_day(day):
-            acts.append(
-                {
-                    "start": format_hhmm(p.wake + 60),
-                    "duration": 9 * 60,
-                    "activity": "work",
-                    "place": p.workplace,
-                }
-            )
-        else:
-            acts.append(
-                {
-                    "start": format_hhmm(p.wake + 60),
-                    "duration": 9 * 60,
-                    "activity": "relax at home",
-                    "place": p.home,
-                }
-            )
-        acts.append(
-            {
-                "start": format_hhmm(p.wake + 600),
-                "duration": max(60, p.sleep - p.wake - 600),
-                "activity": "evening at home",
-                "place": p.home,
-            }
-        )
-        return parse_plan(
-            {"wake_up": format_hhmm(p.wake), "activities": acts},
-            day=day,
-            known_places=[p.home, p.workplace],
-            default_place=p.home,
-            sleep_at=p.sleep,
-        )
+    def memory_count(self) -> int:
+        return len(self.mind.stream)
 
-    def _prune_resolutions(self, key: tuple[int, int]) -> None:
-        if len(self.resolutions) > 64:
-            for k in sorted(self.resolutions)[:-32]:
-                if k != key and k != self.current:
-                    del self.resolutions[k]
+    def stats(self) -> dict[str, Any]:
+        """Counters for the report and the overlay."""
+        book = self.book.stats
+        return {
+            "llm_calls": book.llm_calls,
+            "tokens": book.tokens,
+            "tokens_saved": self.tokens_saved,
+            "actions": self.actions,
+            "failed_actions": self.failed_actions,
+            "conversations": self.conversations,
+            "replans": self.planner.replans,
+            "reflections": self.mind.reflection.count,
+            "insights": self.mind.reflection.insights,
+            "poignancy_asked": self.mind.poignancy_asked,
+            "poignancy_cached": self.mind.poignancy_cached,
+            "insight_poignancy_avoided": self.mind.reflection.rated_in_call,
+            "schedule_calls_avoided": self.planner.schedule_calls_avoided,
+            "joint_updates": self.joint_updates,
+            **self.resolver.stats.to_dict(),
+            **self.reactions.stats.to_dict(),
+        }
 
-    # ------------------------------------------------------------------ debug view
     def snapshot(self) -> BrainSnapshot:
-        """What a debug view shows (reads only; cheap enough for every frame it is drawn)."""
+        """What a debug view shows (reads only; cheap enough for every frame it is drawn).
+
+        The marker's cosine is the one of the decision behind the current action.
+        """
         schedule: tuple[tuple[str, str, str], ...] = ()
-        day = (
-            self.current[0] if self.current is not None else (max(self.plans) if self.plans else 0)
-        )
-        plan = self.plans.get(day)
+        day = self.current[0] if self.current is not None else max(self.plans, default=0)
+        plan = self.planner.plan(day)
         if plan is not None:
             schedule = tuple((format_hhmm(a.start), a.text, a.place) for a in plan.activities)
+        res = self.resolver.get(self.current) if self.current is not None else None
+        behind = res if res is not None and res.ready else None
         recent = self.mind.stream.recent(5)
-        social = self.mind.social
         rows = tuple(
             (person, rel["relationship"], rel["feeling"], float(rel["closeness"]))
-            for person, rel in sorted(social.relationships().items())
+            for person, rel in sorted(self.mind.social.relationships().items())
         )
         intent = self.intent
+        stats = self.resolver.stats
         return BrainSnapshot(
             name=self.profile.name,
             state=self.state.value,
@@ -805,17 +612,17 @@ class NpcBrain:
             verb=intent.verb,
             target=intent.target,
             source=intent.source.value,
-            reason=self.last_reason,
-            cosine=self.last_cosine,
+            reason=behind.reason if behind is not None else (res.reason if res else ""),
+            cosine=behind.cosine if behind is not None and behind.source is Source.POLICY else 0.0,
             schedule=schedule,
-            pending=tuple(p.purpose for p in self.pending),
+            pending=self.book.kinds(),
             memories=tuple(ev.describe() for ev in reversed(recent)),
             relationships=rows,
-            tokens=self.stats["tokens"],
-            tokens_saved=self.stats["tokens_saved"],
-            llm_calls=self.stats["llm_calls"],
-            policy_hits=self.stats["policy_hits"],
-            policy_misses=self.stats["policy_misses"],
+            tokens=self.book.stats.tokens,
+            tokens_saved=self.tokens_saved,
+            llm_calls=self.book.stats.llm_calls,
+            policy_hits=stats.policy_hits,
+            policy_misses=stats.policy_misses,
             talking_to=self.talk_partner,
         )
 
@@ -824,23 +631,19 @@ class NpcBrain:
         """Plain data (msgpack-able) of everything the brain knows.
 
         Requests in flight are not saved: after ``set_state`` the brain asks again for
-        what it was waiting for (an unresolved activity, a missing plan).
+        what it was waiting for (an unresolved item, a missing plan).
         """
         return {
-            "version": 1,
+            "version": 2,
             "state": self.state.value,
-            "plans": [p.to_dict() for _, p in sorted(self.plans.items())],
-            "resolutions": [
-                _resolution_to_dict(r)
-                for _, r in sorted(self.resolutions.items())
-                if r.status == "ready"
-            ],
+            "planner": self.planner.get_state(),
+            "resolver": self.resolver.get_state(),
+            "reactions": self.reactions.get_state(),
             "current": list(self.current) if self.current is not None else None,
-            "invitations": [dict(i) for i in self.invitations],
             "talk_partner": self.talk_partner,
-            "stats": dict(self.stats),
+            "counters": [self.actions, self.failed_actions, self.tokens_saved, self.conversations],
+            "book": self.book.stats.to_dict(),
             "activity_log": [list(x) for x in self.activity_log],
-            "unresolved_by_day": [[d, n] for d, n in sorted(self.unresolved_by_day.items())],
             "rng": _rng_state(self.rng),
             "mind": self.mind.get_state(),
         }
@@ -851,72 +654,48 @@ class NpcBrain:
         Raises:
             ValueError: a newer or malformed state.
         """
-        if int(state.get("version", 0)) != 1:
+        if int(state.get("version", 0)) != 2:
             raise ValueError(f"brain state version {state.get('version')!r} is not supported")
-        plans = [DailyPlan.from_dict(p) for p in state["plans"]]
-        self.plans = {p.day: p for p in plans}
-        self.resolutions = {}
-        for data in state["resolutions"]:
-            res = _resolution_from_dict(data)
-            self.resolutions[res.key] = res
+        self.book.drop_all()
+        self.planner.set_state(state["planner"])
+        self.resolver.set_state(state["resolver"])
+        self.reactions.set_state(state.get("reactions", {}))
         current = state.get("current")
-        self.current = (int(current[0]), int(current[1])) if current else None
-        self.invitations = [dict(i) for i in state.get("invitations", [])]
+        self.current = (int(current[0]), int(current[1]), int(current[2])) if current else None
         self.talk_partner = ""
         saved = BrainState(state.get("state", BrainState.PLANNING.value))
         if saved is BrainState.TALKING:  # the conversation is not saved
             saved = BrainState.ACTING if self.current is not None else BrainState.PLANNING
         self.state = saved
-        self.stats.update({k: int(v) for k, v in state.get("stats", {}).items()})
+        counters = state.get("counters", [0, 0, 0, 0])
+        self.actions, self.failed_actions, self.tokens_saved, self.conversations = (
+            int(x) for x in counters
+        )
+        self.book.stats.load(dict(state.get("book", {})))
         self.activity_log = [(int(m), str(t), str(p)) for m, t, p in state.get("activity_log", [])]
-        self.unresolved_by_day = {int(d): int(n) for d, n in state.get("unresolved_by_day", [])}
         if "rng" in state:
             self.rng.setstate(_rng_from_data(state["rng"]))
-        self.pending = []
-        self._plan_requested = set(self.plans)
         self.mind.set_state(state["mind"])
         self.intent = Intent(kind=IntentKind.STAY, source=Source.WAITING)
 
-    def _set_state(self, state: BrainState) -> None:
+    def _move(self, state: BrainState) -> None:
         if state is self.state:
             return
-        if state not in _TRANSITIONS[self.state]:
+        if state not in TRANSITIONS[self.state]:
             raise RuntimeError(f"illegal brain transition {self.state} -> {state}")
         self.state = state
 
 
-def _with_target(action: Action, target: str) -> Action:
-    return Action(
-        verb=action.verb, target=target, duration=action.duration, description=action.description
-    )
-
-
-def _resolution_to_dict(res: _Resolution) -> dict[str, Any]:
-    return {
-        "key": list(res.key),
-        "text": res.text,
-        "place": res.place,
-        "duration": res.duration,
-        "actions": [a.to_dict() for a in res.actions],
-        "source": res.source.value,
-        "reason": res.reason,
-        "cosine": res.cosine,
-        "failed": res.failed,
-    }
-
-
-def _resolution_from_dict(data: Mapping[str, Any]) -> _Resolution:
-    return _Resolution(
-        key=(int(data["key"][0]), int(data["key"][1])),
-        text=str(data["text"]),
-        place=str(data["place"]),
-        duration=int(data["duration"]),
-        status="ready",
-        actions=tuple(Action.from_dict(a) for a in data["actions"]),
-        source=Source(data["source"]),
-        reason=str(data.get("reason", "")),
-        cosine=float(data.get("cosine", 0.0)),
-        failed=bool(data.get("failed", False)),
+def _later(plan: Commitment) -> Commitment:
+    """A commitment for today whose time has passed moves to tomorrow."""
+    if plan.day_offset >= 1:
+        return plan
+    return Commitment(
+        activity=plan.activity,
+        day_offset=1,
+        start=plan.start,
+        duration=plan.duration,
+        place=plan.place,
     )
 
 
@@ -928,14 +707,3 @@ def _rng_state(rng: random.Random) -> list[Any]:
 def _rng_from_data(data: Any) -> tuple[Any, ...]:
     version, internal, gauss = data
     return (int(version), tuple(int(x) for x in internal), gauss)
-
-
-def _call_vector(result: Any) -> Vector | None:
-    """The first row of an embed call's value, or None when the call failed."""
-    if getattr(result, "error", None) is not None:
-        return None
-    value = getattr(result, "value", None)
-    if value is None:
-        return None
-    arr = np.asarray(value, dtype=np.float32)
-    return arr[0] if arr.ndim == 2 else arr

@@ -74,6 +74,7 @@ class Requests(Protocol):
         validator: Callable[[Any], Any] | None = None,
         priority: int = Priority.NORMAL,
         max_tokens: int = 300,
+        agent: str | None = None,
     ) -> None: ...
 
     def call(
@@ -83,6 +84,7 @@ class Requests(Protocol):
         *args: Any,
         then: Callable[[T | Failure], None],
         priority: int = Priority.LOW,
+        agent: str | None = None,
     ) -> None: ...
 
 
@@ -123,6 +125,7 @@ class RequestBook:
         self.agent = agent
         self.stats = BookStats()
         self._entries: list[_Entry[Any]] = []
+        self._asked = 0
 
     def ask(
         self,
@@ -136,14 +139,18 @@ class RequestBook:
         validator: Callable[[Any], Any] | None = None,
         priority: int = Priority.NORMAL,
         max_tokens: int = 300,
+        agent: str | None = None,
     ) -> None:
         """Submit one LLM request of ``kind``; ``then`` gets ``parse(result)`` or a Failure.
 
         ``parse`` may raise ValueError (the answer is unusable): ``then`` gets a Failure with
-        outcome "unparsed".
+        outcome "unparsed". ``agent`` names whom the request is for when it is not the
+        book's own agent (a conversation's book asks for each speaker).
         """
+        self._asked += 1
+        who = agent or self.agent
         request = LLMRequest(
-            agent=self.agent,
+            agent=who,
             module=kind,
             messages=tuple(messages),
             json=json,
@@ -152,6 +159,9 @@ class RequestBook:
             allow_fallback=True,
             max_tokens=max_tokens,
             day=day,
+            # every request is its own call, as in Generative Agents: two agents asking
+            # the same thing in the same minute are not served by one call
+            dedup_key=f"{who}#{id(self)}#{self._asked}",
         )
         ticket = self.gateway.submit(request)
         self._entries.append(_Entry(kind.value, ticket, parse, then, llm=True))
@@ -163,10 +173,11 @@ class RequestBook:
         *args: Any,
         then: Callable[[T | Failure], None],
         priority: int = Priority.LOW,
+        agent: str | None = None,
     ) -> None:
         """Run ``fn(*args)`` on the gateway's worker; ``then`` gets its value or a Failure."""
         ticket = self.gateway.submit_call(
-            fn, *args, agent=self.agent, kind=kind, priority=priority
+            fn, *args, agent=agent or self.agent, kind=kind, priority=priority
         )
         self._entries.append(_Entry(kind, ticket, _call_value, then, llm=False))
 

@@ -8,12 +8,10 @@ import re
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
-from aga_npc.offline.decompose import answer_decompose
+from aga_npc.offline import act_chain, day_plans, thoughts
 from aga_npc.offline.dialogue import answer_conversation
 from aga_npc.offline.facts import first_name
-from aga_npc.offline.insight import answer_importance, answer_reflect
 from aga_npc.offline.phrasing import make_rng, pick
-from aga_npc.offline.plan_day import answer_plan_day
 from aga_npc.offline.player import answer_player_reply
 from aga_npc.offline.social import answer_relationship
 from aga_npc.prompts import extract_context, extract_task
@@ -22,18 +20,36 @@ from aga_npc.types import LLMRequest, LLMResult, Usage
 __all__ = ["OfflineLLM", "answer_text"]
 
 NAME = "offline"
+WORDINGS = ("default", "paraphrase")
 MODEL = "offline-standin-1"
 _PIECES = re.compile(r"\s*\S+")
 
 Handler = Callable[[Mapping[str, Any], random.Random], str]
 _HANDLERS: dict[str, Handler] = {
-    "plan_day": answer_plan_day,
-    "decompose": answer_decompose,
-    "importance": answer_importance,
-    "reflect": answer_reflect,
+    "wake_up": day_plans.answer_wake_up,
+    "hourly_schedule": day_plans.answer_hourly_schedule,
+    "decompose": day_plans.answer_subtasks,
+    "replan": day_plans.answer_replan,
+    "action_sector": act_chain.answer_sector,
+    "action_arena": act_chain.answer_arena,
+    "action_object": act_chain.answer_object,
+    "action_emoji": act_chain.answer_action_emoji,
+    "object_emoji": act_chain.answer_object_emoji,
+    "action_event": act_chain.answer_action_event,
+    "object_event": act_chain.answer_object_event,
+    "object_state": act_chain.answer_object_state,
+    "action_chain": act_chain.answer_action_chain,
+    "poignancy": thoughts.answer_poignancy,
+    "focal_points": thoughts.answer_focal_points,
+    "insights": thoughts.answer_insights,
+    "decide_talk": thoughts.answer_decide_talk,
+    "decide_react": thoughts.answer_decide_react,
+    "relationship_summary": thoughts.answer_relationship_summary,
+    "utterance": thoughts.answer_utterance,
     "conversation": answer_conversation,
-    "dialogue": answer_conversation,
-    "relationship": answer_relationship,
+    "convo_summary": thoughts.answer_convo_summary,
+    "convo_memo": thoughts.answer_convo_memo,
+    "planning_thought": thoughts.answer_planning_thought,
 }
 
 
@@ -61,16 +77,21 @@ class OfflineLLM:
     name: str = NAME
     model: str = MODEL
 
-    def __init__(self, *, seed: int = 0, count_usage: bool = True) -> None:
+    def __init__(
+        self, *, seed: int = 0, count_usage: bool = True, wording: str = "default"
+    ) -> None:
+        if wording not in WORDINGS:
+            raise ValueError(f"wording must be one of {WORDINGS}, got {wording!r}")
         self.seed = int(seed)
         self.count_usage = count_usage
+        self.wording = wording
 
     def __repr__(self) -> str:
-        return f"OfflineLLM(seed={self.seed})"
+        return f"OfflineLLM(seed={self.seed}, wording={self.wording!r})"
 
     async def complete(self, request: LLMRequest) -> LLMResult:
         """The completion for ``request`` (one attempt, zero latency)."""
-        text = answer_text(request, seed=self.seed)
+        text = answer_text(request, seed=self.seed, wording=self.wording)
         return LLMResult(
             text=text,
             usage=_usage(request, text) if self.count_usage else Usage(),
@@ -82,7 +103,7 @@ class OfflineLLM:
 
     async def stream(self, request: LLMRequest) -> AsyncIterator[str]:
         """The same text as ``complete``, in word-sized pieces (each with its leading space)."""
-        for piece in _PIECES.findall(answer_text(request, seed=self.seed)):
+        for piece in _PIECES.findall(answer_text(request, seed=self.seed, wording=self.wording)):
             yield piece
 
 
@@ -95,13 +116,23 @@ def _usage(request: LLMRequest, text: str) -> Usage:
     )
 
 
-def answer_text(request: LLMRequest, *, seed: int = 0) -> str:
-    """The offline completion text for a request (pure; the backend's core)."""
+def answer_text(request: LLMRequest, *, seed: int = 0, wording: str = "default") -> str:
+    """The offline completion text for a request (pure; the backend's core).
+
+    ``wording`` "paraphrase" rewords every daily plan item every day (a stress test of
+    the Lifestyle Policy's matching); "default" words plans as a chat model does.
+    """
     rng = make_rng(seed, request.content_hash())
     context = extract_context(request.messages) or {}
     module = request.module_name
     if module == "player_reply" or (module == "other" and "you" in context):
         return answer_player_reply(context, extract_task(request.messages), rng)
+    if module == "daily_plan":
+        return day_plans.answer_daily_plan(context, rng, wording=wording)
+    if module == "relationship":
+        if "a" in context and "b" in context:
+            return thoughts.answer_joint_relationship(context, rng)
+        return answer_relationship(context, rng)
     handler = _HANDLERS.get(module)
     if handler is not None:
         return handler(context, rng)

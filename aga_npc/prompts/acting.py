@@ -76,7 +76,7 @@ def sector_messages(
 
 
 def arena_messages(
-    *, persona: Persona, subtask: str, sector: str, arenas: Sequence[str]
+    *, persona: Persona, activity: str, subtask: str, sector: str, arenas: Sequence[str]
 ) -> tuple[Any, ...]:
     """Which room of the chosen area."""
     name = str(persona["name"])
@@ -85,6 +85,7 @@ def arena_messages(
         module="action_arena",
         context={
             "persona": short_identity(persona),
+            "activity": activity,
             "subtask": subtask,
             "area": sector,
             "room_options": list(arenas),
@@ -99,7 +100,12 @@ def arena_messages(
 
 
 def object_messages(
-    *, persona: Persona, subtask: str, where: str, objects: Sequence[Mapping[str, Any]]
+    *,
+    persona: Persona,
+    activity: str,
+    subtask: str,
+    where: str,
+    objects: Sequence[Mapping[str, Any]],
 ) -> tuple[Any, ...]:
     """Which object of the chosen room, and what is done with it."""
     name = str(persona["name"])
@@ -108,6 +114,7 @@ def object_messages(
         module="action_object",
         context={
             "persona": short_identity(persona),
+            "activity": activity,
             "subtask": subtask,
             "room": where,
             "objects": [dict(o) for o in objects],

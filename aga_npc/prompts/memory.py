@@ -83,6 +83,8 @@ def insights_messages(
             "persona": {"name": name},
             "question": question,
             "statements": [f"{i + 1}. {s}" for i, s in enumerate(statements)],
+            "count": count,
+            "rate_poignancy": with_poignancy,
         },
         task=(
             f"What {count} high-level insights can you infer from the statements, about "

@@ -135,9 +135,10 @@ def decompose_messages(
     place: str,
     before: str,
     after: str,
+    objects: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[Any, ...]:
     """Task decomposition: one schedule item into 5-15 minute subtasks (text only; the
-    per-action chain places each subtask afterwards)."""
+    per-action chain places each subtask afterwards). ``objects``: what the place has."""
     return envelope(
         system=_system(str(persona["name"])),
         module="decompose",
@@ -149,6 +150,7 @@ def decompose_messages(
             "place": place,
             "before": before,
             "after": after,
+            "objects": [dict(o) for o in objects],
         },
         task=(
             f"Break {persona['name']}'s activity into subtasks of about 5 to 15 minutes "

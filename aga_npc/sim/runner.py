@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 import time
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from typing import Any
 import msgpack
 
 from aga_npc.brain.modes import Mode
+from aga_npc.brain.settings import LoopSettings, Savings
 from aga_npc.config import Settings
 from aga_npc.embed.cache import CachedEmbedder
 from aga_npc.embed.factory import build_embedder
@@ -47,6 +49,8 @@ class RunConfig:
     map_path: Path | None = None
     lod: str = "turns"
     mind_wandering: bool = True
+    wording: str = "default"
+    savings: str | None = None
 
 
 async def _no_sleep(_: float) -> None:
@@ -80,7 +84,7 @@ def simulate(
     if settings.llm == "offline":
         from aga_npc.offline import OfflineLLM
 
-        backend = OfflineLLM(seed=config.seed)
+        backend = OfflineLLM(seed=config.seed, wording=config.wording)
     stack = build_stack(
         settings, ledger, backend=backend, sleep=_no_sleep if backend else asyncio.sleep
     )
@@ -93,6 +97,7 @@ def simulate(
         map_path=config.map_path,
         lod=config.lod,
         mind_wandering=config.mind_wandering,
+        loop=_loop(config),
     )
     town = build_town(
         spec, gateway=gateway, embedder=embedder, cached_vector=embedder.cached, policy=policy
@@ -127,6 +132,14 @@ def simulate(
         wall_seconds=wall,
         extra={"dialogue": "social memory" if config.mode.uses_social_memory else "raw memories"},
     )
+
+
+def _loop(config: RunConfig) -> LoopSettings:
+    """The mode's loop settings, with the savings switches overridden when asked."""
+    loop = LoopSettings.for_mode(config.mode)
+    if config.savings is not None:
+        loop = dataclasses.replace(loop, savings=Savings.parse(config.savings))
+    return loop
 
 
 def _ledger_path(checkpoint: Path) -> Path:

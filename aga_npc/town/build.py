@@ -12,10 +12,11 @@ from aga_npc.brain.modes import Mode
 from aga_npc.brain.npc import NpcBrain
 from aga_npc.brain.profile import WEEKDAYS, AgentProfile
 from aga_npc.brain.services import BrainServices, PolicyPort
+from aga_npc.brain.settings import LoopSettings
 from aga_npc.memory.events import EventKind
 from aga_npc.personas.model import Persona
 from aga_npc.ports import Embedder, RequestGateway
-from aga_npc.town.conversation import ConversationManager
+from aga_npc.town.conversations import ConversationScheduler
 from aga_npc.town.town import Town
 from aga_npc.world.clock import GameClock
 from aga_npc.world.model import World
@@ -51,6 +52,7 @@ class TownSpec:
             own (more NPCs than the map has beds); the others start at their bed's spawn.
         path_budget: A* nodes the world stepper searches per game minute of real-time
             steps (None: every path at once; see ``WorldStepper``).
+        loop: the cognitive loop's settings (None: ``LoopSettings.for_mode(mode)``).
     """
 
     personas: Sequence[Persona]
@@ -65,6 +67,7 @@ class TownSpec:
     start_tiles: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     per_tick_limit: int | None = None
     path_budget: int | None = None
+    loop: LoopSettings | None = None
 
 
 def profile_from_persona(persona: Persona, *, bed: str) -> AgentProfile:
@@ -115,6 +118,7 @@ def build_town(
     if world is None:
         world = World.load(spec.map_path or default_map_path(), clock=GameClock.at(spec.start))
     places = list(world.sector_names())
+    loop = spec.loop or LoopSettings.for_mode(spec.mode)
     brains: dict[str, NpcBrain] = {}
     services = BrainServices(
         requests=gateway,
@@ -132,7 +136,7 @@ def build_town(
         )
         profile = profile_from_persona(persona, bed=world.agent_bed(persona.name) or "")
         mind = Mind(
-            profile=profile, mode=spec.mode, places=places, mind_wandering=spec.mind_wandering
+            profile=profile, settings=loop, places=places, mind_wandering=spec.mind_wandering
         )
         _seed_memories(mind, persona, world.clock.total_minutes)
         brains[persona.name] = NpcBrain(
@@ -142,6 +146,7 @@ def build_town(
             seed=spec.seed,
             mind=mind,
             per_tick_limit=spec.per_tick_limit,
+            settings=loop,
         )
     stepper = WorldStepper(
         world,
@@ -149,9 +154,7 @@ def build_town(
         minutes_per_second=spec.minutes_per_second,
         path_budget=spec.path_budget,
     )
-    conversations = ConversationManager(
-        social_prompts=spec.mode.uses_social_memory, lod=spec.lod, seed=spec.seed
-    )
+    conversations = ConversationScheduler(mode=spec.mode, settings=loop, lod=spec.lod)
     return Town(
         world=world,
         stepper=stepper,

@@ -9,14 +9,11 @@ the NPC's Social Memory about the player (as after an NPC-NPC conversation).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from aga_npc.memory.events import EventKind, texts
 from aga_npc.planning.schedule import format_hhmm
 from aga_npc.ports import RequestTicket
-from aga_npc.prompts import player_reply_messages, relationship_messages, sanitize_player_text
-from aga_npc.social.social_memory import SocialUpdate
+from aga_npc.prompts import player_reply_messages, sanitize_player_text
 from aga_npc.types import LLMRequest, LLMResult, Module, Priority
 
 if TYPE_CHECKING:
@@ -62,8 +59,8 @@ class PlayerChats:
             },
             place=place[0] if place else "the street",
             time=format_hhmm(now),
-            social=_social_block(brain, now) if social else None,
-            memories=None if social else texts(brain.mind.stream.retrieve(None, now, k=10)),
+            social=brain.social_context(PLAYER) if social else None,
+            memories=None if social else brain.recent_memories(now, 10),
             history=session.history[-HISTORY:],
             player_text=text,
         )
@@ -111,15 +108,7 @@ class PlayerChats:
                 session.history.append((PLAYER, said))
                 if reply:
                     session.history.append((session.npc, reply))
-                brain = self.town.brains[session.npc]
-                brain.mind.remember(
-                    now,
-                    EventKind.SAID,
-                    f"The player said to {session.npc}: {said}"
-                    + (f" / {session.npc} answered: {reply}" if reply else ""),
-                    people=(PLAYER,),
-                    importance=4,
-                )
+                self.town.brains[session.npc].hear_player(said, reply, now)
             session.pending = still
 
     def close(self, npc: str) -> None:
@@ -132,28 +121,7 @@ class PlayerChats:
         brain.end_talk()
         if not session.history:
             return
-        record = brain.mind.social.record_for(PLAYER)
-        messages = relationship_messages(
-            name=npc,
-            other=PLAYER,
-            transcript=session.history[-2 * HISTORY :],
-            current={
-                "relationship": record.relationship,
-                "feeling": record.feeling,
-                "closeness": record.closeness,
-            },
-        )
-        request = LLMRequest(
-            agent=npc,
-            module=Module.RELATIONSHIP,
-            messages=messages,
-            json=True,
-            validator=_validate_update,
-            priority=Priority.NORMAL,
-            allow_fallback=True,
-            max_tokens=300,
-        )
-        brain.submit_aux("relationship", request, partial(_apply_update, self.town, npc))
+        brain.update_social(PLAYER, session.history[-2 * HISTORY :], self.town.now)
 
     def poll_session(self, session: _Session) -> None:
         self.sessions[session.npc] = session
@@ -162,29 +130,3 @@ class PlayerChats:
 
     def talking(self, npc: str) -> bool:
         return npc in self.sessions
-
-
-def _social_block(brain: Any, now: int) -> dict[str, Any]:
-    record = brain.mind.social.record_for(PLAYER)
-    return {
-        "about": PLAYER,
-        "relationship": record.relationship,
-        "feeling": record.feeling,
-        "closeness": record.closeness,
-        "summary_events": list(record.summary),
-        "topics": list(record.topics),
-    }
-
-
-def _validate_update(value: Any) -> Any:
-    SocialUpdate.from_llm(value)
-    return value
-
-
-def _apply_update(town: Town, npc: str, result: Any) -> None:
-    brain = town.brains[npc]
-    now = town.now
-    if getattr(result, "error", None) is not None or not isinstance(result.parsed, dict):
-        brain.mind.social.apply_update(PLAYER, now=now, closeness_delta=0.5)
-        return
-    brain.mind.social.apply(PLAYER, SocialUpdate.from_llm(result.parsed), now=now)

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from aga_npc.errors import CorruptFileError, StoreError
-from aga_npc.policy.entries import PolicyEntry
 from aga_npc.policy.store import PolicyStore
 from aga_npc.store.atomic import atomic_write_bytes
 from aga_npc.store.framing import FRAME_HEADER, encode_frame, encode_header
@@ -89,16 +88,7 @@ def town_state(town: Town, *, policy: PolicyStore | None = None) -> dict[str, An
             }
             for name, body in sorted(town.bodies.items())
         },
-        "conversations": None
-        if convos is None
-        else {
-            "talks_today": [[n, d, c] for (n, d), c in sorted(convos.talks_today.items())],
-            "last_end": dict(sorted(convos.last_end.items())),
-            "started": convos.started,
-            "finished": list(convos.finished),
-            "turn_prompt_tokens": list(convos.turn_prompt_tokens),
-            "rng": _rng_data(convos.rng.getstate()),
-        },
+        "conversations": None if convos is None else convos.get_state(),
         "rng": _rng_data(town.rng.getstate()),
         "records": town.records_state(),
         "policy": None if policy is None else _policy_state(policy),
@@ -106,11 +96,7 @@ def town_state(town: Town, *, policy: PolicyStore | None = None) -> dict[str, An
 
 
 def _policy_state(store: PolicyStore) -> dict[str, Any]:
-    return {
-        "embedder": store.embedder_name,
-        "dim": store.dim,
-        "entries": [e.to_dict() for e in store.entries()],
-    }
+    return store.get_state()
 
 
 def apply_town_state(
@@ -175,13 +161,7 @@ def _apply(town: Town, state: Mapping[str, Any], policy: PolicyStore | None) -> 
     town.player.sessions.clear()
     convos = town.conversations
     if convos is not None:
-        for convo in {id(c): c for c in convos.active.values()}.values():
-            if convo.ticket is not None:
-                convo.ticket.cancel()
-        convos.active.clear()
-    for brain in town.brains.values():
-        for pending in brain.pending:
-            pending.ticket.cancel()
+        convos.drop_all()
     town.world.load_state_dict(state["world"])
     town.stepper.set_state(state["stepper"])
     for name, data in state["brains"].items():
@@ -200,15 +180,7 @@ def _apply(town: Town, state: Mapping[str, Any], policy: PolicyStore | None) -> 
         town.bodies.setdefault(name, Body())
     saved_convos = state.get("conversations")
     if convos is not None and saved_convos is not None:
-        convos.talks_today = {
-            (str(n), int(d)): int(c) for n, d, c in saved_convos.get("talks_today", [])
-        }
-        convos.last_end = {str(k): int(v) for k, v in saved_convos.get("last_end", {}).items()}
-        convos.started = int(saved_convos.get("started", convos.started))
-        convos.finished = [dict(c) for c in saved_convos.get("finished", [])]
-        convos.turn_prompt_tokens = [int(t) for t in saved_convos.get("turn_prompt_tokens", [])]
-        if "rng" in saved_convos:
-            convos.rng.setstate(_rng_tuple(saved_convos["rng"]))
+        convos.set_state(saved_convos)
     if "rng" in state:
         town.rng.setstate(_rng_tuple(state["rng"]))
     town.load_records(state.get("records", []))
@@ -219,24 +191,8 @@ def _apply(town: Town, state: Mapping[str, Any], policy: PolicyStore | None) -> 
 
 
 def _restore_policy(store: PolicyStore, data: Mapping[str, Any]) -> None:
-    """Replace the store's routines with the saved ones (ids are given anew; the per-variant
-    conditions, actions, provenance and durations are kept)."""
-    entries = [PolicyEntry.from_dict(e, dim=store.dim) for e in data.get("entries", [])]
-    for old in store.entries():
-        store.remove(old.id)
-    for entry in entries:
-        into: int | None = None
-        for variant in entry.variants:
-            into = store.add(
-                entry.plan_text,
-                entry.vector,
-                actions=variant.actions,
-                scope=entry.scope,
-                provenance=variant.provenance,
-                condition=variant.condition,
-                duration=entry.duration,
-                into=into,
-            )
+    """Replace the store's routines with the saved ones."""
+    store.set_state(data)
 
 
 def _rng_data(state: tuple[Any, ...]) -> list[Any]:

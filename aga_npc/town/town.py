@@ -14,12 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from aga_npc.brain.intent import Intent, IntentKind, Nearby, Perception
+from aga_npc.brain.intent import Intent, IntentKind, Nearby, Perception, Source
 from aga_npc.brain.npc import NpcBrain
 from aga_npc.brain.snapshot import BrainSnapshot
 from aga_npc.ports import RequestGateway, RequestTicket
-from aga_npc.town.checker import AgentDay
-from aga_npc.town.conversation import ConversationManager
+from aga_npc.town.checker import ActionRecord, ActionSource, AgentDay, ScheduleStart
+from aga_npc.town.conversations import ConversationScheduler
 from aga_npc.town.player import PlayerChats
 from aga_npc.types import LLMResult
 from aga_npc.world.model import World
@@ -29,8 +29,8 @@ __all__ = ["Body", "Town"]
 
 DAY = 1440
 SLEEP_CHECK_MINUTE = 3 * 60
-SIGHT_EVERY = 10  # game minutes between looks around
-SIGHT_RADIUS = 8.0  # tiles
+SIGHT_EVERY = 1  # game minutes between looks around (Generative Agents: every step)
+SIGHT_RADIUS = 8.0  # tiles (Generative Agents' agents: vision radius 8)
 DAY_STARTS_AT = 4 * 60  # an agent-day runs 04:00 to 04:00, so a night belongs to its evening
 TALK_SHARE = 0.5  # of the brain budget for conversation work in a frame
 ANSWER_START = 0.25  # a brain with answers to handle is ticked only this early
@@ -43,6 +43,20 @@ def agent_day(now: int) -> int:
 
 
 @dataclass(slots=True)
+class _Doing:
+    """The action a body is executing (closed into an ``ActionRecord`` when it changes)."""
+
+    start: int
+    verb: str
+    target: str
+    kind: str
+    plan: str
+    place: str
+    source: ActionSource
+    description: str
+
+
+@dataclass(slots=True)
 class Body:
     """What the town knows about one agent's body between ticks."""
 
@@ -52,6 +66,17 @@ class Body:
     state_on: str = ""
     intent: Intent | None = None
     retry_at: int = 0
+    doing: _Doing | None = None
+    item: tuple[int, str] | None = None
+
+
+_SOURCES = {
+    Source.POLICY: ActionSource.POLICY,
+    Source.LLM: ActionSource.LLM,
+    Source.FALLBACK: ActionSource.FALLBACK,
+    Source.WAITING: ActionSource.WAITING,
+    Source.TALK: ActionSource.TALK,
+}
 
 
 @dataclass(slots=True)
@@ -78,7 +103,7 @@ class Town:
         stepper: WorldStepper,
         brains: dict[str, NpcBrain],
         gateway: RequestGateway,
-        conversations: ConversationManager | None = None,
+        conversations: ConversationScheduler | None = None,
         seed: int = 0,
     ) -> None:
         self.world = world
@@ -94,6 +119,7 @@ class Town:
         self._tick_cursor = 0
         self._ticked_at = dict.fromkeys(self._names, self.now)  # each brain's last tick
         self._last_minute = self.now - 1
+        self._around: tuple[int, dict[str, list[tuple[str, float]]]] | None = None
         self.timing = _Timing()
 
     # ------------------------------------------------------------------ time
@@ -239,32 +265,99 @@ class Town:
         body.failed = ""
         intent = brain.tick(now, perception)
         self._apply(name, body, intent, now)
+        self._note_item(name, body, brain, now)
+
+    def _neighbours(self, now: int) -> dict[str, list[tuple[str, float]]]:
+        """Everyone's neighbours within sight, computed once per game minute (grid buckets)."""
+        if self._around is None or self._around[0] != now:
+            self._around = (now, self.neighbourhoods(SIGHT_RADIUS))
+        return self._around[1]
 
     def _seen(self, name: str, place: tuple[str, str] | None, now: int) -> tuple[Nearby, ...]:
-        """Who ``name`` sees (same sector, within sight), every few game minutes."""
+        """Who ``name`` sees (same room, within the vision radius), every few minutes."""
         if place is None or now % SIGHT_EVERY != 0:
             return ()
         seen = []
-        for other, distance in self.nearby(name, SIGHT_RADIUS):
-            other_place = self.world.agent_place(other)
-            if other_place is None or other_place[0] != place[0]:
+        for other, distance in self._neighbours(now).get(name, ()):
+            if self.world.agent_place(other) != place:
                 continue
-            intent = self.brains[other].intent
+            brain = self.brains[other]
+            intent = brain.intent
             doing = intent.description or intent.activity
-            if doing:
-                seen.append(Nearby(name=other, distance=distance, doing=doing))
+            if not doing:
+                continue
+            _, state = brain.current_action()
+            seen.append(
+                Nearby(
+                    name=other,
+                    distance=distance,
+                    doing=doing,
+                    busy=not brain.available_for_chat(),
+                    target=intent.target if intent.kind is IntentKind.USE else "",
+                    object_state=state,
+                )
+            )
         return tuple(seen)
+
+    def _note_item(self, name: str, body: Body, brain: NpcBrain, now: int) -> None:
+        """Record the schedule item the agent is on, once when it starts."""
+        res, _ = brain.current_action()
+        if res is None:
+            return
+        item = (res.start, res.text)
+        if body.item != item:
+            body.item = item
+            self._day_record(name, now).schedule.append(
+                ScheduleStart(minute=now, text=res.text, place=res.place)
+            )
+
+    def _record_action(self, name: str, body: Body, intent: Intent, now: int) -> None:
+        """Close the running action record and open one for ``intent`` when it changed."""
+        doing = body.doing
+        key = (intent.verb or intent.kind.value, intent.target, intent.description)
+        if doing is not None and (doing.verb, doing.target, doing.description) == key:
+            return
+        self._close_action(name, body, now)
+        res, _ = self.brains[name].current_action()
+        info = self.world.object_at(intent.target) if intent.target else None
+        body.doing = _Doing(
+            start=now,
+            verb=key[0],
+            target=intent.target if intent.kind is IntentKind.USE else "",
+            kind=info.kind if info is not None else "",
+            plan=intent.activity or (res.text if res is not None else ""),
+            place=res.place if res is not None else "",
+            source=_SOURCES.get(intent.source, ActionSource.FALLBACK),
+            description=intent.description,
+        )
+
+    def _close_action(self, name: str, body: Body, now: int) -> None:
+        doing = body.doing
+        if doing is None:
+            return
+        body.doing = None
+        self._day_record(name, doing.start).executed.append(
+            ActionRecord(
+                start=doing.start,
+                minutes=max(0, now - doing.start),
+                verb=doing.verb,
+                target=doing.target,
+                kind=doing.kind,
+                plan=doing.plan,
+                place=doing.place,
+                source=doing.source,
+            )
+        )
 
     def _apply(self, name: str, body: Body, intent: Intent, now: int) -> None:
         body.intent = intent
+        self._record_action(name, body, intent, now)
         if intent.kind is IntentKind.USE and intent.target:
             if intent.target != body.target:
                 self._release(name, body)
                 body.target = intent.target
-                record = self._day_record(name, now)
-                record.actions += 1
                 if not self.stepper.send_to(name, intent.target):
-                    record.failed_actions += 1
+                    self._day_record(name, now).failed_actions += 1
                     body.failed = intent.target
                     body.target = ""
                 return
@@ -316,8 +409,14 @@ class Town:
         day = agent_day(now)
         record = self.records.get((name, day))
         if record is None:
-            work_day = self.brains[name].profile.is_work_day(day)
-            record = AgentDay(agent=name, day=day, work_day=work_day)
+            profile = self.brains[name].profile
+            record = AgentDay(
+                agent=name,
+                day=day,
+                work_day=profile.is_work_day(day),
+                home=profile.home,
+                workplace=profile.workplace,
+            )
             self.records[(name, day)] = record
         return record
 
@@ -334,22 +433,32 @@ class Town:
                 record.slept_in_own_bed = bool(own_bed) and self.bodies[name].claimed == own_bed
 
     def agent_days(self, days: int | None = None) -> list[AgentDay]:
-        """Records of agent-days 1..``days`` (all when None), with activities and the
-        decompositions that never grounded counted as failed actions."""
+        """Records of agent-days 1..``days`` (all when None), with the running actions
+        closed at the current minute (copies: the town's own records stay open)."""
+        now = self.now
         out: list[AgentDay] = []
         for (name, day), record in sorted(
             self.records.items(), key=lambda kv: (kv[0][1], kv[0][0])
         ):
             if day < 1 or (days is not None and day > days):
                 continue
-            brain = self.brains[name]
-            activities = [(m, text) for m, text, _ in brain.activity_log if agent_day(m) == day]
-            out.append(
-                dataclasses.replace(
-                    record,
-                    activities=activities,
-                    failed_actions=record.failed_actions + brain.unresolved_by_day.get(day, 0),
+            executed = list(record.executed)
+            doing = self.bodies[name].doing
+            if doing is not None and agent_day(doing.start) == day:
+                executed.append(
+                    ActionRecord(
+                        start=doing.start,
+                        minutes=max(0, now - doing.start),
+                        verb=doing.verb,
+                        target=doing.target,
+                        kind=doing.kind,
+                        plan=doing.plan,
+                        place=doing.place,
+                        source=doing.source,
+                    )
                 )
+            out.append(
+                dataclasses.replace(record, executed=executed, schedule=list(record.schedule))
             )
         return out
 
@@ -364,16 +473,11 @@ class Town:
         """Restore what ``records_state`` returned."""
         self.records = {}
         for row in data:
-            record = AgentDay(
-                agent=str(row["agent"]),
-                day=int(row["day"]),
-                work_day=bool(row["work_day"]),
-                slept_in_own_bed=row.get("slept_in_own_bed"),
-                work_minutes=int(row.get("work_minutes", 0)),
-                actions=int(row.get("actions", 0)),
-                failed_actions=int(row.get("failed_actions", 0)),
-            )
+            record = AgentDay.from_dict(row)
             self.records[(record.agent, record.day)] = record
+        for body in self.bodies.values():
+            body.doing = None
+            body.item = None
 
     def names(self) -> Sequence[str]:
         return self._names

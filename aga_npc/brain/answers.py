@@ -1,0 +1,534 @@
+"""One frozen dataclass per request kind's answer, with the validator that builds it.
+
+A JSON request carries ``validator=<Answer>.validate``: the gateway's JSON layer runs it on
+the parsed value (a ValueError re-asks the model with the message), so the result's
+``parsed`` is already the typed answer. Plain-text kinds (emoji, summaries, memos) are read
+with :meth:`Text.read`. The brain's continuations receive these types only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from aga_npc.memory.importance import parse_importance
+from aga_npc.planning.schedule import parse_hhmm
+from aga_npc.social.social_memory import SocialUpdate
+from aga_npc.types import LLMResult
+
+__all__ = [
+    "ChainStep",
+    "Choice",
+    "Commitment",
+    "FocalPoints",
+    "Insight",
+    "Insights",
+    "JointUpdate",
+    "Line",
+    "Outline",
+    "PlanItem",
+    "PlanningThought",
+    "Poignancy",
+    "ReactDecision",
+    "SocialAnswer",
+    "Steps",
+    "Subtasks",
+    "TalkDecision",
+    "Text",
+    "Triple",
+    "WakeUp",
+    "WholeConversation",
+    "parsed_as",
+]
+
+A = TypeVar("A")
+MAX_ITEMS = 40
+MAX_SUBTASKS = 16
+
+
+def parsed_as(kind: type[A]) -> Any:
+    """A book parser that returns the result's ``parsed`` value, checked to be ``kind``."""
+
+    def parse(result: LLMResult) -> A:
+        value = result.parsed
+        if not isinstance(value, kind):
+            raise ValueError(f"expected a {kind.__name__} answer, got {type(value).__name__}")
+        return value
+
+    return parse
+
+
+def _obj(value: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"the answer must be a JSON object ({what})")
+    return value
+
+
+def _text(value: Any, key: str, *, limit: int = 200, required: bool = True) -> str:
+    raw = value.get(key) if isinstance(value, Mapping) else None
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if required:
+            raise ValueError(f"'{key}' is missing")
+        return ""
+    if not isinstance(raw, str | int | float):
+        raise ValueError(f"'{key}' must be a string")
+    return " ".join(str(raw).split())[:limit]
+
+
+def _minutes(value: Any, key: str, *, default: int | None = None) -> int:
+    raw = value.get(key, default)
+    if raw is None or isinstance(raw, bool):
+        raise ValueError(f"'{key}' must be a number of minutes")
+    try:
+        number = float(str(raw).split()[0]) if isinstance(raw, str) else float(raw)
+    except (ValueError, IndexError):
+        raise ValueError(f"'{key}' must be a number of minutes, got {raw!r}") from None
+    if not math.isfinite(number) or number < 1:
+        raise ValueError(f"'{key}' must be a positive number of minutes")
+    return round(number)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WakeUp:
+    """``wake_up``: minutes since midnight."""
+
+    minute: int
+
+    @classmethod
+    def validate(cls, value: Any) -> WakeUp:
+        data = value if isinstance(value, Mapping) else {"wake_up": value}
+        return cls(minute=parse_hhmm(data.get("wake_up", data.get("time", ""))))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanItem:
+    """One timed item of a plan or schedule; ``start`` in minutes since midnight (after
+    midnight items may exceed 1440 once placed in a day)."""
+
+    start: int
+    duration: int
+    text: str
+    place: str
+
+    def to_dict(self) -> dict[str, Any]:
+        h, m = divmod(self.start % 1440, 60)
+        return {
+            "start": f"{h:02d}:{m:02d}",
+            "duration": self.duration,
+            "activity": self.text,
+            "place": self.place,
+        }
+
+    @classmethod
+    def read(cls, value: Any, where: str) -> PlanItem:
+        data = _obj(value, where)
+        try:
+            start = parse_hhmm(data.get("start", ""))
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from None
+        duration = _minutes(data, "duration", default=data.get("minutes"))
+        text = _text(data, "activity", limit=160)
+        return cls(
+            start=start, duration=duration, text=text, place=_text(data, "place", required=False)
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outline:
+    """``daily_plan``, ``hourly_schedule`` and ``replan``: timed items with places."""
+
+    wake_up: int | None
+    items: tuple[PlanItem, ...]
+
+    @classmethod
+    def validate(cls, value: Any) -> Outline:
+        data = _obj(value, "plan")
+        raw = data.get("activities", data.get("items"))
+        if not isinstance(raw, list):
+            raise ValueError("'activities' must be a list of timed items")
+        items = tuple(PlanItem.read(x, f"item {i}") for i, x in enumerate(raw[:MAX_ITEMS]))
+        wake = data.get("wake_up")
+        return cls(wake_up=parse_hhmm(wake) if wake not in (None, "") else None, items=items)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Subtasks:
+    """``decompose``: (what, minutes) in order."""
+
+    items: tuple[tuple[str, int], ...]
+
+    @classmethod
+    def validate(cls, value: Any) -> Subtasks:
+        data = _obj(value, "subtasks")
+        raw = data.get("subtasks")
+        if not isinstance(raw, list) or not raw:
+            raise ValueError("'subtasks' must be a non-empty list")
+        items = []
+        for i, x in enumerate(raw[:MAX_SUBTASKS]):
+            item = _obj(x, f"subtask {i}")
+            items.append((_text(item, "task", limit=120), _minutes(item, "minutes")))
+        return cls(items=tuple(items))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Choice:
+    """``action_sector`` / ``action_arena`` / ``action_object``: the chosen option (and for
+    an object, the verb)."""
+
+    value: str
+    verb: str = ""
+
+    @classmethod
+    def sector(cls, value: Any) -> Choice:
+        return cls(value=_text(_obj(value, "sector"), "sector", limit=80))
+
+    @classmethod
+    def arena(cls, value: Any) -> Choice:
+        return cls(value=_text(_obj(value, "arena"), "arena", limit=80))
+
+    @classmethod
+    def object(cls, value: Any) -> Choice:
+        data = _obj(value, "object")
+        return cls(
+            value=_text(data, "object", limit=80),
+            verb=_text(data, "verb", limit=40, required=False).lower(),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Triple:
+    """``action_event`` / ``object_event``: (subject, predicate, object)."""
+
+    subject: str
+    predicate: str
+    obj: str
+
+    def as_tuple(self) -> tuple[str, str, str]:
+        return (self.subject, self.predicate, self.obj)
+
+    @classmethod
+    def validate(cls, value: Any) -> Triple:
+        if isinstance(value, list | tuple) and len(value) == 3:
+            value = dict(zip(("subject", "predicate", "object"), value, strict=True))
+        data = _obj(value, "triple")
+        return cls(
+            subject=_text(data, "subject", limit=60),
+            predicate=_text(data, "predicate", limit=60),
+            obj=_text(data, "object", limit=60, required=False),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Text:
+    """A plain-text answer (emoji, relationship summary, conversation summary, memo)."""
+
+    text: str
+
+    @classmethod
+    def read(cls, result: LLMResult) -> Text:
+        text = " ".join(result.text.strip().strip('"').split())
+        if not text:
+            raise ValueError("empty answer")
+        return cls(text=text[:400])
+
+    @classmethod
+    def state(cls, value: Any) -> Text:
+        return cls(text=_text(_obj(value, "state"), "state", limit=80))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChainStep:
+    """One step of the merged ``action_chain`` answer."""
+
+    verb: str
+    target: str
+    minutes: int
+    description: str
+    emoji: str = ""
+    object_state: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Steps:
+    """``action_chain``: the activity's steps with objects, emoji and object states."""
+
+    steps: tuple[ChainStep, ...]
+
+    @classmethod
+    def validate(cls, value: Any) -> Steps:
+        data = _obj(value, "steps")
+        raw = data.get("steps")
+        if not isinstance(raw, list) or not raw:
+            raise ValueError("'steps' must be a non-empty list")
+        steps = []
+        for i, x in enumerate(raw[:8]):
+            item = _obj(x, f"step {i}")
+            verb = _text(item, "verb", limit=40).lower()
+            target = item.get("object") or ""
+            if not isinstance(target, str):
+                raise ValueError(f"step {i}: object must be an address string")
+            steps.append(
+                ChainStep(
+                    verb=verb,
+                    target=target.strip(),
+                    minutes=_minutes(item, "minutes"),
+                    description=_text(item, "description", limit=120, required=False) or verb,
+                    emoji=_text(item, "emoji", limit=8, required=False),
+                    object_state=_text(item, "object_state", limit=80, required=False),
+                )
+            )
+        return cls(steps=tuple(steps))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Poignancy:
+    """``poignancy``: 1..10."""
+
+    score: int
+
+    @classmethod
+    def validate(cls, value: Any) -> Poignancy:
+        if isinstance(value, Mapping):
+            value = value.get("poignancy", value.get("importance", value.get("rating")))
+        return cls(score=parse_importance(value))
+
+
+def _flag(value: Any, key: str) -> bool:
+    raw = value.get(key)
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in ("yes", "true", "no", "false"):
+        return raw.strip().lower() in ("yes", "true")
+    raise ValueError(f"'{key}' must be true or false")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TalkDecision:
+    """``decide_talk``."""
+
+    talk: bool
+    reason: str = ""
+
+    @classmethod
+    def validate(cls, value: Any) -> TalkDecision:
+        data = _obj(value, "decision")
+        return cls(talk=_flag(data, "talk"), reason=_text(data, "reason", required=False))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReactDecision:
+    """``decide_react``: wait for the other (for ``minutes``) or carry on."""
+
+    wait: bool
+    minutes: int = 10
+    reason: str = ""
+
+    @classmethod
+    def validate(cls, value: Any) -> ReactDecision:
+        data = _obj(value, "decision")
+        choice = str(data.get("react", "")).strip().lower()
+        if choice not in ("wait", "1", "continue", "2", "other", "do something else"):
+            raise ValueError("'react' must be 'wait' or 'continue'")
+        minutes = data.get("minutes", 10)
+        try:
+            wait_for = max(1, min(60, int(float(minutes))))
+        except (TypeError, ValueError):
+            wait_for = 10
+        return cls(
+            wait=choice in ("wait", "1"),
+            minutes=wait_for,
+            reason=_text(data, "reason", required=False),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Line:
+    """``utterance``: the line and whether the conversation ends with it."""
+
+    text: str
+    end: bool = False
+
+    @classmethod
+    def validate(cls, value: Any) -> Line:
+        data = _obj(value, "line")
+        line = data.get("line")
+        if not isinstance(line, str) or not line.strip():
+            raise ValueError("the answer must be an object with a 'line' string")
+        return cls(text=" ".join(line.split())[:300], end=bool(data.get("end", False)))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WholeConversation:
+    """``conversation`` (one call for the whole exchange)."""
+
+    lines: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def validate(cls, value: Any) -> WholeConversation:
+        data = _obj(value, "conversation")
+        raw = data.get("lines")
+        if not isinstance(raw, list):
+            raise ValueError("the answer must be an object with a 'lines' list")
+        lines = []
+        for item in raw[:20]:
+            if not (isinstance(item, list | tuple) and len(item) == 2):
+                raise ValueError("each line must be [speaker, text]")
+            lines.append((str(item[0]), " ".join(str(item[1]).split())[:300]))
+        return cls(lines=tuple(lines))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Commitment:
+    """Something agreed in a conversation: what, which day (0 today, 1 tomorrow), when,
+    for how long, where."""
+
+    activity: str
+    day_offset: int
+    start: int
+    duration: int
+    place: str
+
+    def to_dict(self) -> dict[str, Any]:
+        h, m = divmod(self.start, 60)
+        return {
+            "activity": self.activity,
+            "start": f"{h:02d}:{m:02d}",
+            "duration": self.duration,
+            "place": self.place,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanningThought:
+    """``planning_thought``: the thought and any agreed plan."""
+
+    thought: str
+    plan: Commitment | None
+
+    @classmethod
+    def validate(cls, value: Any) -> PlanningThought:
+        data = _obj(value, "planning thought")
+        thought = _text(data, "thought", limit=300, required=False)
+        raw = data.get("plan")
+        plan = None
+        if isinstance(raw, Mapping) and raw.get("activity"):
+            day = str(raw.get("day", "today")).strip().lower()
+            try:
+                plan = Commitment(
+                    activity=_text(raw, "activity", limit=120),
+                    day_offset=1 if day.startswith("tom") else 0,
+                    start=parse_hhmm(raw.get("start", "18:00")),
+                    duration=max(15, min(240, _minutes(raw, "duration", default=60))),
+                    place=_text(raw, "place", limit=80, required=False),
+                )
+            except ValueError:
+                plan = None  # a vague plan is kept as a thought only
+        elif raw is not None and not isinstance(raw, Mapping):
+            raise ValueError("'plan' must be an object or null")
+        return cls(thought=thought or "nothing to plan", plan=plan)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FocalPoints:
+    """``focal_points``: up to three questions."""
+
+    questions: tuple[str, ...]
+
+    @classmethod
+    def validate(cls, value: Any) -> FocalPoints:
+        data = _obj(value, "focal points")
+        raw = data.get("questions")
+        if not isinstance(raw, list) or not raw:
+            raise ValueError("'questions' must be a non-empty list")
+        return cls(questions=tuple(" ".join(str(q).split())[:200] for q in raw[:3]))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Insight:
+    text: str
+    evidence: tuple[int, ...]
+    poignancy: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Insights:
+    """``insights``: insights with the (1-based) statement numbers they rest on."""
+
+    items: tuple[Insight, ...]
+
+    @classmethod
+    def validate(cls, value: Any) -> Insights:
+        data = _obj(value, "insights")
+        raw = data.get("insights")
+        if not isinstance(raw, list) or not raw:
+            raise ValueError("'insights' must be a non-empty list")
+        items = []
+        for x in raw[:8]:
+            if isinstance(x, str):
+                items.append(Insight(text=x[:200], evidence=()))
+                continue
+            item = _obj(x, "insight")
+            evidence = item.get("because_of", ())
+            numbers = tuple(
+                int(n) for n in (evidence if isinstance(evidence, list) else []) if _is_int(n)
+            )
+            score = item.get("poignancy")
+            items.append(
+                Insight(
+                    text=_text(item, "insight", limit=200),
+                    evidence=numbers,
+                    poignancy=parse_importance(score) if score is not None else None,
+                )
+            )
+        return cls(items=tuple(items))
+
+
+def _is_int(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    try:
+        int(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _importance(value: Any) -> int | None:
+    try:
+        return max(1, min(10, int(value)))
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SocialAnswer:
+    """``relationship``: one side's Social Memory update and the conversation's
+    importance for it."""
+
+    update: SocialUpdate
+    importance: int | None = None
+
+    @classmethod
+    def validate(cls, value: Any) -> SocialAnswer:
+        data = _obj(value, "relationship update")
+        return cls(
+            update=SocialUpdate.from_llm(data), importance=_importance(data.get("importance"))
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JointUpdate:
+    """``relationship`` asked once for both sides (the ``aga`` mode's saving)."""
+
+    a: SocialAnswer
+    b: SocialAnswer
+
+    @classmethod
+    def validate(cls, value: Any) -> JointUpdate:
+        data = _obj(value, "joint relationship update")
+        return cls(
+            a=SocialAnswer.validate(data.get("a_about_b")),
+            b=SocialAnswer.validate(data.get("b_about_a")),
+        )

@@ -1,0 +1,290 @@
+"""Offline answers of the per-action chain: sector, arena, object (with its verb), the two
+emoji, the two event triples and the object's state; and this project's merged
+``action_chain`` answer (the decomposition's steps with their emoji and object states).
+
+The object a subtask needs is read off the decomposition recipe its phrase came from
+(:func:`aga_npc.offline.words.step_hint`); other phrases fall back to word overlap.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aga_npc.offline.decompose import build_steps
+from aga_npc.offline.phrasing import pick, render_json
+from aga_npc.offline.words import step_hint
+
+__all__ = [
+    "answer_action_chain",
+    "answer_action_emoji",
+    "answer_action_event",
+    "answer_arena",
+    "answer_object",
+    "answer_object_emoji",
+    "answer_object_event",
+    "answer_object_state",
+    "answer_sector",
+]
+
+_WORDS = re.compile(r"[a-z]+")
+_STOP = frozenset(
+    {"a", "an", "the", "at", "in", "on", "of", "to", "and", "with", "for", "from", "some"}
+)
+_EMOJI = {
+    "sleep": "😴",
+    "nap": "😴",
+    "rest": "🛋️",
+    "cook": "🍳",
+    "get food": "🥛",
+    "store food": "🧊",
+    "eat": "🍽️",
+    "wash": "🧼",
+    "wash dishes": "🍽️🧽",
+    "brush teeth": "🪥",
+    "shower": "🚿",
+    "use toilet": "🚽",
+    "sit": "🪑",
+    "read": "📖",
+    "write": "✍️",
+    "work": "💼",
+    "study": "📚",
+    "chat": "💬",
+    "serve": "☕",
+    "order": "🧾",
+    "pay": "💳",
+    "prepare drinks": "🍹",
+    "browse": "🛒",
+    "stock": "📦",
+    "pick": "🧺",
+    "watch tv": "📺",
+    "teach": "🧑‍🏫",
+    "lecture": "🧑‍🏫",
+    "play music": "🎹",
+    "paint": "🎨",
+    "garden": "🌱",
+    "water plants": "💧",
+    "drink": "🍺",
+    "think": "💭",
+}
+_STATES = {
+    "stove": ("heating a pan", "cooking food", "simmering a pot"),
+    "fridge": ("open", "being opened for food", "cooling the groceries"),
+    "sink": ("running water", "full of soapy water"),
+    "shower": ("running hot water", "steaming"),
+    "bed": ("being slept in", "occupied", "unmade"),
+    "table": ("set for a meal", "in use", "covered with papers"),
+    "desk": ("covered with notes", "in use"),
+    "counter": ("busy with orders", "in use"),
+    "tv": ("showing a programme", "on"),
+    "piano": ("being played", "ringing with music"),
+    "easel": ("holding a canvas", "in use"),
+    "sofa": ("occupied", "in use"),
+    "bench": ("occupied",),
+    "bookshelf": ("being browsed",),
+    "shelf": ("being restocked", "being browsed"),
+    "blackboard": ("covered with notes",),
+    "garden": ("being tended", "being watered"),
+    "bar": ("busy with drinks", "in use"),
+    "toilet": ("occupied",),
+    "fountain": ("splashing",),
+}
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORDS.findall(text.lower()) if w not in _STOP}
+
+
+def answer_sector(context: Mapping[str, Any], rng: random.Random) -> str:
+    """The planned place (the model follows the plan), else where the person is."""
+    options = _map(context.get("area_options"))
+    planned = str(context.get("planned_place") or "")
+    current = str(context.get("currently_in") or "")
+    sector = planned if planned in options else current if current in options else ""
+    if not sector and options:
+        sector = next(iter(options))
+    return render_json(rng, {"sector": sector}, fence=0.03, compact=0.8)
+
+
+def _rank_kinds(subtask: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    hint = step_hint(subtask)
+    return hint if hint is not None else ((), ())
+
+
+_ROOMS_FOR_KIND = {
+    "stove": ("kitchen",),
+    "fridge": ("kitchen",),
+    "sink": ("kitchen", "bathroom"),
+    "table": ("kitchen", "dining", "living", "common", "cafe", "bar", "lounge"),
+    "shower": ("bathroom",),
+    "toilet": ("bathroom",),
+    "bed": ("bedroom", "room"),
+    "desk": ("room", "office", "study", "apartment", "library", "classroom"),
+    "sofa": ("living", "lounge", "common"),
+    "tv": ("living", "lounge", "common"),
+    "piano": ("living", "music"),
+    "easel": ("studio",),
+    "bookshelf": ("library", "living", "reading"),
+    "shelf": ("shop", "store", "stock"),
+    "counter": ("cafe", "shop", "counter", "front", "kitchen"),
+    "bar": ("bar",),
+    "blackboard": ("classroom",),
+    "garden": ("garden", "yard"),
+    "bench": ("park", "square", "garden"),
+    "fountain": ("square", "park"),
+}
+_SLEEPY = frozenset({"sleep", "sleeping", "nap", "napping", "bed", "lie", "lying", "asleep"})
+
+
+def answer_arena(context: Mapping[str, Any], rng: random.Random) -> str:
+    """The room where the subtask's object usually is (kitchen for cooking, bathroom for a
+    shower); a bedroom only for sleeping; else the first room that is not a bedroom."""
+    rooms = [str(r) for r in context.get("room_options") or ()]
+    subtask = str(context.get("subtask") or "")
+    named = _named(subtask, rooms)
+    if named:
+        return render_json(rng, {"arena": named}, fence=0.03, compact=0.8)
+    kinds, _ = _rank_kinds(subtask)
+    words = _words(subtask)
+    sleepy = bool(words & _SLEEPY) or "bed" in kinds
+    words |= _words(str(context.get("activity") or ""))
+    best, best_score = "", -100
+    for i, room in enumerate(rooms):
+        lowered = room.lower()
+        parts = set(_WORDS.findall(lowered))
+        score = 0
+        for rank, kind in enumerate(kinds):
+            hints = _ROOMS_FOR_KIND.get(kind, ())
+            for h, hint in enumerate(hints):
+                if hint in parts:
+                    score = max(score, 30 - 5 * rank - h)
+        score += 2 * len(words & parts)
+        if parts & {"kitchen", "living", "common", "lounge"}:
+            score += 1
+        private = bool(parts & {"bedroom", "room"}) and "living" not in parts
+        if private and not sleepy:
+            score -= 5
+        if sleepy and private:
+            score += 25
+        if (score, -i) > (best_score, -len(rooms)) and score > best_score:
+            best, best_score = room, score
+    return render_json(rng, {"arena": best or (rooms[0] if rooms else "")}, fence=0.03, compact=0.8)
+
+
+def _named(text: str, names: Sequence[str]) -> str:
+    """The longest of ``names`` that the text names as a whole phrase ("" when none)."""
+    lowered = " " + re.sub(r"[^a-z0-9]+", " ", text.lower()) + " "
+    for name in sorted(names, key=len, reverse=True):
+        key = " " + re.sub(r"[^a-z0-9]+", " ", name.lower()).strip() + " "
+        if key.strip() and key in lowered:
+            return name
+    return ""
+
+
+def _choose_object(context: Mapping[str, Any]) -> tuple[str, str]:
+    objects = [o for o in context.get("objects") or () if isinstance(o, Mapping)]
+    subtask = str(context.get("subtask") or "")
+    kinds, verbs = _rank_kinds(subtask)
+    named = _named(subtask, [str(o.get("name") or "") for o in objects])
+    if named:
+        obj = next(o for o in objects if str(o.get("name")) == named)
+        obj_verbs = [str(v) for v in obj.get("verbs") or ()]
+        verb = next((v for v in verbs if v in obj_verbs), "")
+        words = _words(subtask)
+        verb = verb or next(
+            (v for v in obj_verbs if _words(v) & words), obj_verbs[0] if obj_verbs else ""
+        )
+        return named, verb
+    words = _words(subtask)
+    if not kinds:
+        words |= _words(str(context.get("activity") or ""))
+    best: tuple[int, int] = (-100, 0)
+    chosen: Mapping[str, Any] = objects[0] if objects else {}
+    for i, obj in enumerate(objects):
+        kind = str(obj.get("kind") or "")
+        obj_verbs = [str(v) for v in obj.get("verbs") or ()]
+        score = 0
+        if kind in kinds:
+            score += 10 - kinds.index(kind)
+        score += 3 * len(words & _words(f"{kind} {obj.get('name', '')}"))
+        score += sum(2 for v in obj_verbs if _words(v) & words)
+        if kind == "bed" and "bed" not in kinds and not (words & _SLEEPY):
+            score -= 20
+        if (score, -i) > best:
+            best, chosen = (score, -i), obj
+    obj_verbs = [str(v) for v in chosen.get("verbs") or ()]
+    verb = next((v for v in verbs if v in obj_verbs), "")
+    if not verb:
+        verb = next((v for v in obj_verbs if _words(v) & words), obj_verbs[0] if obj_verbs else "")
+    return str(chosen.get("name") or ""), verb
+
+
+def answer_object(context: Mapping[str, Any], rng: random.Random) -> str:
+    name, verb = _choose_object(context)
+    return render_json(rng, {"object": name, "verb": verb}, fence=0.03, compact=0.8)
+
+
+def _emoji_for(text: str) -> str:
+    words = _words(text)
+    for verb, emoji in _EMOJI.items():
+        if _words(verb) <= words or any(w.startswith(verb[:4]) for w in words):
+            return emoji
+    return "🙂"
+
+
+def answer_action_emoji(context: Mapping[str, Any], rng: random.Random) -> str:
+    return _emoji_for(str(context.get("action") or ""))
+
+
+def answer_object_emoji(context: Mapping[str, Any], rng: random.Random) -> str:
+    state = str(context.get("state") or "")
+    obj = str(context.get("object") or "")
+    return _emoji_for(f"{state} {obj}")
+
+
+def answer_action_event(context: Mapping[str, Any], rng: random.Random) -> str:
+    """(subject, predicate, object) from the action phrase: its verb and its object words."""
+    subject = str(context.get("subject") or "")
+    words = str(context.get("action") or "").lower().split()
+    predicate = words[0] if words else "is"
+    rest = [w for w in words[1:] if w not in _STOP]
+    obj = " ".join(rest[:3]) or "something"
+    triple = {"subject": subject, "predicate": predicate, "object": obj}
+    return render_json(rng, triple, fence=0.03, compact=0.7)
+
+
+def answer_object_state(context: Mapping[str, Any], rng: random.Random) -> str:
+    obj = str(context.get("object") or "")
+    kind = next((k for k in _STATES if k in obj.lower()), "")
+    state = pick(rng, _STATES[kind]) if kind else "in use"
+    return render_json(rng, {"state": state}, fence=0.03, compact=0.8)
+
+
+def answer_object_event(context: Mapping[str, Any], rng: random.Random) -> str:
+    obj = str(context.get("object") or "")
+    words = str(context.get("state") or "in use").split()
+    triple = {
+        "subject": obj,
+        "predicate": "is",
+        "object": " ".join(words) if words else "in use",
+    }
+    return render_json(rng, triple, fence=0.03, compact=0.7)
+
+
+def answer_action_chain(context: Mapping[str, Any], rng: random.Random) -> str:
+    """The merged call: the decomposition's steps with an emoji and the object's state."""
+    value = build_steps(context, rng)
+    steps: Sequence[dict[str, Any]] = value["steps"]
+    for step in steps:
+        step["emoji"] = _emoji_for(str(step.get("verb") or ""))
+        address = str(step.get("object") or "")
+        if address:
+            kind = next((k for k in _STATES if k in address.lower()), "")
+            step["object_state"] = pick(rng, _STATES[kind]) if kind else "in use"
+    return render_json(rng, {"steps": list(steps)}, fence=0.1, compact=0.25)

@@ -1,0 +1,186 @@
+"""Offline answers of the planning calls: wake-up hour, daily plan, hourly schedule,
+task decomposition into subtasks, and re-planning the rest of the day.
+
+The daily plan is built by :func:`aga_npc.offline.plan_day.build_plan`; each hourly
+answer then reads its hour off the daily plan in the context (as a model following the
+plan it was given does), so the merged schedule is the planned day.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aga_npc.offline.decompose import build_steps
+from aga_npc.offline.facts import persona_facts
+from aga_npc.offline.phrasing import chance, pick, render_json
+from aga_npc.offline.plan_day import build_plan
+from aga_npc.offline.words import gerund_phrase
+from aga_npc.planning.schedule import format_hhmm, parse_hhmm
+
+__all__ = [
+    "answer_daily_plan",
+    "answer_hourly_schedule",
+    "answer_replan",
+    "answer_subtasks",
+    "answer_wake_up",
+]
+
+DAY = 1440
+CHUNK = 20  # a step longer than this is told as several 10-20 minute subtasks
+
+
+def answer_wake_up(context: Mapping[str, Any], rng: random.Random) -> str:
+    """The usual wake-up time, a little later on a day off."""
+    persona = persona_facts(_map(context.get("persona")))
+    day = _map(context.get("day"))
+    wake = persona.wake if persona.wake is not None else 7 * 60
+    if not day.get("is_work_day", True) and chance(rng, 0.5):
+        wake += pick(rng, (15, 30, 45))
+    return render_json(rng, {"wake_up": format_hhmm(wake)}, fence=0.05, compact=0.8)
+
+
+def answer_daily_plan(
+    context: Mapping[str, Any], rng: random.Random, *, wording: str = "default"
+) -> str:
+    """The day in timed items with places (the project's detailed day plan)."""
+    plan = build_plan(context, rng, wording=wording)
+    wake = context.get("wake_up")
+    if isinstance(wake, str) and wake:
+        plan["wake_up"] = wake
+    return render_json(rng, plan, fence=0.15, lead=0.1)
+
+
+def _items(raw: Any) -> list[tuple[int, int, str, str]]:
+    out = []
+    for item in raw if isinstance(raw, Sequence) else ():
+        if not isinstance(item, Mapping):
+            continue
+        try:
+            start = parse_hhmm(item.get("start", ""))
+            duration = max(1, int(item.get("duration", 0) or 0))
+        except (TypeError, ValueError):
+            continue
+        out.append((start, duration, str(item.get("activity", "")), str(item.get("place", ""))))
+    base = out[0][0] if out else 0
+    fixed = []
+    for start, duration, text, place in out:
+        if start < base - 120:
+            start += DAY
+        fixed.append((start, duration, text, place))
+    return fixed
+
+
+def answer_hourly_schedule(context: Mapping[str, Any], rng: random.Random) -> str:
+    """The activities of one hour (or of the whole day), read off the daily plan."""
+    items = _items(context.get("daily_plan"))
+    hour = context.get("hour")
+    if hour is None:
+        chosen = [
+            {"start": format_hhmm(s), "duration": d, "activity": t, "place": p}
+            for s, d, t, p in items
+        ]
+        return render_json(rng, {"activities": chosen}, fence=0.1, lead=0.1)
+    try:
+        lo = int(hour) * 60
+    except (TypeError, ValueError):
+        lo = 0
+    hi = lo + 60
+    chosen = []
+    for start, duration, text, place in items:
+        end = start + duration
+        for shift in (0, DAY):
+            a, b = max(start, lo + shift), min(end, hi + shift)
+            if a < b:
+                chosen.append(
+                    {"start": format_hhmm(a), "duration": b - a, "activity": text, "place": place}
+                )
+    if not chosen and items:
+        last = items[-1]
+        chosen.append(
+            {"start": format_hhmm(lo), "duration": 60, "activity": last[2], "place": last[3]}
+        )
+    return render_json(rng, {"activities": chosen}, fence=0.05, compact=0.5)
+
+
+def answer_subtasks(context: Mapping[str, Any], rng: random.Random) -> str:
+    """5-30 minute subtasks of the activity (from the place's objects), as -ing phrases."""
+    steps = build_steps(context, rng)["steps"]
+    subtasks: list[dict[str, Any]] = []
+    for step in steps:
+        text = gerund_phrase(str(step.get("description") or step.get("verb") or "resting"))
+        address = str(step.get("object") or "")
+        if address.count(":") == 2:
+            _, arena, obj = address.split(":")
+            if obj.lower() not in text.lower():
+                text = f"{text} at the {obj} in the {arena}"
+            elif arena.lower() not in text.lower():
+                text = f"{text} in the {arena}"
+        minutes = int(step.get("minutes") or 5)
+        part = 0
+        while minutes > CHUNK + 5:
+            piece = rng.choice((10, 15, 15, 20))
+            subtasks.append({"task": _part(text, part, rng), "minutes": piece})
+            minutes -= piece
+            part += 1
+        subtasks.append({"task": _part(text, part, rng), "minutes": max(1, minutes)})
+    return render_json(rng, {"subtasks": subtasks}, fence=0.1, compact=0.4)
+
+
+_GOING_ON = (
+    "{t}",
+    "{t} (continued)",
+    "still {t}",
+    "{t}, carefully",
+    "{t}, taking a short pause",
+    "finishing up {t}",
+)
+
+
+def _part(text: str, part: int, rng: random.Random) -> str:
+    """A long step told as several subtasks, worded as a model does ("still ...")."""
+    if part == 0:
+        return text
+    return pick(rng, _GOING_ON[1:]).format(t=text)
+
+
+def answer_replan(context: Mapping[str, Any], rng: random.Random) -> str:
+    """The rest of today from now: the remaining schedule with the new commitment put in at
+    its time (what it overlaps is cut around it)."""
+    now = parse_hhmm(str(context.get("now") or "00:00"))
+    items = _items(context.get("remaining_schedule"))
+    items = [(max(s, now), s + d - max(s, now), t, p) for s, d, t, p in items if s + d > now]
+    commitment = _map(context.get("new_commitment"))
+    if commitment.get("activity"):
+        try:
+            c_start = parse_hhmm(commitment.get("start", "18:00"))
+            c_len = max(15, int(commitment.get("duration", 60) or 60))
+        except (TypeError, ValueError):
+            c_start, c_len = now + 60, 60
+        if c_start < now:
+            c_start += DAY
+        c_end = c_start + c_len
+        place = str(commitment.get("place") or (items[0][3] if items else ""))
+        cut: list[tuple[int, int, str, str]] = []
+        for s, d, t, p in items:
+            e = s + d
+            if e <= c_start or s >= c_end:
+                cut.append((s, d, t, p))
+                continue
+            if s < c_start:
+                cut.append((s, c_start - s, t, p))
+            if e > c_end:
+                cut.append((c_end, e - c_end, t, p))
+        cut.append((c_start, c_len, str(commitment["activity"]), place))
+        items = sorted(cut)
+    out = [
+        {"start": format_hhmm(s), "duration": d, "activity": t, "place": p}
+        for s, d, t, p in items
+        if d > 0
+    ]
+    return render_json(rng, {"activities": out}, fence=0.1, lead=0.1)
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}

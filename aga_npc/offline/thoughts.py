@@ -1,0 +1,304 @@
+"""Offline answers of the memory and social calls: poignancy, reflection (focal points and
+insights with evidence), deciding to talk or wait, conversation lines in Generative
+Agents' prompt, the relationship summary, and what a conversation leaves behind (its
+summary, a memo, a planning thought, and the joint Social Memory update)."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aga_npc.offline.dialogue import answer_conversation
+from aga_npc.offline.events import agreed_plan
+from aga_npc.offline.facts import first_name, persona_facts
+from aga_npc.offline.insight import importance_of, insights
+from aga_npc.offline.phrasing import chance, pick, render_json
+from aga_npc.offline.social import build_relationship
+from aga_npc.offline.speech import topic_of
+
+__all__ = [
+    "answer_convo_memo",
+    "answer_convo_summary",
+    "answer_decide_react",
+    "answer_decide_talk",
+    "answer_focal_points",
+    "answer_insights",
+    "answer_joint_relationship",
+    "answer_planning_thought",
+    "answer_poignancy",
+    "answer_relationship_summary",
+    "answer_utterance",
+]
+
+_NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)?\b")
+_WORK = ("work", "serv", "shift", "teach", "class", "counter", "customer", "lectur")
+_CLOSE = (
+    "friend",
+    "wife",
+    "husband",
+    "partner",
+    "married",
+    "sister",
+    "brother",
+    "mother",
+    "father",
+    "daughter",
+    "son",
+    "neighbour",
+    "neighbor",
+    "colleague",
+    "roommate",
+)
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _lines(value: Any) -> list[tuple[str, str]]:
+    return [
+        (str(x[0]), str(x[1]))
+        for x in value or ()
+        if isinstance(x, Sequence) and not isinstance(x, str) and len(x) == 2
+    ]
+
+
+def _texts(value: Any) -> list[str]:
+    if not isinstance(value, Sequence) or isinstance(value, str):
+        return []
+    return [str(v) for v in value if str(v).strip()]
+
+
+def answer_poignancy(context: Mapping[str, Any], rng: random.Random) -> str:
+    memory = str(context.get("memory") or "")
+    score = importance_of(memory, rng)
+    if context.get("kind") == "chat":
+        score = max(score, rng.randint(3, 5))
+    return render_json(rng, {"poignancy": score}, compact=0.7, fence=0.05)
+
+
+def answer_focal_points(context: Mapping[str, Any], rng: random.Random) -> str:
+    persona = _map(context.get("persona"))
+    name = first_name(str(persona.get("name") or "They"))
+    statements = _texts(context.get("statements"))
+    people = [
+        m for m in _NAME.findall(" ".join(statements)) if m.split()[0] not in (name, "This", "The")
+    ]
+    questions = [f"What matters most to {name} these days?"]
+    if people:
+        other = max(set(people), key=lambda p: (people.count(p), p))
+        questions.append(f"How does {name} feel about {other}?")
+    questions.append(
+        pick(
+            rng,
+            (
+                f"What is {name} looking forward to?",
+                f"How is {name}'s work going?",
+                f"What has {name} been worried about?",
+            ),
+        )
+    )
+    return render_json(rng, {"questions": questions[:3]}, fence=0.1)
+
+
+def answer_insights(context: Mapping[str, Any], rng: random.Random) -> str:
+    persona = _map(context.get("persona"))
+    name = str(persona.get("name") or "They")
+    raw = _texts(context.get("statements"))
+    statements = [s.split(". ", 1)[1] if ". " in s[:5] else s for s in raw]
+    found = insights(name, statements, rng)
+    out = []
+    for text in found[:5]:
+        words = {w.lower() for w in re.findall(r"[A-Za-z]{5,}", text)} - {name.lower()}
+        evidence = [
+            i + 1
+            for i, s in enumerate(statements)
+            if words & {w.lower() for w in re.findall(r"[A-Za-z]{5,}", s)}
+        ][:4] or [1]
+        item: dict[str, Any] = {"insight": text, "because_of": evidence}
+        out.append(item)
+    try:
+        want = max(1, min(8, int(context.get("count") or 3)))
+    except (TypeError, ValueError):
+        want = 3
+    templates = (
+        "{me} keeps to a steady routine: {s}",
+        "{me} seems to care about this: {s}",
+        "It matters to {me} that {s}",
+        "{me} often finds time for this: {s}",
+        "{me} will likely remember that {s}",
+    )
+    tried = 0
+    while len(out) < want and statements and tried < 3 * want:
+        tried += 1
+        i = rng.randrange(len(statements))
+        fact = statements[i].rstrip(".")
+        text = pick(rng, templates).format(me=first_name(name), s=fact[:1].lower() + fact[1:90])
+        if any(o["insight"] == text for o in out):
+            continue
+        out.append({"insight": text, "because_of": [i + 1]})
+    if context.get("rate_poignancy"):
+        for item in out:
+            item["poignancy"] = importance_of(item["insight"], rng)
+    return render_json(rng, {"insights": out}, fence=0.1)
+
+
+def answer_decide_talk(context: Mapping[str, Any], rng: random.Random) -> str:
+    """Talk now? More likely with people one knows, less so while they work, never twice
+    in a row without a pause."""
+    sees = _map(context.get("sees"))
+    other = str(sees.get("name") or "them")
+    doing = str(sees.get("doing") or "").lower()
+    memories = " ".join(_texts(context.get("memories_about_them"))).lower()
+    p = 0.3
+    if any(w in memories for w in _CLOSE):
+        p += 0.2
+    if str(context.get("last_chat") or "never") == "never":
+        p += 0.1
+    if any(w in doing for w in _WORK):
+        p -= 0.15
+    talk = chance(rng, max(0.05, min(0.7, p)))
+    reason = (
+        pick(
+            rng,
+            (
+                f"It would be nice to catch up with {first_name(other)}.",
+                f"{first_name(other)} looks free for a quick chat.",
+            ),
+        )
+        if talk
+        else pick(
+            rng,
+            (
+                f"{first_name(other)} seems busy right now.",
+                "There is no particular reason to talk now.",
+                "They talked not long ago.",
+            ),
+        )
+    )
+    return render_json(rng, {"talk": talk, "reason": reason}, fence=0.05, compact=0.6)
+
+
+def answer_decide_react(context: Mapping[str, Any], rng: random.Random) -> str:
+    wait = chance(rng, 0.6)
+    value = {
+        "react": "wait" if wait else "continue",
+        "minutes": rng.choice((5, 10, 15)),
+        "reason": "It won't take long." if wait else "Better to do something else first.",
+    }
+    return render_json(rng, value, fence=0.05, compact=0.6)
+
+
+def answer_utterance(context: Mapping[str, Any], rng: random.Random) -> str:
+    """A line: Social Memory prompts go straight to the dialogue stand-in; Generative
+    Agents' prompt (whole conversation, summary, memories) is read as the same facts."""
+    if "social_memory" in context:
+        return answer_conversation(context, rng)
+    summary = str(context.get("relationship_summary") or "")
+    memories = [*([summary] if summary else []), *_texts(context.get("memories"))]
+    adapted = dict(context)
+    adapted["last_round"] = [list(x) for x in _lines(context.get("conversation"))[-2:]]
+    adapted["memories"] = memories
+    adapted.pop("conversation", None)
+    return answer_conversation(adapted, rng)
+
+
+def answer_relationship_summary(context: Mapping[str, Any], rng: random.Random) -> str:
+    persona = _map(context.get("persona"))
+    name = first_name(str(persona.get("name") or "They"))
+    other = str(context.get("other") or "them")
+    short = first_name(other)
+    about = [m for m in _texts(context.get("memories")) if short.lower() in m.lower()]
+    if not about:
+        return pick(
+            rng,
+            (
+                f"{name} does not know {short} well yet; they have hardly talked.",
+                f"{name} and {short} are little more than acquaintances so far.",
+            ),
+        )
+    facts = "; ".join(m.rstrip(".") for m in about[:3])
+    return pick(
+        rng,
+        (
+            f"{name} knows {short} from around town. Recently: {facts}.",
+            f"{name} and {short} get along. {name} remembers that {facts}.",
+        ),
+    )
+
+
+def _topic(lines: list[tuple[str, str]]) -> str:
+    for _, line in lines:
+        topic = topic_of(line)
+        if topic:
+            return topic
+    words = [w for _, line in lines for w in re.findall(r"[a-z]{6,}", line.lower())]
+    return max(set(words), key=lambda w: (words.count(w), w)) if words else "their day"
+
+
+def answer_convo_summary(context: Mapping[str, Any], rng: random.Random) -> str:
+    a, b = str(context.get("a") or "A"), str(context.get("b") or "B")
+    lines = _lines(context.get("conversation"))
+    plan = agreed_plan(lines)
+    topic = _topic(lines)
+    base = f"{first_name(a)} and {first_name(b)} talked about {topic}"
+    if plan is not None:
+        base += f" and agreed to go to the {plan.name} {plan.when} at {plan.start}"
+    return base + "."
+
+
+def answer_convo_memo(context: Mapping[str, Any], rng: random.Random) -> str:
+    persona = persona_facts(_map(context.get("persona")))
+    other = str(context.get("other") or "them")
+    said = [line for who, line in _lines(context.get("conversation")) if who == other]
+    if not said:
+        return f"{persona.first} chatted briefly with {first_name(other)}."
+    line = max(said, key=len)
+    return f"{first_name(other)} told {persona.first}: {line[:160]}"
+
+
+def answer_planning_thought(context: Mapping[str, Any], rng: random.Random) -> str:
+    persona = persona_facts(_map(context.get("persona")))
+    other = str(context.get("other") or "them")
+    plan = agreed_plan(_lines(context.get("conversation")))
+    if plan is None:
+        value: dict[str, Any] = {
+            "thought": f"Nothing new to plan after talking with {first_name(other)}.",
+            "plan": None,
+        }
+    else:
+        value = {
+            "thought": f"{persona.first} should go to the {plan.name} with "
+            f"{first_name(other)} {plan.when} at {plan.start}.",
+            "plan": plan.to_plan(),
+        }
+    return render_json(rng, value, fence=0.05)
+
+
+def answer_joint_relationship(context: Mapping[str, Any], rng: random.Random) -> str:
+    a, b = str(context.get("a") or "A"), str(context.get("b") or "B")
+    current = _map(context.get("current"))
+    transcript = context.get("transcript")
+    side_a = build_relationship(
+        {
+            "persona": {"name": a},
+            "other": b,
+            "current": current.get("a_about_b"),
+            "transcript": transcript,
+        },
+        rng,
+    )
+    side_b = build_relationship(
+        {
+            "persona": {"name": b},
+            "other": a,
+            "current": current.get("b_about_a"),
+            "transcript": transcript,
+        },
+        rng,
+    )
+    for side in (side_a, side_b):
+        side.pop("plan", None)
+    return render_json(rng, {"a_about_b": side_a, "b_about_a": side_b}, fence=0.1)

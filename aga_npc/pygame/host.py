@@ -463,9 +463,10 @@ class TownHost:
         tally.seen = len(entries)
         hits = misses = saved = 0
         for brain in self.town.brains.values():
-            hits += brain.stats["policy_hits"]
-            misses += brain.stats["policy_misses"]
-            saved += brain.stats["tokens_saved"]
+            stats = brain.stats()
+            hits += stats["policy_hits"]
+            misses += stats["policy_misses"]
+            saved += stats["tokens_saved"]
         return HostStats(
             pending=g["pending"],
             in_flight=g["in_flight"],

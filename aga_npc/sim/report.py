@@ -26,33 +26,47 @@ def build_report(
     wall_seconds: float,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything a reader needs to judge a run; deterministic except ``wall_seconds``."""
-    totals = ledger.totals()
+    """Everything a reader needs to judge a run; deterministic except ``wall_seconds``.
+
+    Token and call figures count only the requests made for game days 1..``days`` (the
+    next day's plan, asked the night before the run ends, is left out; ``outside_window``
+    says how much that was).
+    """
+    window = ledger.within(days)
+    totals = window.totals()
     by_module = {
         module: {
             "prompt": row["prompt"],
             "completion": row["completion"],
             "calls": row["calls"],
         }
-        for module, row in ledger.by_module().items()
+        for module, row in window.by_module().items()
     }
+    outside = ledger.totals()
     outcomes = totals["by_outcome"]
     npcs = len(town.brains)
-    stats = {k: 0 for k in ("policy_hits", "policy_misses", "stored", "decompositions")}
+    agent_days = max(1, npcs * days)
+    summed: dict[str, float] = {}
+    scopes: dict[str, int] = {}
     agents: dict[str, Any] = {}
     for name in town.names():
         brain = town.brains[name]
-        for key in stats:
-            stats[key] += brain.stats[key]
+        stats = brain.stats()
+        for key, value in stats.items():
+            if isinstance(value, int | float):
+                summed[key] = summed.get(key, 0) + value
+        for scope, n in stats["hits_by_scope"].items():
+            scopes[scope] = scopes.get(scope, 0) + n
         agents[name] = {
             "activities": [[minute, text] for minute, text, _ in brain.activity_log],
-            "relationships": brain.mind.social.relationships(),
-            "memory_events": len(brain.mind.stream),
-            "stats": dict(brain.stats),
+            "relationships": brain.relationships(),
+            "memory_events": brain.memory_count(),
+            "stats": stats,
         }
     convos = town.conversations
-    turn_tokens = convos.turn_prompt_tokens if convos is not None else []
+    line_tokens = convos.line_prompt_tokens if convos is not None else []
     records = town.agent_days(days)
+    hits, misses = int(summed.get("policy_hits", 0)), int(summed.get("policy_misses", 0))
     report: dict[str, Any] = {
         "mode": mode,
         "npcs": npcs,
@@ -65,27 +79,50 @@ def build_report(
             "completion": totals["completion"],
             "total": totals["total"],
             "by_module": by_module,
+            "outside_window": outside["total"] - totals["total"],
         },
         "llm_calls": totals["calls"],
         "llm_failures": sum(outcomes.get(k, 0) for k in _FAILED),
         "llm_fallbacks": sum(outcomes.get(k, 0) for k in _FALLBACK),
         "llm_outcomes": dict(outcomes),
-        "calls_per_agent_day": totals["calls"] / max(1, npcs * days),
-        "policy": {
-            "lookups": stats["policy_hits"] + stats["policy_misses"],
-            "hits": stats["policy_hits"],
-            "misses": stats["policy_misses"],
-            "stored": stats["stored"],
-            "decompositions": stats["decompositions"],
+        "calls_per_agent_day": totals["calls"] / agent_days,
+        "tokens_per_agent_day": totals["total"] / agent_days,
+        "loop_per_agent_day": {
+            key: summed.get(key, 0) / agent_days
+            for key in (
+                "actions",
+                "perceived",
+                "poignancy_asked",
+                "poignancy_cached",
+                "decide_talk",
+                "decide_react",
+                "reflections",
+                "insights",
+                "replans",
+                "conversations",
+                "decompositions",
+            )
         },
+        "policy": {
+            "lookups": hits + misses,
+            "hits": hits,
+            "misses": misses,
+            "hit_rate": hits / (hits + misses) if hits + misses else 0.0,
+            "hits_by_scope": dict(sorted(scopes.items())),
+            "stored": int(summed.get("stored", 0)),
+            "decompositions": int(summed.get("decompositions", 0)),
+            "routine_failures": int(summed.get("routine_failures", 0)),
+            "wrong_place_refused": int(summed.get("wrong_place_rejected", 0)),
+        },
+        "savings": savings_counts(summed),
         "conversations": {
             "started": convos.started if convos is not None else 0,
             "finished": len(convos.finished) if convos is not None else 0,
             "lod": convos.lod if convos is not None else "",
-            "turn_prompt_tokens_mean": (sum(turn_tokens) / len(turn_tokens))
-            if turn_tokens
+            "turn_prompt_tokens_mean": (sum(line_tokens) / len(line_tokens))
+            if line_tokens
             else 0.0,
-            "turns": len(turn_tokens),
+            "turns": convos.lines if convos is not None else 0,
             "by_pair": _pairs(convos.finished if convos is not None else []),
         },
         "violations": summarise(records),
@@ -102,6 +139,47 @@ def build_report(
     return report
 
 
+def savings_counts(summed: dict[str, float]) -> dict[str, dict[str, Any]]:
+    """Per ``aga`` saving, the calls it avoided in this run and the request kinds those
+    calls would have been (the comparison prices them at the baseline's tokens per call)."""
+    return {
+        "one_call_schedule": {
+            "calls_avoided": int(summed.get("schedule_calls_avoided", 0)),
+            "kinds": ["hourly_schedule"],
+        },
+        "merged_action_chain": {
+            "calls_avoided": int(summed.get("chain_calls_avoided", 0)),
+            "kinds": [
+                "decompose",
+                "action_sector",
+                "action_arena",
+                "action_object",
+                "action_emoji",
+                "object_emoji",
+                "action_event",
+                "object_event",
+                "object_state",
+            ],
+        },
+        "poignancy_cache": {
+            "calls_avoided": int(summed.get("poignancy_cached", 0)),
+            "kinds": ["poignancy"],
+        },
+        "insight_poignancy": {
+            "calls_avoided": int(summed.get("insight_poignancy_avoided", 0)),
+            "kinds": ["poignancy"],
+        },
+        "joint_relationship_update": {
+            "calls_avoided": int(summed.get("joint_updates", 0)),
+            "kinds": ["relationship"],
+        },
+        "decision_cache": {
+            "calls_avoided": int(summed.get("cached_decisions", 0)),
+            "kinds": ["decide_talk"],
+        },
+    }
+
+
 def _pairs(finished: list[dict[str, Any]]) -> dict[str, int]:
     """How many conversations each pair had ("A & B", names sorted)."""
     counts: dict[str, int] = {}
@@ -116,10 +194,8 @@ def closeness_matrix(town: Town) -> dict[str, Any]:
     names = list(town.names())
     matrix = []
     for a in names:
-        social = town.brains[a].mind.social
-        matrix.append(
-            [0.0 if a == b else round(float(social.record_for(b).closeness), 2) for b in names]
-        )
+        brain = town.brains[a]
+        matrix.append([0.0 if a == b else round(brain.closeness(b), 2) for b in names])
     return {"names": names, "matrix": matrix}
 
 

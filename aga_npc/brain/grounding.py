@@ -230,19 +230,33 @@ def bind(action: Action, world: WorldView, profile: AgentProfile, place: str) ->
         info = world.object_at(address)
     if info is not None and (info.free_capacity > 0 or profile.name in info.occupants):
         return action.with_(target=address)
-    candidates = [
-        o
-        for o in world.objects(sector=real.sector, arena=real.arena)
-        if action.verb in o.affordances and (info is None or o.kind == info.kind)
-    ]
-    free = [o for o in candidates if o.free_capacity > 0]
-    if free:
-        return action.with_(target=free[0].address)
-    if candidates:
-        return action.with_(target=candidates[0].address)
+    kind = info.kind if info is not None else _kind_of(world, action)
+    # the same room first; in one's own home or workplace any room of the place (homes
+    # name their rooms differently)
+    rooms = [real.arena] + ([None] if stored.is_symbolic else [])
+    for room in rooms:
+        candidates = [
+            o
+            for o in world.objects(sector=real.sector, arena=room)
+            if action.verb in o.affordances and (not kind or o.kind == kind) and _usable(o, profile)
+        ]
+        free = [o for o in candidates if o.free_capacity > 0]
+        if free:
+            return action.with_(target=free[0].address)
+        if candidates:
+            return action.with_(target=candidates[0].address)
     if info is not None:
         return action.with_(target=address)
     return None
+
+
+def _kind_of(world: WorldView, action: Action) -> str:
+    """The kind the stored routine's object had, read off its name ("stove", "desk 2")."""
+    name = Address.parse(action.target).obj.lower()
+    for obj in world.objects():
+        if obj.name.lower() == name:
+            return obj.kind
+    return ""
 
 
 def fallback_actions(

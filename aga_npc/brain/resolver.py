@@ -300,8 +300,10 @@ class Resolver:
         return iter(self.resolutions.values())
 
     def plan_key(self, res: Resolution) -> PlanKey:
+        """The routine key: the activity without the agent's own name ("Marta bakes scones"
+        is the same activity as "bake scones" for anyone), and the place as a symbol."""
         symbol = place_symbol(res.place, home=self.profile.home, work=self.profile.workplace)
-        return PlanKey(text=res.text, place=symbol)
+        return PlanKey(text=_without_own_name(res.text, self.profile.name), place=symbol)
 
     # ------------------------------------------------------------------ driving
     def ensure(
@@ -334,13 +336,14 @@ class Resolver:
                 return
             if self._lookup(res, None, now, world):
                 return
-            vector = self.services.cached_vector(res.text)
+            key_text = self.plan_key(res).text
+            vector = self.services.cached_vector(key_text)
             if vector is None:
                 res.move(ResStatus.EMBEDDING)
                 self.requests.call(
                     CallKind.EMBED_PLAN,
                     self.services.embedder.embed,
-                    [res.text],
+                    [key_text],
                     then=lambda value: self._on_vector(res, value),
                     priority=Priority.HIGH,
                 )
@@ -739,12 +742,13 @@ class Resolver:
             return
         if res.source is not Source.LLM:
             return
-        vector = res.vector if res.vector is not None else self.services.cached_vector(res.text)
+        key = self.plan_key(res)
+        vector = res.vector if res.vector is not None else self.services.cached_vector(key.text)
         if vector is None:
             return
         home, work = self.profile.home, self.profile.workplace
         policy.store(
-            plan=self.plan_key(res),
+            plan=key,
             vector=vector,
             agent=self.profile.name,
             role=self.profile.role,
@@ -779,6 +783,15 @@ class Resolver:
             res = Resolution.from_dict(data)
             self.resolutions[res.key] = res
         self.stats.load(state.get("stats", {}))
+
+
+def _without_own_name(text: str, name: str) -> str:
+    stripped = text.strip()
+    for who in (name, name.split()[0] if name.split() else name):
+        if who and stripped.lower().startswith(who.lower() + " "):
+            rest = stripped[len(who) :].strip()
+            return rest or stripped
+    return stripped
 
 
 def _day(now: int) -> int:

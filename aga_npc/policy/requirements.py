@@ -8,9 +8,11 @@ Both :meth:`aga_npc.policy.PolicyStore.add` (when no condition is given) and the
   the place to mean something for the agent (:class:`PlaceCond`: ``@work`` for an agent
   with a workplace); one with targets implies it.
 - **The object kinds per arena.** For each (arena, kind) the actions use, some object of
-  that kind in that arena of the place, reachable by the agent (:class:`ObjectCond` with the
-  place symbol as sector, so a routine learned in one home serves every home with a stove in
-  its kitchen). The brain binds each action to a free object of the kind at run time.
+  that kind in that arena of the place, reachable by the agent (:class:`ObjectCond`). In an
+  agent's own home or workplace (the place symbols) the room is left open: homes name their
+  rooms differently ("kitchen", "common kitchen", "room 1"), so a routine learned in one
+  home serves every home with a stove somewhere in it. The brain binds each action to a free
+  object of the kind at run time, in the room of the same name when there is one.
 - **Object states where they matter.** A state matters when it makes an object unusable
   (:data:`UNUSABLE_STATES`: broken, locked, ...); those the object can be in are avoided. Use
   states such as ``off`` / ``on`` do not matter: the town switches an object on while it is
@@ -74,7 +76,11 @@ def routine_condition(
             continue
         address = Address.parse(action.target)
         cond = _requirement(address, world, agent)
-        key = (address.arena, cond.kind if isinstance(cond, ObjectCond) else action.target)
+        key = (
+            (cond.arena or "", cond.kind)
+            if isinstance(cond, ObjectCond)
+            else (address.arena, action.target)
+        )
         if key not in seen:
             seen.add(key)
             parts.append(cond)
@@ -92,6 +98,7 @@ def _requirement(address: Address, world: WorldView | None, agent: str) -> Condi
     if info is None or not info.kind:
         return AddressCond(address=str(address), reachable=True)
     avoid = tuple(s for s in info.states if s in UNUSABLE_STATES)
+    arena = None if address.is_symbolic else address.arena
     return ObjectCond(
-        kind=info.kind, sector=address.sector, arena=address.arena, avoid=avoid, reachable=True
+        kind=info.kind, sector=address.sector, arena=arena, avoid=avoid, reachable=True
     )

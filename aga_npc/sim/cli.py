@@ -111,6 +111,20 @@ def build_parser() -> argparse.ArgumentParser:
             help="NPC-NPC conversations turn by turn, or whole exchanges in one call",
         )
         p.add_argument("--no-mind-wandering", action="store_true")
+        p.add_argument(
+            "--wording",
+            choices=["default", "paraphrase"],
+            default="default",
+            help="the offline stand-in's plan wording: as a chat model words plans (default) "
+            "or every item reworded every day (a stress test of the Lifestyle Policy)",
+        )
+        p.add_argument(
+            "--savings",
+            default=None,
+            help="the aga mode's own savings: all (default), none, or comma-separated names "
+            "(one_call_schedule, merged_action_chain, poignancy_cache, insight_poignancy, "
+            "joint_relationship_update, decision_cache)",
+        )
         p.add_argument("--quiet", action="store_true", help="no progress output")
 
     run = sub.add_parser("run", help="run one mode and write the report JSON")

@@ -229,8 +229,55 @@ def _mode_block(
         "llm_failures": sum(r["llm_failures"] for r in reports),
         "llm_fallbacks": sum(r["llm_fallbacks"] for r in reports),
         "warm_runs": reports[0].get("warm_runs", 0),
+        "savings": _savings(reports, bases),
         "per_seed": rows,
     }
+
+
+SAVINGS_METHOD = (
+    "Per switch of the aga mode's own savings: the calls it avoided in the measured run "
+    "(counted by the brain), priced at the baseline's tokens per call over the request "
+    "kinds those calls would have been (weighted by the baseline's mix, same seed); share = those tokens over everything "
+    "this mode saved against the baseline (the rest is the paper's two substitutions and "
+    "differences in what happened)."
+)
+
+
+def _savings(
+    reports: Sequence[Mapping[str, Any]], bases: Sequence[Mapping[str, Any]]
+) -> dict[str, Any] | None:
+    """Each saving's calls and tokens avoided and its share of this mode's saving."""
+    if not any(
+        r.get("savings") and any(v["calls_avoided"] for v in r["savings"].values()) for r in reports
+    ):
+        return None
+    names = sorted({n for r in reports for n in r.get("savings", {})})
+    out: dict[str, Any] = {}
+    for name in names:
+        calls, tokens, shares = [], [], []
+        for report, base in zip(reports, bases, strict=True):
+            entry = report.get("savings", {}).get(name)
+            if entry is None:
+                continue
+            rows = base["tokens"]["by_module"]
+            priced = [rows[k] for k in entry["kinds"] if k in rows and rows[k]["calls"]]
+            priced_calls = sum(r["calls"] for r in priced)
+            per_call = (
+                sum(r["prompt"] + r["completion"] for r in priced) / priced_calls
+                if priced_calls
+                else 0.0
+            )
+            avoided = entry["calls_avoided"] * per_call
+            saved = base["tokens"]["total"] - report["tokens"]["total"]
+            calls.append(float(entry["calls_avoided"]))
+            tokens.append(avoided)
+            shares.append(avoided / saved if saved > 0 else 0.0)
+        out[name] = {
+            "calls_avoided": _spread(calls),
+            "tokens_avoided": _spread(tokens),
+            "share_of_saving": _spread(shares),
+        }
+    return {"method": SAVINGS_METHOD, "by_switch": out}
 
 
 def build_comparison(
@@ -462,6 +509,8 @@ def plan_tasks(args: argparse.Namespace) -> list[RunTask]:
             lod=args.lod,
             mind_wandering=not args.no_mind_wandering,
             embed=args.embed,
+            wording=args.wording,
+            savings=args.savings,
         )
         for seed in args.seeds
         for mode in modes

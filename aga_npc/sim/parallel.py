@@ -59,6 +59,8 @@ class RunTask:
         lod: ``turns`` or ``whole`` (NPC-NPC conversations).
         mind_wandering: sample rare memories into the daily plan.
         embed: the embedder override (``local``, ``openai``, ``hashing``; None: ``AGA_EMBED``).
+        wording: the offline stand-in's plan wording (``default`` or ``paraphrase``).
+        savings: the ``aga`` mode's savings switches (None: the mode's default).
     """
 
     personas: tuple[Mapping[str, Any], ...] = field(hash=False)
@@ -70,6 +72,8 @@ class RunTask:
     lod: str = "turns"
     mind_wandering: bool = True
     embed: str | None = None
+    wording: str = "default"
+    savings: str | None = None
 
     def __post_init__(self) -> None:
         if not self.personas:
@@ -97,15 +101,19 @@ class RunTask:
 
 
 @functools.lru_cache(maxsize=4)
-def _inner_embedder(settings: Settings) -> Embedder:
-    """The uncached embedder for ``settings``, built once per process (a local model loads
-    once, not once per task). Embedders are pure functions of their input, so sharing one
-    between tasks does not make a task's result depend on the tasks before it; each task
-    gets its own fresh cache around it (the cache changes timing: a hit needs no request).
+def _shared_embeddings(settings: Settings) -> Embedder:
+    """One embedding computer per process, with a cache shared by every task it runs.
+
+    Sharing cannot change a result: the same text always gets the same vector (the local
+    model's rows do not depend on what else is in the batch; tested bit for bit), and each
+    task still wraps this in a fresh cache of its own, so what a task can look up without
+    asking (``cached``) depends only on its own history. Texts another task already
+    embedded just cost nothing to compute again.
     """
+    from aga_npc.embed.cache import CachedEmbedder
     from aga_npc.embed.factory import build_embedder
 
-    return build_embedder(settings, cache=False)
+    return CachedEmbedder(build_embedder(settings, cache=False), max_entries=2_000_000)
 
 
 def run_task(task: RunTask) -> dict[str, Any]:
@@ -124,7 +132,7 @@ def run_task(task: RunTask) -> dict[str, Any]:
     from aga_npc.sim.runner import RunConfig, simulate
 
     settings = Settings.from_env().with_overrides(embed=task.embed)
-    embedder = CachedEmbedder(_inner_embedder(settings))
+    embedder = CachedEmbedder(_shared_embeddings(settings))
     store = PolicyStore(embedder=embedder) if task.mode.uses_policy else None
     config = RunConfig(
         personas=tuple(Persona.from_dict(p) for p in task.personas),
@@ -134,6 +142,8 @@ def run_task(task: RunTask) -> dict[str, Any]:
         map_path=Path(task.map_path) if task.map_path else None,
         lod=task.lod,
         mind_wandering=task.mind_wandering,
+        wording=task.wording,
+        savings=task.savings,
     )
     started = time.perf_counter()
     for k in range(task.warm):

@@ -236,6 +236,8 @@ def run_mode(args: argparse.Namespace) -> dict[str, Any]:
         map_path=Path(args.map) if args.map else None,
         lod=args.lod,
         mind_wandering=not args.no_mind_wandering,
+        wording=args.wording,
+        savings=args.savings,
     )
     report = simulate(
         config,

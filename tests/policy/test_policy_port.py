@@ -141,7 +141,7 @@ def test_a_routine_whose_object_was_removed_is_not_served_again(world: FakeWorld
     assert ask(p, world).hit
     world.remove("Brook House:kitchen:stove")
     d = ask(p, world, vector=vec(1))
-    assert not d.hit and "no stove in @home:kitchen" in d.reason
+    assert not d.hit and "no stove in @home" in d.reason
     assert ask(p, world, agent="bob").hit  # bob's kitchen still has its stove
     world.add("Brook House:kitchen:new stove", "stove")  # a new stove in the kitchen will do
     assert ask(p, world).hit
@@ -271,3 +271,18 @@ def test_end_to_end_in_a_real_world() -> None:
     assert not ask(p, world, agent="bob", vector=vec(1)).hit  # evicted after two failures
     assert p.policy_store.stats.removed == 1
     assert FailureVerdict.REMOVED.value == "removed"
+
+
+def test_a_home_routine_serves_a_home_whose_rooms_are_named_otherwise() -> None:
+    w = FakeWorld(homes={"ann": "Brook House", "dee": "Alder Dorm"}, works={})
+    w.add("Brook House:kitchen:stove", "stove", state="off", states=("off", "on"))
+    w.add("Brook House:kitchen:table", "table", capacity=2)
+    w.add("Alder Dorm:common kitchen:stove", "stove", state="off", states=("off", "on"))
+    w.add("Alder Dorm:common kitchen:table", "table", capacity=2)
+    p = port()
+    learn(p, w)
+    d = ask(p, w, agent="dee")
+    assert d.hit  # "@home:kitchen" learned by ann: dee's stove is in the "common kitchen"
+    w.remove("Alder Dorm:common kitchen:stove")
+    missing = ask(p, w, agent="dee", vector=vec(1))
+    assert not missing.hit and "no stove in @home" in missing.reason

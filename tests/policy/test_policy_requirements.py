@@ -38,12 +38,12 @@ BREAKFAST = [
 ]
 
 
-def test_kinds_per_arena_with_the_place_symbol(world: FakeWorld) -> None:
+def test_kinds_in_the_own_place_in_any_room(world: FakeWorld) -> None:
     cond = routine_condition(BREAKFAST, place="@home", world=world, agent="ann")
     assert cond == AllCond(
         of=(
-            ObjectCond(kind="stove", sector="@home", arena="kitchen", reachable=True),
-            ObjectCond(kind="table", sector="@home", arena="kitchen", reachable=True),
+            ObjectCond(kind="stove", sector="@home", arena=None, reachable=True),
+            ObjectCond(kind="table", sector="@home", arena=None, reachable=True),
         )
     )
     assert evaluate(cond, world, "bob")  # learned in ann's home, holds in bob's
@@ -68,7 +68,7 @@ def test_unusable_states_the_object_can_be_in_are_avoided(world: FakeWorld) -> N
     watch = [Action(verb="watch tv", target="@home:living room:tv", duration=30)]
     cond = routine_condition(watch, place="@home", world=world, agent="ann")
     assert cond == ObjectCond(
-        kind="tv", sector="@home", arena="living room", avoid=("broken",), reachable=True
+        kind="tv", sector="@home", arena=None, avoid=("broken",), reachable=True
     )
     assert evaluate(cond, world, "ann")
     world.set_state("Brook House:living room:tv", "broken")
@@ -108,3 +108,13 @@ def test_targets_outside_the_place_are_refused(world: FakeWorld) -> None:
         routine_condition(BREAKFAST, place="@work", world=world, agent="ann")
     with pytest.raises(ValueError):
         routine_condition(BREAKFAST, place="")
+
+
+def test_a_public_place_keeps_its_rooms(world: FakeWorld) -> None:
+    world.add("Juniper Cafe:cafe:counter", "counter", capacity=2)
+    world.add("Juniper Cafe:kitchen:counter", "counter")
+    serve = [Action(verb="serve", target="Juniper Cafe:cafe:counter", duration=30)]
+    cond = routine_condition(serve, place="Juniper Cafe", world=world, agent="bob")
+    assert cond == ObjectCond(kind="counter", sector="Juniper Cafe", arena="cafe", reachable=True)
+    world.remove("Juniper Cafe:cafe:counter")
+    assert not evaluate(cond, world, "bob")  # the kitchen's counter is not the cafe's

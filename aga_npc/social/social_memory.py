@@ -489,12 +489,14 @@ class SocialMemory:
         return "\n".join(lines)
 
     def relationships(self) -> dict[str, dict[str, Any]]:
-        """``{person: {"relationship", "feeling", "closeness"}}`` for reports, sorted."""
+        """``{person: {"relationship", "feeling", "closeness", "times_talked"}}`` for
+        reports, sorted."""
         return {
             p: {
                 "relationship": r.relationship,
                 "feeling": r.feeling,
                 "closeness": r.closeness,
+                "times_talked": r.times_talked,
             }
             for p, r in sorted(self._records.items())
         }

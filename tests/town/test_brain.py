@@ -11,6 +11,7 @@ import pytest
 from aga_npc.brain.intent import IntentKind, Perception, Source
 from aga_npc.brain.modes import Mode
 from aga_npc.errors import ServerError
+from aga_npc.offline.backend import answer_text
 from aga_npc.prompts import extract_context
 from aga_npc.testing import FakeLLM
 from aga_npc.types import LLMRequest
@@ -47,17 +48,49 @@ VERB_FOR = {
 }
 
 
+def _pick(ctx: dict[str, Any], text: str) -> tuple[str, str] | None:
+    """(kind, verb) for an activity or subtask text from VERB_FOR."""
+    for word, pair in VERB_FOR.items():
+        if word in text.lower():
+            return pair
+    return None
+
+
 def scripted(bad_first: bool = False) -> Any:
-    """A FakeLLM responder that answers plan_day and decompose from the request context."""
+    """A FakeLLM responder: the daily plan and the per-action chain from VERB_FOR, the
+    merged chain with an invalid first answer when ``bad_first``; every other kind from the
+    offline stand-in (so the whole loop runs)."""
     seen: dict[str, int] = {}
 
     def respond(request: LLMRequest) -> str:
         ctx = extract_context(request.messages) or {}
         module = request.module_name
-        if module == "plan_day":
+        if module == "daily_plan":
             work = ctx["persona"]["workplace"]
             return json.dumps(PLAN).replace("@WORK@", work)
         if module == "decompose":
+            activity = ctx["activity"]
+            seen[activity] = seen.get(activity, 0) + 1
+            pair = _pick(ctx, activity)
+            first = f"{activity} ({pair[0]})" if pair else activity
+            return json.dumps(
+                {"subtasks": [{"task": first, "minutes": 20}, {"task": "thinking", "minutes": 5}]}
+            )
+        if module == "action_arena":
+            pair = _pick(ctx, ctx["subtask"] + " " + ctx.get("activity", ""))
+            rooms = ctx["room_options"]
+            want = {"stove": "kitchen", "table": "kitchen", "bed": "bedroom"}.get(
+                pair[0] if pair else "", ""
+            )
+            return json.dumps({"arena": next((r for r in rooms if r == want), rooms[0])})
+        if module == "action_object":
+            pair = _pick(ctx, ctx["subtask"] + " " + ctx.get("activity", ""))
+            for obj in ctx["objects"]:
+                if pair and obj["kind"] == pair[0] and pair[1] in obj["verbs"]:
+                    return json.dumps({"object": obj["name"], "verb": pair[1]})
+            obj = ctx["objects"][0]
+            return json.dumps({"object": obj["name"], "verb": obj["verbs"][0]})
+        if module == "action_chain":
             activity = ctx["activity"]
             seen[activity] = seen.get(activity, 0) + 1
             if bad_first and "forbidden" not in ctx:
@@ -68,29 +101,19 @@ def scripted(bad_first: bool = False) -> Any:
                         ]
                     }
                 )
-            objects = ctx["objects"]
-            for word, (kind, verb) in VERB_FOR.items():
-                if word in activity:
-                    for obj in objects:
-                        if obj["kind"] == kind and verb in obj["verbs"]:
-                            return json.dumps(
-                                {
-                                    "steps": [
-                                        {"verb": verb, "object": obj["address"], "minutes": 20},
-                                        {"verb": "think", "object": "", "minutes": 5},
-                                    ]
-                                }
-                            )
+            pair = _pick(ctx, activity)
+            for obj in ctx["objects"]:
+                if pair and obj["kind"] == pair[0] and pair[1] in obj["verbs"]:
+                    return json.dumps(
+                        {
+                            "steps": [
+                                {"verb": pair[1], "object": obj["address"], "minutes": 20},
+                                {"verb": "think", "object": "", "minutes": 5},
+                            ]
+                        }
+                    )
             return json.dumps({"steps": [{"verb": "think", "object": "", "minutes": 10}]})
-        if module == "importance":
-            return '{"importance": 3}'
-        if module == "conversation":
-            return '{"line": "Goodbye for now!", "end": true}'
-        if module == "relationship":
-            return '{"relationship": "friend", "feeling": "warm", "closeness": 5}'
-        if module == "reflect":
-            return '{"insights": ["life is busy"]}'
-        return "fine"
+        return answer_text(request, seed=0)
 
     respond.seen = seen  # type: ignore[attr-defined]
     return respond
@@ -100,29 +123,64 @@ def modules_of(fake: FakeLLM) -> list[str]:
     return [r.module_name for r in fake.calls]
 
 
-def test_invalid_decomposition_is_reasked_with_a_forbidden_list(make_town: Any) -> None:
+CHAIN = (
+    "action_sector",
+    "action_arena",
+    "action_object",
+    "action_emoji",
+    "object_emoji",
+    "action_event",
+    "object_event",
+    "object_state",
+)
+
+
+def test_invalid_merged_chain_is_reasked_with_a_forbidden_list(make_town: Any) -> None:
     fake = FakeLLM(scripted(bad_first=True))
-    built = make_town(fake, mode=Mode.BASELINE)
+    built = make_town(fake, mode=Mode.AGA)
     built.town.run_minutes(3 * 60)
-    decompose = [r for r in fake.calls if r.module_name == "decompose"]
-    retried = [r for r in decompose if "forbidden" in (extract_context(r.messages) or {})]
+    asked = [r for r in fake.calls if r.module_name == "action_chain"]
+    retried = [r for r in asked if "forbidden" in (extract_context(r.messages) or {})]
     assert retried, "an invalid answer must be sent back"
     ctx = extract_context(retried[0].messages) or {}
     assert any("dragon" in line and "no such object" in line for line in ctx["forbidden"])
     brain = built.town.brains["Ada Finch"]
-    assert brain.stats["invalid_actions"] >= 1
+    assert brain.stats()["invalid_actions"] >= 1
     # the re-asked answer grounded: the breakfast runs on the real stove
-    res = next(r for r in brain.resolutions.values() if "breakfast" in r.text)
+    res = next(r for r in brain.resolver if "breakfast" in r.text and r.ready)
     assert res.source is Source.LLM
     assert res.actions[0].target.endswith(":stove") and not res.failed
 
 
+def test_baseline_runs_the_per_action_chain_for_every_subtask(make_town: Any) -> None:
+    fake = FakeLLM(scripted())
+    built = make_town(fake, mode=Mode.BASELINE)
+    built.town.run_minutes(6 * 60)
+    kinds = modules_of(fake)
+    decompositions = kinds.count("decompose")
+    assert decompositions >= 2
+    # every subtask of every decomposition goes through sector, arena and object, the two
+    # emoji, the two triples and the object's state: one call each
+    sectors = kinds.count("action_sector")
+    assert sectors >= 2 * decompositions - 2
+    for kind in CHAIN[1:3]:
+        assert kinds.count(kind) == sectors, kind
+    assert "action_chain" not in kinds
+    ada = built.town.brains["Ada Finch"]
+    breakfast = next(r for r in ada.resolver if "breakfast" in r.text and r.ready)
+    first = breakfast.actions[0]
+    assert first.target == "Test House:kitchen:stove" and first.verb == "cook"
+    assert first.emoji and first.event and first.object_state and first.object_event
+
+
 def test_aga_stores_successful_routines_and_reuses_them_the_next_day(make_town: Any) -> None:
     fake = FakeLLM(scripted())
-    built = make_town(fake, mode=Mode.AGA)
+    built = make_town(fake, mode=Mode.AGA_PAPER)
     town = built.town
     town.run_minutes(90)  # into breakfast: decomposed, not yet finished
-    assert len(built.store) == 0, "nothing is stored before the actions have run"
+    assert not any("breakfast" in e.plan_text for e in built.store.entries()), (
+        "a routine is stored only once its actions have run"
+    )
     town.run_minutes(DAY - 90)
     day1 = modules_of(fake).count("decompose")
     stored = len(built.store)
@@ -130,12 +188,14 @@ def test_aga_stores_successful_routines_and_reuses_them_the_next_day(make_town: 
     town.run_minutes(DAY)
     day2 = modules_of(fake).count("decompose") - day1
     ada = town.brains["Ada Finch"]
-    assert ada.stats["policy_hits"] > 0
+    assert ada.stats()["policy_hits"] > 0
     assert day2 < day1 / 2, (day1, day2)
-    hits = [r for r in ada.resolutions.values() if r.source is Source.POLICY]
+    hits = [r for r in ada.resolver if r.source is Source.POLICY]
     assert hits and all(r.reason.startswith(("exact_hit", "similar_hit")) for r in hits)
-    # reused actions are bound to Ada's own home, not left as place symbols
+    # reused actions are bound to Ada's own home, not left as place symbols, and carry what
+    # the chain produced (no call was made for them)
     assert all(not a.target.startswith("@") for r in hits for a in r.actions)
+    assert any(a.emoji and a.event for r in hits for a in r.actions if a.target)
 
 
 def test_baseline_decomposes_every_activity_every_day(make_town: Any) -> None:
@@ -146,13 +206,13 @@ def test_baseline_decomposes_every_activity_every_day(make_town: Any) -> None:
     built.town.run_minutes(DAY)
     day2 = modules_of(fake).count("decompose") - day1
     assert len(built.store) == 0
-    assert built.town.brains["Ada Finch"].stats["policy_hits"] == 0
+    assert built.town.brains["Ada Finch"].stats()["policy_hits"] == 0
     assert day2 >= day1 * 0.8
 
 
 def test_failed_execution_is_not_stored(make_town: Any) -> None:
     fake = FakeLLM(scripted())
-    built = make_town(fake, mode=Mode.AGA)
+    built = make_town(fake, mode=Mode.AGA_PAPER)
     town = built.town
     brain = town.brains["Ada Finch"]
     while not (brain.intent.kind is IntentKind.USE and brain.intent.source is Source.LLM):
@@ -175,6 +235,7 @@ def test_llm_down_npcs_keep_a_routine_and_sleep_in_their_own_beds(make_town: Any
     built.town.run_minutes(DAY)
     for name, brain in built.town.brains.items():
         assert brain.plans, f"{name} has no routine plan"
+        assert all(p.activities for p in brain.plans.values())
         assert brain.profile.bed
     records = built.town.agent_days(1)
     assert records and all(r.slept_in_own_bed for r in records)
@@ -192,7 +253,7 @@ def test_brain_state_round_trips_through_msgpack(make_town: Any) -> None:
     other.set_state(msgpack.unpackb(packed, raw=False))
     assert other.get_state() == msgpack.unpackb(packed, raw=False)
     assert other.plans == brain.plans
-    assert len(other.mind.stream) == len(brain.mind.stream)
+    assert other.memory_count() == brain.memory_count()
 
 
 def test_newer_brain_state_is_refused(make_town: Any) -> None:

@@ -107,16 +107,22 @@ def test_dialogue_prompts_carry_social_memory_or_raw_memories(
     backend = Recording()
     built = make_town(backend, mode=mode)
     built.town.run_minutes(2 * 1440)
-    turns = [r for r in backend.calls if r.module_name == "conversation"]
+    turns = [r for r in backend.calls if r.module_name == "utterance"]
     assert turns, "the housemates talked at least once in two days"
     for request in turns:
         ctx = extract_context(request.messages) or {}
         assert ("social_memory" in ctx) is social
         assert ("memories" in ctx) is (not social)
-    summaries = [r for r in backend.calls if r.module_name == "summary"]
-    assert bool(summaries) is (not social), "only the baseline summarises before each line"
-    rel = built.town.brains["Ben Ortiz"].mind.social.record_for("Ada Finch")
-    assert rel.relationship != "unknown" and rel.times_talked >= 1
+        assert ("relationship_summary" in ctx) is (not social)
+    summaries = [r for r in backend.calls if r.module_name == "relationship_summary"]
+    if social:
+        assert not summaries, "Social Memory replaces the per-line relationship summary"
+    else:
+        # Generative Agents: one relationship summary before every line
+        assert len(summaries) == len(turns)
+    rel = built.town.brains["Ben Ortiz"].relationships().get("Ada Finch", {})
+    if social:
+        assert rel["relationship"] != "unknown" and rel["times_talked"] >= 1
 
 
 def test_cli_rejects_absurd_values_without_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,9 +7,13 @@ from typing import Any
 import pytest
 
 from aga_npc.brain.intent import Nearby
-from aga_npc.brain.npc import NpcBrain, _Pending
+from aga_npc.brain.npc import NpcBrain
+from aga_npc.brain.requests import RequestBook
+from aga_npc.brain.resolver import ResStatus, TickWork
+from aga_npc.brain.services import PolicyDecision
 from aga_npc.memory.events import EventKind
 from aga_npc.offline import OfflineLLM
+from aga_npc.types import Module
 
 
 class _Ticket:
@@ -25,6 +29,59 @@ class _Ticket:
     def result(self) -> Any:
         return self.value if self._done else None
 
+    def cancel(self) -> bool:
+        return False
+
+
+class _Gateway:
+    """Hands out the prepared tickets in order."""
+
+    def __init__(self, tickets: list[_Ticket]) -> None:
+        self.tickets = list(tickets)
+
+    def submit_call(self, fn: Any, *args: Any, **kw: Any) -> _Ticket:
+        return self.tickets.pop(0)
+
+
+class _Value:
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        self.error = None
+
+
+def _book(handled: list[Any]) -> RequestBook:
+    tickets = [
+        _Ticket(_Value("first")),
+        _Ticket(None, done=False),
+        _Ticket(_Value("second")),
+        _Ticket(_Value("third")),
+    ]
+    book = RequestBook(_Gateway(tickets), "Ann")  # type: ignore[arg-type]
+    for _ in tickets:
+        book.call("embed_memories", lambda: None, then=handled.append)
+    return book
+
+
+def test_a_limited_book_handles_one_finished_answer_a_poll_in_order() -> None:
+    handled: list[Any] = []
+    book = _book(handled)
+    assert book.poll(1) == 1
+    assert handled == ["first"]
+    assert len(book) == 3  # the running one and two finished ones wait
+    book.poll(1)
+    book.poll(1)
+    assert handled == ["first", "second", "third"]
+    assert len(book) == 1  # only the running one left
+    assert book.poll(1) == 0
+
+
+def test_an_unlimited_book_handles_every_finished_answer_at_once() -> None:
+    handled: list[Any] = []
+    book = _book(handled)
+    assert book.poll(None) == 3
+    assert handled == ["first", "second", "third"]
+    assert len(book) == 1
+
 
 def _brain(make_town: Any) -> tuple[NpcBrain, Any]:
     built = make_town(OfflineLLM(seed=0))
@@ -33,58 +90,33 @@ def _brain(make_town: Any) -> tuple[NpcBrain, Any]:
     return town.brains[name], town
 
 
-def _queue(brain: NpcBrain, handled: list[Any]) -> None:
-    brain.pending = [
-        _Pending("embed", _Ticket("first"), {"handler": handled.append}),
-        _Pending("embed", _Ticket("running", done=False), {"handler": handled.append}),
-        _Pending("embed", _Ticket("second"), {"handler": handled.append}),
-        _Pending("embed", _Ticket("third"), {"handler": handled.append}),
-    ]
-
-
-def test_a_limited_brain_handles_one_finished_answer_a_tick_in_order(make_town: Any) -> None:
-    brain, town = _brain(make_town)
-    brain.per_tick_limit = 1
-    handled: list[Any] = []
-    _queue(brain, handled)
-    brain._poll(town.now, town.world)
-    assert handled == ["first"]
-    assert len(brain.pending) == 3  # the running one and two finished ones wait
-    brain._poll(town.now, town.world)
-    brain._poll(town.now, town.world)
-    assert handled == ["first", "second", "third"]
-    assert [p.ticket.result() for p in brain.pending] == [None]  # only the running one left
-    brain._poll(town.now, town.world)
-    assert handled == ["first", "second", "third"]
-
-
-def test_an_unlimited_brain_handles_every_finished_answer_at_once(make_town: Any) -> None:
-    brain, town = _brain(make_town)
-    assert brain.per_tick_limit is None  # the sim's default
-    handled: list[Any] = []
-    _queue(brain, handled)
-    brain._poll(town.now, town.world)
-    assert handled == ["first", "second", "third"]
-    assert len(brain.pending) == 1
-
-
 def test_observations_beyond_the_limit_are_taken_on_the_next_look(make_town: Any) -> None:
     brain, town = _brain(make_town)
-    mind = brain.mind
     seen = [Nearby(name=n, distance=2.0, doing="reading a book") for n in ("Ann", "Bo", "Cy")]
 
     def observed() -> list[str]:
-        return [e.text for e in mind.stream.events() if e.kind is EventKind.OBSERVED]
+        return [e.text for e in brain.mind.stream.events() if e.kind is EventKind.OBSERVED]
+
+    def look(limit: int) -> None:
+        brain.reactions.perceive(
+            town.now,
+            seen,
+            place="Test Park",
+            doing="",
+            heading_to="",
+            available=False,
+            limit=limit,
+        )
 
     before = len(observed())
-    mind.observe(town.now, seen, "Test Park", limit=1)
+    look(1)
     assert len(observed()) == before + 1
-    mind.observe(town.now, seen, "Test Park", limit=2)
+    look(2)
     assert len(observed()) == before + 3
-    mind.observe(town.now, seen, "Test Park", limit=2)
+    look(2)
     assert len(observed()) == before + 3  # nothing changed since: nothing new
     new = observed()[before:]
-    assert [t.split(" saw ")[1].split(" ")[0] for t in new] == ["Ann", "Bo", "Cy"]
+    assert [t.split(" ")[0] for t in new] == ["Ann", "Bo", "Cy"]
 
 
 def test_a_zero_limit_is_refused(make_town: Any) -> None:
@@ -99,9 +131,7 @@ class _MissingPolicy:
     def __init__(self) -> None:
         self.lookups = 0
 
-    def lookup(self, **kw: Any) -> Any:
-        from aga_npc.brain.services import PolicyDecision
-
+    def lookup(self, **kw: Any) -> PolicyDecision:
         self.lookups += 1
         return PolicyDecision(hit=False, reason="no_match")
 
@@ -109,63 +139,46 @@ class _MissingPolicy:
         raise AssertionError("nothing is stored here")
 
 
-def _spread_case(make_town: Any, limit: int | None) -> tuple[NpcBrain, Any, Any, list[Any]]:
+def _spread_case(make_town: Any, limited: bool) -> tuple[Any, Any, Any, _MissingPolicy]:
     import dataclasses
 
-    import numpy as np
-
-    from aga_npc.brain.npc import _Resolution
-
     brain, town = _brain(make_town)
-    brain.per_tick_limit = limit
     policy = _MissingPolicy()
-    brain.services = dataclasses.replace(brain.services, policy=policy)
-    day = max(brain.plans) if brain.plans else 1
-    brain.plans.setdefault(day, brain._routine_plan(day))
-    key = (day, 0)
-    act = brain.plans[day].activities[0]
-    res = _Resolution(key=key, text=act.text, place=act.place, duration=act.duration)
-    res.status = "embedding"
-    brain.resolutions[key] = res
-    vector = np.ones(brain.services.embedder.dim, dtype=np.float32)
-    brain.pending = [_Pending("embed", _Ticket(_Vector(vector)), {"key": key})]
-    submitted: list[Any] = []
-    brain._submit = lambda purpose, request, **meta: submitted.append(purpose)  # type: ignore[method-assign]
-    return brain, town, res, submitted
-
-
-class _Vector:
-    def __init__(self, vector: Any) -> None:
-        self.value = vector[None, :]
-        self.error = None
-
-
-def _step(brain: NpcBrain, town: Any, key: tuple[int, int]) -> None:
-    """One tick's worth of the steps under test: poll answers, then resolve ``key``."""
-    brain._worked = False
-    brain._poll(town.now, town.world)
-    brain._resolve(key, town.now, town.world)
-
-
-def test_a_limited_brain_does_one_heavy_step_a_tick(make_town: Any) -> None:
-    brain, town, res, submitted = _spread_case(make_town, 1)
-    policy = brain.services.policy
-    _step(brain, town, res.key)  # the embedding arrives: handled, nothing more
-    assert (res.status, policy.lookups, submitted) == ("lookup", 0, [])
-    _step(brain, town, res.key)  # the lookup: a miss
-    assert (res.status, policy.lookups, submitted) == ("miss", 1, [])
-    _step(brain, town, res.key)  # the decomposition prompt
-    assert (res.status, policy.lookups, submitted) == ("decomposing", 1, ["decompose"])
-
-
-def test_an_unlimited_brain_goes_from_answer_to_prompt_in_one_tick(make_town: Any) -> None:
-    brain, town, res, submitted = _spread_case(make_town, None)
-    _step(brain, town, res.key)
-    assert (res.status, brain.services.policy.lookups, submitted) == (
-        "decomposing",
-        1,
-        ["decompose"],
+    resolver = brain.resolver
+    resolver.services = dataclasses.replace(brain.services, policy=policy)
+    res = resolver.ensure(
+        (1, 1, 0), text="water the plants", place="Test House", start=town.now, duration=30
     )
+    return resolver, town, res, policy
+
+
+def test_a_limited_resolver_does_one_heavy_step_a_tick(make_town: Any) -> None:
+    resolver, town, res, policy = _spread_case(make_town, True)
+    resolver.advance(res, town.now, town.world, TickWork(limited=True))  # the exact lookup
+    assert (res.status, policy.lookups) == (ResStatus.EMBEDDING, 1)
+    town.gateway.pump()
+    resolver.requests.poll()  # the embedding arrives
+    assert res.status is ResStatus.LOOKUP
+    resolver.advance(res, town.now, town.world, TickWork(limited=True))  # the lookup: a miss
+    assert (res.status, policy.lookups) == (ResStatus.MISS, 2)
+    before = len(resolver.requests)
+    resolver.advance(res, town.now, town.world, TickWork(limited=True))  # the decomposition
+    assert res.status is ResStatus.DECOMPOSING and len(resolver.requests) == before + 1
+    assert resolver.requests.kinds()[-1] == Module.ACTION_CHAIN.value  # aga: merged chain
+    spent = TickWork(limited=True)
+    spent.spend()
+    resolver.advance(res, town.now, town.world, spent)  # nothing more in a spent tick
+    assert len(resolver.requests) == before + 1
+
+
+def test_an_unlimited_resolver_goes_from_vector_to_prompt_in_one_tick(make_town: Any) -> None:
+    resolver, town, res, policy = _spread_case(make_town, False)
+    resolver.advance(res, town.now, town.world, TickWork())
+    town.gateway.pump()
+    resolver.requests.poll()
+    resolver.advance(res, town.now, town.world, TickWork())
+    assert res.status is ResStatus.DECOMPOSING and policy.lookups == 2
+    assert Module.ACTION_CHAIN.value in resolver.requests.kinds()
 
 
 def test_overdue_brains_are_ticked_whatever_the_budget_and_a_load_restarts_the_count(

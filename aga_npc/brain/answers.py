@@ -83,7 +83,7 @@ def _minutes(value: Any, key: str, *, default: int | None = None) -> int:
         raise ValueError(f"'{key}' must be a number of minutes")
     try:
         number = float(str(raw).split()[0]) if isinstance(raw, str) else float(raw)
-    except (ValueError, IndexError):
+    except (TypeError, ValueError, IndexError):
         raise ValueError(f"'{key}' must be a number of minutes, got {raw!r}") from None
     if not math.isfinite(number) or number < 1:
         raise ValueError(f"'{key}' must be a positive number of minutes")

@@ -55,6 +55,9 @@ BAD: list[tuple[Any, Any, str]] = [
     (Outline.validate, {"activities": [item(duration="soon")]}, "'duration' must be a number"),
     (Outline.validate, {"activities": [item(duration=True)]}, "'duration' must be a number"),
     (Outline.validate, {"activities": [item(duration=None)]}, "'duration' must be a number"),
+    (Outline.validate, {"activities": [item(duration=[30])]}, "'duration' must be a number"),
+    (Outline.validate, {"activities": [item(duration={"m": 3})]}, "'duration' must be a number"),
+    (Subtasks.validate, {"subtasks": [{"task": "fry eggs", "minutes": [5]}]}, "'minutes'"),
     (Outline.validate, {"activities": [item(activity="  ")]}, "'activity' is missing"),
     (Outline.validate, {"activities": [item(activity=["work"])]}, "'activity' must be a string"),
     (Outline.validate, {"activities": [item()], "wake_up": "dawn"}, "not a time of day"),
@@ -255,6 +258,7 @@ def test_planning_thought_reads_a_commitment() -> None:
     [
         {"activity": "dinner", "start": "whenever"},
         {"activity": "dinner", "duration": "long"},
+        {"activity": "dinner", "duration": [60]},
         {"activity": ""},
         {"start": "18:00"},
         None,

@@ -334,7 +334,7 @@ class ReactDecision:
         minutes = data.get("minutes", 10)
         try:
             wait_for = max(1, min(60, int(float(minutes))))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             wait_for = 10
         return cls(
             wait=choice in ("wait", "1"),

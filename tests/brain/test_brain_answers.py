@@ -210,7 +210,7 @@ def test_decisions() -> None:
     assert not ReactDecision.validate({"react": "continue"}).wait
 
 
-@pytest.mark.parametrize("minutes", [float("nan"), None, [5]])
+@pytest.mark.parametrize("minutes", [float("inf"), "1e999", float("nan"), None, [5]])
 def test_a_wait_of_any_odd_length_is_the_default_wait(minutes: Any) -> None:
     assert ReactDecision.validate({"react": "wait", "minutes": minutes}).minutes == 10
 

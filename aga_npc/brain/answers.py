@@ -356,7 +356,8 @@ class Line:
         line = data.get("line")
         if not isinstance(line, str) or not line.strip():
             raise ValueError("the answer must be an object with a 'line' string")
-        return cls(text=" ".join(line.split())[:300], end=bool(data.get("end", False)))
+        end = data.get("end") is not None and _flag(data, "end")
+        return cls(text=" ".join(line.split())[:300], end=end)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

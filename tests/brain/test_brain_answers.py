@@ -83,6 +83,7 @@ BAD: list[tuple[Any, Any, str]] = [
     (ReactDecision.validate, {"react": "dance"}, "'react' must be 'wait' or 'continue'"),
     (Line.validate, {"line": "  "}, "'line' string"),
     (Line.validate, {"text": "Hi"}, "'line' string"),
+    (Line.validate, {"line": "Bye.", "end": "perhaps"}, "'end' must be true or false"),
     (WholeConversation.validate, {"lines": "Hi / Hello"}, "'lines' list"),
     (WholeConversation.validate, {"lines": [["Ada", "Hi", "!"]]}, "[speaker, text]"),
     (PlanningThought.validate, {"thought": "x", "plan": ["coffee"]}, "'plan' must be"),
@@ -217,7 +218,7 @@ def test_a_wait_of_any_odd_length_is_the_default_wait(minutes: Any) -> None:
 
 @pytest.mark.parametrize(
     ("end", "expected"),
-    [(None, False), (False, False), (True, True)],
+    [(None, False), (False, False), (True, True), ("false", False), ("no", False), ("yes", True)],
 )
 def test_a_line_ends_the_conversation_only_when_it_says_so(end: Any, expected: bool) -> None:
     value = {"line": "  See  you! "} if end is None else {"line": "See you!", "end": end}

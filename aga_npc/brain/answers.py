@@ -468,7 +468,9 @@ class Insights:
         items = []
         for x in raw[:8]:
             if isinstance(x, str):
-                items.append(Insight(text=x[:200], evidence=()))
+                text = " ".join(x.split())[:200]
+                if text:  # a blank insight is no memory
+                    items.append(Insight(text=text, evidence=()))
                 continue
             item = _obj(x, "insight")
             evidence = item.get("because_of", ())
@@ -483,6 +485,8 @@ class Insights:
                     poignancy=parse_importance(score) if score is not None else None,
                 )
             )
+        if not items:
+            raise ValueError("'insights' must be a non-empty list of insights")
         return cls(items=tuple(items))
 
 

@@ -91,6 +91,7 @@ BAD: list[tuple[Any, Any, str]] = [
     (FocalPoints.validate, {"questions": "why?"}, "non-empty list"),
     (Insights.validate, {"insights": []}, "non-empty list"),
     (Insights.validate, {"insights": [{"because_of": [1]}]}, "'insight' is missing"),
+    (Insights.validate, {"insights": ["  ", ""]}, "non-empty"),
     (SocialAnswer.validate, "friends", "JSON object"),
     (SocialAnswer.validate, {"feeling": 3}, "'feeling' must be a string"),
 ]
@@ -276,7 +277,8 @@ def test_focal_points_and_insights() -> None:
     insights = Insights.validate(
         {
             "insights": [
-                "Ben works too hard",
+                "Ben works  too hard",
+                "   ",
                 {"insight": "Ada likes mornings", "because_of": [1, "3", "x", True, 2.0]},
                 {"insight": "Ada is tired", "poignancy": "7"},
             ]

@@ -1,148 +1,54 @@
-"""A small copy of the demo town (docs/MAP_CONVENTIONS.md), personas, and request builders."""
+"""Personas, the bundled town and request builders for the stand-in's tests.
+
+Every request is built with the brain's own prompt builders (``aga_npc.prompts``), with
+the same ``max_tokens`` the brain asks with, so the tests read what the stand-in answers
+to the brain, not to a copy of its prompts.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from aga_npc.brain.profile import AgentProfile
 from aga_npc.offline import OfflineLLM, answer_text
+from aga_npc.personas.loader import town_personas
+from aga_npc.personas.model import Persona
 from aga_npc.prompts import (
-    conversation_turn_messages,
+    action_chain_messages,
     conversation_whole_messages,
+    daily_plan_messages,
     decompose_messages,
-    plan_day_messages,
     player_reply_messages,
+    poignancy_messages,
     relationship_messages,
+    utterance_messages,
 )
-from aga_npc.types import LLMRequest, LLMResult, Module, ObjectInfo
-from aga_npc.world.kinds import KIND_AFFORDANCES
+from aga_npc.town.build import default_map_path, profile_from_persona
+from aga_npc.types import LLMRequest, LLMResult, Module
+from aga_npc.world import World
 
-# sector -> arena -> object names (kind = name without a trailing number)
-LAYOUT: dict[str, dict[str, tuple[str, ...]]] = {
-    "Brook House": {
-        "kitchen": ("stove", "fridge", "sink", "table"),
-        "living room": ("sofa", "tv"),
-        "main bedroom": ("bed 1", "bed 2"),
-        "kids room": ("bed 1", "bed 2"),
-        "bathroom": ("shower", "toilet", "sink"),
-    },
-    "Alder Dorm": {
-        "common kitchen": ("stove", "fridge", "sink", "table 1", "table 2"),
-        "lounge": ("sofa", "tv"),
-        "room 1": ("bed 1", "bed 2", "desk 1", "desk 2"),
-        "bathroom": ("shower", "toilet", "sink"),
-    },
-    "Rowan Cottage": {
-        "kitchen": ("stove", "fridge", "sink", "table"),
-        "bedroom": ("bed 1", "bed 2"),
-        "studio": ("easel",),
-        "bathroom": ("shower", "toilet", "sink"),
-    },
-    "Lantern House": {
-        "kitchen": ("stove", "fridge", "sink", "table"),
-        "living room": ("piano", "sofa"),
-        "bedroom": ("bed 1", "bed 2"),
-        "bathroom": ("shower", "toilet", "sink"),
-    },
-    "Mill Cottage": {
-        "kitchen": ("stove", "fridge", "sink", "table"),
-        "bedroom": ("bed 1",),
-        "bathroom": ("shower", "toilet", "sink"),
-    },
-    "Juniper Cafe": {
-        "cafe": ("counter", "table 1", "table 2", "table 3"),
-        "kitchen": ("stove", "fridge", "sink"),
-    },
-    "Alder College": {
-        "classroom A": ("desk 1", "desk 2", "desk 3", "blackboard"),
-        "library": ("bookshelf 1", "bookshelf 2", "table 1", "table 2"),
-        "office": ("desk 1", "desk 2"),
-    },
-    "Pine Street Grocery": {
-        "store": ("shelf 1", "shelf 2", "shelf 3", "counter"),
-        "storeroom": ("shelf",),
-    },
-    "The Copper Kettle": {
-        "bar room": ("bar", "table 1", "table 2", "piano"),
-        "kitchen": ("stove", "fridge", "sink"),
-    },
-    "Town Hall": {"office": ("desk 1", "desk 2"), "meeting room": ("table",)},
-    "Elm Park": {"park": ("bench 1", "bench 2", "garden", "fountain")},
-    "Town Square": {"square": ("bench 1", "bench 2", "fountain")},
-}
-PLACES = tuple(LAYOUT)
-HOMES = ("Brook House", "Alder Dorm", "Rowan Cottage", "Lantern House", "Mill Cottage")
-
-
-def _kind(name: str) -> str:
-    return re.sub(r" \d+$", "", name)
-
-
-OBJECTS: dict[str, ObjectInfo] = {}
-for _sector, _arenas in LAYOUT.items():
-    for _arena, _names in _arenas.items():
-        for _name in _names:
-            _k = _kind(_name)
-            _addr = f"{_sector}:{_arena}:{_name}"
-            OBJECTS[_addr] = ObjectInfo(
-                address=_addr,
-                kind=_k,
-                sector=_sector,
-                arena=_arena,
-                name=_name,
-                affordances=KIND_AFFORDANCES[_k],
-            )
-
-
-class TinyWorld:
-    """A read-only ``WorldView`` over ``OBJECTS``; ``unreachable`` addresses fail reachability."""
-
-    def __init__(self, unreachable: Sequence[str] = ()) -> None:
-        self.unreachable = set(unreachable)
-
-    def minute_of_day(self) -> int:
-        return 8 * 60
-
-    def objects(
-        self,
-        *,
-        kind: str | None = None,
-        sector: str | None = None,
-        arena: str | None = None,
-        agent: str | None = None,
-    ) -> Sequence[ObjectInfo]:
-        return [
-            o
-            for o in OBJECTS.values()
-            if (kind is None or o.kind == kind)
-            and (sector is None or o.sector == sector)
-            and (arena is None or o.arena == arena)
-        ]
-
-    def object_at(self, address: str) -> ObjectInfo | None:
-        return OBJECTS.get(address)
-
-    def is_reachable(self, agent: str, address: str) -> bool:
-        return address in OBJECTS and address not in self.unreachable
-
-    def agent_place(self, agent: str) -> tuple[str, str] | None:
-        return None
-
-    def resolve_sector(self, agent: str, sector: str) -> str | None:
-        return sector
-
-
-def objects_of(sector: str) -> list[dict[str, Any]]:
-    """The decompose context's object lines for one place, as the brain builds them."""
-    return [
-        {"address": o.address, "kind": o.kind, "verbs": list(o.affordances)}
-        for o in OBJECTS.values()
-        if o.sector == sector
-    ]
-
+PLACES = (
+    "Brook House",
+    "Harbor Flat",
+    "Alder Dorm",
+    "Cedar Apartments",
+    "Fenwick House",
+    "Rowan Cottage",
+    "Juniper Cafe",
+    "Town Hall",
+    "Lantern House",
+    "Mill Cottage",
+    "Pine Street Grocery",
+    "The Copper Kettle",
+    "Alder College",
+    "Town Square",
+    "Elm Park",
+)
 
 PERSONAS: dict[str, dict[str, Any]] = {
     "student": {
@@ -182,14 +88,6 @@ PERSONAS: dict[str, dict[str, Any]] = {
         "wake_time": "06:30",
         "sleep_time": "22:00",
     },
-    "painter": {
-        "name": "Ayesha Khan",
-        "age": 30,
-        "traits": ["creative", "calm"],
-        "home": "Rowan Cottage",
-        "workplace": "Rowan Cottage",
-        "role": "painter",
-    },
     "mayor": {
         "name": "Sam Moore",
         "age": 62,
@@ -197,39 +95,83 @@ PERSONAS: dict[str, dict[str, Any]] = {
         "workplace": "Town Hall",
         "role": "mayor",
     },
-    "bartender": {
-        "name": "Jane Price",
-        "home": "Mill Cottage",
-        "workplace": "The Copper Kettle",
-        "role": "bartender",
-    },
-    "retired": {"name": "Eddy Lin", "age": 70, "home": "Lantern House"},
-    "minimal": {"name": "Nobody Special"},
 }
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def day_of(
-    n: int, *, work_days: Sequence[str] = WEEKDAYS[:5], works: bool = True
-) -> dict[str, Any]:
+def day_of(n: int, *, works: bool = True) -> dict[str, Any]:
+    """The ``day`` block the planner sends (day 1 is a Monday)."""
     weekday = WEEKDAYS[(n - 1) % 7]
-    return {"day": n, "weekday": weekday, "is_work_day": works and weekday in work_days}
+    return {"day": n, "weekday": weekday, "is_work_day": works and weekday in WEEKDAYS[:5]}
 
 
+# ---------------------------------------------------------------------- the bundled town
+@functools.cache
+def world() -> World:
+    """The bundled demo town, with the 25 residents in their beds (read only here)."""
+    town = World.load(default_map_path())
+    for persona in town_personas(25):
+        town.add_agent(
+            persona.name,
+            home=persona.home,
+            workplace=persona.workplace or None,
+            bed=persona.bed or None,
+        )
+    return town
+
+
+@functools.cache
+def residents() -> tuple[Persona, ...]:
+    return tuple(town_personas(25))
+
+
+def resident(first: str) -> Persona:
+    """A resident of the 25-resident town by first name."""
+    return next(p for p in residents() if p.name.split()[0] == first)
+
+
+def profile(persona: Persona) -> AgentProfile:
+    """The brain's profile of a resident, with the bed the world gave it."""
+    return profile_from_persona(persona, bed=world().agent_bed(persona.name) or "")
+
+
+def sector_rooms() -> dict[str, list[str]]:
+    """Every sector with its rooms (the sector prompt's options, as the mind builds them)."""
+    rooms: dict[str, list[str]] = {}
+    for obj in world().objects():
+        arenas = rooms.setdefault(obj.sector, [])
+        if obj.arena not in arenas:
+            arenas.append(obj.arena)
+    return rooms
+
+
+def place_objects(place: str, who: AgentProfile) -> list[dict[str, Any]]:
+    """The planned place's objects as prompt lines (other people's beds left out), as the
+    resolver lists them."""
+    return [
+        {"address": o.address, "kind": o.kind, "verbs": list(o.affordances)}
+        for o in world().objects(sector=place)
+        if not (o.kind == "bed" and who.bed and o.address != who.bed)
+    ]
+
+
+# ---------------------------------------------------------------------- requests
 def plan_request(
     persona: Mapping[str, Any],
     *,
     day: int = 1,
+    wake_up: str = "07:00",
     memories: Sequence[str] = (),
     invitations: Sequence[Mapping[str, Any]] = (),
     places: Sequence[str] = PLACES,
 ) -> LLMRequest:
     return LLMRequest(
         agent=str(persona["name"]),
-        module=Module.PLAN_DAY,
-        messages=plan_day_messages(
+        module=Module.DAILY_PLAN,
+        messages=daily_plan_messages(
             persona=persona,
             day=day_of(day, works=bool(persona.get("workplace"))),
+            wake_up=wake_up,
             memories=memories,
             invitations=invitations,
             places=places,
@@ -243,21 +185,51 @@ def decompose_request(
     activity: str,
     place: str,
     *,
+    persona: Persona | None = None,
     duration: int = 30,
-    role: str = "",
-    forbidden: Sequence[str] = (),
-    time: str = "08:00",
+    start: str = "08:00",
+    before: str = "",
+    after: str = "",
 ) -> LLMRequest:
+    who = profile(persona or resident("Felix"))
     return LLMRequest(
-        agent="Maria Lopez",
+        agent=who.name,
         module=Module.DECOMPOSE,
         messages=decompose_messages(
-            persona={"name": "Maria Lopez", "role": role},
+            persona=who.prompt_fields(),
+            activity=activity,
+            start=start,
+            duration=duration,
+            place=place,
+            before=before,
+            after=after,
+            objects=place_objects(place, who),
+        ),
+        json=True,
+        max_tokens=400,
+    )
+
+
+def chain_request(
+    activity: str,
+    place: str,
+    *,
+    persona: Persona | None = None,
+    duration: int = 30,
+    time: str = "08:00",
+    forbidden: Sequence[str] = (),
+) -> LLMRequest:
+    who = profile(persona or resident("Felix"))
+    return LLMRequest(
+        agent=who.name,
+        module=Module.ACTION_CHAIN,
+        messages=action_chain_messages(
+            persona=who.prompt_fields(),
             activity=activity,
             duration=duration,
             place=place,
             time=time,
-            objects=objects_of(place),
+            objects=place_objects(place, who),
             forbidden=forbidden,
         ),
         json=True,
@@ -265,33 +237,49 @@ def decompose_request(
     )
 
 
+def poignancy_request(persona: Mapping[str, Any], memory: str, kind: str = "event") -> LLMRequest:
+    return LLMRequest(
+        agent=str(persona["name"]),
+        module=Module.POIGNANCY,
+        messages=poignancy_messages(persona=persona, memory=memory, kind=kind),
+        json=True,
+        max_tokens=30,
+    )
+
+
 def turn_request(
     speaker: Mapping[str, Any],
     listener: str,
     *,
-    last_round: Sequence[tuple[str, str]] = (),
+    lines: Sequence[tuple[str, str]] = (),
     social: Mapping[str, Any] | None = None,
+    summary: str | None = None,
     memories: Sequence[str] | None = None,
-    turn: int = 0,
+    turn: int | None = None,
     max_turns: int = 8,
     place: str = "Juniper Cafe",
     time: str = "10:00",
 ) -> LLMRequest:
+    """One conversation line: with ``social`` the AGA prompt (Social Memory and the last
+    round), else Generative Agents' (the whole conversation, a relationship summary and
+    retrieved memories). ``turn`` defaults to the number of lines so far."""
     return LLMRequest(
         agent=str(speaker["name"]),
-        module=Module.CONVERSATION,
-        messages=conversation_turn_messages(
+        module=Module.UTTERANCE,
+        messages=utterance_messages(
             speaker=speaker,
             listener=listener,
             place=place,
             time=time,
-            last_round=last_round,
+            lines=lines,
             social=social,
-            memories=memories,
-            turn=turn,
+            summary=summary if social is None else None,
+            memories=(memories or []) if social is None else None,
+            turn=len(lines) if turn is None else turn,
             max_turns=max_turns,
         ),
         json=True,
+        max_tokens=120,
     )
 
 
@@ -320,6 +308,7 @@ def whole_request(
             max_turns=max_turns,
         ),
         json=True,
+        max_tokens=600,
     )
 
 
@@ -333,6 +322,7 @@ def relationship_request(
             name=name, other=other, transcript=transcript, current=current
         ),
         json=True,
+        max_tokens=300,
     )
 
 
@@ -360,6 +350,7 @@ def player_request(
     )
 
 
+# ---------------------------------------------------------------------- answers
 def complete(backend: OfflineLLM, request: LLMRequest) -> LLMResult:
     return asyncio.run(backend.complete(request))
 

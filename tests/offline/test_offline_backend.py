@@ -5,15 +5,20 @@ from __future__ import annotations
 import asyncio
 import random
 
-from offline_town import PERSONAS, complete, decompose_request, plan_request, text_of
+from offline_town import (
+    PERSONAS,
+    complete,
+    decompose_request,
+    plan_request,
+    poignancy_request,
+    text_of,
+)
 
+from aga_npc.brain.answers import Line, Outline, Poignancy, SocialAnswer, Subtasks
 from aga_npc.config import Settings
 from aga_npc.llm import TokenLedger, build_backend, build_stack
 from aga_npc.offline import OfflineLLM
-from aga_npc.planning.decompose import validate_decompose_json
-from aga_npc.planning.schedule import validate_plan_json
 from aga_npc.ports import LLMBackend, StreamingBackend
-from aga_npc.prompts import importance_messages
 from aga_npc.types import LLMRequest, Module, Usage
 
 
@@ -86,29 +91,30 @@ def test_full_stack_parses_validates_and_meters_offline_answers() -> None:
     requests = [
         LLMRequest(
             agent="Maria Lopez",
-            module=Module.PLAN_DAY,
+            module=Module.DAILY_PLAN,
             messages=plan_request(PERSONAS["student"], day=d).messages,
             json=True,
-            validator=validate_plan_json,
+            validator=Outline.validate,
         )
         for d in range(1, 8)
     ]
     decompose = decompose_request("cook dinner and eat at home", "Brook House", duration=60)
     requests.append(
         LLMRequest(
-            agent="Maria Lopez",
+            agent="Felix Ellison",
             module=Module.DECOMPOSE,
             messages=decompose.messages,
             json=True,
-            validator=validate_decompose_json,
+            validator=Subtasks.validate,
         )
     )
     requests.append(
         LLMRequest(
             agent="Maria Lopez",
-            module=Module.IMPORTANCE,
-            messages=importance_messages(name="Maria Lopez", event="Maria got engaged"),
+            module=Module.POIGNANCY,
+            messages=poignancy_request(PERSONAS["student"], "Maria got engaged").messages,
             json=True,
+            validator=Poignancy.validate,
         )
     )
 
@@ -121,7 +127,9 @@ def test_full_stack_parses_validates_and_meters_offline_answers() -> None:
         assert result.parsed is not None
         assert result.usage.completion_tokens > 0
         assert result.usage.prompt_tokens > result.usage.completion_tokens // 4
-    assert results[-1].parsed["importance"] >= 7
+    assert all(isinstance(r.parsed, Outline) and r.parsed.items for r in results[:7])
+    assert isinstance(results[7].parsed, Subtasks) and len(results[7].parsed.items) >= 3
+    assert results[-1].parsed.score >= 7
     assert ledger.totals()["calls"] == len(requests)
 
 
@@ -132,15 +140,14 @@ def test_requests_without_a_context_block_still_get_well_formed_answers() -> Non
 
     messages = (ChatMessage(role="user", content="Plan my day, please."),)
     checks = {
-        Module.PLAN_DAY: validate_plan_json,
-        Module.DECOMPOSE: validate_decompose_json,
-        Module.IMPORTANCE: lambda v: 1 <= v["importance"] <= 10,
-        Module.REFLECT: lambda v: v["insights"],
-        Module.CONVERSATION: lambda v: v["line"],
-        Module.RELATIONSHIP: lambda v: v["relationship"],
+        Module.DAILY_PLAN: lambda v: Outline.validate(v).items,
+        Module.DECOMPOSE: lambda v: Subtasks.validate(v).items,
+        Module.POIGNANCY: lambda v: 1 <= Poignancy.validate(v).score <= 10,
+        Module.UTTERANCE: lambda v: Line.validate(v).text,
+        Module.RELATIONSHIP: lambda v: SocialAnswer.validate(v).update,
     }
     for module, check in checks.items():
         request = LLMRequest(agent="x", module=module, messages=messages, json=True)
-        assert check(json_of(text_of(request, seed=1)))
+        assert check(json_of(text_of(request, seed=1))), module
     reply = text_of(LLMRequest(agent="x", module=Module.PLAYER_REPLY, messages=messages), 1)
     assert reply and not reply.startswith("{")

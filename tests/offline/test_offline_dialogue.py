@@ -16,8 +16,9 @@ from offline_town import (
     whole_request,
 )
 
+from aga_npc.brain.answers import Insights, Line, Poignancy, WholeConversation
 from aga_npc.offline.speech import to_first_person
-from aga_npc.prompts import importance_messages, reflect_messages
+from aga_npc.prompts import insights_messages, poignancy_messages
 from aga_npc.types import LLMRequest, Module
 
 MARIA, ISABELLA, KLAUS = PERSONAS["student"], PERSONAS["barista"], PERSONAS["professor"]
@@ -40,7 +41,8 @@ def line(request: LLMRequest, seed: int) -> tuple[str, bool]:
     value = json_of(text_of(request, seed=seed))
     assert set(value) == {"line", "end"}
     assert isinstance(value["line"], str) and isinstance(value["end"], bool)
-    return value["line"], value["end"]
+    parsed = Line.validate(value)
+    return parsed.text, parsed.end
 
 
 def test_first_words_to_a_stranger_introduce_the_speaker() -> None:
@@ -78,7 +80,7 @@ def mention_rate(social=None, memories=None, word: str = "sailboat") -> float:
                     social=social,
                     memories=memories,
                     turn=turn,
-                    last_round=[("Klaus Mueller", heard)],
+                    lines=[("Klaus Mueller", heard)],
                 ),
                 seed,
             )
@@ -101,7 +103,7 @@ def test_the_last_allowed_turn_says_goodbye_and_ends() -> None:
                 social=SAILBOAT,
                 turn=5,
                 max_turns=6,
-                last_round=[("Klaus Mueller", "That's good to hear.")],
+                lines=[("Klaus Mueller", "That's good to hear.")],
             ),
             seed,
         )
@@ -121,7 +123,7 @@ def converse(seed: int, max_turns: int = 12) -> list[tuple[str, str, bool]]:
                 social=social,
                 turn=turn,
                 max_turns=max_turns,
-                last_round=history[-2:],
+                lines=history,
             ),
             seed,
         )
@@ -153,7 +155,7 @@ def test_known_events_lead_to_invitations_sometimes() -> None:
                     "Maria Lopez",
                     social=PARTY,
                     turn=turn,
-                    last_round=[("Maria Lopez", "Hello Klaus.")],
+                    lines=[("Maria Lopez", "Hello Klaus.")],
                 ),
                 seed,
             )
@@ -164,7 +166,7 @@ def test_known_events_lead_to_invitations_sometimes() -> None:
                     "Maria Lopez",
                     social=SAILBOAT,
                     turn=turn,
-                    last_round=[("Maria Lopez", "Hello Klaus.")],
+                    lines=[("Maria Lopez", "Hello Klaus.")],
                 ),
                 seed,
             )
@@ -180,7 +182,7 @@ def test_whole_exchange_alternates_and_stays_within_the_limit() -> None:
                 whole_request(MARIA, KLAUS, social_a=SAILBOAT, social_b=PARTY, max_turns=8), seed
             )
         )
-        lines = value["lines"]
+        lines = WholeConversation.validate(value).lines
         assert 2 <= len(lines) <= 8
         speakers = [who for who, _ in lines]
         assert speakers == [("Maria Lopez", "Klaus Mueller")[i % 2] for i in range(len(lines))]
@@ -294,42 +296,48 @@ def test_injection_attempts_keep_the_persona_and_reveal_nothing(attack: str) -> 
         assert system[:40] not in text
 
 
-def importance(event: str, seed: int) -> int:
+def poignancy(memory: str, seed: int, kind: str = "event") -> int:
     request = LLMRequest(
-        agent="Maria",
-        module=Module.IMPORTANCE,
-        messages=importance_messages(name="Maria", event=event),
+        agent="Maria Lopez",
+        module=Module.POIGNANCY,
+        messages=poignancy_messages(persona=MARIA, memory=memory, kind=kind),
         json=True,
     )
-    return json_of(text_of(request, seed))["importance"]
+    return Poignancy.validate(json_of(text_of(request, seed))).score
 
 
-def test_importance_follows_the_kind_of_event() -> None:
+def test_poignancy_follows_the_kind_of_event() -> None:
     for seed in range(10):
-        assert importance("Maria is brushing her teeth", seed) <= 3
-        assert 4 <= importance("Maria talked with Klaus about the party", seed) <= 6
-        assert importance("Isabella got engaged to Tom", seed) >= 7
+        assert poignancy("Maria is brushing her teeth", seed) <= 3
+        assert 4 <= poignancy("Maria talked with Klaus about the party", seed, "chat") <= 6
+        assert poignancy("Isabella got engaged to Tom", seed) >= 7
 
 
-def test_reflection_names_the_recurring_person_and_theme() -> None:
-    memories = [
+def test_insights_name_the_recurring_person_and_theme_and_cite_statements() -> None:
+    statements = [
         "Maria talked with Klaus about gentrification",
         "Klaus Mueller lent Maria a book about gentrification",
         "Maria studied in the library at Alder College",
         "Maria had coffee with Klaus at Juniper Cafe",
     ]
     request = LLMRequest(
-        agent="Maria",
-        module=Module.REFLECT,
-        messages=reflect_messages(persona=MARIA, memories=memories),
+        agent="Maria Lopez",
+        module=Module.INSIGHTS,
+        messages=insights_messages(
+            persona=MARIA,
+            question="How does Maria feel about Klaus Mueller?",
+            statements=statements,
+            count=3,
+        ),
         json=True,
     )
     themes = 0
     for seed in range(10):
-        insights = json_of(text_of(request, seed))["insights"]
-        assert 1 <= len(insights) <= 3
-        assert "Klaus" in insights[0]
-        themes += any("gentrification" in i.lower() for i in insights)
+        found = Insights.validate(json_of(text_of(request, seed))).items
+        assert 1 <= len(found) <= 5
+        assert "Klaus" in found[0].text
+        assert all(e and all(1 <= n <= len(statements) for n in e.evidence) for e in found)
+        themes += any("gentrification" in i.text.lower() for i in found)
     assert themes >= 3
 
 
@@ -339,7 +347,7 @@ def test_other_modules_get_a_short_generic_answer() -> None:
     messages = envelope(
         system="s", module="summary", context={"events": ["Maria met Klaus"]}, task="Summarise."
     )
-    plain = text_of(LLMRequest(agent="x", module=Module.SUMMARY, messages=messages), 1)
+    plain = text_of(LLMRequest(agent="x", module=Module.OTHER, messages=messages), 1)
     assert 0 < len(plain.split()) <= 30 and "Maria met Klaus" in plain
     as_json = text_of(LLMRequest(agent="x", module="weather", messages=messages, json=True), 1)
     assert isinstance(json.loads(as_json)["answer"], str)

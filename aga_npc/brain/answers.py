@@ -533,7 +533,10 @@ class JointUpdate:
     @classmethod
     def validate(cls, value: Any) -> JointUpdate:
         data = _obj(value, "joint relationship update")
-        return cls(
-            a=SocialAnswer.validate(data.get("a_about_b")),
-            b=SocialAnswer.validate(data.get("b_about_a")),
-        )
+        sides = []
+        for key in ("a_about_b", "b_about_a"):
+            try:
+                sides.append(SocialAnswer.validate(data.get(key)))
+            except ValueError as exc:  # say which side is wrong
+                raise ValueError(f"'{key}': {exc}") from None
+        return cls(a=sides[0], b=sides[1])

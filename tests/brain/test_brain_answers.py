@@ -94,6 +94,12 @@ BAD: list[tuple[Any, Any, str]] = [
     (Insights.validate, {"insights": ["  ", ""]}, "non-empty"),
     (SocialAnswer.validate, "friends", "JSON object"),
     (SocialAnswer.validate, {"feeling": 3}, "'feeling' must be a string"),
+    (JointUpdate.validate, {"a_about_b": {"feeling": "warm"}}, "'b_about_a'"),
+    (
+        JointUpdate.validate,
+        {"a_about_b": {"feeling": 1}, "b_about_a": {}},
+        "'a_about_b': 'feeling'",
+    ),
 ]
 
 

@@ -117,6 +117,17 @@ class LoopSettings:
             raise ValueError("max_lines must be within 2..40")
         if self.attention < 1 or self.vision_radius <= 0:
             raise ValueError("attention and vision_radius must be positive")
+        if self.focal_points < 1 or self.insights_per_point < 1:
+            raise ValueError("focal_points and insights_per_point must be at least 1")
+        for name in (
+            "retention",
+            "chat_cooldown",
+            "convo_person_memories",
+            "convo_line_memories",
+            "decompose_min",
+        ):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative")
 
     @classmethod
     def for_mode(cls, mode: Mode, **changes: Any) -> LoopSettings:

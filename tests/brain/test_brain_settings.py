@@ -63,6 +63,13 @@ BAD: list[tuple[dict[str, Any], str]] = [
     ({"attention": 0}, "attention"),
     ({"vision_radius": 0.0}, "vision_radius"),
     ({"vision_radius": -1.0}, "vision_radius"),
+    ({"focal_points": 0}, "focal_points"),
+    ({"insights_per_point": 0}, "insights_per_point"),
+    ({"retention": -1}, "retention"),
+    ({"chat_cooldown": -10}, "chat_cooldown"),
+    ({"convo_person_memories": -1}, "convo_person_memories"),
+    ({"convo_line_memories": -1}, "convo_line_memories"),
+    ({"decompose_min": -1}, "decompose_min"),
 ]
 
 

@@ -75,6 +75,7 @@ class _DayWork:
     so_far: list[PlanItem] = field(default_factory=list)
     hour: int = 0
     last_hour: int = 0
+    bedtime: PlanItem | None = None  # the daily plan's going to sleep
 
     def move(self, stage: DayStage) -> None:
         if stage not in TRANSITIONS[self.stage] and stage is not self.stage:
@@ -209,6 +210,7 @@ class Planner:
         work.outline = answer.items
         work.hour = work.wake // 60
         sleep_items = [i for i in answer.items if _is_sleep(i.text) and i.start > work.wake]
+        work.bedtime = sleep_items[-1] if sleep_items else None
         end = sleep_items[-1].start if sleep_items else self.profile.sleep
         if end <= work.wake:
             end += DAY
@@ -254,10 +256,14 @@ class Planner:
             self.schedule_calls_avoided += max(0, work.last_hour - work.hour)
         work.hour += 1
         if whole or work.hour > work.last_hour:
-            self._finish(work)
+            self._finish(work, whole)
 
-    def _finish(self, work: _DayWork) -> None:
-        items = _merge(work.so_far) or list(work.outline)
+    def _finish(self, work: _DayWork, whole: bool) -> None:
+        hours = list(work.so_far)
+        if hours and not whole and work.bedtime is not None:
+            # the hours stop at bedtime: the night is the daily plan's
+            hours.append(work.bedtime)
+        items = _merge(hours) or list(work.outline)
         try:
             plan = parse_plan(
                 {

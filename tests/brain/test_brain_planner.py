@@ -161,6 +161,25 @@ def test_continued_hours_merge_into_one_item(rig: Any) -> None:
     ]
 
 
+@pytest.mark.parametrize("last_hour", ["as planned", "a whole hour of reading"])
+def test_the_day_ends_at_the_daily_plans_bedtime_and_sleeps_through_the_night(
+    rig: Any, last_hour: str
+) -> None:
+    def hour(ctx: dict[str, Any]) -> dict[str, Any]:
+        if last_hour != "as planned" and ctx["hour"] == BEDTIME // 60:
+            item = {"start": "21:00", "duration": 60, "activity": "read at home", "place": ADA_HOME}
+            return {"activities": [item]}
+        return hour_answer(ctx)
+
+    h = Harness(rig({**GA_DAY, "hourly_schedule": hour}))
+    plan = h.plan_day(3 * 60)
+    last = plan.activities[-1]
+    assert (last.text, last.place) == ("sleep", ADA_HOME)
+    assert last.start == BEDTIME, "the daily plan's bedtime, not the persona's usual one"
+    assert last.end >= DAY + ADA.wake, "asleep until the morning"
+    assert plan.activities[-2].end == BEDTIME
+
+
 def test_merging_needs_the_same_words_the_same_place_and_no_gap(rig: Any) -> None:
     answers = {
         8: ("work at the counter", CAFE, 0),

@@ -16,6 +16,7 @@ from brain_kit import (
     CLEO_BED,
     PARK,
     make_world,
+    thing,
 )
 
 from aga_npc.brain import grounding
@@ -196,16 +197,7 @@ def test_a_bed_in_a_routine_means_ones_own_bed() -> None:
 
 def test_a_taken_object_is_swapped_for_a_free_one_of_the_same_kind() -> None:
     world = make_world()
-    world.put(
-        world.object_at("Ada House:kitchen:stove").__class__(  # type: ignore[union-attr]
-            address="Ada House:kitchen:stove 2",
-            kind="stove",
-            sector=ADA_HOME,
-            arena="kitchen",
-            name="stove 2",
-            affordances=("cook",),
-        )
-    )
+    world.put(thing("Ada House:kitchen:stove 2", "stove", ("cook",)))
     cook = Action(verb="cook", target="@home:kitchen:stove", duration=10)
     world.occupy("Ada House:kitchen:stove", "Cleo Park")
     assert grounding.bind(cook, world, ADA, ADA_HOME) == cook.with_(

@@ -31,6 +31,7 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"[a-z]+")
+_SLEEP = re.compile(r"\b(?:sleep(?:s|ing)?|asleep|naps?|napping|bedtime|go(?:es|ing)? to bed)\b")
 _STOP = frozenset(
     {
         "a",
@@ -262,10 +263,11 @@ def _kind_of(world: WorldView, action: Action) -> str:
 def fallback_actions(
     text: str, place: str, duration: int, world: WorldView, profile: AgentProfile
 ) -> tuple[Action, ...]:
-    """Actions without an LLM when none can be had: sleep in the own bed, work at the
-    workplace, else sit somewhere at the planned place (or just think there)."""
+    """Actions without an LLM when none can be had: sleep in the own bed (when it is at the
+    planned place), work at the workplace, else sit somewhere at the planned place (or
+    just think there)."""
     lowered = text.lower()
-    if profile.bed and any(w in lowered for w in ("sleep", "bed", "nap")):
+    if profile.bed and _SLEEP.search(lowered) and Address.parse(profile.bed).sector == place:
         return (
             Action(verb="sleep", target=profile.bed, duration=duration, description="sleeping"),
         )

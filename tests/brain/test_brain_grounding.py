@@ -226,6 +226,22 @@ def test_fallback_sleeps_in_the_own_bed_for_sleep() -> None:
     assert (action.verb, action.target) == ("sleep", ADA_BED)
 
 
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("fold napkins", CAFE),
+        ("tidy the bedroom", ADA_HOME),
+        ("make the bed", ADA_HOME),
+        ("take a nap on the bench", PARK),
+    ],
+)
+def test_fallback_does_not_send_anyone_to_bed_for_other_things(text: str, place: str) -> None:
+    world = make_world()
+    [action] = grounding.fallback_actions(text, place, 30, world, ADA)
+    assert action.target != ADA_BED
+    assert not action.target or action.target.startswith(place + ":")
+
+
 def test_fallback_works_at_work_and_sits_elsewhere() -> None:
     world = make_world()
     [work] = grounding.fallback_actions("do the accounts", CAFE, 60, world, ADA)

@@ -155,7 +155,7 @@ class Reactions:
             self.settings.attention if limit is None else min(limit, self.settings.attention)
         )
         fresh = 0
-        for other in nearby:
+        for other in sorted(nearby, key=lambda o: o.distance):
             if other.distance > self.settings.vision_radius:
                 continue
             seen = self._seen.get(other.name)

@@ -101,12 +101,12 @@ def test_attention_takes_the_nearest_new_events_first(rig: Any) -> None:
     s = Setup(rig(script()), attention=1)
     far = Nearby(name="Cleo Park", distance=6.0, doing="jogging")
     near = ben(distance=1.0)
-    assert s.look(NOON, near, far) == 1
+    assert s.look(NOON, far, near) == 1
     assert s.memories(EventKind.OBSERVED) == ["Ben Ortiz is reading a book at Park"]
     # the next look takes the other one; Ben is not new any more
-    assert s.look(NOON + 1, near, far) == 1
+    assert s.look(NOON + 1, far, near) == 1
     assert s.memories(EventKind.OBSERVED)[-1] == "Cleo Park is jogging at Park"
-    assert s.look(NOON + 2, near, far) == 0
+    assert s.look(NOON + 2, far, near) == 0
 
 
 def test_a_per_tick_limit_narrows_attention(rig: Any) -> None:

@@ -102,7 +102,8 @@ class Mind:
     # ------------------------------------------------------------------ per tick
     def tick(self, now: int) -> bool:
         """Batch-embed new memories, start a reflection when due, cluster once a day.
-        Returns whether a request was made."""
+        Returns whether a heavy step was taken (a reflection prompt built); submitting an
+        embedding call is light."""
         asked = False
         requests, embedder = self.requests, self.embedder
         if requests is None or embedder is None:
@@ -123,7 +124,6 @@ class Mind:
                     [ev.text for ev in batch],
                     then=lambda value: self._on_embeddings(ids, value),
                 )
-                asked = True
         if self.stream.reflection_due and not self.reflection.busy:
             self.stream.reset_reflection()
             self.reflection.start(now)

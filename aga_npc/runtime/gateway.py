@@ -233,16 +233,18 @@ class Gateway:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- ticket callbacks (game thread) ------------------------------------------------------
+    # -- the tickets' owner (game thread; ``aga_npc.runtime.tickets.TicketOwner``) ----------
 
-    def _cancel(self, ticket: Ticket[Any]) -> bool:
-        if not ticket._complete(stop_result(ticket, cancelled_error(ticket))):
+    def cancel_ticket(self, ticket: Ticket[Any]) -> bool:
+        """What ``ticket.cancel()`` does: done at once, the worker is told. Never blocks."""
+        if not ticket.complete(stop_result(ticket, cancelled_error(ticket))):
             return False
         self._finished.append(ticket)
         self._post("cancel", ticket)
         return True
 
-    def _set_priority(self, ticket: Ticket[Any], priority: int) -> None:
+    def set_ticket_priority(self, ticket: Ticket[Any], priority: int) -> None:
+        """What ``ticket.set_priority()`` does: the worker re-queues it. Never blocks."""
         ticket.priority = priority
         if not ticket.done():
             self._post("priority", ticket)
@@ -250,7 +252,7 @@ class Gateway:
     def _enqueue(self, ticket: Ticket[Any]) -> None:
         self._submitted += 1
         if self._closed:
-            if ticket._complete(stop_result(ticket, closed_error(ticket))):
+            if ticket.complete(stop_result(ticket, closed_error(ticket))):
                 self._finished.append(ticket)
             return
         # deque.append is atomic; the worker polls the inbox (see the module docstring).
@@ -350,7 +352,7 @@ class Gateway:
             flight.task.cancel()
 
     def _finish_stopped(self, ticket: Ticket[Any], error: Any) -> None:
-        if ticket._complete(stop_result(ticket, error)):
+        if ticket.complete(stop_result(ticket, error)):
             key = "expired" if error.kind == "expired" else "cancelled"
             self._counts[key] += 1
             self._counts["completed"] += 1
@@ -426,5 +428,5 @@ class Gateway:
                 ticket = self._adds.popleft()
             except IndexError:
                 return
-            if ticket._complete(stop_result(ticket, closed_error(ticket))):
+            if ticket.complete(stop_result(ticket, closed_error(ticket))):
                 self._finished.append(ticket)

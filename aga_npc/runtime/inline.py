@@ -172,6 +172,18 @@ class InlineGateway:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- the tickets' owner (``aga_npc.runtime.tickets.TicketOwner``) -------------------------
+
+    def cancel_ticket(self, ticket: Ticket[Any]) -> bool:
+        """What ``ticket.cancel()`` does: takes it out of the queue and completes it."""
+        self._sched.detach(ticket)
+        return self._stop(ticket, cancelled_error(ticket))
+
+    def set_ticket_priority(self, ticket: Ticket[Any], priority: int) -> None:
+        """What ``ticket.set_priority()`` does: moves it in the queue if it still waits."""
+        ticket.priority = priority
+        self._sched.reprioritise(ticket)
+
     # -- internals ---------------------------------------------------------------------------
 
     def _event_loop(self) -> asyncio.AbstractEventLoop:
@@ -187,20 +199,12 @@ class InlineGateway:
         self._sched.add(ticket)
 
     def _stop(self, ticket: Ticket[Any], error: Any) -> bool:
-        if not ticket._complete(stop_result(ticket, error)):
+        if not ticket.complete(stop_result(ticket, error)):
             return False
         self._counts["expired" if error.kind == "expired" else "cancelled"] += 1
         self._counts["completed"] += 1
         self._finished.append(ticket)
         return True
-
-    def _cancel(self, ticket: Ticket[Any]) -> bool:
-        self._sched.detach(ticket)
-        return self._stop(ticket, cancelled_error(ticket))
-
-    def _set_priority(self, ticket: Ticket[Any], priority: int) -> None:
-        ticket.priority = priority
-        self._sched.reprioritise(ticket)
 
     def _count(self, result: LLMResult | CallResult, n: int) -> None:
         c = self._counts

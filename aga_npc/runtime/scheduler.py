@@ -1,9 +1,10 @@
 """The sans-I/O scheduling core shared by the threaded and the inline gateway.
 
 Owns the queue of *flights* (one flight = one backend call or one blocking call, shared
-by every ticket coalesced into it): priority order with re-prioritising, concurrency
-limits per kind (LLM calls, blocking calls), coalescing by dedup key, deadline expiry at
-start time, and the counters behind ``stats()``. It does no I/O and starts no tasks: the
+by every ticket coalesced into it) and which flight each queued or running ticket is in:
+priority order with re-prioritising, concurrency limits per kind (LLM calls, blocking
+calls), coalescing by dedup key, deadline expiry at start time, and the counters behind
+``stats()``. It does no I/O and starts no tasks: the
 gateways ask it what to run next and tell it what finished. Single-threaded by contract.
 """
 
@@ -67,6 +68,7 @@ class Scheduler:
         self.limits = {LLM: llm_limit, CALL: call_limit}
         self._heaps: dict[str, list[tuple[int, int, int, Flight]]] = {k: [] for k in _KINDS}
         self._by_key: dict[str, Flight] = {}
+        self._flight_of: dict[Ticket[Any], Flight] = {}  # queued and running tickets
         self.running_flights: dict[str, int] = dict.fromkeys(_KINDS, 0)
         self.pending_tickets = 0
         self.running_tickets = 0
@@ -85,12 +87,12 @@ class Scheduler:
             flight = self._by_key.get(key)
             if flight is not None:
                 flight.members.append(ticket)
-                ticket._flight = flight
+                self._flight_of[ticket] = flight
                 if flight.stream is not None:
-                    ticket._stream = flight.stream
+                    ticket.attach_stream(flight.stream)
                 self.coalesced += 1
                 if flight.running:
-                    ticket._mark_running()
+                    ticket.mark_running()
                     self.running_tickets += 1
                 else:
                     self._bump_pending(1)
@@ -99,8 +101,9 @@ class Scheduler:
                         self._push(flight)
                 return True
         flight = Flight(LLM if request is not None else CALL, key, ticket)
-        ticket._flight = flight
-        ticket._stream = flight.stream
+        self._flight_of[ticket] = flight
+        if flight.stream is not None:
+            ticket.attach_stream(flight.stream)
         if key is not None:
             self._by_key[key] = flight
         self._bump_pending(1)
@@ -109,7 +112,7 @@ class Scheduler:
 
     def reprioritise(self, ticket: Ticket[Any]) -> None:
         """Apply ``ticket.priority`` to its flight (the best member priority wins)."""
-        flight = ticket._flight
+        flight = self._flight_of.get(ticket)
         if flight is None or flight.running or ticket not in flight.members:
             return
         best = min(t.priority for t in flight.members)
@@ -123,11 +126,11 @@ class Scheduler:
         Returns the flight when it is running and no ticket waits for it any more: the
         caller should stop that work. A pending flight left empty is dropped here.
         """
-        flight = ticket._flight
+        flight = self._flight_of.get(ticket)
         if flight is None or ticket not in flight.members:
             return None
         flight.members.remove(ticket)
-        ticket._flight = None
+        del self._flight_of[ticket]
         if flight.running:
             self.running_tickets -= 1
         else:
@@ -138,6 +141,10 @@ class Scheduler:
             return None
         self._forget(flight)
         return flight if flight.running else None
+
+    def flight_of(self, ticket: Ticket[Any]) -> Flight | None:
+        """The flight ``ticket`` waits for or runs in; None once it left or finished."""
+        return self._flight_of.get(ticket)
 
     # -- starting and finishing ----------------------------------------------------------
 
@@ -167,7 +174,7 @@ class Scheduler:
                 for t in flight.members:
                     if t.deadline is not None and t.deadline <= now:
                         expired.append(t)
-                        t._flight = None
+                        del self._flight_of[t]
                         self.pending_tickets -= 1
                     else:
                         live.append(t)
@@ -184,7 +191,7 @@ class Scheduler:
             self.running_tickets += n
             self.max_running = max(self.max_running, self.running_tickets)
             for t in flight.members:
-                t._mark_running()
+                t.mark_running()
             return flight, expired
 
     def finish(self, flight: Flight) -> list[Ticket[Any]]:
@@ -196,7 +203,7 @@ class Scheduler:
         self._forget(flight)
         members, flight.members = flight.members, []
         for t in members:
-            t._flight = None
+            self._flight_of.pop(t, None)
         return members
 
     def take_all_pending(self) -> list[Ticket[Any]]:
@@ -207,7 +214,7 @@ class Scheduler:
                 if not flight.running and flight.version == version and flight.members:
                     out.extend(flight.members)
                     for t in flight.members:
-                        t._flight = None
+                        self._flight_of.pop(t, None)
                     flight.members = []
                     self._forget(flight)
             heap.clear()

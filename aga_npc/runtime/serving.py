@@ -127,12 +127,12 @@ def fan_out(
     done: list[Ticket[Any]] = []
     for i, ticket in enumerate(members):
         if i == 0 or not isinstance(result, LLMResult):
-            if ticket._complete(result):
+            if ticket.complete(result):
                 done.append(ticket)
             continue
         mine = replace(result, usage=Usage(), attempts=0, latency=0.0, outcome="coalesced")
         # A ticket cancelled on the game thread a moment ago keeps its cancellation.
-        if not ticket._complete(mine):
+        if not ticket.complete(mine):
             continue
         done.append(ticket)
         if ledger is not None and ticket.request is not None:

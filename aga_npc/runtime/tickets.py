@@ -2,6 +2,17 @@
 
 A ticket is completed exactly once (by the worker, or by ``cancel()`` on the game thread);
 every read is a single attribute load, so polling it from the frame loop never blocks.
+
+Thread contract, by caller:
+
+- the game thread: ``done``, ``result``, ``state``, ``partial_text``, ``cancel``,
+  ``set_priority`` (and ``wait`` for tools, tests and shutdown paths). ``cancel`` and
+  ``set_priority`` are forwarded to the ticket's :class:`TicketOwner` (its gateway).
+- the gateways only: :meth:`Ticket.complete`, from the gateway's worker (loop) thread,
+  or on the game thread when it cancels, closes the gateway or submits after closing; a
+  lock makes the first completion win.
+- the scheduler only (on the one thread that owns it): :meth:`Ticket.mark_running` and
+  :meth:`Ticket.attach_stream`. The scheduler also keeps which flight each ticket is in.
 """
 
 from __future__ import annotations
@@ -9,14 +20,11 @@ from __future__ import annotations
 import enum
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from aga_npc.types import CallResult, LLMRequest, LLMResult
 
-if TYPE_CHECKING:
-    from aga_npc.runtime.scheduler import Flight
-
-__all__ = ["StreamBuffer", "Ticket", "TicketState"]
+__all__ = ["StreamBuffer", "Ticket", "TicketOwner", "TicketState"]
 
 R = TypeVar("R", LLMResult, CallResult)
 
@@ -52,10 +60,16 @@ class StreamBuffer:
         self.text = self.text + text
 
 
-class _Owner(Protocol):
-    def _cancel(self, ticket: Ticket[Any]) -> bool: ...
+class TicketOwner(Protocol):
+    """What a ticket needs from the gateway that issued it (both called on the game thread)."""
 
-    def _set_priority(self, ticket: Ticket[Any], priority: int) -> None: ...
+    def cancel_ticket(self, ticket: Ticket[Any]) -> bool:
+        """Cancel ``ticket`` unless it is done; True when this call cancelled it."""
+        ...
+
+    def set_ticket_priority(self, ticket: Ticket[Any], priority: int) -> None:
+        """Set ``ticket.priority`` and move it in the queue if it still waits."""
+        ...
 
 
 class Ticket(Generic[R]):
@@ -71,7 +85,6 @@ class Ticket(Generic[R]):
 
     __slots__ = (
         "_event",
-        "_flight",
         "_lock",
         "_owner",
         "_result",
@@ -90,7 +103,7 @@ class Ticket(Generic[R]):
     def __init__(
         self,
         ticket_id: int,
-        owner: _Owner,
+        owner: TicketOwner,
         *,
         request: LLMRequest | None = None,
         agent: str,
@@ -112,12 +125,11 @@ class Ticket(Generic[R]):
         self._result: R | None = None
         self._state = TicketState.PENDING
         self._stream: StreamBuffer | None = None
-        self._flight: Flight | None = None
         self._lock = threading.Lock()
         self._event: threading.Event | None = None
 
     @staticmethod
-    def for_request(ticket_id: int, owner: _Owner, request: LLMRequest) -> Ticket[LLMResult]:
+    def for_request(ticket_id: int, owner: TicketOwner, request: LLMRequest) -> Ticket[LLMResult]:
         """The ticket of an LLM request (agent, kind, priority and deadline from it)."""
         return Ticket(
             ticket_id,
@@ -132,7 +144,7 @@ class Ticket(Generic[R]):
     @staticmethod
     def for_call(
         ticket_id: int,
-        owner: _Owner,
+        owner: TicketOwner,
         fn: Callable[..., Any],
         args: tuple[Any, ...],
         *,
@@ -179,11 +191,11 @@ class Ticket(Generic[R]):
         """
         if self._result is not None:
             return False
-        return self._owner._cancel(self)
+        return self._owner.cancel_ticket(self)
 
     def set_priority(self, priority: int) -> None:
         """Move a waiting ticket up or down the queue (no effect once it runs)."""
-        self._owner._set_priority(self, int(priority))
+        self._owner.set_ticket_priority(self, int(priority))
 
     def partial_text(self) -> str:
         """Text streamed so far (for a typewriter effect); the full text once done."""
@@ -206,15 +218,33 @@ class Ticket(Generic[R]):
             event = self._event
         return event.wait(timeout)
 
-    # -- used by the gateways ------------------------------------------------------------
+    # -- the scheduler's side (the thread that owns the scheduler) -----------------------
 
-    def _mark_running(self) -> None:
+    def attach_stream(self, stream: StreamBuffer) -> None:
+        """Read ``partial_text`` from ``stream``, the buffer of the call serving this ticket.
+
+        Scheduler only, when it queues the ticket (a coalesced ticket shares the buffer of
+        the call it joins, text so far included). One reference assignment: the game
+        thread sees the old or the new buffer.
+        """
+        self._stream = stream
+
+    def mark_running(self) -> None:
+        """PENDING -> RUNNING (no change once done). Scheduler only, when the call starts."""
         with self._lock:
             if self._state is TicketState.PENDING:
                 self._state = TicketState.RUNNING
 
-    def _complete(self, result: R) -> bool:
-        """Set the result once; False when the ticket was already done."""
+    # -- the gateways' side ---------------------------------------------------------------
+
+    def complete(self, result: R) -> bool:
+        """Set the result once; False when the ticket was already done.
+
+        Gateways only (it is not part of ``aga_npc.ports.RequestTicket``): the worker
+        completes a served ticket, and ``cancel`` on the game thread completes it through
+        the gateway. Game code cancels instead. Thread-safe: the first completion wins and
+        wakes ``wait``.
+        """
         with self._lock:
             if self._result is not None:
                 return False

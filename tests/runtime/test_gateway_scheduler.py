@@ -13,10 +13,10 @@ from aga_npc.types import ChatMessage, LLMRequest
 
 
 class Owner:
-    def _cancel(self, ticket: Ticket[Any]) -> bool:
+    def cancel_ticket(self, ticket: Ticket[Any]) -> bool:
         return False
 
-    def _set_priority(self, ticket: Ticket[Any], priority: int) -> None:
+    def set_ticket_priority(self, ticket: Ticket[Any], priority: int) -> None:
         ticket.priority = priority
 
 
@@ -65,7 +65,7 @@ def test_counts_match_flights_and_start_order_respects_priority(
             t.priority = b
             sched.reprioritise(t)
         elif op == "start":
-            waiting = _pending_flights(tickets)
+            waiting = _pending_flights(sched, tickets)
             flight, expired = sched.next_ready(None)
             assert expired == []
             if flight is None:
@@ -77,17 +77,20 @@ def test_counts_match_flights_and_start_order_respects_priority(
         elif op == "finish" and running:
             sched.finish(running.pop(a % len(running)))
         # invariants
-        pending = _pending_flights(tickets)
+        pending = _pending_flights(sched, tickets)
         assert sched.pending_tickets == sum(len(f.members) for f in pending)
         assert sched.running_tickets == sum(len(f.members) for f in running)
         assert sched.running_flights[LLM] == len(running) <= 2
         assert sched.max_queue >= sched.pending_tickets
+        held = [t for t in tickets if sched.flight_of(t) is not None]
+        assert len(held) == sched.pending_tickets + sched.running_tickets
+        assert all(t in f.members for t in held if (f := sched.flight_of(t)) is not None)
 
 
-def _pending_flights(tickets: list[Ticket[Any]]) -> list[Flight]:
+def _pending_flights(sched: Scheduler, tickets: list[Ticket[Any]]) -> list[Flight]:
     seen: dict[int, Flight] = {}
     for t in tickets:
-        f = t._flight
+        f = sched.flight_of(t)
         if f is not None and not f.running and f.members:
             seen[id(f)] = f
     return list(seen.values())
@@ -125,7 +128,7 @@ def test_fan_out_skips_tickets_cancelled_at_the_last_moment() -> None:
 
     a, b, c = (ticket(i, "same", 50) for i in (1, 2, 3))
     cancelled = LLMResult(error=RequestCancelledError("x"), outcome="cancelled")
-    assert b._complete(cancelled)  # the game thread won the race for b
+    assert b.complete(cancelled)  # the game thread won the race for b
     ledger = TokenLedger()
     result = LLMResult(text="hi", usage=Usage(prompt_tokens=5, completion_tokens=1), backend="f")
     done = fan_out([a, b, c], result, ledger)

@@ -196,8 +196,14 @@ class RecordLog:
         version: int,
         meta: dict[str, Any] | None = None,
         records: Iterable[Any] = (),
+        writer_version: int | None = None,
     ) -> RecordLog:
-        """Atomically write a new log holding ``records`` (replacing any file) and open it."""
+        """Atomically write a new log holding ``records`` (replacing any file) and open it.
+
+        ``writer_version`` is the schema version this writer appends with when it differs
+        from the file's ``version`` (a file of an older version opens read-only for
+        appends until :meth:`rewrite` migrates it); None: ``version``.
+        """
         target = Path(path)
         data = _build(schema, version, meta, records)
         atomic_write_bytes(target, data)
@@ -208,6 +214,7 @@ class RecordLog:
             version=version,
             meta=dict(meta or {}),
             committed=len(data),
+            writer_version=writer_version,
         )
 
     @classmethod
@@ -261,8 +268,8 @@ class RecordLog:
                 version=contents.version,
                 meta=contents.meta,
                 records=contents.records,
+                writer_version=version,
             )
-            log._writer_version = version
             return log, contents
         if contents.residue_bytes:
             _save_residue(target, contents.committed_bytes)

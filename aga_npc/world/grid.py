@@ -219,6 +219,22 @@ class Grid:
         path = self.find_path(start, goal)
         return None if path is None else len(path) - 1
 
+    def astar_slices(
+        self, start: Tile, goal: Tile
+    ) -> Generator[None, int, tuple[Path | None, int]]:
+        """The A* of :meth:`search` in slices, for :class:`PathSearch` to drive.
+
+        Prime with ``next()``; each ``send(n)`` expands at most ``n`` nodes. Returns the
+        path (None when there is none) and what was left of the last slice's budget; the
+        path enters the path cache. Both ends must be walkable and in one component, and
+        the grid must not change while the slices run (``PathSearch`` starts over when
+        ``version`` moves).
+        """
+        s, g = self._flat(start), self._flat(goal)
+        path, left = yield from self._astar(s, g)
+        self._remember(s, g, path)
+        return path, left
+
     def _landmark_fields(self) -> list[list[int]]:
         """BFS fields from far-apart tiles of the largest component (farthest-point picks)."""
         if self._landmarks is not None:
@@ -403,7 +419,7 @@ class PathSearch:
                 return 0
         steps = self._steps
         if steps is None:
-            steps = self._steps = grid._astar(grid._flat(self.start), grid._flat(self.goal))
+            steps = self._steps = grid.astar_slices(self.start, self.goal)
             next(steps)
         budget = max(1, int(budget))
         try:
@@ -411,7 +427,6 @@ class PathSearch:
         except StopIteration as end:
             self.path, left = end.value
             self.done, self._steps = True, None
-            grid._remember(grid._flat(self.start), grid._flat(self.goal), self.path)
             budget -= left
         self.expanded += budget
         return budget

@@ -223,6 +223,7 @@ class ResolverStats:
     policy_hits: int = 0
     policy_misses: int = 0
     hits_by_scope: dict[str, int] = field(default_factory=dict)
+    lookups_by_day: dict[int, list[int]] = field(default_factory=dict)  # day -> [hits, lookups]
     decompositions: int = 0
     invalid_actions: int = 0
     stored: int = 0
@@ -235,6 +236,7 @@ class ResolverStats:
             "policy_hits": self.policy_hits,
             "policy_misses": self.policy_misses,
             "hits_by_scope": dict(self.hits_by_scope),
+            "lookups_by_day": {str(d): list(v) for d, v in sorted(self.lookups_by_day.items())},
             "decompositions": self.decompositions,
             "invalid_actions": self.invalid_actions,
             "stored": self.stored,
@@ -355,16 +357,26 @@ class Resolver:
         if res.status is ResStatus.LOOKUP:
             assert res.vector is not None
             if not self._lookup(res, res.vector, now, world):
-                self.stats.policy_misses += 1
+                self._count(res, False)
                 res.move(ResStatus.MISS)
             if work.limited:
                 return
         if res.status is ResStatus.MISS:
             self._decompose(res, now, world)
 
+    def _count(self, res: Resolution, hit: bool) -> None:
+        """One decided lookup of ``res`` (a hit, or a miss that leads to decomposition)."""
+        row = self.stats.lookups_by_day.setdefault(res.start // DAY + 1, [0, 0])
+        row[0] += int(hit)
+        row[1] += 1
+        if hit:
+            self.stats.policy_hits += 1
+        else:
+            self.stats.policy_misses += 1
+
     def _on_vector(self, res: Resolution, value: Any) -> None:
         if isinstance(value, Failure) or value is None:
-            self.stats.policy_misses += 1
+            self._count(res, False)
             res.move(ResStatus.MISS)
             return
         arr = np.asarray(value, dtype=np.float32)
@@ -398,7 +410,7 @@ class Resolver:
         res.scope = decision.scope
         res.handle = decision.handle
         res.move(ResStatus.READY)
-        self.stats.policy_hits += 1
+        self._count(res, True)
         self.stats.hits_by_scope[decision.scope or "?"] = (
             self.stats.hits_by_scope.get(decision.scope or "?", 0) + 1
         )

@@ -125,6 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
             "(one_call_schedule, merged_action_chain, poignancy_cache, insight_poignancy, "
             "joint_relationship_update, decision_cache)",
         )
+        p.add_argument(
+            "--sharing",
+            choices=["agent", "role", "town"],
+            default="town",
+            help="who reuses a learned routine: only its agent, the agent's role for work "
+            "routines, or the whole town for home and public ones (default)",
+        )
         p.add_argument("--quiet", action="store_true", help="no progress output")
 
     run = sub.add_parser("run", help="run one mode and write the report JSON")

@@ -511,6 +511,7 @@ def plan_tasks(args: argparse.Namespace) -> list[RunTask]:
             embed=args.embed,
             wording=args.wording,
             savings=args.savings,
+            sharing=args.sharing,
         )
         for seed in args.seeds
         for mode in modes

@@ -61,6 +61,7 @@ class RunTask:
         embed: the embedder override (``local``, ``openai``, ``hashing``; None: ``AGA_EMBED``).
         wording: the offline stand-in's plan wording (``default`` or ``paraphrase``).
         savings: the ``aga`` mode's savings switches (None: the mode's default).
+        sharing: who reuses a learned routine (``agent``, ``role``, ``town``).
     """
 
     personas: tuple[Mapping[str, Any], ...] = field(hash=False)
@@ -74,6 +75,7 @@ class RunTask:
     embed: str | None = None
     wording: str = "default"
     savings: str | None = None
+    sharing: str = "town"
 
     def __post_init__(self) -> None:
         if not self.personas:
@@ -144,6 +146,7 @@ def run_task(task: RunTask) -> dict[str, Any]:
         mind_wandering=task.mind_wandering,
         wording=task.wording,
         savings=task.savings,
+        sharing=task.sharing,
     )
     started = time.perf_counter()
     for k in range(task.warm):

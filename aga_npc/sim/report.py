@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aga_npc.llm.ledger import TokenLedger
-from aga_npc.town.checker import summarise
+from aga_npc.town.checker import ActionSource, AgentDay, summarise
 from aga_npc.town.town import Town
 
 __all__ = ["build_report", "closeness_matrix", "distinct_activity_kinds"]
@@ -48,6 +48,7 @@ def build_report(
     agent_days = max(1, npcs * days)
     summed: dict[str, float] = {}
     scopes: dict[str, int] = {}
+    by_day: dict[str, list[int]] = {}
     agents: dict[str, Any] = {}
     for name in town.names():
         brain = town.brains[name]
@@ -57,6 +58,10 @@ def build_report(
                 summed[key] = summed.get(key, 0) + value
         for scope, n in stats["hits_by_scope"].items():
             scopes[scope] = scopes.get(scope, 0) + n
+        for day, (h, n) in stats["lookups_by_day"].items():
+            row = by_day.setdefault(day, [0, 0])
+            row[0] += h
+            row[1] += n
         agents[name] = {
             "activities": [[minute, text] for minute, text, _ in brain.activity_log],
             "relationships": brain.relationships(),
@@ -109,6 +114,12 @@ def build_report(
             "misses": misses,
             "hit_rate": hits / (hits + misses) if hits + misses else 0.0,
             "hits_by_scope": dict(sorted(scopes.items())),
+            "by_day": {
+                day: {"hits": h, "lookups": n, "hit_rate": h / n if n else 0.0}
+                for day, (h, n) in sorted(by_day.items(), key=lambda kv: int(kv[0]))
+                if int(day) <= days
+            },
+            "wrong_place_actions": wrong_place_policy_actions(records),
             "stored": int(summed.get("stored", 0)),
             "decompositions": int(summed.get("decompositions", 0)),
             "routine_failures": int(summed.get("routine_failures", 0)),
@@ -137,6 +148,16 @@ def build_report(
     if extra:
         report.update(extra)
     return report
+
+
+def wrong_place_policy_actions(records: list[AgentDay]) -> int:
+    """Executed actions of reused routines whose object lay outside the planned place."""
+    return sum(
+        1
+        for r in records
+        for a in r.executed
+        if a.source is ActionSource.POLICY and a.target and a.place and a.sector != a.place
+    )
 
 
 def savings_counts(summed: dict[str, float]) -> dict[str, dict[str, Any]]:

@@ -51,6 +51,7 @@ class RunConfig:
     mind_wandering: bool = True
     wording: str = "default"
     savings: str | None = None
+    sharing: str = "town"
 
 
 async def _no_sleep(_: float) -> None:
@@ -89,7 +90,7 @@ def simulate(
         settings, ledger, backend=backend, sleep=_no_sleep if backend else asyncio.sleep
     )
     gateway = InlineGateway(stack, ledger=ledger)
-    policy = StorePolicy(store) if store is not None else None
+    policy = StorePolicy(store, sharing=config.sharing) if store is not None else None
     spec = TownSpec(
         personas=config.personas,
         mode=config.mode,
@@ -238,6 +239,7 @@ def run_mode(args: argparse.Namespace) -> dict[str, Any]:
         mind_wandering=not args.no_mind_wandering,
         wording=args.wording,
         savings=args.savings,
+        sharing=args.sharing,
     )
     report = simulate(
         config,

@@ -237,9 +237,9 @@ def _mode_block(
 SAVINGS_METHOD = (
     "Per switch of the aga mode's own savings: the calls it avoided in the measured run "
     "(counted by the brain), priced at the baseline's tokens per call over the request "
-    "kinds those calls would have been (weighted by the baseline's mix, same seed); share = those tokens over everything "
-    "this mode saved against the baseline (the rest is the paper's two substitutions and "
-    "differences in what happened)."
+    "kinds those calls would have been (weighted by the baseline's mix, same seed); "
+    "share = those tokens over everything this mode saved against the baseline (the rest "
+    "is the paper's two substitutions and differences in what happened)."
 )
 
 

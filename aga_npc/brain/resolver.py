@@ -260,6 +260,10 @@ class ResolverStats:
         self.hits_by_scope = {
             str(k): int(v) for k, v in dict(data.get("hits_by_scope", {})).items()
         }
+        self.lookups_by_day = {
+            int(d): [int(hits), int(lookups)]
+            for d, (hits, lookups) in dict(data.get("lookups_by_day", {})).items()
+        }
 
 
 class Resolver:

@@ -643,6 +643,7 @@ def test_resolver_state_keeps_ready_resolutions_only(rig: Any) -> None:
     waiting = s.item("cook dinner", ADA_HOME, index=1, start=18 * 60)
     s.resolver.advance(waiting, waiting.start, s.world, TickWork())
     assert not waiting.ready
+    assert s.resolver.stats.lookups_by_day == {1: [1, 1]}
     state = s.resolver.get_state()
     other = Setup(rig(), mode=Mode.AGA)
     other.resolver.set_state(state)

@@ -275,3 +275,20 @@ def test_the_phase_table_is_enforced(make: TownMaker) -> None:
             else:
                 with pytest.raises(RuntimeError, match="illegal conversation phase"):
                     convo.move(target)
+
+
+def test_the_cooldown_starts_when_the_conversation_ends(make: TownMaker) -> None:
+    """Not when its summary arrives: meanwhile the two are free and see each other."""
+    built = make(wrap_script(), max_lines=2)
+    town, convos = built.town, built.town.conversations
+    built.decide(ADA, BEN)
+    for _ in range(20):
+        convos.step(town.now, town)
+        if convos.finished:
+            break
+        built.gateway.pump()
+        town.stepper.step_minutes(1)
+    assert convos.finished and built.calls("convo_summary") == 0, "the summary is not in yet"
+    ended = convos.finished[0]["end"]
+    for me, other in ((ADA, BEN), (BEN, ADA)):
+        assert town.brains[me].reactions.last_chat.get(other) == ended

@@ -211,9 +211,10 @@ class ConversationScheduler:
             }
         )
         del self.finished[:-FINISHED_KEPT]
+        # the cooldown starts now, not when the summary arrives (meanwhile both are free)
+        for name, other in ((convo.a, convo.b), (convo.b, convo.a)):
+            town.brains[name].reactions.talked(other, now)
         if not convo.lines:
-            for name, other in ((convo.a, convo.b), (convo.b, convo.a)):
-                town.brains[name].reactions.talked(other, now)
             convo.move(Phase.DONE)
             return
         convo.move(Phase.WRAP)

@@ -192,6 +192,12 @@ def _mode_block(
             by_rule[rule] = by_rule.get(rule, 0) + int(count)
     hits = sum(r["policy"]["hits"] for r in reports)
     lookups = sum(r["policy"]["lookups"] for r in reports)
+    last_day = str(reports[0]["days"])
+    last_rates = [
+        r["policy"]["by_day"][last_day]["hit_rate"]
+        for r in reports
+        if r["policy"].get("by_day", {}).get(last_day, {}).get("lookups")
+    ]
     sizes = [r["policy"]["store_size"] for r in reports if "store_size" in r["policy"]]
     return {
         "paper": paper_ratio(mode, reports[0]["npcs"]),
@@ -224,7 +230,17 @@ def _mode_block(
             "hits": hits,
             "lookups": lookups,
             "hit_rate": _round(hits / lookups) if lookups else None,
+            "last_day_hit_rate": _spread(last_rates),
+            "hits_by_scope": _sum_maps([r["policy"].get("hits_by_scope", {}) for r in reports]),
+            "wrong_place_actions": sum(r["policy"].get("wrong_place_actions", 0) for r in reports),
             "store_size": _mean(sizes) if sizes else None,
+        },
+        "plan_mismatch_share": _spread(
+            [r["violations"].get("plan_mismatch_share", 0.0) for r in reports]
+        ),
+        "loop_per_agent_day": {
+            key: _mean([r.get("loop_per_agent_day", {}).get(key, 0.0) for r in reports])
+            for key in sorted({k for r in reports for k in r.get("loop_per_agent_day", {})})
         },
         "llm_failures": sum(r["llm_failures"] for r in reports),
         "llm_fallbacks": sum(r["llm_fallbacks"] for r in reports),
@@ -232,6 +248,14 @@ def _mode_block(
         "savings": _savings(reports, bases),
         "per_seed": rows,
     }
+
+
+def _sum_maps(maps: Sequence[Mapping[str, int]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for m in maps:
+        for k, v in m.items():
+            out[k] = out.get(k, 0) + int(v)
+    return dict(sorted(out.items()))
 
 
 SAVINGS_METHOD = (

@@ -52,7 +52,20 @@ def report(
         "llm_failures": 0,
         "llm_fallbacks": 0,
         "calls_per_agent_day": calls / (npcs * days),
-        "policy": {"lookups": lookups, "hits": hits, "misses": lookups - hits, "stored": 0},
+        "policy": {
+            "lookups": lookups,
+            "hits": hits,
+            "misses": lookups - hits,
+            "stored": 0,
+            "by_day": {
+                str(days): {
+                    "hits": hits // 2,
+                    "lookups": lookups // 2,
+                    "hit_rate": (hits / lookups) if lookups else 0.0,
+                }
+            },
+            "wrong_place_actions": 0,
+        },
         "conversations": {
             "started": 1 if lines else 0,
             "turns": lines,
@@ -176,7 +189,10 @@ def test_kinds_are_averaged_per_seed_and_per_agent_day_violations_and_hits_summe
     assert block["violations"]["sum"] == 4
     assert block["violations"]["total"] == {"mean": 2.0, "min": 1.0, "max": 3.0}
     assert block["violations"]["agent_days"] == 12
-    assert block["policy"] == {"hits": 8, "lookups": 12, "hit_rate": 0.666667, "store_size": None}
+    policy = block["policy"]
+    assert (policy["hits"], policy["lookups"], policy["hit_rate"]) == (8, 12, 0.666667)
+    assert policy["store_size"] is None and policy["wrong_place_actions"] == 0
+    assert policy["last_day_hit_rate"] == {"mean": 0.666667, "min": 0.5, "max": 0.833333}
 
 
 def test_the_paper_column_follows_the_town_size_and_aga_has_no_paper_figure() -> None:

@@ -244,7 +244,7 @@ def test_with_a_limit_one_conversation_is_advanced_per_call(make: TownMaker) -> 
 
 
 def test_scheduler_state_keeps_counters_and_finished_and_drops_the_rest(make: TownMaker) -> None:
-    built = make(wrap_script(), max_lines=2)
+    built = make(wrap_script(), max_lines=2, chat_cooldown=0)
     built.decide(ADA, BEN)
     built.talk(30)
     convos = built.town.conversations
@@ -292,3 +292,33 @@ def test_the_cooldown_starts_when_the_conversation_ends(make: TownMaker) -> None
     ended = convos.finished[0]["end"]
     for me, other in ((ADA, BEN), (BEN, ADA)):
         assert town.brains[me].reactions.last_chat.get(other) == ended
+
+
+def test_a_decision_made_before_a_conversation_does_not_outlive_it(make: TownMaker) -> None:
+    """Both decided to talk at the same look: one conversation, not a second one after."""
+    built = make(wrap_script(), max_lines=2)
+    built.decide(BEN, ADA)
+    built.decide(ADA, BEN)
+    built.talk(30)
+    assert built.town.conversations.started == 1
+    assert built.town.brains[ADA].wants_talk == "" and built.town.brains[BEN].wants_talk == ""
+
+
+def test_people_who_just_talked_do_not_talk_again_within_the_cooldown(make: TownMaker) -> None:
+    """The whole loop: every decide_talk says yes, the two stay in one room for an hour."""
+    built = make(wrap_script(decide_talk={"talk": True, "reason": "housemates"}), start="18:00")
+    built.town.run_minutes(60)
+    convos = built.town.conversations
+    assert convos.started == 1, [(c["start"], c["end"]) for c in convos.finished]
+
+
+def test_a_late_decision_does_not_break_the_cooldown(make: TownMaker) -> None:
+    """A decide_talk asked before a conversation and answered after it is stale."""
+    built = make(wrap_script(), max_lines=2, chat_cooldown=120)
+    built.decide(ADA, BEN)
+    built.talk(10)
+    assert built.town.conversations.started == 1 and not built.town.conversations.active
+    built.decide(BEN, ADA)  # the answer of a decision asked before the conversation
+    built.talk(10)
+    assert built.town.conversations.started == 1
+    assert built.town.brains[BEN].wants_talk == ""

@@ -113,6 +113,9 @@ class ConversationScheduler:
             partner = town.brains.get(other)
             if partner is None or other in self.active or not partner.available_for_chat():
                 continue
+            last = brain.reactions.last_chat.get(other)
+            if last is not None and now - last < self.settings.chat_cooldown:
+                continue  # decided before their last conversation: a stale decision
             here, there = town.world.agent_tile(name), town.world.agent_tile(other)
             if here is None or there is None:
                 continue

@@ -28,8 +28,6 @@ if __package__ in (None, ""):
 
 from benchmarks._common import environment  # noqa: E402
 
-PAPER = {"aga@3": 0.311, "lifestyle-only": 0.402, "social-only": 0.586, "aga@25": 0.427}
-
 
 class Book:
     """Collects sections of markdown and the commands that produced them."""
@@ -98,71 +96,284 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
+GA_PROMPT_TOKENS = {
+    "wake_up": "~340",
+    "daily_plan": "~400",
+    "hourly_schedule": "~1,180",
+    "decompose": "~940",
+    "action_sector": "~690",
+    "action_arena": "~260",
+    "action_object": "~220",
+    "action_emoji": "~70",
+    "object_emoji": "~70",
+    "action_event": "~180",
+    "object_event": "~180",
+    "object_state": "~100",
+    "poignancy": "~430",
+    "decide_talk": "~300",
+    "decide_react": "~300",
+    "relationship_summary": "~1,050",
+    "utterance": "~750",
+    "convo_summary": "~400-600",
+    "convo_memo": "~400-600",
+    "planning_thought": "~400-600",
+    "focal_points": "~1,550",
+    "insights": "~500",
+    "replan": "~900-1,200",
+}
+"""Generative Agents' prompt sizes per call (cl100k, its own templates filled with a
+typical agent), for the per-kind table."""
+
+
+def _spread(s: Any, spec: str = ".3f") -> str:
+    if not s:
+        return "-"
+    return f"{s['mean']:{spec}} ({s['min']:{spec}}-{s['max']:{spec}})"
+
+
+def _compare(
+    book: Book,
+    npcs: int,
+    *,
+    wording: str = "default",
+    sharing: str = "town",
+    modes: str | None = None,
+    seeds: str = "0-4",
+) -> tuple[dict[str, Any], str]:
+    out = book.workdir / f"compare{npcs}_{wording}_{sharing}{'_' + modes if modes else ''}"
+    cmd = [
+        "-m",
+        "aga_npc.sim",
+        "compare",
+        "--npcs",
+        str(npcs),
+        "--days",
+        "2",
+        "--warm-runs",
+        "2",
+        "--seeds",
+        seeds,
+        "--workers",
+        "2",
+        "--out",
+        str(out),
+    ]
+    if wording != "default":
+        cmd += ["--wording", wording]
+    if sharing != "town":
+        cmd += ["--sharing", sharing]
+    if modes:
+        cmd += ["--modes", modes]
+    book.run(f"compare {npcs} {wording} {sharing}", [*cmd, "--quiet", "--no-charts"], timeout=3600)
+    shown = "python " + " ".join("reports/" if a == str(out) else a for a in cmd)
+    return book.json(out / "comparison.json"), shown
+
+
 def tokens(book: Book) -> None:
-    for npcs in (3,) if book.quick else (3, 25):
-        out = book.workdir / f"compare{npcs}"
-        cmd = [
-            "-m",
-            "aga_npc.sim",
-            "compare",
-            "--npcs",
-            str(npcs),
-            "--days",
-            "2",
-            "--warm-runs",
-            "2",
-            "--seed",
-            "0",
-            "--out",
-            str(out),
-            "--quiet",
+    sizes = (3,) if book.quick else (3, 25)
+    for npcs in sizes:
+        for wording in ("default", "paraphrase"):
+            comp, shown = _compare(book, npcs, wording=wording)
+            if comp:
+                _token_section(book, comp, shown, npcs, wording)
+    sharing(book)
+
+
+def _token_section(book: Book, comp: dict[str, Any], shown: str, npcs: int, wording: str) -> None:
+    rows = []
+    for mode in comp["mode_order"]:
+        b = comp["modes"][mode]
+        policy = b["policy"]
+        rows.append(
+            [
+                mode,
+                b["tokens"]["total"]["mean"],
+                _spread(b["ratio_to_baseline"]),
+                _spread(b["ratio_to_baseline_normalised"]),
+                b["paper"] if b["paper"] is not None else "-",
+                _spread(b["calls_per_agent_day"], ".0f"),
+                _spread(b["conversation_lines"], ".0f"),
+                b["violations"]["sum"],
+                _spread(b["plan_mismatch_share"], ".4f"),
+                f"{policy['hits']}/{policy['lookups']}" if policy["lookups"] else "-",
+                _spread(policy["last_day_hit_rate"]) if policy["lookups"] else "-",
+                policy["wrong_place_actions"] if policy["lookups"] else "-",
+            ]
+        )
+    modes = comp["modes"]
+    base = modes["baseline"]
+    fid = comp["fidelity"]
+    seconds = comp.get("timing", {}).get("wall_seconds", 0.0)
+    limit = 180.0 if npcs == 3 else 1800.0
+    wall_ok = book.goal(f"compare wall s, {npcs} NPCs, {wording}", seconds, limit)
+    notes = [
+        f"Seeds {comp['seeds']}, {comp['warm_runs']} warm runs per policy mode; LLM "
+        f"{comp['llm']['backend']}, embedder {comp['embedder']}; wall {seconds:.0f} s on 2 "
+        f"workers (goal <= {limit:.0f} s: {wall_ok}).",
+    ]
+    calls = base["calls_per_agent_day"]["mean"]
+    calls_ok = book.goal(
+        f"baseline calls per agent-day, {npcs} NPCs, {wording}", calls, 700.0, at_most=False
+    )
+    verdict = fid["baseline_calls_per_agent_day"]["verdict"]
+    notes.append(
+        f"Baseline LLM calls per agent-day {calls:.0f} (goal >= 700: {calls_ok}; Generative "
+        f"Agents measured 1,000-1,450). {verdict}"
+    )
+    notes.append(fid["aga_paper_ratio"]["verdict"])
+    band = (0.20, 0.45) if npcs == 3 else (0.30, 0.55)
+    paper = modes.get("aga-paper", {}).get("ratio_to_baseline")
+    if paper:
+        inside = band[0] <= paper["mean"] <= band[1]
+        if not inside:
+            book.misses.append(
+                f"aga-paper ratio, {npcs} NPCs, {wording}: {paper['mean']:.3f} (the paper's "
+                f"band {band[0]}-{band[1]})"
+            )
+    aga = modes.get("aga", {}).get("ratio_to_baseline")
+    if aga:
+        goal = 0.15 if npcs == 3 else 0.25
+        status = book.goal(f"aga ratio, {npcs} NPCs, {wording}", aga["mean"], goal)
+        notes.append(f"aga mean ratio {aga['mean']:.3f} (goal <= {goal}: {status}).")
+    for mode in comp["mode_order"]:
+        b = modes[mode]
+        book.goal(f"violations, {mode}, {npcs} NPCs, {wording}", b["violations"]["sum"], 0)
+        share = (b["plan_mismatch_share"] or {}).get("mean", 0.0)
+        book.goal(f"plan-action mismatch, {mode}, {npcs} NPCs, {wording}", share, 0.02)
+        if b["policy"]["lookups"]:
+            book.goal(
+                f"wrong-place routine actions, {mode}, {npcs} NPCs, {wording}",
+                b["policy"]["wrong_place_actions"],
+                0,
+            )
+    if wording == "paraphrase" and npcs == 3 and "aga-paper" in modes:
+        last = modes["aga-paper"]["policy"]["last_day_hit_rate"]
+        if last:
+            status = book.goal(
+                "day-2 policy hit rate under paraphrase, 3 NPCs (aga-paper)",
+                last["mean"],
+                0.70,
+                at_most=False,
+            )
+            notes.append(
+                f"Day-2 hit rate under paraphrase (aga-paper): {last['mean']:.3f} "
+                f"(goal >= 0.70: {status})."
+            )
+    book.section(
+        f"Tokens: AGA vs Generative Agents' loop, {npcs} NPCs, 2 game days, {wording} wording",
+        shown,
+        [
+            "mode",
+            "tokens / seed",
+            "ratio to baseline",
+            "normalised",
+            "paper",
+            "calls / agent-day",
+            "lines / run",
+            "violations",
+            "plan mismatch",
+            "policy hits",
+            "day-2 hit rate",
+            "wrong-place",
+        ],
+        rows,
+        " ".join(notes) + " Normalised: " + comp["normalisation"],
+    )
+    if wording != "default":
+        return
+    kinds = sorted(base["by_kind"], key=lambda k: -base["by_kind"][k]["per_agent_day"]["calls"])
+    kind_rows = []
+    for kind in kinds:
+        row: list[Any] = [kind, GA_PROMPT_TOKENS.get(kind, "-")]
+        for mode in ("baseline", "aga-paper", "aga"):
+            entry = modes.get(mode, {}).get("by_kind", {}).get(kind)
+            if entry is None:
+                row += ["-", "-"]
+                continue
+            calls_k = entry["calls"]
+            row += [
+                entry["per_agent_day"]["calls"],
+                (entry["prompt"] / calls_k) if calls_k else "-",
+            ]
+        kind_rows.append(row)
+    book.section(
+        f"Calls per agent-day and prompt tokens per call by request kind, {npcs} NPCs",
+        shown,
+        [
+            "request kind",
+            "GA prompt tokens",
+            "baseline calls",
+            "prompt/call",
+            "aga-paper calls",
+            "prompt/call",
+            "aga calls",
+            "prompt/call",
+        ],
+        kind_rows,
+        "GA prompt tokens: Generative Agents' own templates filled with a typical agent "
+        "(cl100k), for comparison with this project's prompts.",
+    )
+    saving = (modes.get("aga") or {}).get("savings")
+    if saving:
+        srows = [
+            [
+                name,
+                _spread(entry["calls_avoided"], ".0f"),
+                _spread(entry["tokens_avoided"], ".0f"),
+                _spread(entry["share_of_saving"]),
+            ]
+            for name, entry in saving["by_switch"].items()
         ]
-        book.run(f"compare {npcs}", cmd)
-        comp = book.json(out / "comparison.json")
-        if not comp:
-            continue
-        rows = []
-        for mode, report in comp["modes"].items():
-            key = f"aga@{npcs}" if mode == "aga" else mode
-            ratio = comp["ratio_to_baseline"][mode]
+        book.section(
+            f"The aga mode's own savings, {npcs} NPCs",
+            shown,
+            ["switch", "calls avoided / run", "tokens avoided / run", "share of the saving"],
+            srows,
+            saving["method"],
+        )
+
+
+def sharing(book: Book) -> None:
+    """Who reuses a routine: only its agent (the paper), its role at work, or the town."""
+    rows = []
+    shown = ""
+    for npcs in (3,) if book.quick else (3, 25):
+        for rule in ("agent", "role", "town"):
+            comp, shown = _compare(
+                book, npcs, sharing=rule, modes="aga-paper", seeds="0-2" if npcs == 25 else "0-4"
+            )
+            if not comp:
+                continue
+            b = comp["modes"]["aga-paper"]
             rows.append(
                 [
-                    mode,
-                    report["tokens"]["total"],
-                    ratio,
-                    PAPER.get(key, "-"),
-                    report["calls_per_agent_day"],
-                    comp["dialogue_prompt_tokens_per_turn"][mode],
-                    f"{report['policy']['hits']}/{report['policy']['lookups']}",
-                    report["violations"]["total"],
+                    npcs,
+                    rule,
+                    _spread(b["ratio_to_baseline"]),
+                    _spread(b["policy"]["last_day_hit_rate"]),
+                    b["policy"]["hits_by_scope"],
+                    b["policy"]["wrong_place_actions"],
+                    _spread(b["plan_mismatch_share"], ".4f"),
+                    b["violations"]["sum"],
                 ]
             )
-        aga = comp["ratio_to_baseline"].get("aga", 1.0)
-        goal = 0.15 if npcs == 3 else 0.25
-        status = book.goal(f"AGA/baseline tokens, {npcs} NPCs", aga, goal)
-        calls = comp["calls_per_agent_day"].get("aga", 0.0)
-        cstatus = book.goal(f"warm AGA LLM calls per agent-day, {npcs} NPCs", calls, 20.0)
-        shown = [("reports/" if a == str(out) else a) for a in cmd if a != "--quiet"]
-        book.section(
-            f"Tokens: AGA vs baseline, {npcs} NPCs, 2 game days, 2 warm runs",
-            "python " + " ".join(shown),
-            [
-                "mode",
-                "tokens",
-                "ratio to baseline",
-                "paper",
-                "LLM calls / agent-day",
-                "dialogue prompt tokens / turn",
-                "policy hits/lookups",
-                "violations",
-            ],
-            rows,
-            f"LLM: {comp['llm']['backend']} (the offline stand-in unless an endpoint is set). "
-            f"AGA ratio goal <= {goal}: {status}. Warm AGA calls per agent-day goal <= 20: "
-            f"{cstatus}. The baseline is Generative-Agents style (every activity decomposed "
-            "by the LLM; per dialogue line a relationship summary call and raw retrieved "
-            "memories).",
-        )
+    book.section(
+        "Sharing learned routines: per agent, per role at work, or town-wide (aga-paper)",
+        shown.replace("--sharing agent", "--sharing agent|role|town"),
+        [
+            "NPCs",
+            "sharing",
+            "ratio to baseline",
+            "day-2 hit rate",
+            "hits by scope",
+            "wrong-place",
+            "plan mismatch",
+            "violations",
+        ],
+        rows,
+        "The paper keeps a pool per agent; sharing lets a routine one agent learned serve "
+        "another. The default is chosen from this table (see the README).",
+    )
 
 
 def frames(book: Book) -> None:
@@ -259,14 +470,14 @@ def components(book: Book) -> None:
     book.run("plan matching", ["benchmarks/plan_matching.py", "--json", str(pm)])
     m = book.json(pm)
     if m:
-        ok_prec = book.goal("plan matching precision", m["precision"], 0.97, at_most=False)
+        ok_prec = book.goal("plan matching precision", m["precision"], 0.98, at_most=False)
         ok_rec = book.goal("plan matching recall", m["recall"], 0.85, at_most=False)
         book.section(
             'Plan matching: the "same plan" decision on the held-out dev set',
             "python benchmarks/plan_matching.py --json out.json",
             ["pairs", "precision", "recall", "embedder"],
             [[m["pairs"], m["precision"], m["recall"], m["embedder"]]],
-            f"Goals: precision >= 0.97 ({ok_prec}), recall >= 0.85 ({ok_rec}).",
+            f"Goals: precision >= 0.98 ({ok_prec}), recall >= 0.85 ({ok_rec}).",
         )
     pf = book.workdir / "pathfinding.json"
     book.run("pathfinding", ["benchmarks/pathfinding.py", *quick, "--json", str(pf)])

@@ -3,7 +3,9 @@ emoji, the two event triples and the object's state; and this project's merged
 ``action_chain`` answer (the decomposition's steps with their emoji and object states).
 
 The object a subtask needs is read off the decomposition recipe its phrase came from
-(:func:`aga_npc.offline.words.step_hint`); other phrases fall back to word overlap.
+(:func:`aga_npc.offline.words.step_hint`), else off what the phrase means
+(:func:`aga_npc.offline.decompose.meaning`: an item too short to decompose is its own
+subtask), else word overlap.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aga_npc.offline.decompose import build_steps
+from aga_npc.offline.decompose import build_steps, meaning
 from aga_npc.offline.phrasing import pick, render_json
-from aga_npc.offline.words import step_hint
+from aga_npc.offline.words import step_hint, without_place
 
 __all__ = [
     "answer_action_chain",
@@ -112,19 +114,36 @@ def answer_sector(context: Mapping[str, Any], rng: random.Random) -> str:
     return render_json(rng, {"sector": sector}, fence=0.03, compact=0.8)
 
 
-def _rank_kinds(subtask: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _rank_kinds(
+    subtask: str, context: Mapping[str, Any], sector: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The object kinds and verbs the subtask needs, main ones first."""
     hint = step_hint(subtask)
-    return hint if hint is not None else ((), ())
+    if hint is not None:
+        return hint
+    return meaning(without_place(subtask), _map(context.get("persona")), sector)
 
 
 _ROOMS_FOR_KIND = {
     "stove": ("kitchen",),
     "fridge": ("kitchen",),
     "sink": ("kitchen", "bathroom"),
-    "table": ("kitchen", "dining", "living", "common", "cafe", "bar", "lounge"),
+    "table": (
+        "kitchen",
+        "dining",
+        "living",
+        "common",
+        "cafe",
+        "bar",
+        "lounge",
+        "meeting",
+        "park",
+        "library",
+        "office",
+    ),
     "shower": ("bathroom",),
     "toilet": ("bathroom",),
-    "bed": ("bedroom", "room"),
+    "bed": ("bedroom", "room", "apartment"),
     "desk": ("room", "office", "study", "apartment", "library", "classroom"),
     "sofa": ("living", "lounge", "common"),
     "tv": ("living", "lounge", "common"),
@@ -144,37 +163,60 @@ _SLEEPY = frozenset({"sleep", "sleeping", "nap", "napping", "bed", "lie", "lying
 
 def answer_arena(context: Mapping[str, Any], rng: random.Random) -> str:
     """The room where the subtask's object usually is (kitchen for cooking, bathroom for a
-    shower); a bedroom only for sleeping; else the first room that is not a bedroom."""
+    shower); a bedroom only for sleeping (one's own, when the persona says which it is);
+    else the first room that is not a bedroom."""
     rooms = [str(r) for r in context.get("room_options") or ()]
     subtask = str(context.get("subtask") or "")
     named = _named(subtask, rooms)
     if named:
         return render_json(rng, {"arena": named}, fence=0.03, compact=0.8)
-    kinds, _ = _rank_kinds(subtask)
+    kinds, _ = _rank_kinds(subtask, context, str(context.get("area") or ""))
     words = _words(subtask)
-    sleepy = bool(words & _SLEEPY) or "bed" in kinds
+    sleepy = bool(words & _SLEEPY) or kinds[:1] == ("bed",)
+    own = _own_room(_map(context.get("persona")), str(context.get("area") or ""))
+    if sleepy and own in rooms:
+        return render_json(rng, {"arena": own}, fence=0.03, compact=0.8)
     words |= _words(str(context.get("activity") or ""))
-    best, best_score = "", -100
+    best, best_score = "", -100.0
     for i, room in enumerate(rooms):
-        lowered = room.lower()
-        parts = set(_WORDS.findall(lowered))
-        score = 0
+        parts = set(_WORDS.findall(room.lower()))
+        # every kind the subtask needs votes for the rooms it is usually in, the main
+        # kinds most (a pub's tables are in the bar room: its kitchen has a stove)
+        votes = 0.0
         for rank, kind in enumerate(kinds):
             hints = _ROOMS_FOR_KIND.get(kind, ())
-            for h, hint in enumerate(hints):
-                if hint in parts:
-                    score = max(score, 30 - 5 * rank - h)
-        score += 2 * len(words & parts)
+            fit = max(
+                (1.0 if h == 0 else 0.8 for h, x in enumerate(hints) if x in parts), default=0
+            )
+            votes += 0.7**rank * fit
+        score = 30 * votes + 2 * len(words & parts)
         if parts & {"kitchen", "living", "common", "lounge"}:
             score += 1
-        private = bool(parts & {"bedroom", "room"}) and "living" not in parts
+        private = _private(parts)
         if private and not sleepy:
             score -= 5
         if sleepy and private:
-            score += 25
+            score += 25 if not own or room == own else -10
         if (score, -i) > (best_score, -len(rooms)) and score > best_score:
             best, best_score = room, score
     return render_json(rng, {"arena": best or (rooms[0] if rooms else "")}, fence=0.03, compact=0.8)
+
+
+def _private(parts: set[str]) -> bool:
+    """A room someone sleeps in ("bedroom 2", "room 1", "apartment 3", "kids room")."""
+    if parts & {"bedroom", "apartment"}:
+        return True
+    return "room" in parts and not parts & {"living", "common", "meeting", "bar", "dining"}
+
+
+def _own_room(persona: Mapping[str, Any], sector: str) -> str:
+    """The person's own room in ``sector`` when the persona block names it (Generative
+    Agents' "living area", or the address of the person's bed); "" otherwise."""
+    for key in ("living_area", "bed"):
+        parts = str(persona.get(key) or "").split(":")
+        if len(parts) >= 2 and parts[0] == sector:
+            return parts[1]
+    return ""
 
 
 def _named(text: str, names: Sequence[str]) -> str:
@@ -190,17 +232,14 @@ def _named(text: str, names: Sequence[str]) -> str:
 def _choose_object(context: Mapping[str, Any]) -> tuple[str, str]:
     objects = [o for o in context.get("objects") or () if isinstance(o, Mapping)]
     subtask = str(context.get("subtask") or "")
-    kinds, verbs = _rank_kinds(subtask)
+    sector = str(context.get("room") or "").split(":", 1)[0]
+    kinds, verbs = _rank_kinds(subtask, context, sector)
     named = _named(subtask, [str(o.get("name") or "") for o in objects])
     if named:
         obj = next(o for o in objects if str(o.get("name")) == named)
         obj_verbs = [str(v) for v in obj.get("verbs") or ()]
         verb = next((v for v in verbs if v in obj_verbs), "")
-        words = _words(subtask)
-        verb = verb or next(
-            (v for v in obj_verbs if _words(v) & words), obj_verbs[0] if obj_verbs else ""
-        )
-        return named, verb
+        return named, verb or _plain_verb(obj_verbs, _words(subtask))
     words = _words(subtask)
     if not kinds:
         words |= _words(str(context.get("activity") or ""))
@@ -220,9 +259,20 @@ def _choose_object(context: Mapping[str, Any]) -> tuple[str, str]:
             best, chosen = (score, -i), obj
     obj_verbs = [str(v) for v in chosen.get("verbs") or ()]
     verb = next((v for v in verbs if v in obj_verbs), "")
-    if not verb:
-        verb = next((v for v in obj_verbs if _words(v) & words), obj_verbs[0] if obj_verbs else "")
-    return str(chosen.get("name") or ""), verb
+    return str(chosen.get("name") or ""), verb or _plain_verb(obj_verbs, words)
+
+
+def _plain_verb(obj_verbs: Sequence[str], words: set[str]) -> str:
+    """The object's verb for a subtask none of whose own verbs it affords: one the phrase
+    names, else what one does at a seat while doing something else (sit, or rest on a
+    bed), else its first."""
+    named = next((v for v in obj_verbs if _words(v) & words), "")
+    if named:
+        return named
+    for verb in ("sit", "rest"):
+        if verb in obj_verbs:
+            return verb
+    return obj_verbs[0] if obj_verbs else ""
 
 
 def answer_object(context: Mapping[str, Any], rng: random.Random) -> str:

@@ -12,7 +12,7 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aga_npc.offline.decompose import build_steps
+from aga_npc.offline.decompose import plan_steps
 from aga_npc.offline.facts import persona_facts
 from aga_npc.offline.phrasing import chance, pick, render_json
 from aga_npc.offline.plan_day import build_plan
@@ -105,13 +105,28 @@ def answer_hourly_schedule(context: Mapping[str, Any], rng: random.Random) -> st
 
 
 def answer_subtasks(context: Mapping[str, Any], rng: random.Random) -> str:
-    """5-30 minute subtasks of the activity (from the place's objects), as -ing phrases."""
-    steps = build_steps(context, rng)["steps"]
+    """5-30 minute subtasks of the activity, as -ing phrases that say where each happens.
+
+    The steps come from the place's objects (``plan_steps``); each names its object and
+    room ("frying eggs at the stove in the kitchen") so that the per-action chain that
+    follows can find them. A step on no object is said at the spot it is done at
+    ("getting dressed by the bed in the bedroom"), or left out when it has none (making
+    tea is no part of the reading it went with).
+    """
+    steps = plan_steps(context, rng)
+    spots = _spots(context.get("objects"))
     subtasks: list[dict[str, Any]] = []
-    for step in steps:
+    for i, step in enumerate(steps):
         text = gerund_phrase(str(step.get("description") or step.get("verb") or "resting"))
         address = str(step.get("object") or "")
-        if address.count(":") == 2:
+        if not address:
+            address = _spot(step.get("_spot") or (), steps, i, spots, rng)
+            if not address and len(steps) > 1:
+                continue
+            if address:
+                _, arena, obj = address.split(":")
+                text = f"{text} {_AT.get(spots[address], 'at')} the {obj} in the {arena}"
+        elif address.count(":") == 2:
             _, arena, obj = address.split(":")
             if obj.lower() not in text.lower():
                 text = f"{text} at the {obj} in the {arena}"
@@ -125,7 +140,56 @@ def answer_subtasks(context: Mapping[str, Any], rng: random.Random) -> str:
             minutes -= piece
             part += 1
         subtasks.append({"task": _part(text, part, rng), "minutes": max(1, minutes)})
+    if not subtasks:
+        activity = gerund_phrase(str(context.get("activity") or "resting"))
+        subtasks.append({"task": activity, "minutes": int(context.get("duration") or 30)})
     return render_json(rng, {"subtasks": subtasks}, fence=0.1, compact=0.4)
+
+
+_AT = {"bed": "by", "sofa": "on", "bench": "on", "fountain": "by", "table": "at", "desk": "at"}
+_PRIVATE = ("bedroom", "room ", "apartment")
+
+
+def _spots(raw: Any) -> dict[str, str]:
+    """The listed objects: address -> kind."""
+    out: dict[str, str] = {}
+    for item in raw if isinstance(raw, Sequence) else ():
+        if isinstance(item, Mapping) and str(item.get("address") or "").count(":") == 2:
+            out[str(item["address"])] = str(item.get("kind") or "")
+    return out
+
+
+def _spot(
+    kinds: Sequence[str],
+    steps: Sequence[Mapping[str, Any]],
+    index: int,
+    spots: Mapping[str, str],
+    rng: random.Random,
+) -> str:
+    """Where a step on no object is done: an object of one of ``kinds`` (in order), in the
+    room of the nearest step on an object when it has one, else not in a bedroom (beds
+    aside); "" when the place has none."""
+    order = sorted(range(len(steps)), key=lambda j: abs(j - index))
+    near = [
+        str(steps[j].get("object") or "").split(":")[1]
+        for j in order
+        if str(steps[j].get("object") or "").count(":") == 2
+    ]
+    best: list[str] = []
+    best_score = -1
+    for address, kind in spots.items():
+        if kind not in kinds:
+            continue
+        arena = address.split(":")[1]
+        private = any(p in arena.lower() + " " for p in _PRIVATE)
+        score = 10 * (len(kinds) - list(kinds).index(kind))
+        score += 5 if near and arena == near[0] else 0
+        score += 2 if kind == "bed" or not private else 0
+        if score > best_score:
+            best, best_score = [address], score
+        elif score == best_score:
+            best.append(address)
+    return pick(rng, best) if best else ""
 
 
 _GOING_ON = (

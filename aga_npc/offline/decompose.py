@@ -1,4 +1,6 @@
-"""The offline ``decompose`` answer: steps on the place's listed objects, plus a condition."""
+"""Offline decomposition: an activity as steps on the place's listed objects (the merged
+``action_chain`` answer and the text of Generative Agents' ``decompose``), plus what an
+activity text means in object kinds and verbs (the per-action chain's answers)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,11 @@ from typing import Any
 
 from aga_npc.offline.facts import first_name, persona_facts, place_type
 from aga_npc.offline.phrasing import chance, fill, pick, render_json, wordset
-from aga_npc.offline.recipes import FOODS, RECIPES, Recipe, StepSpec, word_forms
+from aga_npc.offline.recipes import EXTRAS, FOODS, RECIPES, Recipe, StepSpec, word_forms
 from aga_npc.offline.roles import role_for
+from aga_npc.offline.words import strip_fillers
 
-__all__ = ["MISTAKE_RATE", "answer_decompose", "build_steps"]
+__all__ = ["MISTAKE_RATE", "answer_decompose", "build_steps", "meaning", "plan_steps"]
 
 MISTAKE_RATE = 0.03
 MAX_STEPS = 6
@@ -21,7 +24,7 @@ _WORDS = re.compile(r"[a-z][a-z'-]*")
 _MEALS = ("breakfast", "lunch", "dinner")
 _INVENTED = ("chair", "coffee machine", "microwave", "cupboard", "lamp", "window", "kettle")
 _WRONG_VERBS = ("use", "clean", "open", "fix", "check", "move")
-_EXTRAS = ("check the time", "stretch for a moment", "look around", "pause for a moment")
+_SEATS = ("table", "sofa", "bench", "fountain")
 _SKIP_FIRST = frozenset({"the", "a", "an", "to", "and", "some", "more"})
 _MEAL_WORDS = ("breakfast", "brunch", "lunch", "dinner", "supper")
 _NOT_A_MEAL = ("service", "customers", "orders", "menu", "shift", "for the guests")
@@ -51,6 +54,17 @@ _LIGHT = wordset("have has make makes take takes get gets go goes do does grab g
 _WRAPPERS = re.compile(
     r"^(?:makes? time to|finds? time to|takes? some time to|sets? aside time to) "
 )
+_WORK_AT = re.compile(r"^works? (?:on|at|in) ")
+_STOCK_UP = re.compile(r"\bstocks? up on\b")  # "stock up on groceries" is shopping
+# Off duty at one's own workplace: a visit's head verb and no word of the job.
+_VISIT_HEADS = wordset(
+    "have grab get enjoy eat drink sip meet join attend celebrate visit stop head go relax "
+    "read chat catch sit hang listen watch buy shop pick treat"
+)
+_ON_DUTY = wordset(
+    "serve serves serving customer customers shift open opens close closes rush regulars "
+    "restock stock orders work works working"
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,6 +86,19 @@ def build_steps(context: Mapping[str, Any], rng: random.Random) -> dict[str, Any
     (about 3 % of calls) when the context has no ``forbidden`` list; objects and verbs that
     the forbidden lines name are never used again, so a validation loop converges.
     """
+    steps = plan_steps(context, rng)
+    for step in steps:
+        step.pop("_spot", None)
+    requires: list[dict[str, str]] = []
+    for step in steps:
+        if step["object"] and all(r["object"] != step["object"] for r in requires):
+            requires.append({"object": step["object"], "state": ""})
+    return {"steps": steps, "condition": {"requires": requires}}
+
+
+def plan_steps(context: Mapping[str, Any], rng: random.Random) -> list[dict[str, Any]]:
+    """The steps of ``build_steps``; a step on no object also carries ``"_spot"``, the kinds
+    of object it would be done at (see ``StepSpec.spot``; empty: nowhere in particular)."""
     activity = str(context.get("activity") or "").strip()
     try:
         duration = max(1, int(context.get("duration") or 30))
@@ -82,8 +109,8 @@ def build_steps(context: Mapping[str, Any], rng: random.Random) -> dict[str, Any
     objects, banned_pairs = _apply_forbidden(objects, forbidden)
     raw_persona = context.get("persona")
     persona = raw_persona if isinstance(raw_persona, Mapping) else {}
-    role = _role(persona, str(context.get("place") or ""))
     core = _core(activity, str(persona.get("name") or ""))
+    role = _role(persona, str(context.get("place") or ""), core)
     text = _without_places(core, context.get("place"), objects)
     words = set(_WORDS.findall(text))
     meal = next((m for m in _MEALS if m in words), "meal")
@@ -101,19 +128,39 @@ def build_steps(context: Mapping[str, Any], rng: random.Random) -> dict[str, Any
     _minutes(steps, duration, rng)
     if not forbidden and chance(rng, MISTAKE_RATE):
         _mistake(steps, objects, rng)
-    requires: list[dict[str, str]] = []
     for step in steps:
         step.pop("_w", None)
-        if step["object"] and all(r["object"] != step["object"] for r in requires):
-            requires.append({"object": step["object"], "state": ""})
-    return {"steps": steps, "condition": {"requires": requires}}
+    return steps
 
 
-def _role(persona: Mapping[str, Any], place: str) -> str:
+def meaning(
+    text: str, persona: Mapping[str, Any], place: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What an activity text means in object kinds and verbs, main ones first (the steps of
+    the recipe it reads as, longest first): "take a quick shower" -> (shower, sink, toilet).
+    ``((), ())`` when no recipe fits."""
+    core = _core(text, str(persona.get("name") or ""))
+    role = _role(persona, place, core)
+    core = _without_places(core, place, [])
+    ranked = _ranked(core, set(_WORDS.findall(core)), role, [])
+    if not ranked:
+        return (), ()
+    specs = sorted(ranked[0].steps, key=lambda spec: -spec.weight[1])
+    kinds = dict.fromkeys(k for spec in specs for k in spec.kinds)
+    verbs = dict.fromkeys(v for spec in specs for v in spec.verbs)
+    return tuple(kinds), tuple(verbs)
+
+
+def _role(persona: Mapping[str, Any], place: str, text: str = "") -> str:
     """The role whose work recipes apply here: the persona's, when the place is its
-    workplace (or when the request does not say where it works); else none."""
+    workplace (or when the request does not say where it works) and the text is not a visit
+    off duty ("grab a coffee at the cafe" is no shift behind its counter); else none."""
     facts = persona_facts(persona)
     if facts.workplace and place and facts.workplace != place:
+        return ""
+    words = _WORDS.findall(text.lower())
+    head = next((w for w in words if w not in _SKIP_FIRST), "")
+    if head in _VISIT_HEADS and not set(words) & _ON_DUTY:
         return ""
     if not facts.workplace and facts.role and place:
         # "cafe owner" at Juniper Cafe: the role's own words name the place's kind
@@ -142,7 +189,7 @@ def _core(activity: str, name: str) -> str:
             verb, _, rest = text.partition(" ")
             text = f"{_base(verb)} {rest}".strip()
             break
-    return _WRAPPERS.sub("", text)
+    return _STOCK_UP.sub("buy", strip_fillers(_WRAPPERS.sub("", text)))
 
 
 def _base(verb: str) -> str:
@@ -224,7 +271,7 @@ def _ranked(text: str, words: set[str], role: str, objects: list[_Obj]) -> list[
     elif any(p in text for p in ("for bed", "before bed", "pyjamas")):
         only = _BED_PREP
     head = next((w for w in _WORDS.findall(text) if w not in _SKIP_FIRST), "")
-    if head in _LIGHT or text.startswith(("work on ", "works on ")):
+    if head in _LIGHT or _WORK_AT.match(text.strip()):
         head = ""
     for index, recipe in enumerate(RECIPES):
         if recipe.role and recipe.role != role:
@@ -281,7 +328,7 @@ def _instantiate(
         weight = rng.randint(*spec.weight)
         description = fill(pick(rng, spec.texts), values)
         if not spec.kinds:
-            steps.append(_step(spec.verbs[0], "", weight, description, spec.fixed))
+            steps.append(_step(spec.verbs[0], "", weight, description, spec.fixed, spec.spot))
             groups.append(spec.group)
             continue
         found = _candidates(spec, objects, pairs)
@@ -323,14 +370,24 @@ def _choose(
     return obj, verb
 
 
-def _step(verb: str, address: str, weight: int, description: str, fixed: bool) -> dict[str, Any]:
-    return {
+def _step(
+    verb: str,
+    address: str,
+    weight: int,
+    description: str,
+    fixed: bool,
+    spot: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    step = {
         "verb": verb,
         "object": address,
         "minutes": weight,
         "description": description,
         "_w": "fixed" if fixed else "scaled",
     }
+    if not address:
+        step["_spot"] = spot
+    return step
 
 
 def _shuffle_groups(steps: list[dict[str, Any]], groups: list[int], rng: random.Random) -> None:
@@ -375,12 +432,12 @@ def _generic(
         return steps
     lead = next((w for w in _WORDS.findall(activity.lower()) if w not in _SKIP_FIRST), "")
     verb = lead if len(lead) >= 3 and lead.isalpha() else "relax"
-    return [_step(verb, "", 1, activity or "relax for a while", False)]
+    return [_step(verb, "", 1, activity or "relax for a while", False, _SEATS)]
 
 
 def _extra(rng: random.Random) -> dict[str, Any]:
-    text = pick(rng, _EXTRAS)
-    return _step(text.split(" ", 1)[0], "", rng.randint(2, 5), text, True)
+    text = pick(rng, EXTRAS)
+    return _step(text.split(" ", 1)[0], "", rng.randint(2, 5), text, True, _SEATS)
 
 
 def _minutes(steps: list[dict[str, Any]], duration: int, rng: random.Random) -> None:

@@ -1,14 +1,16 @@
-"""Small word tools of the offline stand-in: -ing forms, and which object kinds and verbs a
-subtask phrase means (read off the decomposition recipes)."""
+"""Small word tools of the offline stand-in: -ing forms, the manner and time phrases that
+say how or when rather than what (a model reads past them), and which object kinds and
+verbs a subtask phrase means (read off the decomposition recipes)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
-from aga_npc.offline.recipes import RECIPES
+from aga_npc.offline.recipes import EXTRAS, RECIPES
 
-__all__ = ["gerund", "gerund_phrase", "step_hint"]
+__all__ = ["gerund", "gerund_phrase", "step_hint", "strip_fillers", "without_place"]
 
 _PREFIXES = ("still ", "finishing up ")
 _SUFFIXES = (" (continued)", ", carefully", ", taking a short pause")
@@ -40,14 +42,59 @@ def gerund(verb: str) -> str:
 
 
 def gerund_phrase(text: str) -> str:
-    """The phrase with its first word as an -ing form ("fry the eggs" -> "frying the eggs")."""
+    """The phrase with its verbs as -ing forms: the first word, and a recipe verb right
+    after "and" ("fry the eggs" -> "frying the eggs", "brew espresso and steam milk" ->
+    "brewing espresso and steaming milk")."""
     words = text.strip().rstrip(".").split()
     if not words:
         return text
-    first = words[0].lower()
-    if first.endswith("ing") and len(first) > 4:
-        return " ".join([first, *words[1:]])
-    return " ".join([gerund(first), *words[1:]])
+    out = [_ing(words[0].lower())]
+    for before, word in itertools.pairwise(words):
+        verb = before.lower() == "and" and word.lower() in _lead_verbs()
+        out.append(_ing(word.lower()) if verb else word)
+    return " ".join(out)
+
+
+def _ing(word: str) -> str:
+    return word if word.endswith("ing") and len(word) > 4 else gerund(word)
+
+
+@lru_cache(maxsize=1)
+def _lead_verbs() -> frozenset[str]:
+    """The words recipe step texts start with (the verbs a subtask is worded with)."""
+    found = {"steam", "froth"}
+    for recipe in RECIPES:
+        for step in recipe.steps:
+            found.update(text.split()[0].lower() for text in step.texts if text.split())
+    return frozenset(found)
+
+
+# How or when something is done, never what: trait manners, spans of time, the planner's
+# wrappers and time phrases ("Marta checks the stock before the day gets away").
+_FILLERS = re.compile(
+    r"\b(?:"
+    r"carefully|with great care|methodically|cheerfully|in good spirits|briskly|"
+    r"without wasting a minute|calmly|at an easy pace|patiently|absent-mindedly|"
+    r"lost in thought|in a hurry|a little behind schedule|quietly|a little anxiously|"
+    r"with determination|diligently|with a smile|at a relaxed pace|without rushing|slowly|"
+    r"for (?:a while|an hour or so|an hour|a little while|a bit|(?:one|two|three|four|five|"
+    r"six|a couple of|a few) (?:hours?|minutes?))|"
+    r"today|tonight|(?:this|in the|all|through the) (?:morning|afternoon|evening|day)|"
+    r"in the quiet of the afternoon|first thing|without fail|as promised|"
+    r"before the day gets away|as (?:usual|planned|always)|until closing|"
+    r"before it gets too warm|after a long day|before turning in|in peace and quiet|"
+    r"between tasks|in the good light|before (?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)"
+    r")\b"
+)
+_SPACES = re.compile(r"\s+")
+
+
+def strip_fillers(text: str) -> str:
+    """The text without manner and time phrases ("check the stock first thing" -> "check
+    the stock"); the text itself when nothing else would be left."""
+    stripped = _SPACES.sub(" ", _FILLERS.sub(" ", text)).strip(" ,")
+    return stripped if len(stripped) > 2 else text
 
 
 @lru_cache(maxsize=1)
@@ -59,11 +106,24 @@ def _index() -> tuple[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]], 
                 phrase = gerund_phrase(text.lower())
                 pattern = re.escape(phrase).replace(r"\{food\}", ".+").replace(r"\{meal\}", ".+")
                 out.append((re.compile(f"^{pattern}$"), step.kinds, step.verbs))
+    for text in EXTRAS:
+        out.append((re.compile(f"^{re.escape(gerund_phrase(text))}$"), (), ("sit",)))
     return tuple(out)
 
 
-def step_hint(subtask: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """The object kinds and verbs of the recipe step this subtask phrase came from."""
+_WHERE = re.compile(r" (?:at|in|on|by) the (?:(?! (?:at|in|on|by) the )[^,()])*$")
+
+
+def without_place(subtask: str) -> str:
+    """The bare phrase: without "still ..." or "(continued)" and without its trailing
+    "at the stove in the kitchen"."""
+    phrase = _unwrapped(subtask)
+    while _WHERE.search(phrase):
+        phrase = _WHERE.sub("", phrase)
+    return phrase
+
+
+def _unwrapped(subtask: str) -> str:
     phrase = subtask.lower().strip().rstrip(".")
     for prefix in _PREFIXES:
         if phrase.startswith(prefix):
@@ -71,12 +131,17 @@ def step_hint(subtask: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     for suffix in _SUFFIXES:
         if phrase.endswith(suffix):
             phrase = phrase[: -len(suffix)]
+    return phrase
+
+
+def step_hint(subtask: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The object kinds and verbs of the recipe step this subtask phrase came from (its
+    "still ..." and "(continued)" wordings and its trailing "at the stove in the kitchen"
+    read past)."""
+    phrase = _unwrapped(subtask)
     candidates = [phrase]
-    for marker in (" in the ", " at the "):
-        cut = phrase.rfind(marker)
-        if cut > 0:
-            candidates.append(phrase[:cut])
-            candidates.append(candidates[-1].rsplit(" at the ", 1)[0])
+    while _WHERE.search(candidates[-1]):
+        candidates.append(_WHERE.sub("", candidates[-1]))
     for candidate in candidates:
         for pattern, kinds, verbs in _index():
             if pattern.match(candidate):

@@ -1,0 +1,333 @@
+"""Recipes of work: behind the counter of a cafe, a bar or a shop, in a kitchen, a
+classroom, an office or a park, and the stock-taking any of those places needs. Role
+recipes apply only to a person of that role at their own workplace."""
+
+from __future__ import annotations
+
+from aga_npc.offline.recipe_kit import Recipe, recipe, step
+
+__all__ = ["WORK"]
+
+WORK: tuple[Recipe, ...] = (
+    recipe(
+        "stock_check",
+        "stock inventory supplies supply cellar delivery deliveries storeroom",
+        "check the stock, stock of, beer cellar, check deliveries, take stock, the stockroom",
+        step(
+            "shelf",
+            "stock,pick",
+            15,
+            30,
+            "check what is left on the shelves|count the stock on the shelves|"
+            "unpack the delivery onto the shelves",
+        ),
+        step(
+            "fridge",
+            "get food",
+            10,
+            20,
+            "check what is left in the fridge|count the bottles and cartons in the fridge|"
+            "take out what is running low",
+        ),
+        step(
+            "counter",
+            "work",
+            5,
+            15,
+            "note down what to reorder|check the dates on the packets",
+            optional=0.6,
+        ),
+        arenas="storeroom,kitchen,store",
+    ),
+    recipe(
+        "cafe_work",
+        "serve coffee espresso drink order customer counter shift brew regular rush latte table "
+        "pastry steam milk shot queue machine cappuccino open close",
+        "morning rush",
+        step(
+            "counter",
+            "prepare drinks",
+            30,
+            60,
+            "prepare drinks for customers|brew espresso and steam milk|make coffee orders",
+            group=1,
+        ),
+        step(
+            "counter",
+            "serve",
+            30,
+            60,
+            "serve customers at the counter|hand out orders|serve the regulars",
+            group=1,
+        ),
+        step(
+            "counter",
+            "work",
+            10,
+            30,
+            "take orders at the register|restock cups and lids",
+            optional=0.5,
+        ),
+        step(
+            "sink",
+            "wash dishes",
+            10,
+            20,
+            "wash cups and plates|clean the coffee equipment",
+            optional=0.5,
+        ),
+        role="barista",
+        arenas="cafe,kitchen",
+    ),
+    recipe(
+        "bar_work",
+        "bar drink pour mix serve regular shift customer open close",
+        "",
+        step(
+            "bar",
+            "serve",
+            40,
+            80,
+            "serve drinks at the bar|pour drinks for customers|mix cocktails",
+            group=1,
+        ),
+        step(
+            "bar",
+            "chat",
+            10,
+            30,
+            "chat with the regulars|listen to a customer's story",
+            group=1,
+            optional=0.7,
+        ),
+        step("sink", "wash dishes", 10, 20, "wash glasses|clean up behind the bar", optional=0.6),
+        role="bartender",
+        arenas="bar",
+    ),
+    recipe(
+        "kitchen_work",
+        "cook prep meal vegetable bake bread pastries order kitchen service stove chop simmer "
+        "plate knead dough soup",
+        "",
+        step(
+            "fridge",
+            "get food",
+            5,
+            15,
+            "take ingredients from the fridge|check the fridge for supplies",
+        ),
+        step(
+            "stove",
+            "cook",
+            40,
+            80,
+            "cook orders at the stove|prepare the dishes|bake a fresh batch",
+        ),
+        step("counter", "serve", 10, 20, "pass plates to the counter", optional=0.5),
+        step("sink", "wash dishes", 10, 25, "wash pots and pans|clean the kitchen", optional=0.7),
+        role="cook",
+        arenas="kitchen",
+    ),
+    recipe(
+        "teach",
+        "teach lecture class seminar student classroom tutorial",
+        "",
+        step(
+            "blackboard",
+            "teach,lecture",
+            40,
+            70,
+            "teach at the blackboard|give the lecture|explain the material on the board",
+        ),
+        step(
+            "desk",
+            "work",
+            10,
+            25,
+            "answer students' questions|hand back assignments",
+            optional=0.6,
+        ),
+        step("desk", "write", 5, 10, "note down what to cover next time", optional=0.4),
+        role="professor",
+        arenas="classroom",
+    ),
+    recipe(
+        "class",
+        "class lecture seminar note tutorial lab",
+        "",
+        step(
+            "desk",
+            "study",
+            40,
+            70,
+            "listen to the lecture and take notes|follow the class|take notes at a desk",
+        ),
+        step("desk", "write", 10, 20, "write down the homework|work on an exercise", optional=0.6),
+        arenas="classroom",
+    ),
+    recipe(
+        "study",
+        "study assignment homework exam revise review library note research thesis problem "
+        "flashcard textbook quiz cram",
+        "study group, hit the books, practice problems, practice questions, past papers, "
+        "problem set",
+        step(
+            "bookshelf",
+            "browse",
+            5,
+            15,
+            "look for a reference book|find a book on the shelf",
+            optional=0.5,
+        ),
+        step(
+            "desk,table",
+            "study,read",
+            40,
+            80,
+            "study hard|go over the notes|work through the assignment",
+        ),
+        step("desk,table", "write", 10, 25, "write a summary|make flashcards", optional=0.5),
+        arenas="library,room,apartment",
+    ),
+    recipe(
+        "meeting",
+        "meeting resident council discuss debate election agenda",
+        "",
+        step(
+            "table",
+            "chat,sit",
+            30,
+            60,
+            "discuss the agenda at the table|talk with everyone at the meeting|"
+            "listen to the discussion",
+        ),
+        step("desk", "write,work", 10, 20, "take notes|write down the decisions", optional=0.6),
+        arenas="meeting,office",
+    ),
+    recipe(
+        "desk_work",
+        "grade paper office prepare desk paperwork letter budget plan email catalogue article "
+        "mark essay permit update document post report agenda file",
+        "",
+        step(
+            "desk",
+            "work",
+            40,
+            80,
+            "work through papers at the desk|go over documents|work at the desk",
+        ),
+        step("desk", "write", 10, 30, "write replies|write up notes", optional=0.7),
+        step("bookshelf", "browse", 5, 15, "look up a reference", optional=0.3),
+        arenas="office",
+    ),
+    recipe(
+        "garden",
+        "garden tend water plant flower weed prune hedge herb bush seedling bulb mulch rake dig "
+        "gardening",
+        "flower beds",
+        step(
+            "garden",
+            "garden",
+            30,
+            60,
+            "weed the flower beds|prune the bushes|plant new seedlings",
+            group=1,
+        ),
+        step("garden", "water plants", 10, 25, "water the plants|water the flower beds", group=1),
+        step("bench", "rest", 5, 10, "rest on a bench", optional=0.3),
+    ),
+    recipe(
+        "shop_counter",
+        "counter customer till register serve ring checkout cashier",
+        "ring up, serve customers, run the counter, work the counter",
+        step(
+            "counter",
+            "serve,work",
+            40,
+            80,
+            "serve customers at the counter|ring up customers at the till|run the register",
+        ),
+        step(
+            "counter",
+            "work",
+            10,
+            20,
+            "bag groceries for a customer|answer a customer's question",
+            optional=0.5,
+        ),
+        role="shopkeeper",
+        arenas="store,shop",
+    ),
+    recipe(
+        "shop_stock",
+        "stock shelf shelves restock fill price unpack delivery storeroom",
+        "",
+        step(
+            "shelf",
+            "stock",
+            20,
+            40,
+            "stock the shelves|restock items|fill the gaps on the shelves",
+        ),
+        step(
+            "shelf",
+            "stock,pick",
+            10,
+            30,
+            "unpack deliveries|price the new stock|face up the shelves",
+            optional=0.7,
+        ),
+        role="shopkeeper",
+        arenas="store,storeroom",
+    ),
+    recipe(
+        "shop_work",
+        "store run till shift open close unlock",
+        "",
+        step(
+            "counter",
+            "work,serve",
+            40,
+            80,
+            "serve customers at the counter|run the register",
+            group=1,
+        ),
+        step(
+            "shelf", "stock", 20, 40, "stock the shelves|restock items|unpack deliveries", group=1
+        ),
+        role="shopkeeper",
+    ),
+    recipe(
+        "sort_books",
+        "reorganise reorganize sort shelve reshelve archive",
+        "a shelf of",
+        step(
+            "bookshelf",
+            "browse",
+            30,
+            60,
+            "sort the books on the shelf|put the books back in order|shelve returned books",
+        ),
+        step("bookshelf", "browse", 10, 20, "check the catalogue numbers", optional=0.6),
+        role="librarian",
+        arenas="library",
+    ),
+    recipe(
+        "library_work",
+        "shelve book catalogue visitor library",
+        "",
+        step("bookshelf", "browse", 30, 60, "shelve returned books|sort the shelves"),
+        step("desk,table", "work", 20, 40, "help visitors at the desk|catalogue new books"),
+        role="librarian",
+        arenas="library",
+    ),
+    recipe(
+        "work",
+        "work job task project shift",
+        "",
+        step("desk,counter,table", "work", 40, 80, "get through the task list|focus on the work"),
+        step("desk,table", "write", 10, 20, "write a report", optional=0.4),
+        arenas="office",
+    ),
+)
+"""Work recipes (the order among equals is set in ``recipes.RECIPES``)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -183,9 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "tuning_history": TUNING_HISTORY,
         "settings": {
-            "threshold": settings.threshold,
-            "agree_threshold": settings.agree_threshold,
-            "strict_threshold": settings.strict_threshold,
+            "needs": asdict(settings.needs),
             "lookalike_check": settings.lookalike_check,
         },
         args.split: headline,
@@ -196,10 +195,13 @@ def main(argv: list[str] | None = None) -> int:
         "embed_ms_per_text_batched": round(1000 * embed_s / max(1, len(texts)), 3),
         "errors": errors,
     }
+    needs = settings.needs
     print(
-        f"embedder {embedder.name}; same plan = no look-alike conflict and cosine >= "
-        f"{settings.threshold} ({settings.agree_threshold} when both name the same activity, "
-        f"{settings.strict_threshold} when the lexicon cannot compare their verbs)"
+        f"embedder {embedder.name}; same plan = the same words around frames, or no "
+        f"look-alike conflict and cosine >= what the words leave open: "
+        f"{needs.same_shared}-{needs.same_disjoint} for one activity, "
+        f"{needs.kin_shared}-{needs.kin_disjoint} for kin ones, "
+        f"{needs.open_shared}-{needs.open_disjoint} when a verb is unknown"
     )
     print(f"data {args.data.name}: reported split = {args.split!r}\n")
     table = [(f"{args.split} (reported)", headline)]

@@ -2,7 +2,9 @@
 
 Every word the lexicon names gets its regular inflections (-s, -es, -ed, -ing, doubled
 consonants, -ies/-ied) mapped back to it; multi-word phrases are then matched on lemmas, so
-one entry ("turn in for the night") covers every inflection. Pure; tables built at import.
+one entry ("turn in for the night") covers every inflection. Frames (words around an
+activity that do not change it: "make time to", "as usual") and unknown -ly manner words
+("cheerfully") are dropped the same way. Pure; tables built at import.
 """
 
 from __future__ import annotations
@@ -12,14 +14,21 @@ import unicodedata
 
 from aga_npc.policy.lexicon import (
     CLASSES,
+    COMPANY,
     FOOD,
+    FRAMES,
+    FUNCTION,
+    HEAD_VERBS,
     IMPLIED,
     IRREGULAR,
     LIGHT,
+    MODIFIERS,
+    NOT_ADVERBS,
     OBJECT_VERBS,
     PHRASES,
     PREP_VERBS,
     RELATIONS,
+    SYNONYMS,
     VERBS,
 )
 
@@ -45,7 +54,7 @@ def _inflections(base: str) -> set[str]:
 
 
 def _build_lemmas() -> dict[str, str]:
-    bases: set[str] = set(LIGHT) | set(IMPLIED)
+    bases: set[str] = set(LIGHT) | set(IMPLIED) | set(HEAD_VERBS)
     for words in VERBS.values():
         bases.update(words)
     for members in CLASSES.values():
@@ -53,6 +62,7 @@ def _build_lemmas() -> dict[str, str]:
             bases.update(forms)
     extra = {word for pair in OBJECT_VERBS for word in pair} | set(PREP_VERBS) | FOOD
     extra |= {_WORD.findall(phrase)[0] for phrase in PHRASES}  # a phrase's verb inflects
+    extra |= {w for w in (_WORD.findall(f)[0] for f in FRAMES) if len(w) > 3}  # "makes time"
     extra -= bases
     table: dict[str, str] = {}
     for base in sorted(bases):
@@ -91,6 +101,8 @@ def _words(text: str) -> list[str]:
 
 def _phrase_table() -> dict[tuple[str, ...], tuple[str, ...]]:
     table: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for frame in FRAMES:  # a frame is replaced by nothing
+        table[tuple(_lemma(w)[1] for w in _words(frame))] = ()
     for phrase, replacement in PHRASES.items():
         key = tuple(_lemma(w)[1] for w in _words(phrase))
         table[key] = tuple(_lemma(w)[1] for w in _words(replacement))
@@ -100,12 +112,21 @@ def _phrase_table() -> dict[tuple[str, ...], tuple[str, ...]]:
 _PHRASES = _phrase_table()
 _PHRASE_MAX = max((len(key) for key in _PHRASES), default=1)
 _KNOWN = frozenset(LEMMA.values()) | frozenset(w for r in _PHRASES.values() for w in r)
+_NOT_ADVERBS = NOT_ADVERBS | FUNCTION | MODIFIERS | COMPANY | RELATIONS | frozenset(SYNONYMS)
+
+
+def _is_manner(word: str, lemma: str) -> bool:
+    """An unknown word ending in -ly: a manner word ("cheerfully", "absent-mindedly")."""
+    return (
+        word.endswith("ly") and len(word) > 4 and lemma not in _KNOWN and word not in _NOT_ADVERBS
+    )
 
 
 def lemmatise(text: str) -> tuple[list[str], list[str]]:
     """(surface forms, lemmas) of ``text``, multi-word phrases replaced (matched on lemmas,
-    longest first, so every inflection of "turn in for the night" matches)."""
-    pairs = [_lemma(w) for w in _words(text)]
+    longest first, so every inflection of "turn in for the night" matches) and frames and
+    manner words dropped."""
+    pairs = [p for p in (_lemma(w) for w in _words(text)) if not _is_manner(*p)]
     surface: list[str] = []
     lemmas: list[str] = []
     i = 0

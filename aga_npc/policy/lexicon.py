@@ -9,6 +9,9 @@ it. The tables (each described in the TOML file's comments):
 - ``OBJECT_VERBS``: (word, object) -> tag, for verbs whose meaning depends on their object.
 - ``PREP_VERBS``: make/prepare-like verb -> its tag when no food or drink follows.
 - ``IMPLIED``: objects that imply an activity when no activity word is present.
+- ``HEAD_VERBS``: words that name an activity only as a verb (opening the text or a
+  clause, or as a gerund): "water the tomatoes", "go fishing"; elsewhere they are nouns
+  ("a glass of water", "fish and chips").
 - ``CLASSES``: object classes whose members conflict ("breakfast" vs "lunch").
 - ``PHRASES``: multi-word expressions (matched on lemmas) rewritten to one token.
 - ``PARENTS``: tag -> a more general tag it refines ("mop" -> "clean"): a plan naming the
@@ -18,19 +21,24 @@ it. The tables (each described in the TOML file's comments):
   they yield to any other activity in the text, and conflict with every other main one.
 - ``GROUPS``: object classes whose members also conflict across the classes (a meal and a
   drink: "meet a friend for lunch" vs "for coffee").
+- ``KIN``: groups of activity tags that can name one activity in other words (weaker
+  evidence than one tag, but no conflict).
 - ``FUNCTION``: words that name no object (pronouns, determiners, "time", "bit" ...); the
   rest of a text's non-activity words are its objects.
 - ``RELATIONS``: people whose home is someone else's ("a friend's house").
 - ``COMPANY``: people whose company makes an activity social too ("coffee with a friend").
 - ``SYNONYMS``: object words -> the one word their objects are compared by ("television"
   -> "tv").
+- ``FRAMES``: phrases around an activity that do not change it ("make time to", "as
+  usual"), removed before a text is read; ``NOT_ADVERBS``: -ly words that are not manner
+  words (other unknown -ly words are, and are skipped).
 - ``LIGHT``, ``FOOD``, ``IRREGULAR``, ``MODIFIERS``, ``PASSIVE``: word lists.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -39,12 +47,16 @@ __all__ = [
     "CLASSES",
     "COMPANY",
     "FOOD",
+    "FRAMES",
     "FUNCTION",
     "GROUPS",
+    "HEAD_VERBS",
     "IMPLIED",
     "IRREGULAR",
+    "KIN",
     "LIGHT",
     "MODIFIERS",
+    "NOT_ADVERBS",
     "OBJECT_VERBS",
     "PARENTS",
     "PASSIVE",
@@ -84,6 +96,10 @@ class Lexicon:
     classes: dict[str, dict[str, tuple[str, ...]]]
     parents: dict[str, str]
     groups: tuple[frozenset[str], ...] = ()
+    frames: tuple[str, ...] = ()
+    kin: tuple[frozenset[str], ...] = ()
+    head_verbs: dict[str, str] = field(default_factory=dict)
+    not_adverbs: frozenset[str] = frozenset()
 
 
 def _fail(source: str, field: str, problem: str) -> ValueError:
@@ -185,7 +201,17 @@ def parse_lexicon(text: str, source: str = _RESOURCE) -> Lexicon:
         isinstance(g, list) and len(g) >= 2 and all(c in classes for c in g) for g in groups
     ):
         raise _fail(source, "groups", "expected lists of at least two known class names")
+    kin = raw.get("kin", [])
+    if not isinstance(kin, list) or not all(
+        isinstance(g, list) and len(g) >= 2 and all(isinstance(t, str) and t for t in g)
+        for g in kin
+    ):
+        raise _fail(source, "kin", "expected lists of at least two activity tags")
     return Lexicon(
+        kin=tuple(frozenset(g) for g in kin),
+        head_verbs=_str_map(raw, "head_verbs", source),
+        frames=tuple(sorted(_words(raw, "frames", source))),
+        not_adverbs=_words(raw, "not_adverbs", source),
         light=_words(raw, "light", source),
         background=_words(raw, "background", source),
         vague=_words(raw, "vague", source),
@@ -233,3 +259,7 @@ OBJECT_VERBS = _LEXICON.object_verbs
 IMPLIED = _LEXICON.implied
 CLASSES = _LEXICON.classes
 PARENTS = _LEXICON.parents
+FRAMES = _LEXICON.frames
+KIN = _LEXICON.kin
+HEAD_VERBS = _LEXICON.head_verbs
+NOT_ADVERBS = _LEXICON.not_adverbs

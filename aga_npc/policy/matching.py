@@ -1,57 +1,113 @@
-"""The "same plan" rule: place, cosine thresholds and the look-alike check; ``plan_similarity``.
+"""The "same plan" rule: place, the look-alike check and cosine needs; ``plan_similarity``.
 
 A plan is an activity at a place. Two plans at different places never mean the same (a
 routine learned at home does not serve a plan at work); the store only compares plans of one
 place. At one place (or when no places are given) two plans mean the same when (after
-normalisation) their texts are equal, or
+normalisation) their texts are equal, or they say the same words once their frames are set
+aside ("As usual, make time to water the plants" and "water the plants"), or
 
-- no look-alike conflict separates them (:func:`~aga_npc.policy.signature.lookalike_reason`:
-  different main activities, unless one refines the other as "mop" refines "clean"; or
-  different members of an object class: "breakfast" vs "lunch", "home" vs "a friend's
-  house"), and
-- when they open with different verbs and the lexicon does not know one of them
-  ("tuning" vs "playing" the guitar), their cosine reaches ``strict_threshold``;
-- otherwise their cosine reaches ``threshold``, or the lower ``agree_threshold`` while both
-  texts name the same main activity and, when both name objects (what the activity is done
-  with, to or where), some of them are the same ("reading the newspaper" and "reading a
-  novel" are different plans at cosine 0.52).
+- no look-alike conflict separates them (:func:`~aga_npc.policy.lookalike.lookalike_reason`:
+  main activities that clearly differ, "cook" vs "eat" or "stock" vs "serve", unless one
+  refines the other as "mop" refines "clean" or they are kin; or different members of an
+  object class: "breakfast" vs "lunch", "home" vs "a friend's house"), and
+- their cosine reaches what their words leave open (:class:`CosineNeeds`): little when both
+  name one activity and their objects agree ("curl up with a novel" and "read on the
+  sofa"), more when the activities are only kin, the objects differ ("reading the
+  newspaper" and "reading a novel") or a verb is one the lexicon does not know.
 
-The words are data (``aga_npc/policy/lexicon.toml``). The thresholds are calibrated per
-embedder (``MatchSettings.for_embedder``); the local MiniLM values come from the calibration
-split of ``tests/data/plan_pairs.jsonl`` (``benchmarks/plan_matching.py`` reports precision
-and recall on the held-out split).
+The words are data (``aga_npc/policy/lexicon.toml``). The needs are calibrated per embedder
+(``MatchSettings.for_embedder``); the local MiniLM values come from the calibration split of
+``tests/data/plan_pairs.jsonl``, chosen by cross-validation (``benchmarks/plan_matching.py``
+reports precision and recall on the held-out split).
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from aga_npc.places import place_label
-from aga_npc.policy.signature import (
-    Signature,
-    lookalike_reason,
-    normalise_text,
-    objects_differ,
-    signature,
-    unverified_heads,
-)
+from aga_npc.policy.lookalike import Agreement, ObjectFit, agreement, lookalike_reason, object_fit
+from aga_npc.policy.signature import Signature, normalise_text, signature
 
 if TYPE_CHECKING:
     from aga_npc.ports import Embedder
 
-__all__ = ["MatchSettings", "PlanDecision", "decide", "decide_signatures", "plan_similarity"]
+__all__ = [
+    "CosineNeeds",
+    "MatchSettings",
+    "PlanDecision",
+    "decide",
+    "decide_signatures",
+    "plan_similarity",
+]
 
-# (threshold, agree_threshold, strict_threshold) per embedder family. Only "local" is
-# calibrated on the dev set.
-_CALIBRATED = {
-    "local": (0.72, 0.50, 0.88),
-    "hashing": (0.60, 0.45, 0.85),
-    "openai": (0.72, 0.50, 0.88),
-}
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CosineNeeds:
+    """The cosine two plans that do not conflict need, by how far their words agree.
+
+    Rows: the activities are the same (or one refines the other), only kin, or open (a
+    text names no activity, or opens with a verb the lexicon does not know). Columns: the
+    objects are shared, open (one text names none) or disjoint.
+    """
+
+    same_shared: float
+    same_open: float
+    same_disjoint: float
+    kin_shared: float
+    kin_open: float
+    kin_disjoint: float
+    open_shared: float
+    open_open: float
+    open_disjoint: float
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not -1.0 <= value <= 1.0:
+                raise ValueError(f"CosineNeeds.{f.name} must be within [-1, 1], got {value}")
+
+    def need(self, level: Agreement, fit: ObjectFit) -> float:
+        """The cosine needed for activities that agree as ``level`` and objects as ``fit``."""
+        value: float = getattr(self, f"{level.value}_{fit.value}")
+        return value
+
+    @property
+    def floor(self) -> float:
+        """The least any pair needs: below it nothing matches (and nothing is compared)."""
+        return min(getattr(self, f.name) for f in fields(self))
+
+
+# Calibrated on the calib split (local MiniLM); see benchmarks/plan_matching.py.
+_LOCAL = CosineNeeds(
+    same_shared=0.50,
+    same_open=0.50,
+    same_disjoint=0.72,
+    kin_shared=0.72,
+    kin_open=0.72,
+    kin_disjoint=0.72,
+    open_shared=0.88,
+    open_open=0.88,
+    open_disjoint=0.88,
+)
+# Not calibrated: the hashing embedder's cosines run lower (bag of words).
+_HASHING = CosineNeeds(
+    same_shared=0.45,
+    same_open=0.45,
+    same_disjoint=0.60,
+    kin_shared=0.60,
+    kin_open=0.60,
+    kin_disjoint=0.60,
+    open_shared=0.85,
+    open_open=0.85,
+    open_disjoint=0.85,
+)
+# (needs, cosine-only threshold) per embedder family; "openai" reuses the local values.
+_CALIBRATED = {"local": (_LOCAL, 0.72), "hashing": (_HASHING, 0.60), "openai": (_LOCAL, 0.72)}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,27 +115,20 @@ class MatchSettings:
     """Settings of the same-plan rule and of candidate search.
 
     Attributes:
-        threshold: cosine at or above which plans match when nothing conflicts.
-        agree_threshold: lower cosine that suffices when both plans name the same main
-            activity and nothing conflicts.
-        strict_threshold: cosine needed when the plans open with different verbs the
-            lexicon cannot compare.
-        lookalike_check: apply the activity/object look-alike check (off: cosine only).
+        needs: the cosine plans need when nothing conflicts, by how far their words agree.
+        threshold: the cosine-only rule's threshold (used when ``lookalike_check`` is off).
+        lookalike_check: apply the look-alike check and the needs (off: cosine only).
         candidates: nearest stored plans examined per scope.
     """
 
-    threshold: float = _CALIBRATED["local"][0]
-    agree_threshold: float = _CALIBRATED["local"][1]
-    strict_threshold: float = _CALIBRATED["local"][2]
+    needs: CosineNeeds = _LOCAL
+    threshold: float = _CALIBRATED["local"][1]
     lookalike_check: bool = True
     candidates: int = 5
 
     def __post_init__(self) -> None:
-        if not -1.0 <= self.agree_threshold <= self.threshold <= self.strict_threshold <= 1.0:
-            raise ValueError(
-                "need -1 <= agree_threshold <= threshold <= strict_threshold <= 1, got "
-                f"{self.agree_threshold}, {self.threshold}, {self.strict_threshold}"
-            )
+        if not -1.0 <= self.threshold <= 1.0:
+            raise ValueError(f"threshold must be within [-1, 1], got {self.threshold}")
         if self.candidates < 1:
             raise ValueError(f"candidates must be >= 1, got {self.candidates}")
 
@@ -91,8 +140,8 @@ class MatchSettings:
         should be recalibrated with ``benchmarks/plan_matching.py`` for a given model.
         """
         family = name.split(":", 1)[0]
-        threshold, agree, strict = _CALIBRATED.get(family, _CALIBRATED["local"])
-        return cls(threshold=threshold, agree_threshold=agree, strict_threshold=strict)
+        needs, threshold = _CALIBRATED.get(family, _CALIBRATED["local"])
+        return cls(needs=needs, threshold=threshold)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,9 +151,10 @@ class PlanDecision:
     Attributes:
         same: the decision.
         cosine: cosine similarity of the two embeddings (1.0 for an exact text match).
-        rule: ``exact``, ``similar``, ``same-activity``, ``lookalike`` (a conflict, or
-            verbs the lexicon cannot compare below ``strict_threshold``),
-            ``below-threshold`` or ``place`` (planned at different places).
+        rule: ``exact``, ``same-words`` (equal once frames are set aside), ``similar``
+            (matched on cosine), ``lookalike`` (a conflict), ``below-threshold`` (the
+            cosine is short of what the words need) or ``place`` (planned at different
+            places).
         reason: a human-readable explanation (for the ledger and the debug overlay).
     """
 
@@ -118,54 +168,41 @@ def decide_signatures(
     a: Signature, b: Signature, cosine: float, settings: MatchSettings
 ) -> PlanDecision:
     """Apply the rule to precomputed signatures (the store's fast path; no exact check)."""
-    if cosine < settings.agree_threshold:
+    if a.core and a.core == b.core:
+        return PlanDecision(
+            same=True, cosine=cosine, rule="same-words", reason="the same words around frames"
+        )
+    if not settings.lookalike_check:
+        same = cosine >= settings.threshold
+        return PlanDecision(
+            same=same,
+            cosine=cosine,
+            rule="similar" if same else "below-threshold",
+            reason=f"cosine {cosine:.3f}",
+        )
+    needs = settings.needs
+    if cosine < needs.floor:
         return PlanDecision(
             same=False,
             cosine=cosine,
             rule="below-threshold",
-            reason=f"cosine {cosine:.3f} < {settings.agree_threshold:.2f}",
+            reason=f"cosine {cosine:.3f} < {needs.floor:.2f}",
         )
-    if settings.lookalike_check:
-        conflict = lookalike_reason(a, b)
-        if conflict is not None:
-            return PlanDecision(same=False, cosine=cosine, rule="lookalike", reason=conflict)
-        if unverified_heads(a, b):
-            if cosine >= settings.strict_threshold:
-                return PlanDecision(
-                    same=True, cosine=cosine, rule="similar", reason=f"cosine {cosine:.3f}"
-                )
-            return PlanDecision(
-                same=False,
-                cosine=cosine,
-                rule="lookalike",
-                reason=f"verbs {a.head} vs {b.head} unknown to the lexicon, cosine "
-                f"{cosine:.3f} < {settings.strict_threshold:.2f}",
-            )
-    if cosine >= settings.threshold:
-        return PlanDecision(same=True, cosine=cosine, rule="similar", reason=f"cosine {cosine:.3f}")
-    same_activity = a.main is not None and (
-        a.main == b.main or set(a.tags) == set(b.tags) or bool(set(a.mains) & set(b.mains))
-    )
-    if settings.lookalike_check and same_activity:
-        differ = objects_differ(a, b)
-        if differ is not None:
-            return PlanDecision(
-                same=False,
-                cosine=cosine,
-                rule="lookalike",
-                reason=f"both {a.main}, {differ}, cosine {cosine:.3f} < {settings.threshold:.2f}",
-            )
+    conflict = lookalike_reason(a, b)
+    if conflict is not None:
+        return PlanDecision(same=False, cosine=cosine, rule="lookalike", reason=conflict)
+    level, fit = agreement(a, b), object_fit(a, b)
+    need = needs.need(level, fit)
+    words = f"activities {level.value}, objects {fit.value}"
+    if cosine >= need:
         return PlanDecision(
-            same=True,
-            cosine=cosine,
-            rule="same-activity",
-            reason=f"cosine {cosine:.3f}, both {a.main}",
+            same=True, cosine=cosine, rule="similar", reason=f"{words}, cosine {cosine:.3f}"
         )
     return PlanDecision(
         same=False,
         cosine=cosine,
         rule="below-threshold",
-        reason=f"cosine {cosine:.3f} < {settings.threshold:.2f}",
+        reason=f"{words}, cosine {cosine:.3f} < {need:.2f}",
     )
 
 

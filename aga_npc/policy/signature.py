@@ -1,12 +1,11 @@
 """Activity signatures of plan texts and the look-alike test built on them.
 
 A signature is what a plan *does* (its activity tags, the first one being the main
-activity) and what it names (object classes such as meal, drink, place). Two plans are
-look-alikes, not the same plan, when their main activities differ ("cook dinner" vs
-"eat dinner"; a refinement agrees with its general activity, "mop" with "clean") or they
-name different members of one class ("breakfast" vs "lunch"). The words come from
-:mod:`aga_npc.policy.lexicon`, read through :mod:`aga_npc.policy.lemmas`. Pure and cached:
-the same text always gives the same signature.
+activity) and what it names (object classes such as meal, drink, place; the objects it acts
+on). :mod:`aga_npc.policy.lookalike` compares two signatures. The words come from
+:mod:`aga_npc.policy.lexicon`, read through :mod:`aga_npc.policy.lemmas`, after the
+sentence frames are set aside (:mod:`aga_npc.policy.frames`). Pure and cached: the same
+text always gives the same signature.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from aga_npc.policy.frames import main_clause
 from aga_npc.policy.lemmas import LEMMA, VERB_TAG, lemmatise, stem
 from aga_npc.policy.lexicon import (
     BACKGROUND,
@@ -22,27 +22,19 @@ from aga_npc.policy.lexicon import (
     COMPANY,
     FOOD,
     FUNCTION,
-    GROUPS,
+    HEAD_VERBS,
     IMPLIED,
     IRREGULAR,
     LIGHT,
     MODIFIERS,
     OBJECT_VERBS,
-    PARENTS,
     PASSIVE,
     PREP_VERBS,
     SYNONYMS,
     VAGUE,
 )
 
-__all__ = [
-    "Signature",
-    "lookalike_reason",
-    "normalise_text",
-    "objects_differ",
-    "signature",
-    "unverified_heads",
-]
+__all__ = ["Signature", "normalise_text", "signature"]
 
 _BOUNDARY = frozenset(
     [
@@ -68,6 +60,31 @@ _BOUNDARY = frozenset(
     ]
 )
 _JOINERS = frozenset({"and", "while", "to", "then"})
+# what follows these says where or when; what follows _OBJECT_AGAIN is acted on again
+_SETTING = frozenset(
+    [
+        "at",
+        "in",
+        "inside",
+        "on",
+        "near",
+        "by",
+        "from",
+        "before",
+        "after",
+        "during",
+        "until",
+        "around",
+        "behind",
+        "outside",
+        "under",
+        "beside",
+        "through",
+        "along",
+        "across",
+    ]
+)
+_OBJECT_AGAIN = frozenset(["and", "then", "while", "or", "but", "to", "with", "into", "for"])
 _SOFT_BOUNDARY = frozenset({"on", "for", "to", "with", "in", "into", "at"})
 # "walk to the cafe" is moving, not a walk; "return to work" is not returning a book
 _MOVE_TAGS = frozenset({"walk", "exercise", "giveback"})
@@ -86,8 +103,45 @@ _FOOD = frozenset(LEMMA.get(f, f) for f in FOOD) | frozenset(
     form for cls in ("meal", "drink") for forms in CLASSES.get(cls, {}).values() for form in forms
 )
 _NOUNS = _FOOD | frozenset(IMPLIED) | frozenset(_MEMBER)
-_UNDERSTOOD = frozenset(VERB_TAG) | frozenset(IMPLIED) | frozenset(_MEMBER)
+_UNDERSTOOD = frozenset(VERB_TAG) | frozenset(IMPLIED) | frozenset(_MEMBER) | frozenset(HEAD_VERBS)
+_DETERMINERS = frozenset(
+    ["a", "an", "the", "some", "his", "her", "my", "their", "our", "your", "this", "that"]
+)
 _NOT_OBJECTS = FUNCTION | MODIFIERS | _BOUNDARY | PASSIVE
+# words that do not change what a text says: possessives and time words ("in the
+# morning" and "for an hour" say when, not what)
+_UNSAID = frozenset(
+    [
+        "my",
+        "your",
+        "his",
+        "her",
+        "its",
+        "our",
+        "their",
+        "one",
+        "this",
+        "that",
+        "these",
+        "those",
+        "for",
+        "hour",
+        "minute",
+        "moment",
+        "while",
+        "day",
+        "today",
+        "tonight",
+        "week",
+        "weekend",
+        "time",
+        "o",
+        "clock",
+        "am",
+        "pm",
+    ]
+)
+_PREPOSITIONS = _BOUNDARY | {"of", "about", "through", "around", "over", "for"}
 _RECEIVE = frozenset({"get", "receive"})  # "getting tutoring" receives it
 _PURPOSE = frozenset({"for", "over"})  # "meet a friend for coffee", "talk over lunch"
 _MEAL_OR_DRINK = frozenset(
@@ -110,10 +164,14 @@ class Signature:
         head: the stem of the text's opening word (after time and manner words) unless
             that is a light verb ("have", "take"), e.g. ``"teach"`` for "teaching a class".
         head_known: whether the lexicon knows the head word (so its tag speaks for it).
-        nouns: the stems of the text's other content words (what the activity is done
-            with, to or where): not its opening or main verb, nor function words.
+        nouns: the objects: the stems of the text's other content words (what the activity
+            is done on, with or for), not its opening or main verb, nor function words.
+        setting: the same for the words that say where or when ("on the sofa").
         mains: the main activity and those joined to its verb by "and" ("dry and polish
             the glassware", "wash and dry the dishes"): each is a main activity.
+        core: the text's words in order, by one name each, without frames, articles,
+            possessives and time words: two texts with the same core say the same thing
+            ("takes a shower in the morning", "take a shower").
     """
 
     tags: tuple[str, ...] = ()
@@ -121,7 +179,9 @@ class Signature:
     head: str | None = None
     head_known: bool = False
     nouns: frozenset[str] = frozenset()
+    setting: frozenset[str] = frozenset()
     mains: tuple[str, ...] = ()
+    core: tuple[str, ...] = ()
 
     @property
     def main(self) -> str | None:
@@ -159,7 +219,26 @@ def _verb_tag(surface: list[str], words: list[str], i: int) -> str | None:
         return None  # a participle used as an adjective: "a home-cooked dinner"
     if tag in _ADJECTIVAL and surface[i].endswith("ing") and (nxt in _NOUNS or nxt in VERB_TAG):
         return None  # "a relaxing bath"
+    if i > 0 and words[i - 1] in _DETERMINERS and _plain_noun(nxt):
+        return None  # a noun naming another: "the study group", "a shower curtain"
     return tag
+
+
+def _plain_noun(word: str) -> bool:
+    """A word that can head a noun phrase and names no activity, class or time."""
+    return (
+        word.isalpha()
+        and word not in _NOT_OBJECTS
+        and word not in _UNDERSTOOD
+        and word not in LIGHT
+        and word not in _NOUNS
+    )
+
+
+def _opens(surface: list[str], words: list[str], i: int, start: int) -> bool:
+    """Whether ``words[i]`` is used as a verb: it opens the text or a clause joined to it,
+    or is a gerund ("go fishing")."""
+    return i == start or (i > 0 and words[i - 1] in _JOINERS) or surface[i].endswith("ing")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -172,7 +251,7 @@ def signature(text: str) -> Signature:
     Light verbs govern nothing ("having breakfast" is eating, implied by "breakfast");
     leading time and manner words are skipped ("morning yoga practice" opens with yoga).
     """
-    surface, words = lemmatise(text)
+    surface, words = lemmatise(main_clause(text))
     start = _start(words)
     tags: list[str] = []
     travels = False
@@ -183,7 +262,8 @@ def signature(text: str) -> Signature:
     joined: str | None = None  # first activity verb after "and"/"while": "sit and read"
     made_by: dict[str, int] = {}  # tag -> the index of the verb that named it
     for i, word in enumerate(words):
-        for cls, member in _MEMBER.get(word, ()):
+        as_verb = word in HEAD_VERBS and _opens(surface, words, i, start)
+        for cls, member in () if as_verb else _MEMBER.get(word, ()):
             objects.setdefault(cls, set()).add(member)
         if word in _BOUNDARY:
             governed = False
@@ -196,11 +276,15 @@ def signature(text: str) -> Signature:
         if tag is not None:
             consumed.add(i + 1)
         elif word in PREP_VERBS and _governs_food(words, i):
-            tag = "cook"  # "prepare the day's lunch specials": food decides
+            # food decides ("prepare the day's lunch specials") unless its own noun phrase
+            # ends in another object ("make a meal plan")
+            tag = _object_after_food(words, i, consumed) or "cook"
         else:
             tag = _object_tag(words, i, consumed)
         if tag is None and word in PREP_VERBS:
             tag = PREP_VERBS[word]
+        elif tag is None and as_verb:
+            tag = HEAD_VERBS[word]  # "water the tomatoes"; "a glass of water" is a drink
         elif tag is None:
             tag = _verb_tag(surface, words, i)
         if tag is not None:
@@ -217,7 +301,9 @@ def signature(text: str) -> Signature:
         if word not in _UNDERSTOOD and (i == start or surface[i].endswith("ing")):
             governed = True  # an unknown verb: what follows is its object
             continue
-        if word in IMPLIED and IMPLIED[word] not in tags and not surface[i].endswith("ing"):
+        if word in IMPLIED and IMPLIED[word] not in tags:
+            if i + 1 < len(words) and VERB_TAG.get(words[i + 1]) == "buy":
+                continue  # "food shopping" is shopping
             tags.append(IMPLIED[word])  # "a watering" is not water to drink
     for i, word in enumerate(words):
         if word in _MEAL_OR_DRINK and IMPLIED[word] not in tags and _after_purpose(words, i):
@@ -241,21 +327,49 @@ def signature(text: str) -> Signature:
         head_tagged = True  # "sort and file the forms": the joined verb says what it is
     if start < len(words) and words[start] not in _NOUNS:
         skip.add(start)  # the opening verb, known or not
+    content = [
+        i
+        for i, w in enumerate(words)
+        if i not in skip
+        and w not in _NOT_OBJECTS
+        and w not in LIGHT
+        and (main is None or VERB_TAG.get(w) != main)  # "practice yoga": yoga is the activity
+    ]
+    settled = _settled(words)
     return Signature(
         tags=tuple(tags),
         objects={k: frozenset(v) for k, v in objects.items()},
         head=head,
         head_known=head is not None and (head_tagged or words[start] in _UNDERSTOOD),
-        nouns=frozenset(
-            _noun(w)
-            for i, w in enumerate(words)
-            if i not in skip
-            and w not in _NOT_OBJECTS
-            and w not in LIGHT
-            and (main is None or VERB_TAG.get(w) != main)  # "practice yoga": yoga is the activity
-        ),
+        nouns=frozenset(_noun(words[i]) for i in content if not settled[i]),
+        setting=frozenset(_noun(words[i]) for i in content if settled[i]),
         mains=mains,
+        core=_core(words),
     )
+
+
+def _settled(words: list[str]) -> list[bool]:
+    """Per word, whether it says where or when (after "at", "in", "on", "before" ...) rather
+    than what the activity acts on ("draw people from a bench": people are the object)."""
+    out = []
+    where = False
+    for word in words:
+        if word in _SETTING:
+            where = True
+        elif word in _OBJECT_AGAIN:
+            where = False
+        out.append(where)
+    return out
+
+
+def _core(words: list[str]) -> tuple[str, ...]:
+    kept = [w for w in words if w not in MODIFIERS and w not in _UNSAID]
+    out = [
+        _noun(w)
+        for i, w in enumerate(kept)
+        if w not in _PREPOSITIONS or (i + 1 < len(kept) and kept[i + 1] not in _PREPOSITIONS)
+    ]
+    return tuple(out)
 
 
 def _joined_mains(words: list[str], tags: list[str], made_by: dict[str, int]) -> tuple[str, ...]:
@@ -270,6 +384,9 @@ def _joined_mains(words: list[str], tags: list[str], made_by: dict[str, int]) ->
         return tuple(mains)
     if m + 2 < len(words) and words[m + 1] == "and":
         mains += [t for t, j in made_by.items() if j == m + 2 and t not in mains]
+    for t, j in made_by.items():  # "read the menu and order lunch": both are main
+        if j > 0 and words[j - 1] == "and" and t not in mains and t not in VAGUE:
+            mains.append(t)
     if m >= 2 and words[m - 1] == "and":
         before = [t for t, j in made_by.items() if j == m - 2]
         shared = before[0] if before else _shared_object_tag(words, m - 2, m)
@@ -320,16 +437,27 @@ def _governs_food(words: list[str], i: int) -> bool:
     return False
 
 
-def _object_tag(words: list[str], i: int, consumed: set[int]) -> str | None:
+def _object_after_food(words: list[str], i: int, consumed: set[int]) -> str | None:
+    """The tag of an object that heads the food's own noun phrase ("a meal plan")."""
+    food = next(j for j in range(i + 1, len(words)) if words[j] in _FOOD)
+    ahead = set(consumed)
+    tag = _object_tag(words, i, ahead, cross=False)
+    if tag is None or max(ahead - consumed, default=-1) < food:
+        return None
+    consumed |= ahead
+    return tag
+
+
+def _object_tag(words: list[str], i: int, consumed: set[int], *, cross: bool = True) -> str | None:
     """The tag ``words[i]`` takes from its object. Of the objects in one noun phrase the last
     (its head) decides: "a research paper" is a paper. Soft boundaries ("on", "with" ...)
-    are crossed when no object came before them ("put price tags on items")."""
+    are crossed when no object came before them ("put price tags on items") and ``cross``."""
     verb = words[i]
     found: tuple[int, str] | None = None
     for j in range(i + 1, min(len(words), i + 1 + _OBJECT_WINDOW)):
         word = words[j]
-        if word in _BOUNDARY or (found is not None and word in _SOFT_BOUNDARY):
-            if found is not None or word not in _SOFT_BOUNDARY:
+        if word in _BOUNDARY or (word in _SOFT_BOUNDARY and (found is not None or not cross)):
+            if found is not None or word not in _SOFT_BOUNDARY or not cross:
                 break
             continue
         tag = _OBJECT_VERBS.get((verb, word))
@@ -339,66 +467,3 @@ def _object_tag(words: list[str], i: int, consumed: set[int]) -> str | None:
         return None
     consumed.add(found[0])
     return found[1]
-
-
-def _lineage(tag: str) -> set[str]:
-    """``tag`` and its ancestors in ``PARENTS`` ("mop" -> {"mop", "clean"})."""
-    out = {tag}
-    while tag in PARENTS:
-        tag = PARENTS[tag]
-        out.add(tag)
-    return out
-
-
-def _fits(tag: str, other: Signature) -> bool:
-    """Whether activity ``tag`` is among ``other``'s activities, or refines or generalises
-    one of its main activities."""
-    lineage = _lineage(tag)
-    return tag in other.tags or any(tag in _lineage(m) or m in lineage for m in _mains(other))
-
-
-def _mains(sig: Signature) -> tuple[str, ...]:
-    return sig.mains or sig.tags[:1]
-
-
-def lookalike_reason(a: Signature, b: Signature) -> str | None:
-    """Why two signatures belong to different plans, or None when nothing conflicts.
-
-    Conflicts: both have activities and no main activity of either (the main one, or one
-    joined to its verb by "and") is among the other's (a general activity and one that
-    refines it, "clean" and "mop", agree); or, for some object class or group of classes,
-    each text names a member the other does not ("park" vs "office", "lunch" vs "coffee";
-    but "the park near home" and "the park" agree).
-    """
-    if (
-        a.tags
-        and b.tags
-        and not (any(_fits(m, b) for m in _mains(a)) and any(_fits(m, a) for m in _mains(b)))
-    ):
-        return f"activity {a.tags[0]} vs {b.tags[0]}"
-    for cls, members in a.objects.items():
-        other = b.objects.get(cls)
-        if other and (members - other) and (other - members):
-            return f"{cls} {'/'.join(sorted(members))} vs {'/'.join(sorted(other))}"
-    for group in GROUPS:
-        mine = frozenset().union(*(a.objects.get(c, frozenset()) for c in group))
-        theirs = frozenset().union(*(b.objects.get(c, frozenset()) for c in group))
-        if mine and theirs and (mine - theirs) and (theirs - mine):
-            return f"{'/'.join(sorted(mine))} vs {'/'.join(sorted(theirs))}"
-    return None
-
-
-def objects_differ(a: Signature, b: Signature) -> str | None:
-    """Why two texts name different objects (both name some and they share none), or
-    None."""
-    if a.nouns and b.nouns and not (a.nouns & b.nouns):
-        return f"objects {'/'.join(sorted(a.nouns))} vs {'/'.join(sorted(b.nouns))}"
-    return None
-
-
-def unverified_heads(a: Signature, b: Signature) -> bool:
-    """True when the texts open with different words and one of them is a verb the lexicon
-    does not know, so it cannot tell whether they mean the same ("tuning" vs "playing")."""
-    if a.head == b.head:
-        return False
-    return (a.head is not None and not a.head_known) or (b.head is not None and not b.head_known)

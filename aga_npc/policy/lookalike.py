@@ -1,0 +1,146 @@
+"""Comparing two plan signatures: look-alike conflicts and how much their words agree.
+
+Two plans are look-alikes, not the same plan, when their main activities clearly differ
+("cook dinner" vs "eat dinner", "stock the shelves" vs "serve customers") or they name
+different members of one class ("breakfast" vs "lunch"). Activities agree when they are
+one (or one refines the other, "mop" and "clean"); kin activities (``kin`` in the lexicon:
+"take stock" and "count") do not conflict but are weaker evidence. How far the words agree
+(:func:`agreement`, :func:`object_fit`) decides how much cosine the rule asks for
+(:mod:`aga_npc.policy.matching`). Pure.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from aga_npc.policy.lexicon import GROUPS, KIN, PARENTS
+from aga_npc.policy.signature import Signature
+
+__all__ = [
+    "Agreement",
+    "ObjectFit",
+    "agreement",
+    "lookalike_reason",
+    "object_fit",
+    "objects_differ",
+    "unverified_heads",
+]
+
+_KIN: dict[str, frozenset[str]] = {}
+for _group in KIN:
+    for _tag in _group:
+        _KIN[_tag] = _KIN.get(_tag, frozenset()) | _group
+
+
+class Agreement(Enum):
+    """How far two texts' activities agree (when nothing conflicts)."""
+
+    SAME = "same"  # one activity
+    KIN = "kin"  # kin activities, or one refines the other ("mop" and "clean")
+    OPEN = "open"  # a text names no activity, or opens with a verb the lexicon lacks
+
+
+class ObjectFit(Enum):
+    """How two texts' objects compare."""
+
+    SHARED = "shared"  # they name some object in common
+    OPEN = "open"  # one of them names no object
+    DISJOINT = "disjoint"  # both name objects, none in common
+
+
+def _lineage(tag: str) -> set[str]:
+    """``tag`` and its ancestors in ``PARENTS`` ("mop" -> {"mop", "clean"})."""
+    out = {tag}
+    while tag in PARENTS:
+        tag = PARENTS[tag]
+        out.add(tag)
+    return out
+
+
+def _fits(tag: str, other: Signature) -> bool:
+    """Whether activity ``tag`` is among ``other``'s activities, or refines or generalises
+    one of its main activities."""
+    lineage = _lineage(tag)
+    return tag in other.tags or any(tag in _lineage(m) or m in lineage for m in _mains(other))
+
+
+def _kin_fits(tag: str, other: Signature) -> bool:
+    """Whether ``tag`` is kin to one of ``other``'s main activities."""
+    kin = _KIN.get(tag, frozenset())
+    return any(m in kin for m in _mains(other))
+
+
+def _mains(sig: Signature) -> tuple[str, ...]:
+    return sig.mains or sig.tags[:1]
+
+
+def _agrees(a: Signature, b: Signature, *, kin: bool) -> bool:
+    """Some main activity of each is among the other's activities; with ``kin``, also one
+    that refines or generalises one of its main ones, or is kin to one."""
+
+    def fits(tag: str, other: Signature) -> bool:
+        if not kin:
+            return tag in other.tags
+        return _fits(tag, other) or _kin_fits(tag, other)
+
+    return any(fits(m, b) for m in _mains(a)) and any(fits(m, a) for m in _mains(b))
+
+
+def lookalike_reason(a: Signature, b: Signature) -> str | None:
+    """Why two signatures belong to different plans, or None when nothing conflicts.
+
+    Conflicts: both have activities and no main activity of either (the main one, or one
+    joined to its verb by "and") is among the other's or kin to one of its main ones (a
+    general activity and one that refines it, "clean" and "mop", agree); or, for some
+    object class or group of classes, each text names a member the other does not ("park"
+    vs "office", "lunch" vs "coffee"; but "the park near home" and "the park" agree).
+    """
+    if a.tags and b.tags and not _agrees(a, b, kin=True):
+        return f"activity {a.tags[0]} vs {b.tags[0]}"
+    for cls, members in a.objects.items():
+        other = b.objects.get(cls)
+        if other and (members - other) and (other - members):
+            return f"{cls} {'/'.join(sorted(members))} vs {'/'.join(sorted(other))}"
+    for group in GROUPS:
+        mine = frozenset().union(*(a.objects.get(c, frozenset()) for c in group))
+        theirs = frozenset().union(*(b.objects.get(c, frozenset()) for c in group))
+        if mine and theirs and (mine - theirs) and (theirs - mine):
+            return f"{'/'.join(sorted(mine))} vs {'/'.join(sorted(theirs))}"
+    return None
+
+
+def agreement(a: Signature, b: Signature) -> Agreement:
+    """How far the activities of two texts that do not conflict agree."""
+    if a.head is not None and a.head == b.head and not (a.tags and b.tags):
+        return Agreement.SAME  # one verb, the lexicon's or not ("tinker with the radio")
+    if not (a.tags and b.tags) or unverified_heads(a, b):
+        return Agreement.OPEN
+    return Agreement.SAME if _agrees(a, b, kin=False) else Agreement.KIN
+
+
+def object_fit(a: Signature, b: Signature) -> ObjectFit:
+    """Whether two texts' objects overlap, one names none, or they are disjoint; when one
+    names none, their settings decide the same way ("reading in the park" and "reading in
+    bed" are disjoint, "reading a novel" and "reading on the sofa" open)."""
+    for mine, theirs in ((a.nouns, b.nouns), (a.setting, b.setting)):
+        if mine & theirs:
+            return ObjectFit.SHARED
+        if mine and theirs:
+            return ObjectFit.DISJOINT
+    return ObjectFit.OPEN
+
+
+def objects_differ(a: Signature, b: Signature) -> str | None:
+    """Why two texts name different objects (both name some and they share none), or
+    None."""
+    if a.nouns and b.nouns and not (a.nouns & b.nouns):
+        return f"objects {'/'.join(sorted(a.nouns))} vs {'/'.join(sorted(b.nouns))}"
+    return None
+
+
+def unverified_heads(a: Signature, b: Signature) -> bool:
+    """True when the texts open with different words and one of them is a verb the lexicon
+    does not know, so it cannot tell whether they mean the same ("tuning" vs "playing")."""
+    if a.head == b.head:
+        return False
+    return (a.head is not None and not a.head_known) or (b.head is not None and not b.head_known)

@@ -23,6 +23,7 @@ from aga_npc.embed.hashing import HashingEmbedder
 from aga_npc.errors import PermanentLLMError
 from aga_npc.llm.ledger import TokenLedger
 from aga_npc.llm.registry import build_stack
+from aga_npc.ports import WorldView
 from aga_npc.prompts import extract_context
 from aga_npc.runtime.inline import InlineGateway
 from aga_npc.testing import FakeLLM, FakeWorld
@@ -188,7 +189,7 @@ def make_world(minute: int = 8 * 60) -> FakeWorld:
     )
 
 
-def sector_rooms(world: FakeWorld) -> dict[str, list[str]]:
+def sector_rooms(world: WorldView) -> dict[str, list[str]]:
     rooms: dict[str, list[str]] = {}
     for obj in world.objects():
         arenas = rooms.setdefault(obj.sector, [])

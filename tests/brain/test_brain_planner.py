@@ -345,8 +345,8 @@ def test_replan_keeps_the_past_and_writes_the_rest_with_the_commitment(rig: Any)
     assert list(after.activities[: len(past)]) == past
     current = after.activities[len(past)]
     assert (current.text, current.start, current.end) == ("work at the counter", 13 * 60, now)
-    assert after.activity_at(15 * 60 + 10) is not None
-    assert after.activities[after.activity_at(15 * 60 + 10)].text == "coffee with Ben"
+    at = after.activity_at(15 * 60 + 10)
+    assert at is not None and after.activities[at].text == "coffee with Ben"
     assert all(a.start >= now for a in after.activities[len(past) + 1 :])
     assert h.planner.revision(1) == 2 and h.planner.replans == 1
     assert h.changes == [1, 1]

@@ -172,7 +172,7 @@ def test_a_failed_embedding_still_asks_with_recent_memories(rig: Any) -> None:
             raise RuntimeError("no model")
 
     s = Setup(r, focal_points=1)
-    s.mind.attach(s.book, Broken())  # type: ignore[arg-type]
+    s.mind.attach(s.book, Broken())
     s.fill()
     s.run(ticks=3)
     assert s.rig.calls("insights") == 1 and len(s.reflections()) == 2

@@ -179,7 +179,7 @@ class ServingGateway:
 
 def test_a_continuation_that_asks_again_waits_for_the_next_poll(rig: Any) -> None:
     r: Rig = rig({"convo_memo": "noted"})
-    book = RequestBook(ServingGateway(r), "Ada Finch")  # type: ignore[arg-type]
+    book = RequestBook(ServingGateway(r), "Ada Finch")
     got: list[Any] = []
 
     def again(answer: Any) -> None:

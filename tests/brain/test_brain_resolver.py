@@ -526,7 +526,7 @@ class RecordingPolicy(StorePolicy):
         super().__init__(store)
         self.stored: list[dict[str, Any]] = []
 
-    def store(self, **kwargs: Any) -> None:  # type: ignore[override]
+    def store(self, **kwargs: Any) -> None:
         self.stored.append(kwargs)
         super().store(**kwargs)
 

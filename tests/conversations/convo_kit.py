@@ -25,6 +25,7 @@ from aga_npc.prompts import extract_context
 from aga_npc.runtime.inline import InlineGateway
 from aga_npc.testing import FakeLLM
 from aga_npc.town.build import TownSpec, build_town
+from aga_npc.town.conversations import ConversationScheduler
 from aga_npc.town.policy_port import StorePolicy
 from aga_npc.town.town import Town
 from aga_npc.types import LLMRequest
@@ -75,6 +76,12 @@ class Built:
     script: Script
     ledger: TokenLedger
     gateway: InlineGateway
+
+    @property
+    def convos(self) -> ConversationScheduler:
+        convos = self.town.conversations
+        assert convos is not None
+        return convos
 
     def calls(self, module: str) -> int:
         return int(self.ledger.by_module().get(module, {}).get("calls", 0))

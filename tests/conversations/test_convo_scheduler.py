@@ -41,13 +41,13 @@ CHATTY = {"utterance": line()}
 
 
 def lines_of(built: Built) -> list[list[Any]]:
-    return [c["lines"] for c in built.town.conversations.finished]  # type: ignore[union-attr]
+    return [c["lines"] for c in built.convos.finished]
 
 
 def test_nobody_starts_talking_without_a_decision(make: TownMaker) -> None:
     built = make(CHATTY)
     built.talk(10)
-    assert built.town.conversations.started == 0
+    assert built.convos.started == 0
     assert built.calls("utterance") == 0
 
 
@@ -55,7 +55,7 @@ def test_a_decided_conversation_starts_and_both_stop_for_it(make: TownMaker) -> 
     built = make(CHATTY)
     built.decide(ADA, BEN)
     built.talk(1)
-    convos = built.town.conversations
+    convos = built.convos
     assert convos.started == 1 and set(convos.active) == {ADA, BEN}
     ada, ben = built.town.brains[ADA], built.town.brains[BEN]
     assert (ada.state, ada.talk_partner) == (BrainState.TALKING, BEN)
@@ -82,7 +82,7 @@ def test_no_conversation_with_someone_asleep_talking_far_or_unknown(
         other = "Nobody Here"
     built.decide(ADA, other)
     built.talk(3)
-    assert town.conversations.started == 0
+    assert built.convos.started == 0
     assert town.brains[ADA].wants_talk == "", "a decision that cannot happen is dropped"
 
 
@@ -93,8 +93,8 @@ def test_a_conversation_ends_after_max_lines(make: TownMaker) -> None:
     [lines] = lines_of(built)
     assert [w for w, _ in lines] == [ADA, BEN, ADA, BEN]
     assert built.calls("utterance") == 4
-    assert built.town.conversations.lines == 4
-    assert not built.town.conversations.active
+    assert built.convos.lines == 4
+    assert not built.convos.active
 
 
 def test_a_line_that_ends_the_conversation_ends_it(make: TownMaker) -> None:
@@ -170,7 +170,7 @@ def test_the_wrap_is_one_summary_then_each_sides_debrief_and_updates(
             assert row["relationship"] == "close friend" and row["feeling"] == "warm"
         else:
             assert row.get("relationship") != "close friend"
-    [convo] = built.town.conversations.finished
+    [convo] = built.convos.finished
     assert convo["end"] > convo["start"]
 
 
@@ -224,7 +224,7 @@ def test_interrupt_ends_a_conversation_at_once(make: TownMaker) -> None:
     built = make(wrap_script(), max_lines=10)
     built.decide(ADA, BEN)
     built.talk(3)
-    convos = built.town.conversations
+    convos = built.convos
     assert convos.active
     convos.interrupt(BEN, built.town)
     assert not convos.active
@@ -236,7 +236,7 @@ def test_interrupt_ends_a_conversation_at_once(make: TownMaker) -> None:
 
 def test_with_a_limit_one_conversation_is_advanced_per_call(make: TownMaker) -> None:
     built = make(CHATTY)
-    convos = built.town.conversations
+    convos = built.convos
     built.decide(ADA, BEN)
     built.talk(1)
     assert convos.step(built.town.now + 1, built.town, limit=0) is False
@@ -247,7 +247,7 @@ def test_scheduler_state_keeps_counters_and_finished_and_drops_the_rest(make: To
     built = make(wrap_script(), max_lines=2, chat_cooldown=0)
     built.decide(ADA, BEN)
     built.talk(30)
-    convos = built.town.conversations
+    convos = built.convos
     state = convos.get_state()
     assert state["started"] == 1 and state["lines"] == 2 and len(state["finished"]) == 1
     assert len(state["line_prompt_tokens"]) == 2 and all(t > 0 for t in state["line_prompt_tokens"])
@@ -280,7 +280,7 @@ def test_the_phase_table_is_enforced(make: TownMaker) -> None:
 def test_the_cooldown_starts_when_the_conversation_ends(make: TownMaker) -> None:
     """Not when its summary arrives: meanwhile the two are free and see each other."""
     built = make(wrap_script(), max_lines=2)
-    town, convos = built.town, built.town.conversations
+    town, convos = built.town, built.convos
     built.decide(ADA, BEN)
     for _ in range(20):
         convos.step(town.now, town)
@@ -300,7 +300,7 @@ def test_a_decision_made_before_a_conversation_does_not_outlive_it(make: TownMak
     built.decide(BEN, ADA)
     built.decide(ADA, BEN)
     built.talk(30)
-    assert built.town.conversations.started == 1
+    assert built.convos.started == 1
     assert built.town.brains[ADA].wants_talk == "" and built.town.brains[BEN].wants_talk == ""
 
 
@@ -308,7 +308,7 @@ def test_people_who_just_talked_do_not_talk_again_within_the_cooldown(make: Town
     """The whole loop: every decide_talk says yes, the two stay in one room for an hour."""
     built = make(wrap_script(decide_talk={"talk": True, "reason": "housemates"}), start="18:00")
     built.town.run_minutes(60)
-    convos = built.town.conversations
+    convos = built.convos
     assert convos.started == 1, [(c["start"], c["end"]) for c in convos.finished]
 
 
@@ -317,8 +317,8 @@ def test_a_late_decision_does_not_break_the_cooldown(make: TownMaker) -> None:
     built = make(wrap_script(), max_lines=2, chat_cooldown=120)
     built.decide(ADA, BEN)
     built.talk(10)
-    assert built.town.conversations.started == 1 and not built.town.conversations.active
+    assert built.convos.started == 1 and not built.convos.active
     built.decide(BEN, ADA)  # the answer of a decision asked before the conversation
     built.talk(10)
-    assert built.town.conversations.started == 1
+    assert built.convos.started == 1
     assert built.town.brains[BEN].wants_talk == ""

@@ -34,7 +34,7 @@ def summary(ctx: dict[str, Any]) -> str:
 def run(built: Built, minutes: int = 30) -> list[tuple[str, str]]:
     built.decide(ADA, BEN)
     built.talk(minutes)
-    [convo] = built.town.conversations.finished  # type: ignore[union-attr]
+    [convo] = built.convos.finished
     return [(w, t) for w, t in convo["lines"]]
 
 
@@ -48,7 +48,7 @@ def embedder(built: Built) -> Any:
 @pytest.mark.parametrize("mode", [Mode.BASELINE, Mode.LIFESTYLE_ONLY])
 def test_generative_lines_summarise_then_speak_for_every_line(make: TownMaker, mode: Mode) -> None:
     built = make({"utterance": line, "relationship_summary": summary}, mode=mode, max_lines=4)
-    assert isinstance(built.town.conversations.style, GenerativeLines)
+    assert isinstance(built.convos.style, GenerativeLines)
     lines = run(built)
     assert [w for w, _ in lines] == [ADA, BEN, ADA, BEN]
     assert built.calls("relationship_summary") == 4 and built.calls("utterance") == 4
@@ -96,7 +96,7 @@ def test_social_lines_are_one_call_with_the_last_round_and_social_memory(
     make: TownMaker, mode: Mode
 ) -> None:
     built = make({"utterance": line}, mode=mode, max_lines=4)
-    assert isinstance(built.town.conversations.style, SocialLines)
+    assert isinstance(built.convos.style, SocialLines)
     lines = run(built)
     assert len(lines) == 4
     assert built.calls("utterance") == 4 and built.calls("relationship_summary") == 0
@@ -130,7 +130,7 @@ WHOLE = {
 @pytest.mark.parametrize(("mode", "social"), [(Mode.AGA, True), (Mode.BASELINE, False)])
 def test_the_whole_exchange_is_one_call(make: TownMaker, mode: Mode, social: bool) -> None:
     built = make({"conversation": WHOLE}, mode=mode, lod="whole", max_lines=4)
-    assert isinstance(built.town.conversations.style, WholeExchange)
+    assert isinstance(built.convos.style, WholeExchange)
     lines = run(built)
     assert built.calls("conversation") == 1 and built.calls("utterance") == 0
     assert lines == [

@@ -410,8 +410,10 @@ class NpcBrain:
         }
 
     def memories_about(self, other: str, query: Any, now: int) -> list[str]:
-        """Generative Agents' per-line retrieval: memories about ``other`` and memories
-        relevant to ``query`` (the last line's embedding), deduplicated."""
+        """Generative Agents' per-line retrieval: memories relevant to ``query`` (the last
+        line's embedding) first, then memories about ``other``, deduplicated (the line's
+        own memories lead, so the utterance, which takes the first
+        ``convo_line_memories``, carries what the last line brings to mind)."""
         person = self.mind.retrieve(None, now, self.settings.convo_person_memories, person=other)
         line = (
             self.mind.retrieve(query, now, self.settings.convo_line_memories)
@@ -419,7 +421,7 @@ class NpcBrain:
             else []
         )
         seen: list[str] = []
-        for text in texts(person) + texts(line):
+        for text in texts(line) + texts(person):
             if text not in seen:
                 seen.append(text)
         return seen

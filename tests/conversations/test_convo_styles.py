@@ -11,6 +11,7 @@ from convo_kit import ADA, BEN, Built, TownMaker
 
 from aga_npc.brain.modes import Mode
 from aga_npc.errors import ServerError
+from aga_npc.memory.events import EventKind
 from aga_npc.town.conversations import GenerativeLines, SocialLines, WholeExchange
 
 TOPICS = [
@@ -153,3 +154,39 @@ def test_a_failed_whole_exchange_ends_with_no_lines(make: TownMaker) -> None:
     built = make({"conversation": ServerError("x", status=503)}, lod="whole")
     assert run(built) == []
     assert built.calls("convo_summary") == 0
+
+
+def test_generative_lines_speak_with_what_the_last_line_recalls(make: TownMaker) -> None:
+    """GA retrieves 50 memories about the listener for the relationship summary and 15 for
+    the line itself: the utterance carries the ones the last line brings to mind."""
+    built = make(
+        {
+            "utterance": [{"line": "Did you bake the scones for the fair?"}, {"line": "Yes."}],
+            "relationship_summary": summary,
+        },
+        mode=Mode.BASELINE,
+        max_lines=2,
+    )
+    town = built.town
+    ben = town.brains[BEN]
+    now = town.now
+    for i in range(30):
+        ben.mind.remember(
+            now - 200 + i,
+            EventKind.OBSERVED,
+            f"{ADA} served customer {i} at the counter",
+            people=(ADA,),
+            importance=2,
+        )
+    recalled = "The scones for the fair are baked in the big oven"
+    ben.mind.remember(now - 100, EventKind.THOUGHT, recalled, importance=3)
+    for hour in range(4):
+        ben.mind.tick(now + 60 * hour)
+        built.gateway.pump()
+        ben.book.poll()
+    assert ben.mind.stream.pending_embeddings() == []
+    run(built)
+    ben_line = built.script.contexts["utterance"][1]
+    assert ben_line["listener"] == ADA
+    assert recalled in ben_line["memories"]
+    assert recalled in built.script.contexts["relationship_summary"][1]["memories"]

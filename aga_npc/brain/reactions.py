@@ -195,6 +195,8 @@ class Reactions:
         pattern = (other.name, _pattern(other.doing))
         if self.settings.savings.decision_cache and pattern in self._decisions.no_talk:
             self.stats.cached_decisions += 1
+            if heading_to and other.target == heading_to:  # only the talk was decided
+                self._ask_react(now, other, heading_to, doing)
             return
         self._deciding.add(other.name)
         self.stats.decide_talk += 1

@@ -319,3 +319,17 @@ def test_reaction_state_round_trips_and_forgets_what_was_in_progress(rig: Any) -
     assert s.reactions.wants_talk == "" and s.reactions.waiting is None
     # what was seen before the load is seen afresh
     assert s.look(NOON + 1, ben()) == 1
+
+
+@pytest.mark.parametrize(("mode", "talk_calls"), [(Mode.AGA, 1), (Mode.BASELINE, 2)])
+def test_a_remembered_no_still_considers_waiting_for_ones_object(
+    rig: Any, mode: Mode, talk_calls: int
+) -> None:
+    """The saving skips the talk decision only; whether to wait is asked as in GA."""
+    s = Setup(rig(script()), mode=mode)
+    s.look(NOON, ben("reading book 1", target=BENCH), heading_to="Cafe:shop floor:table 1")
+    assert "decide_react" not in s.rig.kinds()
+    s.look(NOON + 1, ben("reading book 2", target=BENCH), heading_to=BENCH)
+    assert s.rig.calls("decide_talk") == talk_calls
+    assert s.rig.calls("decide_react") == 1
+    assert s.reactions.waiting_for(NOON + 2) is not None

@@ -21,6 +21,7 @@ it. The tables (each described in the TOML file's comments):
   they yield to any other activity in the text, and conflict with every other main one.
 - ``GROUPS``: object classes whose members also conflict across the classes (a meal and a
   drink: "meet a friend for lunch" vs "for coffee").
+- ``OPPOSITES``: pairs of activity tags that undo each other ("open" and "close").
 - ``KIN``: groups of activity tags that can name one activity in other words (weaker
   evidence than one tag, but no conflict).
 - ``FUNCTION``: words that name no object (pronouns, determiners, "time", "bit" ...); the
@@ -58,6 +59,7 @@ __all__ = [
     "MODIFIERS",
     "NOT_ADVERBS",
     "OBJECT_VERBS",
+    "OPPOSITES",
     "PARENTS",
     "PASSIVE",
     "PHRASES",
@@ -98,6 +100,7 @@ class Lexicon:
     groups: tuple[frozenset[str], ...] = ()
     frames: tuple[str, ...] = ()
     kin: tuple[frozenset[str], ...] = ()
+    opposites: tuple[tuple[str, str], ...] = ()
     head_verbs: dict[str, str] = field(default_factory=dict)
     not_adverbs: frozenset[str] = frozenset()
 
@@ -207,7 +210,14 @@ def parse_lexicon(text: str, source: str = _RESOURCE) -> Lexicon:
         for g in kin
     ):
         raise _fail(source, "kin", "expected lists of at least two activity tags")
+    opposites = raw.get("opposites", [])
+    if not isinstance(opposites, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(t, str) and t for t in p)
+        for p in opposites
+    ):
+        raise _fail(source, "opposites", "expected pairs of activity tags")
     return Lexicon(
+        opposites=tuple((p[0], p[1]) for p in opposites),
         kin=tuple(frozenset(g) for g in kin),
         head_verbs=_str_map(raw, "head_verbs", source),
         frames=tuple(sorted(_words(raw, "frames", source))),
@@ -261,5 +271,6 @@ CLASSES = _LEXICON.classes
 PARENTS = _LEXICON.parents
 FRAMES = _LEXICON.frames
 KIN = _LEXICON.kin
+OPPOSITES = _LEXICON.opposites
 HEAD_VERBS = _LEXICON.head_verbs
 NOT_ADVERBS = _LEXICON.not_adverbs

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from aga_npc.policy.lexicon import GROUPS, KIN, PARENTS
+from aga_npc.policy.lexicon import GROUPS, KIN, OPPOSITES, PARENTS
 from aga_npc.policy.signature import Signature
 
 __all__ = [
@@ -97,6 +97,10 @@ def lookalike_reason(a: Signature, b: Signature) -> str | None:
     """
     if a.tags and b.tags and not _agrees(a, b, kin=True):
         return f"activity {a.tags[0]} vs {b.tags[0]}"
+    for first, second in OPPOSITES:
+        for x, y in ((first, second), (second, first)):
+            if x in a.tags and y in b.tags and y not in a.tags and x not in b.tags:
+                return f"activity {x} vs {y}"
     for cls, members in a.objects.items():
         other = b.objects.get(cls)
         if other and (members - other) and (other - members):
@@ -119,15 +123,18 @@ def agreement(a: Signature, b: Signature) -> Agreement:
 
 
 def object_fit(a: Signature, b: Signature) -> ObjectFit:
-    """Whether two texts' objects overlap, one names none, or they are disjoint; when one
-    names none, their settings decide the same way ("reading in the park" and "reading in
-    bed" are disjoint, "reading a novel" and "reading on the sofa" open)."""
-    for mine, theirs in ((a.nouns, b.nouns), (a.setting, b.setting)):
-        if mine & theirs:
-            return ObjectFit.SHARED
-        if mine and theirs:
-            return ObjectFit.DISJOINT
-    return ObjectFit.OPEN
+    """Whether two texts' objects overlap, one names none, or they are disjoint. An object
+    of one named as the other's setting is shared ("count the cash in the register", "count
+    the register"); when one names no object, their settings decide the same way ("reading
+    in the park" and "reading in bed" are disjoint, "reading a novel" and "reading on the
+    sofa" open)."""
+    if (a.nouns & b.nouns) or (a.nouns & b.setting) or (a.setting & b.nouns):
+        return ObjectFit.SHARED  # "count the cash in the register" and "count the register"
+    if a.nouns and b.nouns:
+        return ObjectFit.DISJOINT
+    if a.setting & b.setting:
+        return ObjectFit.SHARED
+    return ObjectFit.DISJOINT if a.setting and b.setting else ObjectFit.OPEN
 
 
 def objects_differ(a: Signature, b: Signature) -> str | None:

@@ -89,6 +89,7 @@ _SOFT_BOUNDARY = frozenset({"on", "for", "to", "with", "in", "into", "at"})
 # "walk to the cafe" is moving, not a walk; "return to work" is not returning a book
 _MOVE_TAGS = frozenset({"walk", "exercise", "giveback"})
 _TRAVEL = frozenset({"go", "head", "walk", "run", "commute", "come", "return"})
+_TOWARDS = frozenset({"to", "back", "over", "out", "into"})
 # tags whose -ing/-ed forms read as adjectives before a noun ("a relaxing bath")
 _ADJECTIVAL = frozenset({"relax"})
 _OBJECT_WINDOW = 7
@@ -224,6 +225,12 @@ def _verb_tag(surface: list[str], words: list[str], i: int) -> str | None:
     return tag
 
 
+def _modifies(words: list[str], i: int) -> bool:
+    """Whether the noun ``words[i]`` modifies the next one: "a class assignment"."""
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    return i > 0 and words[i - 1] in _DETERMINERS and (_plain_noun(nxt) or nxt in VERB_TAG)
+
+
 def _plain_noun(word: str) -> bool:
     """A word that can head a noun phrase and names no activity, class or time."""
     return (
@@ -270,7 +277,7 @@ def signature(text: str) -> Signature:
             continue
         if i in consumed or governed or word in MODIFIERS:
             continue
-        if word in _TRAVEL and i + 1 < len(words) and words[i + 1] in ("to", "back", "over", "out"):
+        if word in _TRAVEL and i + 1 < len(words) and words[i + 1] in _TOWARDS:
             travels = True
         tag = _passive_tag(surface, words, i)
         if tag is not None:
@@ -301,7 +308,7 @@ def signature(text: str) -> Signature:
         if word not in _UNDERSTOOD and (i == start or surface[i].endswith("ing")):
             governed = True  # an unknown verb: what follows is its object
             continue
-        if word in IMPLIED and IMPLIED[word] not in tags:
+        if word in IMPLIED and IMPLIED[word] not in tags and not _modifies(words, i):
             if i + 1 < len(words) and VERB_TAG.get(words[i + 1]) == "buy":
                 continue  # "food shopping" is shopping
             tags.append(IMPLIED[word])  # "a watering" is not water to drink

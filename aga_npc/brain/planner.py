@@ -209,7 +209,7 @@ class Planner:
             return
         work.outline = answer.items
         work.hour = work.wake // 60
-        sleep_items = [i for i in answer.items if _is_sleep(i.text) and i.start > work.wake]
+        sleep_items = _bedtimes(answer.items, work.wake)
         work.bedtime = sleep_items[-1] if sleep_items else None
         end = sleep_items[-1].start if sleep_items else self.profile.sleep
         if end <= work.wake:
@@ -424,6 +424,23 @@ class Planner:
 def _is_sleep(text: str) -> bool:
     lowered = text.lower()
     return "sleep" in lowered or "go to bed" in lowered or "bedtime" in lowered
+
+
+def _bedtimes(items: Sequence[PlanItem], wake: int) -> list[PlanItem]:
+    """The daily plan's sleep items after waking up, in order; one after midnight is placed
+    after the evening (a sleep before the first waking item is the night before)."""
+    out: list[PlanItem] = []
+    awake = False
+    for item in items:
+        if not _is_sleep(item.text):
+            awake = True
+            continue
+        start = item.start + DAY if awake and item.start < wake - 120 else item.start
+        if start > wake:
+            out.append(
+                PlanItem(start=start, duration=item.duration, text=item.text, place=item.place)
+            )
+    return out
 
 
 def _merge(items: Sequence[PlanItem]) -> list[PlanItem]:

@@ -180,6 +180,39 @@ def test_the_day_ends_at_the_daily_plans_bedtime_and_sleeps_through_the_night(
     assert plan.activities[-2].end == BEDTIME
 
 
+def test_a_bedtime_after_midnight_is_kept(rig: Any) -> None:
+    late = [
+        ("00:00", 420, "sleep", ADA_HOME),  # the night before: not tonight's bedtime
+        ("07:00", 60, "have breakfast", ADA_HOME),
+        ("08:00", 840, "relax at home", ADA_HOME),
+        ("22:00", 150, "dance at the party", PARK),
+        ("00:30", 390, "sleep", ADA_HOME),
+    ]
+
+    def outline(_: Any) -> dict[str, Any]:
+        items = [{"start": s, "duration": d, "activity": t, "place": p} for s, d, t, p in late]
+        return {"wake_up": "07:00", "activities": items}
+
+    def hour(ctx: dict[str, Any]) -> dict[str, Any]:
+        begin, out = int(ctx["hour"]) * 60, []
+        for start, duration, text, place in late[1:]:
+            first = parse_hhmm(start) + (DAY if parse_hhmm(start) < WAKE else 0)
+            a, b = max(first, begin), min(first + duration, begin + 60)
+            if a < b:
+                out.append(
+                    {"start": format_hhmm(a), "duration": b - a, "activity": text, "place": place}
+                )
+        return {"activities": out}
+
+    h = Harness(rig({**GA_DAY, "daily_plan": outline, "hourly_schedule": hour}))
+    plan = h.plan_day(3 * 60)
+    assert [c["hour"] for c in h.rig.script.contexts["hourly_schedule"]][-1] == 24
+    party, sleep = plan.activities[-2:]
+    assert (party.text, party.start, party.end) == ("dance at the party", 22 * 60, DAY + 30)
+    assert (sleep.text, sleep.start) == ("sleep", DAY + 30)
+    assert sleep.end >= DAY + ADA.wake
+
+
 def test_merging_needs_the_same_words_the_same_place_and_no_gap(rig: Any) -> None:
     answers = {
         8: ("work at the counter", CAFE, 0),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aga_npc.offline import wording as W
+from aga_npc.offline.events import venue
 from aga_npc.offline.facts import Town
 from aga_npc.offline.paraphrase import Say, Voice
 from aga_npc.offline.phrasing import chance, pick, round5, wordset
@@ -26,6 +27,7 @@ _MEAL_WORDS = {
     "dinner": ("dinner", "supper"),
 }
 _NOT_A_MEAL = ("service", "customers", "orders", "menu", "shift", "for the guests")
+_FESTIVE = re.compile(r"\b(?:party|celebration|festival|anniversary|birthday|wedding)\b")
 _INVITE_VERBS = wordset(
     "go attend join meet have visit play study watch help celebrate see eat get take walk "
     "grab drink dance listen"
@@ -188,8 +190,10 @@ class DayFrame:
             end = start + duration
             if not self._free(start, end):
                 continue
-            place = str(inv.get("place") or "") or self.home
             activity = str(inv.get("activity") or "")
+            place = self._venue(activity, str(inv.get("place") or ""))
+            if not place:
+                continue  # nowhere known to go
             meal = meal_of(activity)
             if meal is not None:
                 self.meals_in_invites.add(meal)
@@ -200,6 +204,15 @@ class DayFrame:
             self._add(start, end, text, place, "invite", family)
             if end > self.sleep - 10:
                 self.sleep = round5(end + pick(self.rng, (15, 20, 30)))
+
+    def _venue(self, activity: str, place: str) -> str:
+        """The listed place an invitation is at ("the cafe" -> the town's cafe); "" when
+        no listed place fits."""
+        if place in self.town.places:
+            return place
+        said = f"{activity} at {place}" if place else activity
+        found = venue(said, self.town.places)
+        return found if found in self.town.places else ""
 
     def add_day_frame(self) -> None:
         """Morning routine, meals, work blocks, bed preparation and sleep."""
@@ -406,7 +419,7 @@ def _invite_say(activity: str, place: str) -> Say:
             f"~attend the {lowered}{at}",
             f"~join the {lowered}{at}",
             f"~head to the {lowered}{at}",
-            f"~celebrate at the {lowered}{at}",
+            *([f"~celebrate at the {lowered}{at}"] if _FESTIVE.search(lowered) else []),
             f"~join friends for the {lowered}{at}",
         ]
     return Say(key=f"invite:{lowered}", cores=tuple(cores), subject_p=0.25)

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aga_npc.offline.decompose import plan_steps
+from aga_npc.offline.events import venue
 from aga_npc.offline.facts import persona_facts
 from aga_npc.offline.phrasing import chance, pick, render_json
 from aga_npc.offline.plan_day import build_plan
@@ -29,6 +30,7 @@ __all__ = [
 
 DAY = 1440
 CHUNK = 20  # a step longer than this is told as several 10-20 minute subtasks
+MAX_LINES = 10  # ... or longer ones, so that a long item is told in about this many
 
 
 def answer_wake_up(context: Mapping[str, Any], rng: random.Random) -> str:
@@ -115,6 +117,12 @@ def answer_subtasks(context: Mapping[str, Any], rng: random.Random) -> str:
     """
     steps = plan_steps(context, rng)
     spots = _spots(context.get("objects"))
+    try:
+        total = int(context.get("duration") or 60)
+    except (TypeError, ValueError):
+        total = 60
+    # a long stretch is told in longer pieces: a decomposition has a dozen lines or so
+    chunk = max(CHUNK, 5 * round(total / MAX_LINES / 5))
     subtasks: list[dict[str, Any]] = []
     for i, step in enumerate(steps):
         text = gerund_phrase(str(step.get("description") or step.get("verb") or "resting"))
@@ -134,8 +142,8 @@ def answer_subtasks(context: Mapping[str, Any], rng: random.Random) -> str:
                 text = f"{text} in the {arena}"
         minutes = int(step.get("minutes") or 5)
         part = 0
-        while minutes > CHUNK + 5:
-            piece = rng.choice((10, 15, 15, 20))
+        while minutes > chunk + 5:
+            piece = chunk * rng.choice((2, 3, 3, 4)) // 4
             subtasks.append({"task": _part(text, part, rng), "minutes": piece})
             minutes -= piece
             part += 1
@@ -216,7 +224,14 @@ def answer_replan(context: Mapping[str, Any], rng: random.Random) -> str:
     items = _items(context.get("remaining_schedule"))
     items = [(max(s, now), s + d - max(s, now), t, p) for s, d, t, p in items if s + d > now]
     commitment = _map(context.get("new_commitment"))
-    if commitment.get("activity"):
+    places = [str(p) for p in context.get("places") or () if str(p)]
+    place = str(commitment.get("place") or "")
+    if commitment.get("activity") and places and place not in places:
+        # "the cafe" -> the town's cafe; a commitment nowhere known is not planned
+        said = str(commitment["activity"])
+        place = venue(f"{said} at {place}" if place else said, places)
+        place = place if place in places else ""
+    if commitment.get("activity") and (place or not places):
         try:
             c_start = parse_hhmm(commitment.get("start", "18:00"))
             c_len = max(15, int(commitment.get("duration", 60) or 60))
@@ -225,7 +240,7 @@ def answer_replan(context: Mapping[str, Any], rng: random.Random) -> str:
         if c_start < now:
             c_start += DAY
         c_end = c_start + c_len
-        place = str(commitment.get("place") or (items[0][3] if items else ""))
+        place = place or (items[0][3] if items else "")
         cut: list[tuple[int, int, str, str]] = []
         for s, d, t, p in items:
             e = s + d

@@ -59,7 +59,7 @@ _STOCK_UP = re.compile(r"\bstocks? up on\b")  # "stock up on groceries" is shopp
 # Off duty at one's own workplace: a visit's head verb and no word of the job.
 _VISIT_HEADS = wordset(
     "have grab get enjoy eat drink sip meet join attend celebrate visit stop head go relax "
-    "read chat catch sit hang listen watch buy shop pick treat"
+    "read chat catch sit hang listen watch buy shop pick treat try taste sample"
 )
 _ON_DUTY = wordset(
     "serve serves serving customer customers shift open opens close closes rush regulars "

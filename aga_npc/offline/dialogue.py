@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-from aga_npc.offline.events import find_event, invitation_line, is_invitation
+from aga_npc.offline.events import find_event, invitation_line, is_invitation, place_names
 from aga_npc.offline.facts import PersonaFacts, first_name, persona_facts
 from aga_npc.offline.phrasing import chance, pick, render_json
 from aga_npc.offline.roles import role_for
@@ -164,11 +164,11 @@ def next_line(
     you = first_name(listener)
     heard = next((line for who, line in reversed(last_round) if who != me.persona.name), "")
     invited_already = any(is_invitation(line) for _, line in last_round)
-    event = find_event([*me.facts, me.persona.currently])
+    texts = [*me.facts, me.persona.currently]
+    known = [p for p in (me.persona.workplace, place, *place_names(texts)) if p]
+    event = find_event(texts, known)
     if event is not None and you.lower() in event.source.lower():
         event = None  # the listener's own event: ask about it rather than invite them
-    if event is not None and not event.place and place:
-        event = replace(event, place=place)
     parts: list[str] = []
     if turn == 0 or not heard:
         parts.append(_greeting(me, you, time, place, rng))

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from aga_npc.offline.facts import place_type
 from aga_npc.offline.phrasing import pick, wordset
 from aga_npc.planning.schedule import format_hhmm, parse_hhmm
 
@@ -19,6 +20,8 @@ __all__ = [
     "find_event",
     "invitation_line",
     "is_invitation",
+    "place_names",
+    "venue",
 ]
 
 _EVENTS = (
@@ -117,8 +120,76 @@ def _place(text: str) -> str:
     return ""
 
 
-def find_event(texts: Iterable[str]) -> Event | None:
-    """The first event named in the texts, with its place, time and day when stated."""
+# Nouns that name a kind of place ("the cafe's party"), and where an event of a kind is
+# usually held when nothing says where ("the election debate" is at the town hall).
+_VENUE_NOUNS = (
+    ("cafe", "cafe"),
+    ("café", "cafe"),
+    ("pub", "bar"),
+    ("bar", "bar"),
+    ("library", "college"),
+    ("college", "college"),
+    ("town hall", "hall"),
+    ("grocery", "shop"),
+    ("park", "park"),
+    ("square", "square"),
+)
+_USUAL_VENUE = (
+    ("election", "hall"),
+    ("debate", "hall"),
+    ("town meeting", "hall"),
+    ("council", "hall"),
+    ("exhibition", "hall"),
+    ("study group", "college"),
+    ("quiz", "bar"),
+    ("concert", "bar"),
+)
+_NAME = re.compile(r"\b(?:The )?[A-Z][a-z']+(?: [A-Z][a-z']+)+")
+
+
+def place_names(texts: Iterable[str]) -> list[str]:
+    """Capitalised names of places in the texts ("Juniper Cafe", "The Copper Kettle"):
+    names whose words say what kind of place they are."""
+    found: list[str] = []
+    for text in texts:
+        for match in _NAME.finditer(text):
+            name = match.group(0)
+            if place_type(name) not in ("other", "home") and name not in found:
+                found.append(name)
+    return found
+
+
+def venue(text: str, known: Sequence[str]) -> str:
+    """Where an event a text talks about is held, as one of the ``known`` place names: the
+    place the text names ("the party at the Town Hall"), else a known place of the kind a
+    noun of the text names ("the cafe's anniversary party" -> the known cafe), else one of
+    the kind such events are held at ("the election debate" -> the town hall); else that
+    noun itself ("the cafe"); "" when nothing says where."""
+    named = _place(text)
+    lowered = text.lower()
+    folded = {k.lower(): k for k in known if k}
+    bare = named[4:] if named.startswith("the ") else named
+    for candidate in (named, bare):
+        if candidate and candidate.lower() in folded:
+            return folded[candidate.lower()]
+    if bare:
+        return bare
+    for key in sorted(folded, key=len, reverse=True):
+        if len(key) > 2 and key in lowered:
+            return folded[key]
+    kinds = [kind for noun, kind in _VENUE_NOUNS if re.search(rf"\b{noun}\b", lowered)]
+    kinds += [kind for event, kind in _USUAL_VENUE if event in lowered]
+    for kind in kinds:
+        match = next((k for k in known if k and place_type(k) == kind), "")
+        if match:
+            return match
+    noun = next((n for n, _ in _VENUE_NOUNS if re.search(rf"\b{n}\b", lowered)), "")
+    return f"the {noun}" if noun else ""
+
+
+def find_event(texts: Iterable[str], known: Sequence[str] = ()) -> Event | None:
+    """The first event named in the texts, with its place (one of the ``known`` places
+    when given: see ``venue``), time and day when stated."""
     for text in texts:
         lowered = text.lower()
         for key, name, duration in _EVENTS:
@@ -129,7 +200,7 @@ def find_event(texts: Iterable[str]) -> Event | None:
                     day_word = "today"
                 return Event(
                     name=name,
-                    place=_place(text),
+                    place=venue(text, known) if known else _place(text),
                     start=_clock(text) or ("18:00" if duration >= 120 else "17:00"),
                     day=day_word,
                     duration=duration,

@@ -47,6 +47,7 @@ _ORDER = (
     "exhibition",
     "read",
     "tv",
+    "live_music",
     "music",
     "bar_visit",
     "cafe_visit",

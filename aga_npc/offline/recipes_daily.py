@@ -238,6 +238,15 @@ DAILY: tuple[Recipe, ...] = (
         arenas="living,lounge",
     ),
     recipe(
+        "live_music",
+        "band gig concert",
+        "listen to the band, live music, hear the band, the band play",
+        step("bar,counter", "order", 3, 6, "order a drink at the bar|get a drink"),
+        step("table", "sit", 30, 60, "sit and listen to the band|find a table near the band"),
+        step("bar", "drink", 15, 30, "sip a drink while the band plays", optional=0.6),
+        step("table,bar", "chat", 10, 20, "chat with friends between songs", optional=0.5),
+    ),
+    recipe(
         "music",
         "piano music song record compose rehearse practise practice band hum guitar violin tune "
         "scale lesson concert radio listen album jazz",

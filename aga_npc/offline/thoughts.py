@@ -15,6 +15,7 @@ from aga_npc.offline.events import agreed_plan
 from aga_npc.offline.facts import first_name, persona_facts
 from aga_npc.offline.insight import importance_of, insights
 from aga_npc.offline.phrasing import chance, pick, render_json
+from aga_npc.offline.recall import read_memories
 from aga_npc.offline.social import build_relationship
 from aga_npc.offline.speech import topic_of
 
@@ -193,49 +194,87 @@ def answer_decide_react(context: Mapping[str, Any], rng: random.Random) -> str:
 
 def answer_utterance(context: Mapping[str, Any], rng: random.Random) -> str:
     """A line: Social Memory prompts go straight to the dialogue stand-in; Generative
-    Agents' prompt (whole conversation, summary, memories) is read as the same facts."""
+    Agents' prompt (whole conversation, summary, memories) is read as the same facts: the
+    relationship and the news the memories hold (what someone was doing a minute ago, a
+    schedule or the relationship fact itself are not things one says)."""
     if "social_memory" in context:
         return answer_conversation(context, rng)
-    summary = str(context.get("relationship_summary") or "")
-    memories = [*([summary] if summary else []), *_texts(context.get("memories"))]
-    adapted = dict(context)
+    speaker = _map(context.get("speaker"))
+    listener = str(context.get("listener") or "")
+    known = read_memories(str(speaker.get("name") or ""), listener, _texts(context.get("memories")))
+    adapted = {
+        k: v
+        for k, v in context.items()
+        if k not in ("conversation", "memories", "relationship_summary")
+    }
     adapted["last_round"] = [list(x) for x in _lines(context.get("conversation"))[-2:]]
-    adapted["memories"] = memories
-    adapted.pop("conversation", None)
+    adapted["social_memory"] = known.as_social()
     return answer_conversation(adapted, rng)
 
 
 def answer_relationship_summary(context: Mapping[str, Any], rng: random.Random) -> str:
+    """Who the other person is to the speaker and what the two have been up to, from the
+    retrieved memories (two or three sentences)."""
     persona = _map(context.get("persona"))
-    name = first_name(str(persona.get("name") or "They"))
+    full = str(persona.get("name") or "They")
+    name = first_name(full)
     other = str(context.get("other") or "them")
     short = first_name(other)
-    about = [m for m in _texts(context.get("memories")) if short.lower() in m.lower()]
-    if not about:
+    known = read_memories(full, other, _texts(context.get("memories")))
+    news = "; ".join(_clause(f) for f in known.facts[:2])
+    if known.relationship == "unknown":
         return pick(
             rng,
             (
-                f"{name} does not know {short} well yet; they have hardly talked.",
-                f"{name} and {short} are little more than acquaintances so far.",
+                f"{name} does not know {short} yet; they have hardly talked.",
+                f"{name} and {short} have not really met.",
             ),
         )
-    facts = "; ".join(m.rstrip(".") for m in about[:3])
-    return pick(
-        rng,
-        (
-            f"{name} knows {short} from around town. Recently: {facts}.",
-            f"{name} and {short} get along. {name} remembers that {facts}.",
-        ),
-    )
+    if known.relationship == "acquaintance":
+        first = pick(
+            rng,
+            (
+                f"{name} knows {short} a little from around town.",
+                f"{name} and {short} are on friendly terms but not close.",
+            ),
+        )
+    else:
+        first = pick(
+            rng,
+            (
+                f"{short} is {name}'s {known.relationship}.",
+                f"{name} and {short} are close: {short} is {name}'s {known.relationship}.",
+            ),
+        )
+    return f"{first} {name} remembers that {news}." if news else first
+
+
+def _clause(fact: str, words: int = 16) -> str:
+    """The first clause of a fact, at most ``words`` words, without its full stop."""
+    head = re.split(r"[;:.]\s", fact.strip().rstrip("."), maxsplit=1)[0]
+    cut = head.split()
+    return " ".join(cut[:words]) + ("..." if len(cut) > words else "")
+
+
+_SUBJECTS = (
+    ("election", "the election"),
+    ("party", "the party"),
+    ("study group", "the study group"),
+    ("exam", "the exams"),
+    ("band", "the band"),
+    ("work", "work"),
+)
 
 
 def _topic(lines: list[tuple[str, str]]) -> str:
+    """What a conversation was about: a topic a line asks about, else a subject it names,
+    else how their day was going."""
     for _, line in lines:
         topic = topic_of(line)
         if topic:
             return topic
-    words = [w for _, line in lines for w in re.findall(r"[a-z]{6,}", line.lower())]
-    return max(set(words), key=lambda w: (words.count(w), w)) if words else "their day"
+    said = " ".join(line for _, line in lines).lower()
+    return next((name for key, name in _SUBJECTS if key in said), "how their day was going")
 
 
 def answer_convo_summary(context: Mapping[str, Any], rng: random.Random) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 
 import pytest
 from offline_town import (
@@ -379,3 +380,72 @@ def test_other_modules_get_a_short_generic_answer() -> None:
 )
 def test_facts_are_spoken_in_the_first_person_throughout(fact: str, spoken: str) -> None:
     assert to_first_person(fact, "Amara Osei") == spoken
+
+
+# ---------------------------------------------------------------------- Generative Agents' lines
+# The baseline's prompt carries retrieved memories, not Social Memory: the stand-in reads
+# the relationship and the news out of them.
+ROSA_ABOUT_ARTURO = [
+    "Rosa Delgado's husband is Arturo Delgado",
+    "Arturo Delgado is talking with Rosa Delgado at Fenwick House",
+    "Arturo Delgado is thinking about what to do next at Fenwick House",
+    "This is Rosa Delgado's plan for day 1: 07:00 wake up; 08:00 work at Town Hall",
+    "Nothing new to plan after talking with Arturo.",
+    "Arturo is worried about a new supermarket planned outside town",
+]
+INTRODUCTION = re.compile(r"\bI'm (?:Maria|Rosa|Klaus)\b|we've met|been introduced")
+
+
+def ga_line(speaker, listener, memories, lines=(), seed=0, turn=None) -> str:
+    request = turn_request(
+        speaker,
+        listener,
+        lines=lines,
+        summary="",
+        memories=memories,
+        turn=turn,
+        place="Fenwick House",
+    )
+    return line(request, seed)[0]
+
+
+ROSA = {"name": "Rosa Delgado", "home": "Fenwick House", "workplace": "Town Hall", "role": "mayor"}
+
+
+def test_ga_lines_greet_family_as_family_and_strangers_with_an_introduction() -> None:
+    for seed in range(20):
+        said = ga_line(ROSA, "Arturo Delgado", ROSA_ABOUT_ARTURO, seed=seed)
+        assert not INTRODUCTION.search(said), said
+        said = ga_line(MARIA, "Klaus Mueller", [], seed=seed)
+        assert "I'm Maria" in said
+
+
+def test_ga_lines_never_recite_sightings_schedules_or_relationship_facts() -> None:
+    heard = [("Arturo Delgado", "Hi love, how's your day going?")]
+    for seed in range(30):
+        for turn in (1, 3):
+            said = ga_line(ROSA, "Arturo Delgado", ROSA_ABOUT_ARTURO, heard, seed, turn=turn)
+            lowered = said.lower()
+            for leak in ("is talking with", "plan for day", "nothing new to plan", "husband is"):
+                assert leak not in lowered, said
+            assert "thinking about what to do next" not in lowered, said
+
+
+def test_a_ga_conversation_introduces_each_stranger_once_at_most() -> None:
+    for seed in range(20):
+        history: list[tuple[str, str]] = []
+        intros = Counter()
+        for turn in range(8):
+            me, other = (MARIA, KLAUS) if turn % 2 == 0 else (KLAUS, MARIA)
+            known = [f"{other['name']} talked with {me['name']} at Juniper Cafe"] if turn else []
+            said, end = line(
+                turn_request(
+                    me, other["name"], lines=history, summary="", memories=known, max_turns=8
+                ),
+                seed,
+            )
+            intros[me["name"]] += bool(re.search(rf"\bI'm {me['name'].split()[0]}\b", said))
+            history.append((me["name"], said))
+            if end:
+                break
+        assert all(n <= 1 for n in intros.values()), history

@@ -29,8 +29,8 @@ __all__ = [
 ]
 
 DAY = 1440
-CHUNK = 20  # a step longer than this is told as several 10-20 minute subtasks
-MAX_LINES = 10  # ... or longer ones, so that a long item is told in about this many
+CHUNK = 20  # a step longer than this (and 5 minutes) is told as several subtasks
+MAX_PIECES = 3  # ... at most this many
 
 
 def answer_wake_up(context: Mapping[str, Any], rng: random.Random) -> str:
@@ -117,12 +117,6 @@ def answer_subtasks(context: Mapping[str, Any], rng: random.Random) -> str:
     """
     steps = plan_steps(context, rng)
     spots = _spots(context.get("objects"))
-    try:
-        total = int(context.get("duration") or 60)
-    except (TypeError, ValueError):
-        total = 60
-    # a long stretch is told in longer pieces: a decomposition has a dozen lines or so
-    chunk = max(CHUNK, 5 * round(total / MAX_LINES / 5))
     subtasks: list[dict[str, Any]] = []
     for i, step in enumerate(steps):
         text = gerund_phrase(str(step.get("description") or step.get("verb") or "resting"))
@@ -140,18 +134,25 @@ def answer_subtasks(context: Mapping[str, Any], rng: random.Random) -> str:
                 text = f"{text} at the {obj} in the {arena}"
             elif arena.lower() not in text.lower():
                 text = f"{text} in the {arena}"
-        minutes = int(step.get("minutes") or 5)
-        part = 0
-        while minutes > chunk + 5:
-            piece = chunk * rng.choice((2, 3, 3, 4)) // 4
-            subtasks.append({"task": _part(text, part, rng), "minutes": piece})
-            minutes -= piece
-            part += 1
-        subtasks.append({"task": _part(text, part, rng), "minutes": max(1, minutes)})
+        for part, minutes in enumerate(_pieces(int(step.get("minutes") or 5), rng)):
+            subtasks.append({"task": _part(text, part, rng), "minutes": minutes})
     if not subtasks:
         activity = gerund_phrase(str(context.get("activity") or "resting"))
         subtasks.append({"task": activity, "minutes": int(context.get("duration") or 30)})
     return render_json(rng, {"subtasks": subtasks}, fence=0.1, compact=0.4)
+
+
+def _pieces(minutes: int, rng: random.Random) -> list[int]:
+    """A step's minutes as subtasks: one up to ``CHUNK`` + 5 minutes, else two or three
+    (a long stretch of the same thing is told as a few longer subtasks, as the prompt
+    allows), unequal by a few minutes as a model words them."""
+    if minutes <= CHUNK + 5:
+        return [max(1, minutes)]
+    count = min(MAX_PIECES, max(2, round(minutes / 25)))
+    base = minutes // count
+    out = [max(5, base + rng.choice((-5, 0, 0, 5))) for _ in range(count - 1)]
+    out.append(max(1, minutes - sum(out)))
+    return out
 
 
 _AT = {"bed": "by", "sofa": "on", "bench": "on", "fountain": "by", "table": "at", "desk": "at"}

@@ -3,14 +3,24 @@ symbolised and resolved in this one module.
 
 A stored routine says ``@home:kitchen:stove`` so that it serves every agent in its own
 home; an agent's plan says "at home"; the world says ``Brook House:kitchen:stove``. Every
-conversion between the three goes through :class:`Address` and :func:`place_symbol`.
+conversion between the three goes through this module: :class:`Address` (parse, build,
+symbolise, resolve), :func:`place_symbol` / :func:`resolve_place` for a sector and
+:func:`resolve_address` for the hot path of world queries.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["HOME", "WORK", "Address", "place_label", "place_symbol", "resolve_place"]
+__all__ = [
+    "HOME",
+    "WORK",
+    "Address",
+    "place_label",
+    "place_symbol",
+    "resolve_address",
+    "resolve_place",
+]
 
 HOME = "@home"
 WORK = "@work"
@@ -34,6 +44,20 @@ def resolve_place(place: str, *, home: str, work: str) -> str:
     if place == WORK:
         return work
     return place
+
+
+def resolve_address(address: str, *, home: str, work: str) -> str | None:
+    """``address`` with a place symbol in its sector resolved for one agent.
+
+    Text whose sector is no symbol comes back unchanged (it is not parsed: this is the
+    cheap path for hot world queries; :meth:`Address.resolve` validates). None when the
+    symbol means no place for the agent (``@work`` without a workplace).
+    """
+    sector, sep, rest = address.partition(":")
+    if sector not in SYMBOLS:
+        return address
+    real = resolve_place(sector, home=home, work=work)
+    return real + sep + rest if real else None
 
 
 def place_label(symbol: str) -> str:

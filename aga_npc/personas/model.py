@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from aga_npc.errors import PersonaError
+from aga_npc.places import Address
 
 __all__ = ["WEEKDAYS", "Persona", "Relationship"]
 
@@ -138,9 +139,10 @@ class Persona:
             except ValueError as exc:
                 raise fail(name, str(exc)) from None
         if self.bed:
-            if self.bed.count(":") != 2:
+            bed = Address.try_parse(self.bed)
+            if bed is None or not bed.is_object:
                 raise fail("bed", f"must read sector:arena:object, got {self.bed!r}")
-            if self.bed.split(":", 1)[0] != self.home:
+            if bed.sector != self.home:
                 raise fail("bed", f"{self.bed!r} is not in the home sector {self.home!r}")
         for other, rel in self.relationships.items():
             if not isinstance(rel, Relationship):

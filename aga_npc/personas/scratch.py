@@ -73,6 +73,13 @@ def _clock(match: re.Match[str] | None) -> str | None:
 
 
 def _house(rec: ScratchRecord) -> str:
+    """The house named by a Generative Agents ``living_area``.
+
+    That is GA's own path ``world:sector:arena:object`` ("the Ville:Lin family's
+    house:Mei's bedroom:bed"), not one of our place addresses: its second part is the
+    house, matched to a home of the town by name or by words (so it is not parsed with
+    ``aga_npc.places.Address``).
+    """
     area = _text(rec, "living_area")
     parts = [p.strip() for p in area.split(":")]
     return parts[1] if len(parts) > 1 else (parts[0] if parts else "")

@@ -13,7 +13,6 @@ __all__ = [
     "Grounding",
     "fit_durations",
     "ground_steps",
-    "symbolise_target",
     "validate_decompose_json",
 ]
 
@@ -115,15 +114,3 @@ def fit_durations(actions: Sequence[Action], total: int) -> tuple[Action, ...]:
         Action(verb=a.verb, target=a.target, duration=d, description=a.description)
         for a, d in zip(actions, floors, strict=True)
     )
-
-
-def symbolise_target(target: str, *, home: str, work: str) -> str:
-    """Replace the agent's own home/work sector in an address with ``@home``/``@work``."""
-    if not target:
-        return target
-    sector, arena, obj = target.split(":", 2)
-    if sector == home:
-        sector = "@home"
-    elif work and sector == work:
-        sector = "@work"
-    return f"{sector}:{arena}:{obj}"

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from aga_npc.errors import MapError
+from aga_npc.places import Address
 from aga_npc.world.clock import GameClock
 from aga_npc.world.model import World
 from aga_npc.world.tmx import RawMap, Shape
@@ -60,9 +61,10 @@ def grid_world(
     sectors: dict[str, list[int]] = {}
     ids = iter(range(1, 1 << 30))
     for key, (x, y, w, h) in rooms.items():
-        sector, sep, arena = key.partition(":")
-        if not sep or not sector or not arena:
+        room = Address.try_parse(key)
+        if room is None or not room.arena or room.is_object:
             raise MapError(f"<grid>: room {key!r} must be named 'Sector:arena'")
+        sector, arena = room.arena_key
         _inside(key, x, y, w, h, width, height)
         locations.append(
             Shape(
@@ -94,16 +96,16 @@ def grid_world(
     things: list[Shape] = []
     spawns: list[Shape] = []
     for address, spec in objects.items():
-        if address.count(":") != 2:
+        parsed = Address.try_parse(address)
+        if parsed is None or not parsed.is_object:
             raise MapError(f"<grid>: object {address!r} must be named 'Sector:arena:name'")
         kind, tile, props = _object_spec(address, spec)
         _inside(address, tile[0], tile[1], 1, 1, width, height)
-        name = address.rsplit(":", 1)[1]
         things.append(
             Shape(
                 layer="objects",
                 obj_id=next(ids),
-                name=name,
+                name=parsed.obj,
                 x0=tile[0],
                 y0=tile[1],
                 x1=tile[0] + 1,
@@ -121,7 +123,7 @@ def grid_world(
                     y0=tile[1],
                     x1=tile[0] + 1,
                     y1=tile[1] + 1,
-                    properties={"home": address.split(":", 1)[0], "bed": address},
+                    properties={"home": parsed.sector, "bed": address},
                 )
             )
     raw = RawMap(

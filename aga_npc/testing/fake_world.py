@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
+from aga_npc.places import Address, resolve_place
 from aga_npc.types import ObjectInfo
 
 __all__ = ["FakeWorld"]
-
-PLACE_SYMBOLS = ("@home", "@work")
 
 
 class FakeWorld:
@@ -67,8 +66,7 @@ class FakeWorld:
         agent: str | None = None,
     ) -> Sequence[ObjectInfo]:
         if sector is not None:
-            if agent is None and sector in PLACE_SYMBOLS:
-                return []
+            # Without an agent a place symbol means no place (no agent is named "").
             resolved = self.resolve_sector(agent or "", sector)
             if resolved is None:
                 return []
@@ -92,11 +90,10 @@ class FakeWorld:
         return self._places.get(agent)
 
     def resolve_sector(self, agent: str, sector: str) -> str | None:
-        if sector == "@home":
-            return self.homes.get(agent)
-        if sector == "@work":
-            return self.works.get(agent)
-        return sector
+        """``@home``/``@work`` for ``agent`` (None when it has no such place); literal
+        names unchanged."""
+        real = resolve_place(sector, home=self.homes.get(agent, ""), work=self.works.get(agent, ""))
+        return None if sector and not real else real
 
     # -- test controls --------------------------------------------------------------------
 
@@ -114,14 +111,20 @@ class FakeWorld:
         capacity: int = 1,
         occupants: tuple[str, ...] = (),
     ) -> ObjectInfo:
-        """Add an object built from its address (``sector:arena:name``) and return it."""
-        sector, arena, name = address.split(":")
+        """Add an object built from its address (``sector:arena:name``) and return it.
+
+        Raises:
+            ValueError: ``address`` is not an object address.
+        """
+        parsed = Address.parse(address)
+        if not parsed.is_object:
+            raise ValueError(f"not an object address (sector:arena:name): {address!r}")
         obj = ObjectInfo(
             address=address,
             kind=kind,
-            sector=sector,
-            arena=arena,
-            name=name,
+            sector=parsed.sector,
+            arena=parsed.arena,
+            name=parsed.obj,
             state=state,
             states=states or ((state,) if state else ()),
             capacity=capacity,

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from aga_npc.places import Address
 from aga_npc.world.grid import Grid, Tile
 from aga_npc.world.kinds import KNOWN_KINDS, affordances
 from aga_npc.world.problems import Problem
@@ -302,12 +303,14 @@ class _Builder:
                 )
                 continue
             sector, arena = place
-            address = f"{sector}:{arena}:{name}"
-            if address.count(":") != 2:
+            try:
+                address = str(Address(sector, arena, name))
+            except ValueError:
+                written = f"{sector}:{arena}:{name}"
                 self.problem(
                     "duplicate_address",
-                    f"{shape.describe()}: address {address!r} has a ':' inside a name",
-                    address,
+                    f"{shape.describe()}: address {written!r} has a ':' inside a name",
+                    written,
                 )
                 continue
             if address in out:

@@ -162,8 +162,7 @@ class World(WorldQueries):
         Claiming an object the agent already holds returns True and changes nothing.
         ``address`` may start with ``@home``/``@work`` (resolved for ``agent``).
         """
-        if address.startswith("@"):
-            address = self.resolve_address(agent, address) or address
+        address = self.resolve_address(agent, address) or address
         info = self._infos.get(address)
         if info is None:
             return False
@@ -177,8 +176,7 @@ class World(WorldQueries):
 
     def release(self, agent: str, address: str) -> None:
         """Remove ``agent`` from the object's occupants (no-op when it did not hold it)."""
-        if address.startswith("@"):
-            address = self.resolve_address(agent, address) or address
+        address = self.resolve_address(agent, address) or address
         info = self._infos.get(address)
         if info is None or agent not in info.occupants:
             return
@@ -363,7 +361,7 @@ class World(WorldQueries):
         reservation is released. ``address`` may start with ``@home``/``@work``. Returns
         None for an unknown object.
         """
-        resolved = self.resolve_address(agent, address) if address.startswith("@") else address
+        resolved = self.resolve_address(agent, address)
         info = self._infos.get(resolved) if resolved else None
         if info is None:
             return None

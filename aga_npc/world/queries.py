@@ -8,16 +8,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from aga_npc.places import resolve_address, resolve_place
 from aga_npc.types import ObjectInfo
 from aga_npc.world.clock import GameClock
 from aga_npc.world.grid import Tile
 from aga_npc.world.kinds import affordances
 from aga_npc.world.layout import Layout
 
-__all__ = ["HOME", "WORK", "ObjectIndex", "WorldQueries"]
+__all__ = ["ObjectIndex", "WorldQueries"]
 
-HOME = "@home"
-WORK = "@work"
 IntGrid = npt.NDArray[np.int32]
 
 
@@ -101,20 +100,24 @@ class WorldQueries:
         return self._layout.place_of_tile(tile)
 
     def resolve_sector(self, agent: str, sector: str) -> str | None:
-        """Resolve ``@home``/``@work`` for ``agent``; literal names are returned unchanged."""
-        if sector == HOME:
-            return self._homes.get(agent) or None
-        if sector == WORK:
-            return self._works.get(agent) or None
-        return sector
+        """Resolve ``@home``/``@work`` for ``agent``; literal names are returned unchanged.
+
+        None when ``agent`` has no such place (no workplace, or an unknown agent).
+        """
+        real = resolve_place(
+            sector, home=self._homes.get(agent, ""), work=self._works.get(agent, "")
+        )
+        return None if sector and not real else real
 
     def resolve_address(self, agent: str, address: str) -> str | None:
-        """``address`` with a place symbol in its sector part resolved (None if it cannot)."""
-        sector, sep, rest = address.partition(":")
-        if not sep:
-            return None
-        resolved = self.resolve_sector(agent, sector)
-        return None if resolved is None else f"{resolved}:{rest}"
+        """``address`` with a place symbol in its sector resolved for ``agent``.
+
+        Anything else (a literal address, or text that is no address) is returned
+        unchanged; None when the symbol means no place for ``agent``. O(1), no parsing.
+        """
+        return resolve_address(
+            address, home=self._homes.get(agent, ""), work=self._works.get(agent, "")
+        )
 
     # ---------------------------------------------------------------------- agents
     def agents(self) -> tuple[str, ...]:
@@ -207,7 +210,7 @@ class WorldQueries:
         component labels of the two tiles.
         """
         tile = self._tiles.get(agent)
-        resolved = self.resolve_address(agent, address) if address.startswith("@") else address
+        resolved = self.resolve_address(agent, address)
         info = self._infos.get(resolved) if resolved else None
         if tile is None or info is None:
             return False

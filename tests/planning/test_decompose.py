@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from aga_npc.planning.decompose import (
     fit_durations,
     ground_steps,
-    symbolise_target,
     validate_decompose_json,
 )
 from aga_npc.types import Action
@@ -72,10 +71,3 @@ def test_fit_durations_sums_exactly_and_keeps_order(minutes: list[int], total: i
     assert [a.verb for a in fitted] == [a.verb for a in actions]
     assert all(a.duration >= 1 for a in fitted)
     assert sum(a.duration for a in fitted) == max(total, len(actions))
-
-
-def test_symbolise_target_replaces_own_places_only() -> None:
-    assert symbolise_target("Home:kitchen:stove", home="Home", work="Cafe") == "@home:kitchen:stove"
-    assert symbolise_target("Cafe:cafe:counter", home="Home", work="Cafe") == "@work:cafe:counter"
-    assert symbolise_target("Park:park:bench", home="Home", work="Cafe") == "Park:park:bench"
-    assert symbolise_target("", home="Home", work="Cafe") == ""

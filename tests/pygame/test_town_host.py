@@ -177,6 +177,10 @@ def test_grid_world_knows_rooms_objects_and_walls() -> None:
     [
         (["###", "##"], {}, {}, "row 1"),
         (ROWS, {"Home": (1, 1, 2, 2)}, {}, "Sector:arena"),
+        (ROWS, {"Home:kitchen:stove": (1, 1, 2, 2)}, {}, "Sector:arena"),
+        (ROWS, {"Home:": (1, 1, 2, 2)}, {}, "Sector:arena"),
+        (ROWS, {"Home:kitchen": (1, 1, 2, 2)}, {"Home:kitchen": ("stove", (1, 1))}, "name'"),
+        (ROWS, {"Home:kitchen": (1, 1, 2, 2)}, {"Home::stove": ("stove", (1, 1))}, "name'"),
         (ROWS, {"Home:kitchen": (5, 1, 9, 2)}, {}, "not inside"),
         (ROWS, {"Home:kitchen": (1, 1, 2, 2)}, {"Home:kitchen:x": ("rocket", (1, 1))}, "kind"),
     ],

@@ -187,6 +187,7 @@ def test_relationships_report_is_sorted_plain_data():
         "relationship": "neighbour",
         "feeling": "wary",
         "closeness": 3.0,
+        "times_talked": 1,
     }
 
 

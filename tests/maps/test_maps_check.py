@@ -170,6 +170,14 @@ def test_duplicate_address(editor: MapEditor) -> None:
     assert report.problems[0].subject == "Test Cafe:cafe:table 1"
 
 
+def test_a_colon_in_an_object_name_is_refused(editor: MapEditor) -> None:
+    editor.obj("objects", "table 2").set("name", "table:2")
+    report = check_map(editor.save())
+    assert report.codes() == {"duplicate_address"}
+    assert report.problems[0].subject == "Test Cafe:cafe:table:2"
+    assert "':' inside a name" in report.problems[0].message
+
+
 def test_unreachable_bed_and_object(editor: MapEditor) -> None:
     # wall in a pocket at the street's east end, (19, 8), and send two use tiles there
     editor.set_cells("collision", [(18, 8), (19, 7), (19, 9)])

@@ -62,6 +62,12 @@ def test_place_symbols_resolve_per_agent(world: World) -> None:
     world.release("Ada", "@home:kitchen:stove")
     assert world.claims_of("Ada") == ()
     assert not world.claim("Bo", "@home:kitchen:stove")  # Bo has no home
+    assert world.resolve_address("Ada", "@work:cafe:counter") == "Test Cafe:cafe:counter"
+    assert world.resolve_address("Ada", STOVE) == STOVE  # literal: unchanged
+    assert world.resolve_address("Bo", "@work:cafe:counter") is None
+    assert not world.is_reachable("Bo", "@work:cafe:counter")
+    assert world.reserve_stand_tile("Bo", "@home:kitchen:stove") is None
+    assert world.reserve_stand_tile("Ada", "@home:kitchen:stove") is not None
 
 
 def test_claim_and_release_respect_capacity(world: World) -> None:

@@ -122,11 +122,65 @@ def _is_manner(word: str, lemma: str) -> bool:
     )
 
 
+# Phrasal verbs whose particle may follow the object ("put the TV on", "take the bins out"
+# is not listed: "take the dog out for a walk"); the particle must end the clause.
+_SEPARABLE = frozenset(
+    [
+        "puton",
+        "switchon",
+        "switchoff",
+        "pickup",
+        "putaway",
+        "clean",
+        "tidy",
+        "setup",
+        "close",
+        "open",
+        "fill",
+        "warmup",
+        "heat",
+        "chop",
+        "write",
+        "review",
+        "distribute",
+        "prepare",
+        "choose",
+        "discard",
+        "remove",
+        "wakeup",
+        "dropoff",
+    ]
+)
+_PARTICLE_PHRASES = {
+    key: replacement
+    for key, replacement in _PHRASES.items()
+    if len(key) == 2 and len(replacement) == 1 and replacement[0] in _SEPARABLE
+}
+_CLAUSE_END = frozenset(["and", "then", "before", "after", "while", "at", "in", "until"])
+_SEPARATION = 4
+
+
+def _join_particles(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Move a separated particle back to its verb: "put the TV on" -> "put on the TV"."""
+    out = list(pairs)
+    for i in range(len(out)):
+        for j in range(i + 2, min(len(out), i + 2 + _SEPARATION)):
+            if out[j][1] in _CLAUSE_END:
+                break
+            key = (out[i][1], out[j][1])
+            ends = j + 1 == len(out) or out[j + 1][1] in _CLAUSE_END
+            if key in _PARTICLE_PHRASES and ends:
+                particle = out.pop(j)
+                out.insert(i + 1, particle)
+                break
+    return out
+
+
 def lemmatise(text: str) -> tuple[list[str], list[str]]:
     """(surface forms, lemmas) of ``text``, multi-word phrases replaced (matched on lemmas,
     longest first, so every inflection of "turn in for the night" matches) and frames and
     manner words dropped."""
-    pairs = [p for p in (_lemma(w) for w in _words(text)) if not _is_manner(*p)]
+    pairs = _join_particles([p for p in (_lemma(w) for w in _words(text)) if not _is_manner(*p)])
     surface: list[str] = []
     lemmas: list[str] = []
     i = 0

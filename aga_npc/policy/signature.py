@@ -60,6 +60,7 @@ _BOUNDARY = frozenset(
     ]
 )
 _JOINERS = frozenset({"and", "while", "to", "then"})
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 # what follows these says where or when; what follows _OBJECT_AGAIN is acted on again
 _SETTING = frozenset(
     [
@@ -243,9 +244,12 @@ def _plain_noun(word: str) -> bool:
 
 
 def _opens(surface: list[str], words: list[str], i: int, start: int) -> bool:
-    """Whether ``words[i]`` is used as a verb: it opens the text or a clause joined to it,
-    or is a gerund ("go fishing")."""
-    return i == start or (i > 0 and words[i - 1] in _JOINERS) or surface[i].endswith("ing")
+    """Whether ``words[i]`` is used as a verb: it opens the text or a clause joined to it
+    ("and water the plants"; "coffee and toast" is food), or is a gerund ("go fishing")."""
+    if i == start or surface[i].endswith("ing"):
+        return True
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    return i > 0 and words[i - 1] in _JOINERS and nxt in _DETERMINERS  # "and water the"
 
 
 @functools.lru_cache(maxsize=8192)
@@ -258,7 +262,9 @@ def signature(text: str) -> Signature:
     Light verbs govern nothing ("having breakfast" is eating, implied by "breakfast");
     leading time and manner words are skipped ("morning yoga practice" opens with yoga).
     """
-    surface, words = lemmatise(main_clause(text))
+    clause = main_clause(text)
+    surface, words = lemmatise(clause)
+    proper = _proper_nouns(clause)
     start = _start(words)
     tags: list[str] = []
     travels = False
@@ -338,6 +344,7 @@ def signature(text: str) -> Signature:
         i
         for i, w in enumerate(words)
         if i not in skip
+        and w not in proper
         and w not in _NOT_OBJECTS
         and w not in LIGHT
         and (main is None or VERB_TAG.get(w) != main)  # "practice yoga": yoga is the activity
@@ -353,6 +360,15 @@ def signature(text: str) -> Signature:
         mains=mains,
         core=_core(words),
     )
+
+
+def _proper_nouns(text: str) -> frozenset[str]:
+    """Lower-cased words capitalised after the first word that the lexicon does not know:
+    names ("Elm" in "Elm Park", "Edith"). They name no object: the plan's place and company
+    are compared elsewhere, and "park" still names its class."""
+    parts = text.split(maxsplit=1)
+    names = _CAPITALISED.findall(parts[1] if len(parts) > 1 else "")
+    return frozenset(n.lower() for n in names) - _UNDERSTOOD - frozenset(LEMMA)
 
 
 def _settled(words: list[str]) -> list[bool]:
@@ -392,7 +408,7 @@ def _joined_mains(words: list[str], tags: list[str], made_by: dict[str, int]) ->
     if m + 2 < len(words) and words[m + 1] == "and":
         mains += [t for t, j in made_by.items() if j == m + 2 and t not in mains]
     for t, j in made_by.items():  # "read the menu and order lunch": both are main
-        if j > 0 and words[j - 1] == "and" and t not in mains and t not in VAGUE:
+        if _after_and(words, j) and t not in mains and t not in VAGUE:
             mains.append(t)
     if m >= 2 and words[m - 1] == "and":
         before = [t for t, j in made_by.items() if j == m - 2]
@@ -402,6 +418,14 @@ def _joined_mains(words: list[str], tags: list[str], made_by: dict[str, int]) ->
             if shared not in tags:
                 tags.append(shared)
     return tuple(mains)
+
+
+def _after_and(words: list[str], j: int) -> bool:
+    """Whether the verb ``words[j]`` opens a clause joined by "and" ("and go to sleep")."""
+    k = j - 1
+    while k >= 0 and (words[k] in LIGHT or words[k] == "to"):
+        k -= 1
+    return k >= 0 and words[k] == "and"
 
 
 def _shared_object_tag(words: list[str], verb: int, after: int) -> str | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aga_npc.policy import MatchSettings, decide, signature
 from aga_npc.policy.lexicon import (
@@ -293,3 +295,22 @@ def test_packaged_lexicon_is_consistent() -> None:
     for child, parent in PARENTS.items():
         assert child in tags and parent in tags, (child, parent)
     assert not (LIGHT & set(owners)), "a light verb cannot name an activity"
+
+
+@given(st.text(), st.text())
+def test_any_text_has_a_signature_and_a_decision(a: str, b: str) -> None:
+    assert decide(a, b, 0.5, SETTINGS).rule in {
+        "exact",
+        "same-words",
+        "similar",
+        "lookalike",
+        "below-threshold",
+    }
+
+
+def test_separated_particles_and_names() -> None:
+    assert signature("put the TV on").main == "watch"
+    assert signature("pick the toys up").main == "clean"
+    assert signature("take the dog out for a walk").main == "walk"
+    assert "elm" not in signature("sketch the harbour in Elm Park").setting
+    assert signature("make black coffee and toast for breakfast").objects["food"] == {"bread"}

@@ -116,6 +116,7 @@ class Planner:
         self.invitations: list[dict[str, Any]] = []
         self.replans = 0
         self.schedule_calls_avoided = 0
+        self._queued: list[tuple[str, Commitment | None]] = []
         self._work: dict[int, _DayWork] = {}
         self._replanning = False
 
@@ -132,7 +133,12 @@ class Planner:
 
     # ------------------------------------------------------------------ driving
     def tick(self, now: int) -> bool:
-        """Start or continue today's plan; returns whether a request was made."""
+        """Start or continue today's plan, or ask a re-plan that waited; returns whether a
+        request was made."""
+        if self._queued and not self._replanning:
+            event, commitment = self._queued.pop(0)
+            if self.replan(now, event, commitment):
+                return True
         day, mod = divmod(now, DAY)
         day += 1
         if day not in self.plans and (mod >= PLAN_AHEAD_MINUTE or day - 1 not in self.plans):
@@ -303,19 +309,28 @@ class Planner:
 
     # ------------------------------------------------------------------ re-planning
     def add_invitation(self, commitment: Commitment, now: int) -> None:
-        """An agreement for a later day: it goes into that day's daily plan."""
+        """An agreement for a day whose plan is not made yet: it goes into that day's daily
+        plan (``day_offset`` 0 is today, before today's plan exists)."""
         entry = commitment.to_dict()
-        entry["day"] = (now // DAY) + 1 + max(1, commitment.day_offset)
+        entry["day"] = (now // DAY) + 1 + max(0, commitment.day_offset)
         self.invitations.append(entry)
 
     def replan(self, now: int, event: str, commitment: Commitment | None) -> bool:
         """Rewrite the rest of today around ``event`` (and a commitment for later today).
 
-        Returns False when there is no plan for today yet or a re-plan is in flight.
+        Nothing agreed is lost: before today's plan exists the commitment becomes an
+        invitation for today's plan; while another re-plan is in flight this one waits for
+        it (it is asked at the next tick); an answer that leaves the commitment out gets it
+        put in. Returns whether a request was made now.
         """
         day = now // DAY + 1
         plan = self.plans.get(day)
-        if plan is None or self._replanning:
+        if plan is None:
+            if commitment is not None:
+                self.add_invitation(commitment, now)
+            return False
+        if self._replanning:
+            self._queued.append((event, commitment))
             return False
         mod = now % DAY
         remaining = [
@@ -342,18 +357,42 @@ class Planner:
             ),
             validator=Outline.validate,
             parse=parsed_as(Outline),
-            then=lambda answer: self._on_replan(day, revision, mod, answer),
+            then=lambda answer: self._on_replan(day, revision, mod, commitment, answer),
             day=day,
             priority=Priority.HIGH,
             max_tokens=700,
         )
         return True
 
-    def _on_replan(self, day: int, revision: int, mod: int, answer: Outline | Failure) -> None:
+    def _on_replan(
+        self,
+        day: int,
+        revision: int,
+        mod: int,
+        commitment: Commitment | None,
+        answer: Outline | Failure,
+    ) -> None:
         self._replanning = False
         plan = self.plans.get(day)
-        if isinstance(answer, Failure) or plan is None or not answer.items:
+        if plan is None:
             return
+        if isinstance(answer, Failure) or not answer.items:
+            if commitment is None:
+                return
+            # no usable answer: keep the plan and put the commitment into it
+            answer = Outline(
+                wake_up=None,
+                items=tuple(
+                    PlanItem(
+                        start=max(a.start, mod),
+                        duration=a.end - max(a.start, mod),
+                        text=a.text,
+                        place=a.place,
+                    )
+                    for a in plan.activities
+                    if a.end > mod
+                ),
+            )
         if self.revision(day) != revision:
             return  # the plan changed meanwhile; this answer is about an old one
         kept = [a.to_dict() for a in plan.activities if a.end <= mod]
@@ -377,6 +416,8 @@ class Planner:
                     start=max(start, mod), duration=item.duration, text=item.text, place=item.place
                 )
             )
+        if commitment is not None:
+            new = _with_commitment(new, commitment, mod)
         if not new:
             return
         items = [
@@ -419,6 +460,52 @@ class Planner:
         self.replans = int(state.get("replans", 0))
         self._work = {}
         self._replanning = False
+        self._queued = []
+
+
+def _with_commitment(items: list[PlanItem], commitment: Commitment, mod: int) -> list[PlanItem]:
+    """``items`` with the commitment in at its time, unless an item there already names it
+    (what it overlaps is cut around it)."""
+    start = commitment.start if commitment.start >= mod else commitment.start + DAY
+    end = start + commitment.duration
+    words = _content_words(commitment.activity)
+    for item in items:
+        if item.start <= start < item.start + item.duration and words:
+            shared = words & _content_words(item.text)
+            if len(shared) >= 0.6 * len(words):
+                return items
+    out: list[PlanItem] = []
+    for item in sorted(items, key=lambda i: i.start):
+        item_end = item.start + item.duration
+        if item_end <= start or item.start >= end:
+            out.append(item)
+            continue
+        if item.start < start:
+            out.append(
+                PlanItem(
+                    start=item.start, duration=start - item.start, text=item.text, place=item.place
+                )
+            )
+        if item_end > end:
+            out.append(
+                PlanItem(start=end, duration=item_end - end, text=item.text, place=item.place)
+            )
+    out.append(
+        PlanItem(
+            start=start,
+            duration=commitment.duration,
+            text=commitment.activity,
+            place=commitment.place or (items[0].place if items else ""),
+        )
+    )
+    return sorted(out, key=lambda i: i.start)
+
+
+_FILLER = frozenset({"with", "the", "and", "for", "at", "to", "a", "an", "of", "in", "on"})
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.strip(".,!?") for w in text.lower().split()} - _FILLER - {""}
 
 
 def _is_sleep(text: str) -> bool:

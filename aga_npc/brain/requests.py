@@ -13,6 +13,7 @@ only objects shared with workers, and they are only polled (``done()``, ``result
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
@@ -23,6 +24,7 @@ from aga_npc.types import CallResult, ChatMessage, LLMRequest, LLMResult, Module
 __all__ = ["CallKind", "Failure", "RequestBook", "Requests"]
 
 T = TypeVar("T")
+_REQUEST_IDS = itertools.count(1)  # unique per process: no two requests share a dedup key
 
 
 class CallKind:
@@ -125,7 +127,6 @@ class RequestBook:
         self.agent = agent
         self.stats = BookStats()
         self._entries: list[_Entry[Any]] = []
-        self._asked = 0
 
     def ask(
         self,
@@ -147,7 +148,6 @@ class RequestBook:
         outcome "unparsed". ``agent`` names whom the request is for when it is not the
         book's own agent (a conversation's book asks for each speaker).
         """
-        self._asked += 1
         who = agent or self.agent
         request = LLMRequest(
             agent=who,
@@ -161,7 +161,7 @@ class RequestBook:
             day=day,
             # every request is its own call, as in Generative Agents: two agents asking
             # the same thing in the same minute are not served by one call
-            dedup_key=f"{who}#{id(self)}#{self._asked}",
+            dedup_key=f"{who}#{next(_REQUEST_IDS)}",
         )
         ticket = self.gateway.submit(request)
         self._entries.append(_Entry(kind.value, ticket, parse, then, llm=True))

@@ -714,10 +714,9 @@ class Resolver:
         res.source = Source.LLM
         res.failed = bool(rejected)
         # Generative Agents would have asked one decomposition and, per step, sector,
-        # arena, object, two emoji, two triples and the object's state (or the two calls
-        # of an action on no object)
-        per_step = sum(8 if a.target else 2 for a in res.actions)
-        self.stats.chain_calls_avoided += max(0, 1 + per_step - res.attempts)
+        # arena, object, two emoji, two triples and the object's state (its every action
+        # has an object)
+        self.stats.chain_calls_avoided += max(0, 1 + 8 * len(res.actions) - res.attempts)
         res.move(ResStatus.READY)
 
     def _fallback(self, res: Resolution, world: WorldView) -> None:

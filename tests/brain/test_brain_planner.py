@@ -320,18 +320,18 @@ def test_planning_starts_at_three_once_yesterday_has_a_plan(rig: Any) -> None:
 
 def test_an_invitation_goes_into_that_days_daily_plan_only(rig: Any) -> None:
     h = Harness(rig(GA_DAY))
+    # agreed at 01:00 for 09:00 today, before today's plan exists: it goes into that plan
+    walk = Commitment(activity="walk", day_offset=0, start=9 * 60, duration=30, place=PARK)
+    h.planner.add_invitation(walk, 60)
     h.plan_day(3 * 60)
+    assert h.rig.script.contexts["daily_plan"][0]["invitations"] == [walk.to_dict()]
     coffee = Commitment(
         activity="coffee with Ben", day_offset=1, start=16 * 60, duration=60, place=CAFE
     )
     h.planner.add_invitation(coffee, 15 * 60)
-    same_day = Commitment(activity="walk", day_offset=0, start=9 * 60, duration=30, place=PARK)
-    h.planner.add_invitation(same_day, 20 * 60)  # a time already past: the next day
-    assert [i["day"] for i in h.planner.invitations] == [2, 2]
+    assert [i["day"] for i in h.planner.invitations] == [2]
     h.plan_day(DAY + 3 * 60)
-    invited = h.rig.script.contexts["daily_plan"][-1]["invitations"]
-    assert invited == [coffee.to_dict(), same_day.to_dict()]
-    assert h.rig.script.contexts["daily_plan"][0]["invitations"] == []
+    assert h.rig.script.contexts["daily_plan"][-1]["invitations"] == [coffee.to_dict()]
     assert h.planner.invitations == [], "used invitations are dropped"
 
 
@@ -458,3 +458,52 @@ def test_the_stage_table_is_a_forward_lifecycle() -> None:
             else:
                 with pytest.raises(RuntimeError, match="illegal plan stage"):
                     work.move(target)
+
+
+def test_a_replan_asked_while_one_is_in_flight_waits_for_it(rig: Any) -> None:
+    h = Harness(rig({**GA_DAY, "replan": lambda ctx: {"activities": ctx["remaining_schedule"]}}))
+    h.plan_day(3 * 60)
+    now = 14 * 60 + 20
+    tea = Commitment(activity="tea with Ben", day_offset=0, start=18 * 60, duration=45, place=CAFE)
+    assert h.planner.replan(now, "first", None) is True
+    assert h.planner.replan(now, "agreed with Ben: tea", tea) is False  # waits, not lost
+    h.rig.settle(h.book)
+    assert h.rig.calls("replan") == 1
+    assert h.planner.tick(now + 1) is True  # the waiting one is asked now
+    h.rig.settle(h.book)
+    assert h.rig.calls("replan") == 2
+    assert h.rig.script.contexts["replan"][-1]["new_commitment"] == tea.to_dict()
+    plan = h.planner.plan(1)
+    assert plan is not None
+    at = plan.activity_at(18 * 60 + 10)
+    assert at is not None and plan.activities[at].text == "tea with Ben"
+
+
+def test_an_answer_that_leaves_the_commitment_out_gets_it_put_in(rig: Any) -> None:
+    # the model rewrote the rest of the day and forgot what was agreed
+    h = Harness(rig({**GA_DAY, "replan": lambda ctx: {"activities": ctx["remaining_schedule"]}}))
+    h.plan_day(3 * 60)
+    now = 10 * 60
+    walk = Commitment(
+        activity="walk with Ben", day_offset=0, start=17 * 60 + 30, duration=60, place=PARK
+    )
+    assert h.planner.replan(now, "agreed with Ben: a walk", walk) is True
+    h.rig.settle(h.book)
+    plan = h.planner.plan(1)
+    assert plan is not None
+    at = plan.activity_at(17 * 60 + 45)
+    assert at is not None
+    assert (plan.activities[at].text, plan.activities[at].place) == ("walk with Ben", PARK)
+    # what it overlapped is cut around it, not dropped
+    assert any(a.text == "walk in the park" and a.end == 17 * 60 + 30 for a in plan.activities)
+
+
+def test_an_agreement_before_todays_plan_goes_into_todays_plan(rig: Any) -> None:
+    h = Harness(rig(GA_DAY))
+    late = Commitment(
+        activity="breakfast with Ben", day_offset=0, start=7 * 60, duration=30, place=CAFE
+    )
+    assert h.planner.replan(60, "agreed at 01:00", late) is False  # no plan for today yet
+    assert [i["day"] for i in h.planner.invitations] == [1]
+    h.plan_day(3 * 60)
+    assert h.rig.script.contexts["daily_plan"][0]["invitations"] == [late.to_dict()]

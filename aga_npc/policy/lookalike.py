@@ -26,6 +26,7 @@ __all__ = [
     "unverified_heads",
 ]
 
+_HOME = frozenset(["home"])
 _KIN: dict[str, frozenset[str]] = {}
 for _group in KIN:
     for _tag in _group:
@@ -103,7 +104,8 @@ def lookalike_reason(a: Signature, b: Signature) -> str | None:
                 return f"activity {x} vs {y}"
     for cls, members in a.objects.items():
         other = b.objects.get(cls)
-        if other and (members - other) and (other - members):
+        generic = frozenset([cls])  # "a drink" is any drink
+        if other and (members - other - generic) and (other - members - generic):
             return f"{cls} {'/'.join(sorted(members))} vs {'/'.join(sorted(other))}"
     for group in GROUPS:
         mine = frozenset().union(*(a.objects.get(c, frozenset()) for c in group))
@@ -132,9 +134,10 @@ def object_fit(a: Signature, b: Signature) -> ObjectFit:
         return ObjectFit.SHARED  # "count the cash in the register" and "count the register"
     if a.nouns and b.nouns:
         return ObjectFit.DISJOINT
-    if a.setting & b.setting:
+    mine, theirs = a.setting - _HOME, b.setting - _HOME  # "on the sofa" is at home
+    if mine & theirs:
         return ObjectFit.SHARED
-    return ObjectFit.DISJOINT if a.setting and b.setting else ObjectFit.OPEN
+    return ObjectFit.DISJOINT if mine and theirs else ObjectFit.OPEN
 
 
 def objects_differ(a: Signature, b: Signature) -> str | None:

@@ -60,6 +60,7 @@ _BOUNDARY = frozenset(
     ]
 )
 _JOINERS = frozenset({"and", "while", "to", "then"})
+_LEADING = frozenset(["to", "his", "her", "my", "their", "our", "your"])
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 # what follows these says where or when; what follows _OBJECT_AGAIN is acted on again
 _SETTING = frozenset(
@@ -276,7 +277,8 @@ def signature(text: str) -> Signature:
     made_by: dict[str, int] = {}  # tag -> the index of the verb that named it
     for i, word in enumerate(words):
         as_verb = word in HEAD_VERBS and _opens(surface, words, i, start)
-        for cls, member in () if as_verb else _MEMBER.get(word, ()):
+        container = i + 1 < len(words) and words[i + 1] == "of"  # "a pot of tea"
+        for cls, member in () if as_verb or container else _MEMBER.get(word, ()):
             objects.setdefault(cls, set()).add(member)
         if word in _BOUNDARY:
             governed = False
@@ -345,6 +347,7 @@ def signature(text: str) -> Signature:
         for i, w in enumerate(words)
         if i not in skip
         and w not in proper
+        and not (_is_company(w) and i > 0 and words[i - 1] in ("with", "the"))
         and w not in _NOT_OBJECTS
         and w not in LIGHT
         and (main is None or VERB_TAG.get(w) != main)  # "practice yoga": yoga is the activity
@@ -423,7 +426,7 @@ def _joined_mains(words: list[str], tags: list[str], made_by: dict[str, int]) ->
 def _after_and(words: list[str], j: int) -> bool:
     """Whether the verb ``words[j]`` opens a clause joined by "and" ("and go to sleep")."""
     k = j - 1
-    while k >= 0 and (words[k] in LIGHT or words[k] == "to"):
+    while k >= 0 and (words[k] in LIGHT or words[k] in MODIFIERS or words[k] in _LEADING):
         k -= 1
     return k >= 0 and words[k] == "and"
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aga_npc.offline.decompose import build_steps, meaning
-from aga_npc.offline.phrasing import pick, render_json
+from aga_npc.offline.phrasing import chance, pick, render_json
 from aga_npc.offline.words import step_hint, without_place
 
 __all__ = [
@@ -31,6 +31,8 @@ __all__ = [
     "answer_sector",
 ]
 
+VERB_SLIP = 0.02
+_WRONG_VERBS = ("use", "clean", "check", "open")
 _WORDS = re.compile(r"[a-z]+")
 _STOP = frozenset(
     {"a", "an", "the", "at", "in", "on", "of", "to", "and", "with", "for", "from", "some"}
@@ -276,7 +278,18 @@ def _plain_verb(obj_verbs: Sequence[str], words: set[str]) -> str:
 
 
 def answer_object(context: Mapping[str, Any], rng: random.Random) -> str:
+    """The object and its verb; now and then a real model's slip: an object the subtask
+    names but the room does not have ("at the microwave"), echoed as if it were listed, or
+    a verb the object does not afford. The brain's grounding falls back on both."""
     name, verb = _choose_object(context)
+    objects = [o for o in context.get("objects") or () if isinstance(o, Mapping)]
+    named = re.search(r" at the ([a-z][a-z ]*?) in the ", str(context.get("subtask") or ""))
+    listed = {str(o.get("name") or "").lower() for o in objects}
+    if named and named.group(1) not in listed and not _named(named.group(1), list(listed)):
+        name = named.group(1)
+    elif chance(rng, VERB_SLIP):
+        afforded = next((o.get("verbs") or () for o in objects if o.get("name") == name), ())
+        verb = next((v for v in _WRONG_VERBS if v not in afforded), verb)
     return render_json(rng, {"object": name, "verb": verb}, fence=0.03, compact=0.8)
 
 

@@ -129,17 +129,33 @@ def answer_subtasks(context: Mapping[str, Any], rng: random.Random) -> str:
                 _, arena, obj = address.split(":")
                 text = f"{text} {_AT.get(spots[address], 'at')} the {obj} in the {arena}"
         elif address.count(":") == 2:
-            _, arena, obj = address.split(":")
-            if obj.lower() not in text.lower():
-                text = f"{text} at the {obj} in the {arena}"
-            elif arena.lower() not in text.lower():
-                text = f"{text} in the {arena}"
+            text = _placed(text, address, spots.get(address, ""))
         for part, minutes in enumerate(_pieces(int(step.get("minutes") or 5), rng)):
             subtasks.append({"task": _part(text, part, rng), "minutes": minutes})
     if not subtasks:
         activity = gerund_phrase(str(context.get("activity") or "resting"))
         subtasks.append({"task": activity, "minutes": int(context.get("duration") or 30)})
     return render_json(rng, {"subtasks": subtasks}, fence=0.1, compact=0.4)
+
+
+def _placed(text: str, address: str, kind: str) -> str:
+    """The subtask with its object and room named once ("eating at a table" -> "eating at
+    the table 2 in the cafe")."""
+    _, arena, obj = address.split(":")
+    lowered = text.lower()
+    if obj.lower() not in lowered and kind:
+        for article in (" a ", " the "):
+            at = lowered.rfind(f"{article}{kind}")
+            end = at + len(article) + len(kind)
+            if at >= 0 and (end == len(text) or not text[end].isalnum()):
+                text = f"{text[:at]} the {obj}{text[end:]}"
+                lowered = text.lower()
+                break
+    if obj.lower() not in lowered:
+        return f"{text} at the {obj} in the {arena}"
+    if arena.lower() not in lowered:
+        return f"{text} in the {arena}"
+    return text
 
 
 def _pieces(minutes: int, rng: random.Random) -> list[int]:

@@ -160,7 +160,7 @@ def _role(persona: Mapping[str, Any], place: str, text: str = "") -> str:
         return ""
     words = _WORDS.findall(text.lower())
     head = next((w for w in words if w not in _SKIP_FIRST), "")
-    if head in _VISIT_HEADS and not set(words) & _ON_DUTY:
+    if _verb_forms(head) & _VISIT_HEADS and not set(words) & _ON_DUTY:
         return ""
     if not facts.workplace and facts.role and place:
         # "cafe owner" at Juniper Cafe: the role's own words name the place's kind
@@ -174,6 +174,17 @@ def _role(persona: Mapping[str, Any], place: str, text: str = "") -> str:
     if usual and place and place_type(place) not in usual:
         return ""
     return role
+
+
+def _verb_forms(word: str) -> set[str]:
+    """A word and the base forms it may be an -ing form of ("sipping" -> sip)."""
+    forms = {word}
+    if word.endswith("ing") and len(word) > 4:
+        stem = word[:-3]
+        forms |= {stem, stem + "e"}
+        if len(stem) > 2 and stem[-1] == stem[-2]:
+            forms.add(stem[:-1])
+    return forms
 
 
 def _core(activity: str, name: str) -> str:

@@ -154,7 +154,7 @@ WORK: tuple[Recipe, ...] = (
     recipe(
         "class",
         "class lecture seminar note tutorial lab",
-        "",
+        "sit in on",
         step(
             "desk",
             "study",
@@ -201,7 +201,14 @@ WORK: tuple[Recipe, ...] = (
             "discuss the agenda at the table|talk with everyone at the meeting|"
             "listen to the discussion",
         ),
-        step("desk", "write,work", 10, 20, "take notes|write down the decisions", optional=0.6),
+        step(
+            "desk",
+            "write,work",
+            10,
+            20,
+            "jot down the main points|write down the decisions",
+            optional=0.6,
+        ),
         arenas="meeting,office",
     ),
     recipe(

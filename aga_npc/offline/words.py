@@ -105,12 +105,15 @@ def _index() -> tuple[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]], 
             for text in step.texts:
                 phrase = gerund_phrase(text.lower())
                 pattern = re.escape(phrase).replace(r"\{food\}", ".+").replace(r"\{meal\}", ".+")
+                # "at a table" also reads "at the table 7" (the decomposition names it)
+                pattern = _ARTICLE.sub(r" (?:a|the) \1(?: \\d+)?", pattern)
                 out.append((re.compile(f"^{pattern}$"), step.kinds, step.verbs))
     for text in EXTRAS:
         out.append((re.compile(f"^{re.escape(gerund_phrase(text))}$"), (), ("sit",)))
     return tuple(out)
 
 
+_ARTICLE = re.compile(r"\\ (?:a|the)\\ ([a-z]+)")
 _WHERE = re.compile(r" (?:at|in|on|by) the (?:(?! (?:at|in|on|by) the )[^,()])*$")
 
 

@@ -122,6 +122,7 @@ GENERIC = re.compile(
     r"with this|things worth noting|Relationship:|\{\"answer\""
 )
 SEEDS = (0, 1)
+SLIPS = {Module.ACTION_OBJECT: 0.06}
 
 
 @dataclass(slots=True)
@@ -548,7 +549,13 @@ def test_answers_parse_say_nothing_generic_and_pick_offered_options(
     assert answers
     for answer in answers:
         assert not GENERIC.search(answer.text), answer.text
-        assert not answer.wrong, (answer.wrong, answer.text)
+    wrong = [a for a in answers if a.wrong]
+    # the object stage slips now and then as a real model does (an object the subtask
+    # names but the room lacks, a verb the object does not afford): rare, never more
+    allowed = SLIPS.get(module, 0.0) * len(answers)
+    assert len(wrong) <= allowed, [(a.wrong, a.text) for a in wrong[:5]]
+    if module in SLIPS:
+        assert wrong, "the deliberate slips are gone"
 
 
 @pytest.mark.parametrize("module", BRAIN_KINDS, ids=lambda m: m.value)

@@ -26,22 +26,21 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from aga_npc.brain.answers import Commitment, PlanningThought, SocialAnswer, Text, parsed_as
+from aga_npc.brain.acting import act, idle
+from aga_npc.brain.answers import SocialAnswer
 from aga_npc.brain.intent import Intent, IntentKind, Perception, Source
-from aga_npc.brain.mind import Mind, RateAs
+from aga_npc.brain.mind import Mind
 from aga_npc.brain.modes import Mode
 from aga_npc.brain.planner import Planner
 from aga_npc.brain.profile import AgentProfile
 from aga_npc.brain.reactions import Reactions
-from aga_npc.brain.requests import Failure, RequestBook
+from aga_npc.brain.requests import RequestBook
 from aga_npc.brain.resolver import Resolution, Resolver, TickWork
 from aga_npc.brain.services import BrainServices
 from aga_npc.brain.settings import LoopSettings
 from aga_npc.brain.snapshot import BrainSnapshot
-from aga_npc.memory.events import EventKind, texts
+from aga_npc.brain.social_side import SocialSide
 from aga_npc.planning.schedule import Activity, format_hhmm
-from aga_npc.prompts import convo_memo_messages, planning_thought_messages, relationship_messages
-from aga_npc.types import Module, Priority
 
 __all__ = ["TRANSITIONS", "BrainState", "NpcBrain"]
 
@@ -133,6 +132,14 @@ class NpcBrain:
             mind=self.mind,
             planner=self.planner,
         )
+        self.social = SocialSide(
+            profile=profile,
+            settings=self.settings,
+            book=self.book,
+            mind=self.mind,
+            planner=self.planner,
+            reactions=self.reactions,
+        )
         self.state = BrainState.STARTING
         self.intent = Intent(kind=IntentKind.STAY, source=Source.WAITING)
         self.talk_partner = ""
@@ -141,8 +148,6 @@ class NpcBrain:
         self.actions = 0
         self.failed_actions = 0
         self.tokens_saved = 0
-        self.conversations = 0
-        self.joint_updates = 0
 
     # ------------------------------------------------------------------ main entry
     def tick(self, now: int, perception: Perception) -> Intent:
@@ -272,31 +277,8 @@ class NpcBrain:
 
     # ------------------------------------------------------------------ acting
     def _act(self, res: Resolution, now: int, perception: Perception) -> Intent:
-        elapsed = now - res.begin
-        offset = 0
-        current = res.actions[-1]
-        until = res.start + res.duration
-        for action in res.actions:
-            if elapsed < offset + action.duration:
-                current = action
-                until = res.begin + offset + action.duration
-                break
-            offset += action.duration
-        target, kind = current.target, IntentKind.USE
-        if not target:
-            here = perception.place[0] if perception.place is not None else ""
-            if res.place and here != res.place:
-                target = self.mind.anchor(perception.world, res.place)
-            if not target:
-                kind = IntentKind.STAY
-        intent = Intent(
-            kind=kind,
-            target=target,
-            verb=current.verb,
-            description=current.description,
-            activity=res.text,
-            until=until,
-            source=res.source,
+        intent, action = act(
+            res, now, perception, lambda place: self.mind.anchor(perception.world, place)
         )
         if (intent.target, intent.verb, intent.description) != (
             self.intent.target,
@@ -304,8 +286,21 @@ class NpcBrain:
             self.intent.description,
         ):
             self.actions += 1
-            self.reactions.on_own_action(now, current, res.place)
+            self.reactions.on_own_action(now, action, res.place)
         return intent
+
+    def _fallback(
+        self, now: int, perception: Perception, *, waiting: bool = False, activity: str = ""
+    ) -> Intent:
+        return idle(
+            now,
+            perception,
+            profile=self.profile,
+            previous=self.intent,
+            seat=lambda: self.mind.home_seat(perception.world),
+            waiting=waiting,
+            activity=activity,
+        )
 
     def current_action(self) -> tuple[Resolution | None, str]:
         """The resolution behind the current intent and its object's state (the town's
@@ -323,53 +318,6 @@ class NpcBrain:
         res = self.resolver.get(self.current) if self.current is not None else None
         if res is not None and res.ready:
             self.resolver.failed(res, target, now)
-
-    def _fallback(
-        self, now: int, perception: Perception, *, waiting: bool = False, activity: str = ""
-    ) -> Intent:
-        """Idle behaviour that fits the place while nothing better is known."""
-        mod = now % DAY
-        night = mod >= self.profile.sleep or mod < self.profile.wake
-        source = Source.WAITING if waiting else Source.FALLBACK
-        if night and self.profile.bed:
-            return Intent(
-                kind=IntentKind.USE,
-                target=self.profile.bed,
-                verb="sleep",
-                description="sleeping",
-                activity=activity or "sleep",
-                until=now + 1,
-                source=source,
-            )
-        if perception.place is not None:
-            keep = self.intent
-            if keep.kind is IntentKind.USE and keep.target:
-                return Intent(
-                    kind=keep.kind,
-                    target=keep.target,
-                    verb=keep.verb,
-                    description=keep.description,
-                    activity=activity or keep.activity,
-                    until=now + 1,
-                    source=source,
-                )
-            return Intent(
-                kind=IntentKind.STAY,
-                description="thinking about what to do next",
-                activity=activity,
-                until=now + 1,
-                source=source,
-            )
-        seat = self.mind.home_seat(perception.world)
-        return Intent(
-            kind=IntentKind.USE if seat else IntentKind.STAY,
-            target=seat,
-            verb="sit" if seat else "",
-            description="taking a seat while thinking",
-            activity=activity,
-            until=now + 1,
-            source=source,
-        )
 
     # ------------------------------------------------------------------ conversations
     def available_for_chat(self) -> bool:
@@ -399,151 +347,37 @@ class NpcBrain:
 
     def social_context(self, other: str) -> dict[str, Any]:
         """The Social Memory about ``other`` as a dialogue prompt carries it."""
-        record = self.mind.social.record_for(other)
-        return {
-            "about": other,
-            "relationship": record.relationship,
-            "feeling": record.feeling,
-            "closeness": record.closeness,
-            "summary_events": list(record.summary),
-            "topics": list(record.topics),
-        }
+        return self.social.social_context(other)
 
     def memories_about(self, other: str, query: Any, now: int) -> list[str]:
-        """Generative Agents' per-line retrieval: memories relevant to ``query`` (the last
-        line's embedding) first, then memories about ``other``, deduplicated (the line's
-        own memories lead, so the utterance, which takes the first
-        ``convo_line_memories``, carries what the last line brings to mind)."""
-        person = self.mind.retrieve(None, now, self.settings.convo_person_memories, person=other)
-        line = (
-            self.mind.retrieve(query, now, self.settings.convo_line_memories)
-            if query is not None
-            else []
-        )
-        seen: list[str] = []
-        for text in texts(line) + texts(person):
-            if text not in seen:
-                seen.append(text)
-        return seen
+        """Generative Agents' per-line retrieval (see ``SocialSide.memories_about``)."""
+        return self.social.memories_about(other, query, now)
 
     def recent_about(self, other: str, now: int, k: int = 3) -> list[str]:
-        return texts(self.mind.retrieve(None, now, k, person=other, touch=False))
+        return self.social.recent_about(other, now, k)
+
+    def recent_memories(self, now: int, k: int) -> list[str]:
+        return self.social.recent_memories(now, k)
 
     def debrief(self, other: str, lines: list[tuple[str, str]], summary: str, now: int) -> None:
-        """After a conversation: remember it (rated as a chat), then a memo and a planning
-        thought (each rated as a thought); an agreement for later today re-plans today, one
-        for another day becomes an invitation for that day's plan."""
-        self.conversations += 1
-        self.reactions.talked(other, now)
-        self.mind.remember(
-            now,
-            EventKind.SAID,
-            f"{self.profile.name} talked with {other}: {summary}",
-            people=(other,),
-            rate=RateAs.CHAT,
-        )
-        day = now // DAY + 1
-        persona = self.profile.prompt_fields()
-        self.book.ask(
-            Module.CONVO_MEMO,
-            convo_memo_messages(persona=persona, other=other, lines=lines),
-            json=False,
-            parse=Text.read,
-            then=lambda answer: self._on_memo(other, now, answer),
-            day=day,
-            priority=Priority.LOW,
-            max_tokens=120,
-        )
-        self.book.ask(
-            Module.PLANNING_THOUGHT,
-            planning_thought_messages(
-                persona=persona, other=other, lines=lines, time=format_hhmm(now)
-            ),
-            validator=PlanningThought.validate,
-            parse=parsed_as(PlanningThought),
-            then=lambda answer: self._on_planning_thought(other, now, answer),
-            day=day,
-            priority=Priority.NORMAL,
-            max_tokens=150,
-        )
-
-    def _on_memo(self, other: str, now: int, answer: Text | Failure) -> None:
-        if isinstance(answer, Failure):
-            return
-        self.mind.remember(
-            now, EventKind.THOUGHT, answer.text, people=(other,), rate=RateAs.THOUGHT
-        )
-
-    def _on_planning_thought(self, other: str, now: int, answer: PlanningThought | Failure) -> None:
-        if isinstance(answer, Failure):
-            return
-        self.mind.remember(
-            now, EventKind.THOUGHT, answer.thought, people=(other,), rate=RateAs.THOUGHT
-        )
-        plan = answer.plan
-        if plan is None:
-            return
-        if plan.day_offset == 0 and plan.start > now % DAY:
-            self.planner.replan(now, f"agreed with {other}: {plan.activity}", plan)
-        else:
-            self.planner.add_invitation(_later(plan), now)
-
-    def note_joint_update(self) -> None:
-        """One Social Memory update served both sides (the ``aga`` mode's saving)."""
-        self.joint_updates += 1
+        """After a conversation: remember it, write a memo and a planning thought."""
+        self.social.debrief(other, lines, summary, now)
 
     def apply_social(self, other: str, answer: SocialAnswer, now: int) -> None:
         """A Social Memory update from the conversation with ``other``."""
-        social = self.mind.social
-        social.apply(other, answer.update, now=now)
-        about = self.mind.retrieve(None, now, 3, person=other, touch=False)
-        social.add_summary_events(other, texts(about), now=now)
+        self.social.apply_social(other, answer, now)
 
-    def recent_memories(self, now: int, k: int) -> list[str]:
-        """The ``k`` best memories by recency and importance (no query)."""
-        return texts(self.mind.retrieve(None, now, k))
+    def note_joint_update(self) -> None:
+        """One Social Memory update served both sides (the ``aga`` mode's saving)."""
+        self.social.note_joint_update()
 
     def hear_player(self, said: str, reply: str, now: int) -> None:
         """Remember an exchange with the player (the player's words as quoted speech)."""
-        self.mind.remember(
-            now,
-            EventKind.SAID,
-            f'The player said to {self.profile.name}: "{said}"'
-            + (f" / {self.profile.name} answered: {reply}" if reply else ""),
-            people=("player",),
-            importance=4,
-        )
+        self.social.hear_player(said, reply, now)
 
     def update_social(self, other: str, transcript: list[tuple[str, str]], now: int) -> None:
-        """Ask for and apply one Social Memory update about ``other`` (after the player's
-        dialogue closes); a failed answer still nudges closeness up a little."""
-        record = self.mind.social.record_for(other)
-
-        def apply(answer: SocialAnswer | Failure) -> None:
-            if isinstance(answer, Failure):
-                self.mind.social.apply_update(other, now=now, closeness_delta=0.5)
-                return
-            self.apply_social(other, answer, now)
-
-        self.book.ask(
-            Module.RELATIONSHIP,
-            relationship_messages(
-                name=self.profile.name,
-                other=other,
-                transcript=transcript,
-                current={
-                    "relationship": record.relationship,
-                    "feeling": record.feeling,
-                    "closeness": record.closeness,
-                },
-            ),
-            validator=SocialAnswer.validate,
-            parse=parsed_as(SocialAnswer),
-            then=apply,
-            day=now // DAY + 1,
-            priority=Priority.NORMAL,
-            max_tokens=250,
-        )
+        """Ask for and apply one Social Memory update about ``other``."""
+        self.social.update_social(other, transcript, now)
 
     def has_answers(self) -> bool:
         """Whether a request of this brain has finished (its next tick handles it)."""
@@ -556,10 +390,10 @@ class NpcBrain:
 
     def relationships(self) -> dict[str, dict[str, Any]]:
         """Social Memory rows by person (relationship, feeling, closeness ...)."""
-        return self.mind.social.relationships()
+        return self.social.relationships()
 
     def closeness(self, other: str) -> float:
-        return float(self.mind.social.record_for(other).closeness)
+        return self.social.closeness(other)
 
     def memory_count(self) -> int:
         return len(self.mind.stream)
@@ -573,7 +407,7 @@ class NpcBrain:
             "tokens_saved": self.tokens_saved,
             "actions": self.actions,
             "failed_actions": self.failed_actions,
-            "conversations": self.conversations,
+            "conversations": self.social.conversations,
             "replans": self.planner.replans,
             "reflections": self.mind.reflection.count,
             "insights": self.mind.reflection.insights,
@@ -581,7 +415,7 @@ class NpcBrain:
             "poignancy_cached": self.mind.poignancy_cached,
             "insight_poignancy_avoided": self.mind.reflection.rated_in_call,
             "schedule_calls_avoided": self.planner.schedule_calls_avoided,
-            "joint_updates": self.joint_updates,
+            "joint_updates": self.social.joint_updates,
             **self.resolver.stats.to_dict(),
             **self.reactions.stats.to_dict(),
         }
@@ -643,7 +477,13 @@ class NpcBrain:
             "reactions": self.reactions.get_state(),
             "current": list(self.current) if self.current is not None else None,
             "talk_partner": self.talk_partner,
-            "counters": [self.actions, self.failed_actions, self.tokens_saved, self.conversations],
+            "counters": [
+                self.actions,
+                self.failed_actions,
+                self.tokens_saved,
+                self.social.conversations,
+                self.social.joint_updates,
+            ],
             "book": self.book.stats.to_dict(),
             "activity_log": [list(x) for x in self.activity_log],
             "rng": _rng_state(self.rng),
@@ -669,10 +509,9 @@ class NpcBrain:
         if saved is BrainState.TALKING:  # the conversation is not saved
             saved = BrainState.ACTING if self.current is not None else BrainState.PLANNING
         self.state = saved
-        counters = state.get("counters", [0, 0, 0, 0])
-        self.actions, self.failed_actions, self.tokens_saved, self.conversations = (
-            int(x) for x in counters
-        )
+        counters = [int(x) for x in state.get("counters", [])] + [0] * 5
+        self.actions, self.failed_actions, self.tokens_saved = counters[:3]
+        self.social.conversations, self.social.joint_updates = counters[3:5]
         self.book.stats.load(dict(state.get("book", {})))
         self.activity_log = [(int(m), str(t), str(p)) for m, t, p in state.get("activity_log", [])]
         if "rng" in state:
@@ -686,19 +525,6 @@ class NpcBrain:
         if state not in TRANSITIONS[self.state]:
             raise RuntimeError(f"illegal brain transition {self.state} -> {state}")
         self.state = state
-
-
-def _later(plan: Commitment) -> Commitment:
-    """A commitment for today whose time has passed moves to tomorrow."""
-    if plan.day_offset >= 1:
-        return plan
-    return Commitment(
-        activity=plan.activity,
-        day_offset=1,
-        start=plan.start,
-        duration=plan.duration,
-        place=plan.place,
-    )
 
 
 def _rng_state(rng: random.Random) -> list[Any]:

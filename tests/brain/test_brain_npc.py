@@ -210,7 +210,7 @@ def test_a_debrief_remembers_the_chat_a_memo_and_a_thought(rig: Any) -> None:
     assert "nothing to plan" in texts
     rated = [c["kind"] for c in body.rig.script.contexts["poignancy"][-3:]]
     assert sorted(rated) == ["chat", "thought", "thought"]
-    assert body.brain.conversations == 1
+    assert body.brain.stats()["conversations"] == 1
     assert body.brain.reactions.last_chat == {"Ben Ortiz": 9 * 60}
     assert "replan" not in body.rig.kinds() and body.brain.planner.invitations == []
 

@@ -164,7 +164,7 @@ def test_the_wrap_is_one_summary_then_each_sides_debrief_and_updates(
         brain = built.town.brains[me]
         texts = [e.text for e in brain.mind.stream.events() if e.kind is EventKind.SAID]
         assert f"{me} talked with {other}: They talked about the weather." in texts
-        assert brain.conversations == 1
+        assert brain.stats()["conversations"] == 1
         row = brain.relationships().get(other, {})
         if relationship_calls:
             assert row["relationship"] == "close friend" and row["feeling"] == "warm"

@@ -122,8 +122,9 @@ def _is_manner(word: str, lemma: str) -> bool:
     )
 
 
-# Phrasal verbs whose particle may follow the object ("put the TV on", "take the bins out"
-# is not listed: "take the dog out for a walk"); the particle must end the clause.
+# Phrasal verbs whose particle may follow the object ("put the TV on"); others may when the
+# object is one listed for them ("take the bins out", not "take the dog out for a walk").
+# The particle must end the clause.
 _SEPARABLE = frozenset(
     [
         "puton",
@@ -152,12 +153,21 @@ _SEPARABLE = frozenset(
     ]
 )
 _PARTICLE_PHRASES = {
-    key: replacement
+    key: replacement[0]
     for key, replacement in _PHRASES.items()
-    if len(key) == 2 and len(replacement) == 1 and replacement[0] in _SEPARABLE
+    if len(key) == 2 and len(replacement) == 1
 }
+_PHRASAL_OBJECTS = frozenset(OBJECT_VERBS)
 _CLAUSE_END = frozenset(["and", "then", "before", "after", "while", "at", "in", "until"])
 _SEPARATION = 4
+
+
+def _separable(key: tuple[str, str], between: list[tuple[str, str]]) -> bool:
+    """Whether phrasal verb ``key`` may take its object between verb and particle: always for
+    ``_SEPARABLE`` ones, else when the object is one the lexicon lists for it ("take the bins
+    out"; "take the dog out for a walk" is not taking out)."""
+    phrase = _PARTICLE_PHRASES[key]
+    return phrase in _SEPARABLE or any((phrase, w) in _PHRASAL_OBJECTS for _, w in between)
 
 
 def _join_particles(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -169,7 +179,7 @@ def _join_particles(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
                 break
             key = (out[i][1], out[j][1])
             ends = j + 1 == len(out) or out[j + 1][1] in _CLAUSE_END
-            if key in _PARTICLE_PHRASES and ends:
+            if key in _PARTICLE_PHRASES and ends and _separable(key, out[i + 1 : j]):
                 particle = out.pop(j)
                 out.insert(i + 1, particle)
                 break

@@ -358,7 +358,11 @@ def signature(text: str) -> Signature:
         objects={k: frozenset(v) for k, v in objects.items()},
         head=head,
         head_known=head is not None and (head_tagged or words[start] in _UNDERSTOOD),
-        nouns=frozenset(_noun(words[i]) for i in content if not settled[i]),
+        # activity words are not objects ("a tricky puzzle"), but may be settings ("in the
+        # shower")
+        nouns=frozenset(
+            _noun(words[i]) for i in content if not settled[i] and words[i] not in VERB_TAG
+        ),
         setting=frozenset(_noun(words[i]) for i in content if settled[i]),
         mains=mains,
         core=_core(words),

@@ -21,6 +21,7 @@ from typing import Any
 
 from aga_npc.brain.intent import Intent, IntentKind
 from aga_npc.brain.modes import Mode
+from aga_npc.brain.settings import LoopSettings
 from aga_npc.brain.snapshot import BrainSnapshot
 from aga_npc.config import Settings
 from aga_npc.embed.cache import CachedEmbedder
@@ -77,6 +78,11 @@ class HostConfig:
             (6,000: 100 a frame at 60 FPS and x1, about 0.3 ms; a cross-town path takes
             a few frames to find, and the NPC starts walking then). The same per game
             minute at every speed; None: each path at once, inside the brain's tick.
+        loop: the cognitive loop's settings - retrieval weights, the reflection trigger,
+            perception, and the ``aga`` mode's savings switches (None: the mode's defaults,
+            ``LoopSettings.for_mode(mode)``).
+        sharing: who reuses a learned routine: ``"agent"`` (only its learner),
+            ``"role"`` (work routines by role, the rest per agent) or ``"town"``.
     """
 
     seed: int = 0
@@ -92,8 +98,12 @@ class HostConfig:
     background_nice: int = 10
     per_tick_limit: int | None = 1
     path_budget: int | None = 6000
+    loop: LoopSettings | None = None
+    sharing: str = "town"
 
     def __post_init__(self) -> None:
+        if self.sharing not in ("agent", "role", "town"):
+            raise ConfigError(f"sharing must be agent, role or town, got {self.sharing!r}")
         if not self.llm_latency >= 0:
             raise ConfigError(f"llm latency must be >= 0 seconds, got {self.llm_latency}")
         if not self.minutes_per_second > 0:
@@ -287,6 +297,7 @@ class TownHost:
             start_tiles=starts,
             per_tick_limit=config.per_tick_limit,
             path_budget=config.path_budget,
+            loop=config.loop,
         )
         gateway = Gateway(
             stack,
@@ -306,6 +317,7 @@ class TownHost:
                 cached_vector=cached.cached,
                 policy=StorePolicy(
                     store,
+                    sharing=config.sharing,
                     backend=base.name,
                     model=base.model,
                     submit=lambda fn, *a: gateway.submit_call(

@@ -8,6 +8,7 @@ encoding once, lazily, and never touches the network or tiktoken's cache directo
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import threading
 from collections.abc import Iterable
@@ -77,9 +78,23 @@ def encoding() -> Any:
 
 
 def count_tokens(text: str) -> int:
-    """Number of cl100k_base tokens in ``text`` (special-token strings count as plain text)."""
+    """Number of cl100k_base tokens in ``text`` (special-token strings count as plain text).
+
+    Short texts (roles, system prompts, emoji answers) repeat all the time and are counted
+    once (a bounded cache); long ones are counted each time.
+    """
     if not text:
         return 0
+    if len(text) <= _CACHED_CHARS:
+        return _count_short(text)
+    return len(encoding().encode_ordinary(text))
+
+
+_CACHED_CHARS = 600
+
+
+@functools.lru_cache(maxsize=8192)
+def _count_short(text: str) -> int:
     return len(encoding().encode_ordinary(text))
 
 

@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from aga_npc.places import Address
+
 __all__ = [
     "Action",
     "CallResult",
@@ -318,7 +320,8 @@ class ObjectInfo:
     tile: tuple[int, int] = (0, 0)
 
     def __post_init__(self) -> None:
-        if self.address.count(":") != 2:
+        parsed = Address.try_parse(self.address)
+        if parsed is None or not parsed.is_object:
             raise ValueError(f"object address must read sector:arena:object, got {self.address!r}")
         if self.capacity < 1:
             raise ValueError(f"object capacity must be >= 1, got {self.capacity} ({self.address})")
@@ -370,8 +373,12 @@ class Action:
             raise ValueError("Action.verb must not be empty")
         if self.duration < 1:
             raise ValueError(f"Action.duration must be >= 1 minute, got {self.duration}")
-        if self.target and self.target.count(":") != 2:
-            raise ValueError(f"Action.target must read sector:arena:object, got {self.target!r}")
+        if self.target:
+            parsed = Address.try_parse(self.target)
+            if parsed is None or not parsed.is_object:
+                raise ValueError(
+                    f"Action.target must read sector:arena:object, got {self.target!r}"
+                )
         for name in ("event", "object_event"):
             triple = getattr(self, name)
             if not isinstance(triple, tuple):

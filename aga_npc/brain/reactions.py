@@ -27,6 +27,7 @@ from aga_npc.brain.profile import AgentProfile
 from aga_npc.brain.requests import Failure, Requests
 from aga_npc.brain.settings import LoopSettings
 from aga_npc.memory.events import EventKind, texts
+from aga_npc.places import Address
 from aga_npc.planning.schedule import format_hhmm
 from aga_npc.prompts import decide_react_messages, decide_talk_messages
 from aga_npc.types import Action, Module, Priority
@@ -123,7 +124,7 @@ class Reactions:
         if self._new(text):
             self.mind.remember(now, EventKind.DONE, text, rate=RateAs.EVENT)
         if action.target and action.object_state:
-            obj = action.target.split(":")[-1]
+            obj = Address.parse(action.target).obj
             about = f"{obj} is {action.object_state}"
             if self._new(about):
                 self.mind.remember(now, EventKind.OBSERVED, about, rate=RateAs.EVENT)
@@ -176,7 +177,7 @@ class Reactions:
                     rate=RateAs.EVENT,
                 )
             if other.target and other.object_state:
-                about = f"{other.target.split(':')[-1]} is {other.object_state}"
+                about = f"{Address.parse(other.target).obj} is {other.object_state}"
                 if self._new(about):
                     self.mind.remember(now, EventKind.OBSERVED, about, rate=RateAs.EVENT)
             self._consider(now, other, doing=doing, heading_to=heading_to, available=available)
@@ -211,7 +212,7 @@ class Reactions:
                 other=other.name,
                 other_doing=other.doing,
                 doing=doing,
-                place=other.target.split(":")[0] if other.target else "",
+                place=Address.parse(other.target).sector if other.target else "",
                 time=format_hhmm(now),
                 memories=memories,
                 last_chat=last_text,
@@ -255,7 +256,7 @@ class Reactions:
                 other=other.name,
                 other_doing=other.doing,
                 doing=doing,
-                target=target.split(":")[-1],
+                target=Address.parse(target).obj,
                 time=format_hhmm(now),
                 memories=texts(
                     self.mind.retrieve(None, now, MEMORIES_ABOUT, person=other.name, touch=False)
@@ -276,7 +277,7 @@ class Reactions:
             return
         self.stats.waits += 1
         self.waiting = Waiting(other=other.name, target=target, until=now + answer.minutes)
-        obj = target.split(":")[-1]
+        obj = Address.parse(target).obj
         self.planner.replan(
             now,
             f"{self.profile.name} waits {answer.minutes} minutes for {other.name} to finish "

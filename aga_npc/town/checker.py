@@ -39,6 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import InitVar, dataclass, field
 from typing import Any
 
+from aga_npc.places import Address
 from aga_npc.town.agreement import fit_reason, judged_pair
 
 __all__ = [
@@ -189,11 +190,12 @@ class ActionRecord:
             raise ValueError("ActionRecord.verb must not be empty")
         if self.minutes < 0:
             raise ValueError(f"ActionRecord.minutes must be >= 0, got {self.minutes}")
-        if self.target and self.target.count(":") != 2:
+        address = Address.try_parse(self.target) if self.target else None
+        if self.target and (address is None or not address.is_object):
             raise ValueError(f"target must read sector:arena:object, got {self.target!r}")
         object.__setattr__(self, "source", ActionSource(self.source))
         if self.target and not self.sector:
-            object.__setattr__(self, "sector", self.target.split(":", 1)[0])
+            object.__setattr__(self, "sector", address.sector if address else "")
 
     @property
     def end(self) -> int:

@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 VERB_SLIP = 0.02
+ECHO_SLIP = 0.3  # how often an object the room lacks is named back (else a listed one)
 _WRONG_VERBS = ("use", "clean", "check", "open")
 _WORDS = re.compile(r"[a-z]+")
 _STOP = frozenset(
@@ -279,13 +280,15 @@ def _plain_verb(obj_verbs: Sequence[str], words: set[str]) -> str:
 
 def answer_object(context: Mapping[str, Any], rng: random.Random) -> str:
     """The object and its verb; now and then a real model's slip: an object the subtask
-    names but the room does not have ("at the microwave"), echoed as if it were listed, or
-    a verb the object does not afford. The brain's grounding falls back on both."""
+    names but the room does not have ("at the microwave") named back as if it were listed
+    (else the listed object that fits), or a verb the object does not afford. The brain's
+    grounding falls back on both."""
     name, verb = _choose_object(context)
     objects = [o for o in context.get("objects") or () if isinstance(o, Mapping)]
     named = re.search(r" at the ([a-z][a-z ]*?) in the ", str(context.get("subtask") or ""))
     listed = {str(o.get("name") or "").lower() for o in objects}
-    if named and named.group(1) not in listed and not _named(named.group(1), list(listed)):
+    invented = named and named.group(1) not in listed and not _named(named.group(1), list(listed))
+    if invented and named and chance(rng, ECHO_SLIP):
         name = named.group(1)
     elif chance(rng, VERB_SLIP):
         afforded = next((o.get("verbs") or () for o in objects if o.get("name") == name), ())

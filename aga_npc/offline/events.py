@@ -160,11 +160,11 @@ def place_names(texts: Iterable[str]) -> list[str]:
 
 
 def venue(text: str, known: Sequence[str]) -> str:
-    """Where an event a text talks about is held, as one of the ``known`` place names: the
-    place the text names ("the party at the Town Hall"), else a known place of the kind a
-    noun of the text names ("the cafe's anniversary party" -> the known cafe), else one of
-    the kind such events are held at ("the election debate" -> the town hall); else that
-    noun itself ("the cafe"); "" when nothing says where."""
+    """Where an event a text talks about is held, as one of the ``known`` place names when
+    it is one: the place the text names ("the party at the Town Hall"), else a known place
+    of the kind such events are held at ("the election debate" -> the town hall), else of
+    the kind a noun of the text names ("the cafe's anniversary party" -> the known cafe),
+    else that noun itself ("the cafe"); "" when nothing says where."""
     named = _place(text)
     lowered = text.lower()
     folded = {k.lower(): k for k in known if k}
@@ -174,15 +174,14 @@ def venue(text: str, known: Sequence[str]) -> str:
             return folded[candidate.lower()]
     if bare:
         return bare
-    for key in sorted(folded, key=len, reverse=True):
-        if len(key) > 2 and key in lowered:
-            return folded[key]
-    kinds = [kind for noun, kind in _VENUE_NOUNS if re.search(rf"\b{noun}\b", lowered)]
-    kinds += [kind for event, kind in _USUAL_VENUE if event in lowered]
-    for kind in kinds:
+    usual = [kind for event, kind in _USUAL_VENUE if event in lowered]
+    nouns = [kind for noun, kind in _VENUE_NOUNS if re.search(rf"\b{noun}\b", lowered)]
+    for kind in usual or nouns:
         match = next((k for k in known if k and place_type(k) == kind), "")
         if match:
             return match
+    if usual:
+        return ""
     noun = next((n for n, _ in _VENUE_NOUNS if re.search(rf"\b{n}\b", lowered)), "")
     return f"the {noun}" if noun else ""
 
@@ -200,7 +199,7 @@ def find_event(texts: Iterable[str], known: Sequence[str] = ()) -> Event | None:
                     day_word = "today"
                 return Event(
                     name=name,
-                    place=venue(text, known) if known else _place(text),
+                    place=venue(text, known),
                     start=_clock(text) or ("18:00" if duration >= 120 else "17:00"),
                     day=day_word,
                     duration=duration,

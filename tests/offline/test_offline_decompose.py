@@ -1,6 +1,7 @@
 """decompose answers: grounded in the listed objects, converging with a forbidden list.
 
-The answers are built with ``answer_decompose`` from the decompose context block (persona,
+The answers are built with ``answer_action_chain`` (the ``aga`` mode's merged call) from the
+context block the brain sends (persona,
 activity, duration, place, time, objects, forbidden), so these tests do not depend on how
 the backend routes request kinds.
 """
@@ -16,9 +17,11 @@ from typing import Any
 
 import pytest
 
-from aga_npc.offline.decompose import MISTAKE_RATE, answer_decompose
+from aga_npc.brain.answers import Steps
+from aga_npc.brain.grounding import Grounded, ground_chain_steps
+from aga_npc.offline.act_chain import answer_action_chain
+from aga_npc.offline.decompose import MISTAKE_RATE
 from aga_npc.offline.phrasing import make_rng
-from aga_npc.planning.decompose import ground_steps, validate_decompose_json
 from aga_npc.types import ObjectInfo
 from aga_npc.world.kinds import KIND_AFFORDANCES
 
@@ -173,7 +176,18 @@ def decompose_context(
 
 def text_of(context: dict[str, Any], seed: int = 0) -> str:
     digest = hashlib.sha256(json.dumps(context, sort_keys=True).encode()).hexdigest()
-    return answer_decompose(context, make_rng(seed, digest))
+    return answer_action_chain(context, make_rng(seed, digest))
+
+
+def validated(value: Any) -> dict[str, Any]:
+    """The answer checked by the brain's validator (raises when it would be re-asked)."""
+    Steps.validate(value)
+    return value
+
+
+def ground_steps(value: Any, *, world: Any, agent: str) -> Grounded:
+    """The brain's grounding of the merged chain's steps."""
+    return ground_chain_steps(Steps.validate(value).steps, world=world, agent=agent, subject=agent)
 
 
 _FENCE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\n?(.*?)```", re.DOTALL)
@@ -225,7 +239,7 @@ def answer(activity: str, place: str, role: str, duration: int, seed: int, forbi
         decompose_request(activity, place, duration=duration, role=role, forbidden=forbidden),
         seed=seed,
     )
-    return validate_decompose_json(json_of(text))
+    return validated(json_of(text))
 
 
 @pytest.mark.parametrize(("activity", "place", "role", "duration", "kind"), CASES)
@@ -242,9 +256,8 @@ def test_activities_map_to_the_right_objects(
         used_kind += kind in kinds
         assert abs(sum(s["minutes"] for s in steps) - duration) <= 6
         used = [s["object"] for s in steps if s["object"]]
-        required = [r["object"] for r in value["condition"]["requires"]]
-        assert required == list(dict.fromkeys(used))
-        assert all(r["state"] == "" for r in value["condition"]["requires"])
+        assert all(s["emoji"] for s in steps)
+        assert all(s.get("object_state") for s in steps if s["object"]), used
     # 10 seeds: the ~3% deliberate model slips and recipe variants may miss the kind once or
     # twice, never more
     assert used_kind >= 8, (activity, used_kind)
@@ -278,7 +291,7 @@ def test_grounding_mostly_succeeds_and_mistakes_are_rare_but_real() -> None:
             grounding = ground_steps(
                 answer(activity, place, role, duration, seed), world=WORLD, agent="Maria"
             )
-            results["ok" if grounding.ok else "rejected"] += 1
+            results["rejected" if grounding.rejected else "ok"] += 1
     share = results["rejected"] / sum(results.values())
     assert 0.005 <= share <= 2.5 * MISTAKE_RATE
 
@@ -287,7 +300,7 @@ def test_with_a_forbidden_list_only_listed_objects_and_their_verbs_are_used() ->
     for activity, place, role, duration, _kind in CASES:
         for seed in range(30):
             value = answer(activity, place, role, duration, seed, forbidden=["nothing: example"])
-            assert ground_steps(value, world=WORLD, agent="Maria").ok, (activity, seed)
+            assert not ground_steps(value, world=WORLD, agent="Maria").rejected, (activity, seed)
 
 
 def test_the_validation_loop_converges() -> None:
@@ -328,13 +341,18 @@ def test_an_unreachable_object_is_not_used_again() -> None:
 def test_nothing_fits_gives_one_step_without_an_object() -> None:
     value = answer("juggle flaming torches", "Town Square", "", 30, 1)
     assert value["steps"] == [
-        {"verb": "juggle", "object": "", "minutes": 30, "description": "juggle flaming torches"}
+        {
+            "verb": "juggle",
+            "object": "",
+            "minutes": 30,
+            "description": "juggle flaming torches",
+            "emoji": "🙂",
+        }
     ]
-    assert value["condition"]["requires"] == []
     request = decompose_context(
         "relax", "Nowhere", duration=20, name="Bo", time="10:00", objects=[]
     )
-    steps = validate_decompose_json(json_of(text_of(request, seed=2)))["steps"]
+    steps = validated(json_of(text_of(request, seed=2)))["steps"]
     assert len(steps) == 1 and steps[0]["object"] == ""
 
 

@@ -158,7 +158,7 @@ _PARTICLE_PHRASES = {
     if len(key) == 2 and len(replacement) == 1
 }
 _PHRASAL_OBJECTS = frozenset(OBJECT_VERBS)
-_CLAUSE_END = frozenset(["and", "then", "before", "after", "while", "at", "in", "until"])
+_CLAUSE_END = frozenset(["and", "then", "before", "after", "while", "at", "in", "until", "for"])
 _SEPARATION = 4
 
 

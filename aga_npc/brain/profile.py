@@ -48,9 +48,13 @@ class AgentProfile:
         return bool(self.workplace) and WEEKDAYS[(day - 1) % 7] in self.work_days
 
     def prompt_fields(self) -> dict[str, Any]:
-        """Persona fields for prompts, with home/workplace/role always present."""
+        """Persona fields for prompts, with home/workplace/role always present and the
+        living area (the bed's sector and room) when the agent has a bed."""
         fields = {"name": self.name, **dict(self.prompt)}
         fields.setdefault("home", self.home)
         fields.setdefault("workplace", self.workplace)
         fields.setdefault("role", self.role)
+        if self.bed and self.bed.count(":") == 2:
+            # where the agent sleeps (Generative Agents' "living area"): sector and room
+            fields.setdefault("living_area", self.bed.rsplit(":", 1)[0])
         return fields

@@ -18,6 +18,7 @@ _IDENTITY_KEYS = (
     "currently",
     "lifestyle",
     "home",
+    "living_area",
     "workplace",
     "role",
     "work_days",
@@ -33,6 +34,6 @@ def identity(persona: Persona) -> dict[str, Any]:
 
 
 def short_identity(persona: Persona) -> dict[str, Any]:
-    """Name, role, home and workplace only (the per-action prompts)."""
-    keep = ("name", "role", "home", "workplace")
+    """Name, role, home, living area and workplace only (the per-action prompts)."""
+    keep = ("name", "role", "home", "living_area", "workplace")
     return {k: persona[k] for k in keep if persona.get(k) not in (None, "")}

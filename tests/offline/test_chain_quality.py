@@ -171,12 +171,6 @@ def test_sleep_goes_to_the_own_room_when_the_persona_names_it() -> None:
     assert _arena({"name": "Kenji Mori"}, "take a shower", ROOMS) == "bathroom"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the arena prompt's persona block does not name the own room yet "
-    "(short_identity keeps name, role, home, workplace); Generative Agents' carries the "
-    "living area",
-)
 def test_sleep_goes_to_the_own_room_through_the_real_prompts() -> None:
     for first in ("Kenji", "Sofia", "Owen", "Theo"):
         persona = next(p for p in residents() if p.name.startswith(first + " "))

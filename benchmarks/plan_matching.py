@@ -61,7 +61,7 @@ TUNING_HISTORY = [
     {"round": "12d", "split": "calib probe", "pairs": 151, "precision": 0.966, "recall": 0.792},
     {"round": 12, "split": "heldout", "pairs": 365, "precision": 0.986, "recall": 0.811},
 ]
-CV_LAMBDAS = (3.0, 5.0, 8.0)
+CV_LAMBDAS = (3.0, 4.0, 5.0, 8.0)
 CV_SEEDS = (0, 1, 2)
 _GRID = [round(0.10 + 0.01 * i, 2) for i in range(91)]
 

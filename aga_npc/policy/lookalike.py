@@ -108,11 +108,23 @@ def lookalike_reason(a: Signature, b: Signature) -> str | None:
         if other and (members - other - generic) and (other - members - generic):
             return f"{cls} {'/'.join(sorted(members))} vs {'/'.join(sorted(other))}"
     for group in GROUPS:
-        mine = frozenset().union(*(a.objects.get(c, frozenset()) for c in group))
-        theirs = frozenset().union(*(b.objects.get(c, frozenset()) for c in group))
+        mine = _group_members(a, b, group)
+        theirs = _group_members(b, a, group)
         if mine and theirs and (mine - theirs) and (theirs - mine):
             return f"{'/'.join(sorted(mine))} vs {'/'.join(sorted(theirs))}"
     return None
+
+
+def _group_members(sig: Signature, other: Signature, group: frozenset[str]) -> frozenset[str]:
+    """``sig``'s members of the classes in ``group``; a generic member ("a meal") is left
+    out where ``other`` names a member of its class ("prepare meals" and "cook lunch")."""
+    out: frozenset[str] = frozenset()
+    for cls in group:
+        members = sig.objects.get(cls, frozenset())
+        if other.objects.get(cls):
+            members = members - {cls}
+        out |= members
+    return out
 
 
 def agreement(a: Signature, b: Signature) -> Agreement:

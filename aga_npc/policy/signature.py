@@ -358,15 +358,20 @@ def signature(text: str) -> Signature:
         objects={k: frozenset(v) for k, v in objects.items()},
         head=head,
         head_known=head is not None and (head_tagged or words[start] in _UNDERSTOOD),
-        # activity words are not objects ("a tricky puzzle"), but may be settings ("in the
-        # shower")
+        # words naming one of the text's activities are not objects ("a tricky puzzle"), but
+        # may be settings ("in the shower")
         nouns=frozenset(
-            _noun(words[i]) for i in content if not settled[i] and words[i] not in VERB_TAG
+            _noun(words[i]) for i in content if not settled[i] and not _does(words[i], tags)
         ),
         setting=frozenset(_noun(words[i]) for i in content if settled[i]),
         mains=mains,
         core=_core(words),
     )
+
+
+def _does(word: str, tags: list[str]) -> bool:
+    """Whether ``word`` names one of the activities ``tags``."""
+    return VERB_TAG.get(word) in tags or HEAD_VERBS.get(word) in tags
 
 
 def _proper_nouns(text: str) -> frozenset[str]:

@@ -60,6 +60,7 @@ TUNING_HISTORY = [
     {"round": "12c", "split": "calib probe", "pairs": 143, "precision": 1.000, "recall": 0.773},
     {"round": "12d", "split": "calib probe", "pairs": 151, "precision": 0.966, "recall": 0.792},
     {"round": 12, "split": "heldout", "pairs": 365, "precision": 0.986, "recall": 0.811},
+    {"round": 13, "split": "heldout", "pairs": 313, "precision": 0.966, "recall": 0.790},
 ]
 CV_LAMBDAS = (3.0, 4.0, 5.0, 8.0)
 CV_SEEDS = (0, 1, 2)

@@ -17,7 +17,7 @@ from typing import Any
 
 from aga_npc.offline.decompose import build_steps, meaning
 from aga_npc.offline.phrasing import chance, pick, render_json
-from aga_npc.offline.words import step_hint, without_place
+from aga_npc.offline.words import gerund_phrase, step_hint, without_place
 
 __all__ = [
     "answer_action_chain",
@@ -31,9 +31,8 @@ __all__ = [
     "answer_sector",
 ]
 
-VERB_SLIP = 0.02
+VERB_SLIP = 0.02  # how often the verb comes back in the subtask's -ing form ("sitting")
 ECHO_SLIP = 0.3  # how often an object the room lacks is named back (else a listed one)
-_WRONG_VERBS = ("use", "clean", "check", "open")
 _WORDS = re.compile(r"[a-z]+")
 _STOP = frozenset(
     {"a", "an", "the", "at", "in", "on", "of", "to", "and", "with", "for", "from", "some"}
@@ -281,8 +280,9 @@ def _plain_verb(obj_verbs: Sequence[str], words: set[str]) -> str:
 def answer_object(context: Mapping[str, Any], rng: random.Random) -> str:
     """The object and its verb; now and then a real model's slip: an object the subtask
     names but the room does not have ("at the microwave") named back as if it were listed
-    (else the listed object that fits), or a verb the object does not afford. The brain's
-    grounding falls back on both."""
+    (else the listed object that fits), or the right verb in the subtask's -ing form
+    ("sitting"), which the object does not list. The brain's grounding falls back on
+    both."""
     name, verb = _choose_object(context)
     objects = [o for o in context.get("objects") or () if isinstance(o, Mapping)]
     named = re.search(r" at the ([a-z][a-z ]*?) in the ", str(context.get("subtask") or ""))
@@ -290,9 +290,8 @@ def answer_object(context: Mapping[str, Any], rng: random.Random) -> str:
     invented = named and named.group(1) not in listed and not _named(named.group(1), list(listed))
     if invented and named and chance(rng, ECHO_SLIP):
         name = named.group(1)
-    elif chance(rng, VERB_SLIP):
-        afforded = next((o.get("verbs") or () for o in objects if o.get("name") == name), ())
-        verb = next((v for v in _WRONG_VERBS if v not in afforded), verb)
+    elif verb and chance(rng, VERB_SLIP):
+        verb = gerund_phrase(verb)  # "sitting" for "sit": the form of the subtask's words
     return render_json(rng, {"object": name, "verb": verb}, fence=0.03, compact=0.8)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from aga_npc.offline import wording as W
 from aga_npc.offline.events import venue
-from aga_npc.offline.facts import Town
+from aga_npc.offline.facts import Town, place_type
 from aga_npc.offline.paraphrase import Say, Voice
 from aga_npc.offline.phrasing import chance, pick, round5, wordset
 from aga_npc.offline.pursuits import Person
@@ -27,6 +27,7 @@ _MEAL_WORDS = {
     "dinner": ("dinner", "supper"),
 }
 _NOT_A_MEAL = ("service", "customers", "orders", "menu", "shift", "for the guests")
+_NO_SEATS = ("shop",)  # kinds of workplace with nowhere to sit down for a meal or a rest
 _FESTIVE = re.compile(r"\b(?:party|celebration|festival|anniversary|birthday|wedding)\b")
 _INVITE_VERBS = wordset(
     "go attend join meet have visit play study watch help celebrate see eat get take walk "
@@ -332,7 +333,10 @@ class DayFrame:
         at_work = self.work_day and self.work_start < pref < self.work_end
         cafes = [c for c in self.town.by_type.get("cafe", ()) if c != self.work]
         if at_work:
-            if cafes and not self.role.food_at_work and chance(rng, 0.35):
+            if place_type(self.work) in _NO_SEATS:
+                # a shop has shelves and a counter, nowhere to sit down and eat
+                where, place = ("out", pick(rng, cafes)) if cafes else ("home", self.home)
+            elif cafes and not self.role.food_at_work and chance(rng, 0.35):
                 where, place = "out", pick(rng, cafes)
             else:
                 where, place = "work", self.work
@@ -373,7 +377,7 @@ class DayFrame:
         for a, b in pieces:
             if b - a < 30:
                 continue
-            if b - a > 200 and chance(rng, 0.15):
+            if b - a > 200 and place_type(self.work) not in _NO_SEATS and chance(rng, 0.15):
                 mid = round5(a + (b - a) * rng.uniform(0.4, 0.6))
                 text = self._say(W.BREAKS, "break", at=mid)
                 self._add(mid, mid + 15, text, self.work, "break", "relax")

@@ -116,7 +116,8 @@ def plan_steps(context: Mapping[str, Any], rng: random.Random) -> list[dict[str,
     meal = next((m for m in _MEALS if m in words), "meal")
     values = {"meal": meal, "food": pick(rng, FOODS[meal])}
     steps: list[dict[str, Any]] = []
-    for recipe in _ranked(text, words, role, objects):
+    own = persona_facts(persona).workplace == str(context.get("place") or "")
+    for recipe in _ranked(text, words, role, objects, own=own):
         steps = _instantiate(recipe, objects, banned_pairs, rng, values, words)
         if steps:
             break
@@ -265,12 +266,15 @@ def _apply_forbidden(
     return [o for o in objects if o.address not in banned], pairs
 
 
-def _ranked(text: str, words: set[str], role: str, objects: list[_Obj]) -> list[Recipe]:
+def _ranked(
+    text: str, words: set[str], role: str, objects: list[_Obj], *, own: bool = False
+) -> list[Recipe]:
     """Recipes whose trigger words or phrases occur, best first (role recipes win ties).
 
     A text that names a meal is a meal and the night's sleep is sleep, whatever else it
     mentions ("eat lunch with the team at the counter", "fall asleep reading"); the head
-    verb counts extra ("write a page of his book" is writing, not reading).
+    verb counts extra ("write a page of his book" is writing, not reading). At one's
+    ``own`` workplace a meal is not ordered and paid for at the counter.
     """
     scored: list[tuple[float, int, Recipe]] = []
     has_order = any("order" in o.verbs for o in objects)
@@ -287,8 +291,8 @@ def _ranked(text: str, words: set[str], role: str, objects: list[_Obj]) -> list[
     for index, recipe in enumerate(RECIPES):
         if recipe.role and recipe.role != role:
             continue
-        if recipe.key == "meal_out" and not has_order:
-            continue
+        if recipe.key == "meal_out" and (not has_order or own):
+            continue  # no counter to order at, or one's own (staff do not order and pay)
         if only and recipe.key not in only:
             continue
         score = float(len(words & recipe.words)) + 2.0 * sum(p in text for p in recipe.phrases)

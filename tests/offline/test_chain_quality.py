@@ -64,20 +64,10 @@ def plan_items() -> tuple[tuple[Persona, str, str, int, str], ...]:
     return tuple((p, text, place, d, start) for (_, text, place, d, start), p in items.items())
 
 
-def _sleeps_in_a_shared_home(persona: Persona, activity: str) -> bool:
-    """A night item in a home with several bedrooms: the arena prompt does not yet say
-    which room is the person's own (see ``test_sleep_goes_to_the_own_room_*``)."""
-    lowered = activity.lower()
-    night = any(w in lowered for w in ("sleep", "bed", "wake", "asleep", "pyjamas"))
-    return night and persona.home in ("Alder Dorm", "Harbor Flat", "Cedar Apartments")
-
-
 def _share(chain: str) -> tuple[float, list[str]]:
     judged = 0
     found: list[str] = []
     for persona, activity, place, minutes, start in plan_items():
-        if _sleeps_in_a_shared_home(persona, activity):
-            continue
         run = ga_chain if chain == "ga" else merged_chain
         done: list[Done] = run(persona, activity, place, duration=minutes, start=start, seed=0)
         judged += sum(1 for d in done if judged_pair(d.verb, d.kind))

@@ -1,4 +1,4 @@
-"""Configuration from the environment (DESIGN.md section 5); flags override it.
+"""Configuration from the environment (docs/DESIGN.md section 5); flags override it.
 
 Variables: ``AGA_LLM`` (offline|openai), ``AGA_LLM_BASE_URL`` (else ``OPENAI_BASE_URL``),
 ``OPENAI_API_KEY``, ``AGA_LLM_MODEL``, ``AGA_EMBED`` (local|openai|hashing),

@@ -16,7 +16,7 @@ __all__ = ["MapReport", "check_map", "check_world", "format_report"]
 class MapReport:
     """What ``maps check`` found: the map's contents and its problems.
 
-    ``to_dict`` gives the contract keys of DESIGN.md section 5 (``width``, ``height``,
+    ``to_dict`` gives the contract keys of docs/DESIGN.md section 6 (``width``, ``height``,
     ``sectors``, ``arenas``, ``objects``, ``spawns``, ``unreachable``, ``problems``) plus
     ``path``, ``tile_size`` and ``layers``.
     """

@@ -77,7 +77,7 @@ class Relationship:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Persona:
-    """One resident (DESIGN.md section 7).
+    """One resident (docs/DESIGN.md section 7).
 
     Attributes:
         name: full name, unique in a town.

@@ -1,1 +1,1 @@
-"""Daily planning and plan decomposition (pure)."""
+"""Daily schedules: parsing and validating plan items (pure)."""

@@ -8,7 +8,7 @@ reuse.
 - Conditions (:mod:`aga_npc.policy.conditions`): declarative, msgpack-able, evaluated
   against a ``WorldView``; :func:`routine_condition` is the one builder of a routine's.
 - Sharing (:class:`Sharing`): which scope a routine is stored in and which a lookup tries.
-- :func:`plan_similarity`: the "do these two plans mean the same" rule (DESIGN.md §5).
+- :func:`plan_similarity`: the "do these two plans mean the same" rule (docs/DESIGN.md §4, §5).
 """
 
 from aga_npc.policy.conditions import (

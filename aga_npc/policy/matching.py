@@ -258,7 +258,7 @@ def plan_similarity(
     settings: MatchSettings | None = None,
     places: tuple[str, str] | None = None,
 ) -> PlanDecision:
-    """Do plans ``a`` and ``b`` mean the same? The Lifestyle Policy's rule (DESIGN.md §5).
+    """Do plans ``a`` and ``b`` mean the same? The Lifestyle Policy's rule (docs/DESIGN.md §4).
 
     Embeds both texts (blocking: for tools and tests, not for the frame loop).
 

@@ -65,7 +65,7 @@ class FrameStats:
     def report(
         self, *, npcs: int, gateway: Mapping[str, int], extra: Mapping[str, Any] | None = None
     ) -> dict[str, Any]:
-        """The headless frame report (DESIGN.md section 5) plus ``extra`` keys.
+        """The headless frame report (docs/DESIGN.md section 5) plus ``extra`` keys.
 
         Keys: ``frames``, ``npcs``, ``frame_ms``, ``brain_ms_per_frame``,
         ``llm: {"submitted", "completed", "max_queue"}``.

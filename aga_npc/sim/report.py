@@ -1,4 +1,4 @@
-"""The simulation report (DESIGN.md section 5) built from a finished Town and its ledger."""
+"""The simulation report (docs/DESIGN.md section 5) built from a finished Town and its ledger."""
 
 from __future__ import annotations
 

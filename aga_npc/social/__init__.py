@@ -1,16 +1,7 @@
-"""Social Memory and conversation rules (pure): who talks to whom, and what they remember."""
+"""Social Memory and the end-of-conversation rules (pure): what NPCs remember of each other
+and when a conversation is over."""
 
-from aga_npc.social.conversation_rules import (
-    DEFAULT_RULES,
-    ConversationRules,
-    Decision,
-    EndDecision,
-    TalkerState,
-    conversation_should_end,
-    is_farewell,
-    should_start_conversation,
-    start_probability,
-)
+from aga_npc.social.conversation_rules import EndDecision, conversation_should_end, is_farewell
 from aga_npc.social.social_memory import (
     SocialLimits,
     SocialMemory,
@@ -22,20 +13,14 @@ from aga_npc.social.social_memory import (
 )
 
 __all__ = [
-    "DEFAULT_RULES",
-    "ConversationRules",
-    "Decision",
     "EndDecision",
     "SocialLimits",
     "SocialMemory",
     "SocialRecord",
     "SocialUpdate",
-    "TalkerState",
     "closeness_for_relationship",
     "conversation_should_end",
     "is_farewell",
     "merge_summary",
     "merge_topics",
-    "should_start_conversation",
-    "start_probability",
 ]

@@ -129,8 +129,6 @@ class SocialRecord:
         last_talked: game minute the last conversation ended, None if never.
         times_talked: conversations so far.
         talks_on_day: conversations on the game day of ``last_talked``.
-        last_considered: game minute a conversation start was last rolled for (see
-            :func:`aga_npc.social.conversation_rules.should_start_conversation`).
     """
 
     person: str
@@ -142,7 +140,6 @@ class SocialRecord:
     last_talked: float | None = None
     times_talked: int = 0
     talks_on_day: int = 0
-    last_considered: float | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.person, str) or not self.person.strip():
@@ -175,7 +172,6 @@ class SocialRecord:
             "last_talked": self.last_talked,
             "times_talked": self.times_talked,
             "talks_on_day": self.talks_on_day,
-            "last_considered": self.last_considered,
         }
 
     @classmethod
@@ -201,7 +197,6 @@ class SocialRecord:
                 last_talked=opt("last_talked"),
                 times_talked=int(data.get("times_talked", 0)),
                 talks_on_day=int(data.get("talks_on_day", 0)),
-                last_considered=opt("last_considered"),
             )
         except KeyError as exc:
             raise ValueError(f"social record is missing field {exc.args[0]!r}") from None
@@ -453,10 +448,6 @@ class SocialMemory:
     def add_summary_events(self, person: str, events: Iterable[str], *, now: float) -> SocialRecord:
         """Grow the summary about ``person`` from retrieved memories (no conversation)."""
         return self.apply_update(person, now=now, summary_events=events, talked=False)
-
-    def note_considered(self, person: str, now: float) -> None:
-        """Record that a conversation start with ``person`` was rolled at ``now``."""
-        self._records[person] = replace(self.record_for(person), last_considered=float(now))
 
     def prompt_block(self, person: str, *, now: float | None = None) -> str:
         """Compact Social Memory text about ``person`` for a dialogue prompt.

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import aga_npc
+from aga_npc.brain.answers import Steps
+from aga_npc.brain.chain import fit_actions
+from aga_npc.brain.grounding import ground_chain_steps
 from aga_npc.offline.decompose import build_steps
 from aga_npc.offline.plan_day import build_plan
 from aga_npc.personas.loader import town_personas
 from aga_npc.personas.model import Persona
-from aga_npc.planning.decompose import fit_durations, ground_steps, validate_decompose_json
 from aga_npc.planning.schedule import parse_hhmm
 from aga_npc.town.checker import ActionRecord, ActionSource, AgentDay, ScheduleStart
 from aga_npc.world import World
@@ -122,11 +124,14 @@ def _day(town: _Town, persona: Persona, day: int, seed: int) -> tuple[AgentDay, 
             },
             rng,
         )
-        grounding = ground_steps(
-            validate_decompose_json(steps), world=town.world, agent=persona.name
+        grounding = ground_chain_steps(
+            Steps.validate(steps).steps,
+            world=town.world,
+            agent=persona.name,
+            subject=persona.name,
         )
         at = start
-        for action in fit_durations(grounding.actions, duration):
+        for action in fit_actions(grounding.actions, duration):
             info = town.world.object_at(action.target) if action.target else None
             record.executed.append(
                 ActionRecord(

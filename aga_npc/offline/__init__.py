@@ -1,8 +1,11 @@
 """The offline stand-in LLM (``AGA_LLM=offline``): deterministic, seeded, no server needed.
 
-``OfflineLLM`` answers every request kind the brain sends (daily plans, decompositions,
-importance, reflections, conversation turns, relationship updates, replies to the player)
-from the facts in the request, through the same prompt and parse path as a real model.
+``OfflineLLM`` answers every request kind the brain sends - Generative Agents' whole loop
+(wake-up hour, daily plan, hourly schedule, decomposition, the per-action chain of sector,
+room, object, emoji, event triples and object state, poignancy, decisions to talk or wait,
+re-planning, conversation lines, summaries, memos, planning thoughts, reflection) and AGA's
+merged action chain, Social Memory updates and replies to the player - from the facts in
+the request, through the same prompt and parse path as a real model.
 Importing this package registers it as the ``"offline"`` backend of ``aga_npc.llm``.
 """
 

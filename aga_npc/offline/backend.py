@@ -57,7 +57,8 @@ class OfflineLLM:
     """A deterministic stand-in for a chat model, for play and simulation without a server.
 
     Every request kind the brain sends is answered from the facts in the request's context
-    block, in the exact answer format of ``aga_npc.prompts.builders``. Randomness comes from
+    block, in the answer format its ``aga_npc.prompts`` builder asks for (``_HANDLERS``;
+    ``_generic`` only answers kinds the brain never sends). Randomness comes from
     a ``random.Random`` seeded by ``(seed, request.content_hash())``: the same request always
     gets the same text, and a different request (another day, another place) gets another.
     No sleeping, no I/O, no clock. Usage is counted with the package's offline cl100k

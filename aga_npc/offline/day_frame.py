@@ -253,7 +253,8 @@ class DayFrame:
             return
         start = self._place(pref, dur, lo, hi)
         if start is None:
-            start = self._place(pref, 20, lo - 60, hi + 60)
+            # a short meal a little later, never before the meal's usual hours
+            start = self._place(pref, 20, lo, hi + 30)
             dur = 20
         if start is None:
             return

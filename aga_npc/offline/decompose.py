@@ -56,6 +56,7 @@ _WRAPPERS = re.compile(
 )
 _WORK_AT = re.compile(r"^works? (?:on|at|in) ")
 _STOCK_UP = re.compile(r"\bstocks? up on\b")  # "stock up on groceries" is shopping
+_PAY_VISIT = re.compile(r"\bpays? a visit to\b")  # "pay a visit to" is a visit
 # Off duty at one's own workplace: a visit's head verb and no word of the job.
 _VISIT_HEADS = wordset(
     "have grab get enjoy eat drink sip meet join attend celebrate visit stop head go relax "
@@ -201,7 +202,8 @@ def _core(activity: str, name: str) -> str:
             verb, _, rest = text.partition(" ")
             text = f"{_base(verb)} {rest}".strip()
             break
-    return _STOCK_UP.sub("buy", strip_fillers(_WRAPPERS.sub("", text)))
+    text = _STOCK_UP.sub("buy", strip_fillers(_WRAPPERS.sub("", text)))
+    return _PAY_VISIT.sub("visit", text)
 
 
 def _base(verb: str) -> str:
@@ -372,8 +374,9 @@ def _choose(
 
     def score(obj: _Obj, rank: int) -> int:
         arena = obj.address.split(":")[1].lower()
-        points = 2 if any(h in arena for h in hints) else 0
-        if any(len(w) >= 4 and (w in arena or arena in w) for w in words):
+        names = set(arena.split())
+        points = 2 if names & set(hints) else 0
+        if any(len(w) >= 4 and w in names for w in words):
             points += 2
         if arena == room:
             points += 1

@@ -285,7 +285,7 @@ DAILY: tuple[Recipe, ...] = (
     ),
     recipe(
         "cafe_visit",
-        "coffee latte cafe croissant tea cappuccino friend meet sit people-watch",
+        "coffee latte cafe croissant tea cappuccino friend meet people-watch",
         "a coffee, for coffee, a latte, a cappuccino",
         step("counter", "order", 3, 5, "order a coffee|order a latte at the counter"),
         step("table", "sit", 15, 30, "sip the coffee at a table|sit by the window with the coffee"),
@@ -294,9 +294,15 @@ DAILY: tuple[Recipe, ...] = (
     ),
     recipe(
         "shopping",
-        "buy grocery groceries shopping shop gift flour errand",
+        "buy grocery groceries shopping shop gift flour errand visit",
         "pick up",
-        step("shelf", "browse", 5, 15, "browse the shelves|look for {food}|compare prices"),
+        step(
+            "shelf",
+            "browse",
+            5,
+            15,
+            "browse the shelves|look for the fresh vegetables|compare prices",
+        ),
         step("shelf", "pick", 5, 10, "pick what is on the list|put things in the basket"),
         step("counter", "pay", 2, 5, "pay at the counter|pay the cashier"),
         arenas="store,shop",
@@ -457,7 +463,7 @@ DAILY: tuple[Recipe, ...] = (
     recipe(
         "relax",
         "relax rest unwind sofa chill lounge break feet",
-        "take it easy",
+        "take it easy, sit down and rest, rest for a",
         step(
             "sofa,bench,fountain,bed,table",
             "rest,sit",

@@ -299,6 +299,8 @@ def answer_convo_memo(context: Mapping[str, Any], rng: random.Random) -> str:
 
 
 def answer_planning_thought(context: Mapping[str, Any], rng: random.Random) -> str:
+    """An agreed meeting as a plan for today or tomorrow (the only days the prompt asks
+    about); one later in the week is a thought to keep, with no plan yet."""
     persona = persona_facts(_map(context.get("persona")))
     other = str(context.get("other") or "them")
     plan = agreed_plan(_lines(context.get("conversation")))
@@ -308,10 +310,11 @@ def answer_planning_thought(context: Mapping[str, Any], rng: random.Random) -> s
             "plan": None,
         }
     else:
+        at = f" at {plan.place}" if plan.place else ""
         value = {
-            "thought": f"{persona.first} should go to the {plan.name} with "
+            "thought": f"{persona.first} should go to the {plan.name}{at} with "
             f"{first_name(other)} {plan.when} at {plan.start}.",
-            "plan": plan.to_plan(),
+            "plan": plan.to_plan() if plan.day in ("today", "tomorrow") else None,
         }
     return render_json(rng, value, fence=0.05)
 

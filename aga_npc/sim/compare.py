@@ -59,6 +59,26 @@ GA_PUBLIC_RUN: dict[str, int] = {
 }
 """A public report of a Generative Agents run: per agent over about ten game hours."""
 
+LIFESTYLE_KINDS: frozenset[str] = frozenset(
+    {
+        "decompose",
+        "action_sector",
+        "action_arena",
+        "action_object",
+        "action_emoji",
+        "object_emoji",
+        "action_event",
+        "object_event",
+        "object_state",
+        "action_chain",
+    }
+)
+"""Request kinds a Lifestyle Policy hit replaces (decomposition and the per-action chain)."""
+
+SOCIAL_KINDS: frozenset[str] = frozenset({"relationship_summary"})
+"""Request kinds Social Memory replaces outright (the per-line relationship summary; the
+utterance prompt also shrinks, which this share leaves out)."""
+
 DIALOGUE_KINDS: frozenset[str] = frozenset(
     {"conversation", "dialogue", "relationship", "relationship_summary", "summary", "utterance"}
 )
@@ -423,7 +443,54 @@ def _fidelity(blocks: Mapping[str, Any], npcs: int) -> dict[str, Any]:
             "verdict": token_verdict,
         },
         "aga_paper_ratio": _paper_fidelity(blocks.get("aga-paper"), npcs),
+        "aga_paper_reach": _reach(base, blocks.get("aga-paper"), npcs),
     }
+
+
+def _reach(base: Mapping[str, Any], block: Mapping[str, Any] | None, npcs: int) -> dict[str, Any]:
+    """How low ``aga-paper`` could go on this baseline: the share of the baseline's tokens in
+    the request kinds the two substitutions replace, the ratio if every lookup hit and no
+    relationship summary were asked (the floor), and the policy hit rate the paper's band
+    needs (its upper end, with Social Memory's share taken as saved)."""
+    rows = base["by_kind"]
+
+    def tokens(kinds: frozenset[str] | None) -> float:
+        return math.fsum(
+            float(r["prompt"]) + float(r["completion"])
+            for k, r in rows.items()
+            if kinds is None or k in kinds
+        )
+
+    total = tokens(None)
+    if total <= 0:
+        return {"verdict": "not measured: the baseline spent no tokens"}
+    lifestyle = tokens(LIFESTYLE_KINDS) / total
+    social = tokens(SOCIAL_KINDS) / total
+    out: dict[str, Any] = {
+        "lifestyle_share": _round(lifestyle),
+        "social_share": _round(social),
+        "floor": _round(1.0 - lifestyle - social),
+    }
+    band = PAPER_BANDS.get(npcs)
+    needed = None
+    if band is not None and lifestyle > 0:
+        needed = (1.0 - social - band[1]) / lifestyle
+        out["hit_rate_for_band"] = _round(needed)
+    hit_rate = block["policy"]["hit_rate"] if block is not None else None
+    out["hit_rate"] = hit_rate
+    verdict = (
+        f"the kinds aga-paper replaces are {lifestyle:.1%} (Lifestyle Policy) and {social:.1%} "
+        f"(Social Memory) of the baseline's tokens, so even every lookup a hit gives "
+        f"{1.0 - lifestyle - social:.3f}"
+    )
+    if needed is not None and band is not None:
+        verdict += f"; the band's upper end {band[1]:.2f} needs a policy hit rate of " + (
+            f"{needed:.0%}" if needed <= 1 else "more than 100% (out of reach)"
+        )
+        if hit_rate is not None:
+            verdict += f" (measured {hit_rate:.0%})"
+    out["verdict"] = verdict
+    return out
 
 
 def _paper_fidelity(block: Mapping[str, Any] | None, npcs: int) -> dict[str, Any]:
@@ -489,6 +556,7 @@ def format_summary(comparison: Mapping[str, Any]) -> str:
     lines.append(f"baseline calls: {fid['baseline_calls_per_agent_day']['verdict']}")
     lines.append(f"baseline tokens: {fid['baseline_tokens_per_agent_day']['verdict']}")
     lines.append(f"aga-paper vs paper: {fid['aga_paper_ratio']['verdict']}")
+    lines.append(f"aga-paper reach: {fid['aga_paper_reach']['verdict']}")
     return "\n".join(lines)
 
 

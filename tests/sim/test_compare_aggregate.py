@@ -314,3 +314,34 @@ def test_every_seed_needs_a_baseline_and_the_same_modes() -> None:
         )
     with pytest.raises(ValueError, match="at least one seed"):
         build_comparison({}, warm_runs=0)
+
+
+def test_reach_says_how_low_aga_paper_can_go_on_this_baseline() -> None:
+    kinds = {
+        "decompose": (200, 0, 2),
+        "action_sector": (400, 0, 8),
+        "poignancy": (300, 0, 10),
+        "relationship_summary": (100, 0, 1),
+    }
+    runs = {
+        0: {
+            "baseline": report("baseline", 0, kinds),
+            "aga-paper": report("aga-paper", 0, {"poignancy": (300, 0, 10)}, hits=3, lookups=4),
+        }
+    }
+    reach = build_comparison(runs, warm_runs=2)["fidelity"]["aga_paper_reach"]
+    assert reach["lifestyle_share"] == 0.6 and reach["social_share"] == 0.1
+    assert reach["floor"] == pytest.approx(0.3)
+    # 0.45 = 1 - 0.1 - 0.6 h  ->  h = 0.75
+    assert reach["hit_rate_for_band"] == pytest.approx(0.75)
+    assert reach["hit_rate"] == 0.75
+    assert "needs a policy hit rate of 75% (measured 75%)" in reach["verdict"]
+    # a baseline spending most on kinds nothing replaces: the band is out of reach
+    heavy = {**kinds, "poignancy": (3000, 0, 100)}
+    runs[0]["baseline"] = report("baseline", 0, heavy, npcs=25)
+    runs[0]["aga-paper"] = report("aga-paper", 0, {"poignancy": (3000, 0, 100)}, npcs=25)
+    far = build_comparison(runs, warm_runs=2)["fidelity"]["aga_paper_reach"]
+    assert far["floor"] > 0.55 and far["hit_rate_for_band"] > 1
+    assert "out of reach" in far["verdict"]
+    text = format_summary(build_comparison(runs, warm_runs=2))
+    assert "aga-paper reach: the kinds aga-paper replaces are" in text

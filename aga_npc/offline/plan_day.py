@@ -448,14 +448,18 @@ class _Planner(DayFrame):
 
     def _merge_target(self, victim: Seg) -> Seg | None:
         """The neighbour that takes over a dropped item's time: leisure first, else the
-        previous item; never an accepted invitation (it keeps its agreed time)."""
+        previous item; never an accepted invitation (it keeps its agreed time) or a nap."""
         i = self.segs.index(victim)
         prev = self.segs[i - 1] if i > 0 else None
         nxt = self.segs[i + 1] if i + 1 < len(self.segs) else None
         order = [nxt, prev] if nxt is not None and nxt.kind == "leisure" else [prev, nxt]
         if prev is not None and prev.kind == "leisure":
             order = [prev, nxt]
-        return next((s for s in order if s is not None and s.kind != "invite"), None)
+        # a nap keeps its length (a two-hour "nap" is a day's sleep)
+        return next(
+            (s for s in order if s is not None and s.kind != "invite" and s.family != "nap"),
+            None,
+        )
 
     def emit(self) -> dict[str, Any]:
         """The JSON answer; each duration runs to the next start, so they add up."""

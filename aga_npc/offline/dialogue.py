@@ -447,6 +447,11 @@ def _mention_fact(me: Talker, listener: str, fact: str, rng: random.Random) -> s
                 f"I've been meaning to ask you about {fact}.",
             ),
         )
+    own = lowered.startswith(me.persona.first.lower())
+    if first_name(listener).lower() in lowered and own:
+        # "Tobias should go to the debate with Kenji" said by Tobias to Kenji
+        mine = to_second_person(to_first_person(fact, me.persona.name), listener)
+        return pick(rng, (f"{mine[:1].upper()}{mine[1:]}, remember?", f"Oh, and {mine}."))
     if first_name(listener).lower() in lowered:
         about = to_second_person(fact, listener)
         return pick(
@@ -457,7 +462,7 @@ def _mention_fact(me: Talker, listener: str, fact: str, rng: random.Random) -> s
                 f"So, {about}, right?",
             ),
         )
-    if lowered.startswith(me.persona.first.lower()):
+    if own:
         mine = to_first_person(fact, me.persona.name)
         return pick(rng, (f"{mine[:1].upper()}{mine[1:]}.", f"Oh, and {_lower(mine)}."))
     return pick(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from aga_npc.offline.facts import first_name
 
-__all__ = ["Acquaintance", "read_memories"]
+__all__ = ["Acquaintance", "is_news", "read_memories", "sightings"]
 
 _KIN_OF = re.compile(r"^(.+?)'s ([a-z][a-z -]*?) is (.+?)\.?$")
 # What someone was seen doing somewhere ("Rosa Delgado is sitting down to eat at the table
@@ -22,7 +22,15 @@ _DOING = re.compile(
     r"(?:at|in) (?:the )?[A-Z][\w']*(?: [A-Z][\w']*)*\.?$"
 )
 _SCHEDULE = re.compile(r"\bplan for (?:day|today|tomorrow)\b|^\S+(?: \S+)?: [a-z]")
-_TALKED = re.compile(r"\btalked with\b|\bchatted (?:briefly )?with\b|^nothing new to plan\b", re.I)
+_TALKED = re.compile(
+    r"\btalked with\b|\bchatted (?:briefly )?with\b|^nothing new to plan\b|^[\w' ]+ told [\w' ]+: ",
+    re.I,
+)
+_OBJECT_STATE = re.compile(r"^(?:the )?[a-z][\w ]* (?:is|are) ")  # "sink is running water"
+_SEEN = re.compile(
+    r"^([A-Z][\w'-]*(?: [A-Z][\w'-]*)*) (?:is|was) .* "
+    r"(?:at|in) (?:the )?([A-Z][\w']*(?: [A-Z][\w']*)*)\.?$"
+)
 # The listener's role from the speaker's side when a fact names it the other way round
 # ("Rosa Delgado's husband is Arturo Delgado", read by Arturo: Rosa is his wife).
 _INVERSE = {
@@ -79,6 +87,34 @@ def _same(a: str, b: str) -> bool:
     return a == b or ((" " not in a or " " not in b) and a.split()[0] == b.split()[0])
 
 
+def is_news(text: str) -> bool:
+    """Whether a memory is something one would bring up or reflect on: not a sighting,
+    a schedule, a relationship fact, a note that a talk happened or a line repeated."""
+    text = text.strip()
+    return bool(text) and not (
+        _KIN_OF.match(text)
+        or _DOING.match(text)
+        or _SCHEDULE.search(text)
+        or _TALKED.search(text)
+        or _OBJECT_STATE.match(text)
+    )
+
+
+def sightings(memories: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The people and the places in memories of what someone was seen doing, most often
+    seen first ("Amara Osei is studying at the table in the library at Alder College")."""
+    people: dict[str, int] = {}
+    places: dict[str, int] = {}
+    for memory in memories:
+        seen = _SEEN.match(memory.strip())
+        if seen is None or not _DOING.match(memory.strip()):
+            continue
+        people[seen.group(1)] = people.get(seen.group(1), 0) + 1
+        places[seen.group(2)] = places.get(seen.group(2), 0) + 1
+    order = sorted(people, key=lambda k: -people[k]), sorted(places, key=lambda k: -places[k])
+    return order[0], order[1]
+
+
 def read_memories(speaker: str, listener: str, memories: Sequence[str]) -> Acquaintance:
     """Read the relationship, the acquaintance and the facts worth saying off memories."""
     relationship = ""
@@ -99,7 +135,7 @@ def read_memories(speaker: str, listener: str, memories: Sequence[str]) -> Acqua
             elif not relationship and _same(owner, listener) and _same(other, speaker):
                 relationship = _INVERSE.get(role.split(" and ")[0].strip(), "acquaintance")
             continue
-        if _DOING.match(text) or _SCHEDULE.search(text) or _TALKED.search(text):
+        if not is_news(text):
             continue
         if text not in facts:
             facts.append(text)

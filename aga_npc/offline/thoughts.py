@@ -15,7 +15,7 @@ from aga_npc.offline.events import agreed_plan
 from aga_npc.offline.facts import first_name, persona_facts
 from aga_npc.offline.insight import importance_of, insights
 from aga_npc.offline.phrasing import chance, pick, render_json
-from aga_npc.offline.recall import read_memories
+from aga_npc.offline.recall import is_news, read_memories, sightings
 from aga_npc.offline.social import build_relationship
 from aga_npc.offline.speech import topic_of
 
@@ -34,6 +34,13 @@ __all__ = [
 ]
 
 _NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)?\b")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# a sentence about the speaker's own life ("I'm writing an article", "My band plays on
+# Friday"), as opposed to greetings, answers and invitations
+_OWN_NEWS = re.compile(
+    r"^(?:I'm|I am|I've|I have|I|My|We're|We) "
+    r"(?!think|guess|see|remember|wish|can|'d|'ll|would|love|mean)\w+"
+)
 _WORK = ("work", "serv", "shift", "teach", "class", "counter", "customer", "lectur")
 _CLOSE = (
     "friend",
@@ -124,22 +131,37 @@ def answer_insights(context: Mapping[str, Any], rng: random.Random) -> str:
         want = max(1, min(8, int(context.get("count") or 3)))
     except (TypeError, ValueError):
         want = 3
+    news = [(i, s) for i, s in enumerate(statements) if is_news(s)]
+    me = first_name(name)
     templates = (
-        "{me} keeps to a steady routine: {s}",
         "{me} seems to care about this: {s}",
         "It matters to {me} that {s}",
-        "{me} often finds time for this: {s}",
         "{me} will likely remember that {s}",
     )
     tried = 0
-    while len(out) < want and statements and tried < 3 * want:
+    while len(out) < want and news and tried < 3 * want:
         tried += 1
-        i = rng.randrange(len(statements))
-        fact = statements[i].rstrip(".")
-        text = pick(rng, templates).format(me=first_name(name), s=fact[:1].lower() + fact[1:90])
+        i, fact = pick(rng, news)
+        fact = fact.rstrip(".")
+        text = pick(rng, templates).format(me=me, s=fact[:1].lower() + fact[1:90])
         if any(o["insight"] == text for o in out):
             continue
         out.append({"insight": text, "because_of": [i + 1]})
+    # what the sightings add up to: where the person spends the day, and with whom
+    people, places = sightings(statements)
+    others = [p for p in people if first_name(p) != me]
+    derived = []
+    if places:
+        derived.append((f"{me} spends a good part of the day at {places[0]}", places[0]))
+    if others:
+        derived.append((f"{me} often crosses paths with {others[0]}", others[0]))
+    for text, key in derived:
+        if len(out) >= want:
+            break
+        cited = [i + 1 for i, s in enumerate(statements) if key in s][:4]
+        out.append({"insight": text, "because_of": cited or [1]})
+    if not out:
+        out.append({"insight": f"{me} is going about an ordinary day", "because_of": [1]})
     if context.get("rate_poignancy"):
         for item in out:
             item["poignancy"] = importance_of(item["insight"], rng)
@@ -291,11 +313,18 @@ def answer_convo_summary(context: Mapping[str, Any], rng: random.Random) -> str:
 def answer_convo_memo(context: Mapping[str, Any], rng: random.Random) -> str:
     persona = persona_facts(_map(context.get("persona")))
     other = str(context.get("other") or "them")
-    said = [line for who, line in _lines(context.get("conversation")) if who == other]
-    if not said:
-        return f"{persona.first} chatted briefly with {first_name(other)}."
-    line = max(said, key=len)
-    return f"{first_name(other)} told {persona.first}: {line[:160]}"
+    lines = _lines(context.get("conversation"))
+    said = [line for who, line in lines if who == other]
+    news = [s for line in said for s in _SENTENCE.split(line) if _OWN_NEWS.match(s)]
+    short = first_name(other)
+    if news:
+        told = max(news, key=len).rstrip(".!")
+        return f"{short} told {persona.first}: {told[:160]}."
+    plan = agreed_plan(lines)
+    if plan is not None:
+        at = f" at {plan.place}" if plan.place else ""
+        return f"{persona.first} and {short} agreed to go to the {plan.name}{at} {plan.when}."
+    return f"{persona.first} chatted with {short} about {_topic(lines)}."
 
 
 def answer_planning_thought(context: Mapping[str, Any], rng: random.Random) -> str:

@@ -25,7 +25,7 @@ import json
 import random
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +187,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     args_parser.add_argument("--show-errors", action="store_true")
     args_parser.add_argument(
+        "--rule",
+        default="learned",
+        choices=["learned", "needs"],
+        help="learned: the learned rule where its weights fit the embedder (else the needs); "
+        "needs: the look-alike rule with cosine needs only",
+    )
+    args_parser.add_argument(
         "--cv", type=int, metavar="K", help="with --split calib: K-fold cross-validated needs"
     )
     args = args_parser.parse_args(argv)  # --quick: accepted, the run is already fast
@@ -195,21 +202,27 @@ def main(argv: list[str] | None = None) -> int:
 
     from aga_npc.config import Settings
     from aga_npc.embed import build_embedder
-    from aga_npc.policy.matching import MatchSettings, decide
+    from aga_npc.policy.matching import MatchSettings, decide, embedding_texts
 
     embedder = build_embedder(Settings(embed=args.embedder), cache=False)
     settings = MatchSettings.for_embedder(embedder.name)
+    if args.rule == "needs":
+        settings = replace(settings, learned=None)
     rows = load_pairs(args.data)
     if args.split == "calib":
         rows = [r for r in rows if r["split"] == "calib"]
-    texts = sorted({r["a"] for r in rows} | {r["b"] for r in rows})
+    plans = sorted({r["a"] for r in rows} | {r["b"] for r in rows})
+    texts = plans
+    if settings.learned is not None:
+        texts = sorted({t for plan in plans for t in embedding_texts(plan)})
     started = time.perf_counter()
-    vectors = embedder.embed(texts)
+    vectors = np.asarray(embedder.embed(texts), dtype=np.float32)
     embed_s = time.perf_counter() - started
-    index = {t: i for i, t in enumerate(texts)}
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    table = dict(zip(texts, vectors, strict=True))
     for r in rows:
-        r["cosine"] = float(vectors[index[r["a"]]] @ vectors[index[r["b"]]])
-        d = decide(r["a"], r["b"], r["cosine"], settings, places=places(r))
+        r["cosine"] = float(table[r["a"]] @ table[r["b"]])
+        d = decide(r["a"], r["b"], r["cosine"], settings, places=places(r), vector_of=table.get)
         r["pred"], r["rule"], r["reason"] = d.same, d.rule, d.reason
 
     def subset(split: str, kind: str | None = None) -> list[dict[str, Any]]:
@@ -271,8 +284,11 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "tuning_history": TUNING_HISTORY,
         "settings": {
+            "rule": "learned" if settings.learned is not None else "needs",
             "needs": asdict(settings.needs),
             "lookalike_check": settings.lookalike_check,
+            "learned_threshold": settings.learned.threshold if settings.learned else None,
+            "learned_cross_validation": dict(settings.learned.about) if settings.learned else None,
         },
         args.split: headline,
         f"{args.split}_by_kind": by_kind,
@@ -280,16 +296,25 @@ def main(argv: list[str] | None = None) -> int:
         "calib": calib_score,
         "cosine_only": {"threshold_from_calib": t_cos, **cosine_only},
         "embed_ms_per_text_batched": round(1000 * embed_s / max(1, len(texts)), 3),
+        "texts_embedded": len(texts),
         "errors": errors,
     }
     needs = settings.needs
-    print(
-        f"embedder {embedder.name}; same plan = the same words around frames, or no "
-        f"look-alike conflict and cosine >= what the words leave open: "
-        f"{needs.same_shared}-{needs.same_disjoint} for one activity, "
-        f"{needs.kin_shared}-{needs.kin_disjoint} for kin ones, "
-        f"{needs.open_shared}-{needs.open_disjoint} when a verb is unknown"
-    )
+    if settings.learned is not None:
+        print(
+            f"embedder {embedder.name}; same plan = the same words around frames, or no "
+            f"hard conflict and the learned rule's probability >= "
+            f"{settings.learned.threshold:.3f} (aga_npc/policy/matcher_weights.json; "
+            f"{len(texts)} texts and parts embedded)"
+        )
+    else:
+        print(
+            f"embedder {embedder.name}; same plan = the same words around frames, or no "
+            f"look-alike conflict and cosine >= what the words leave open: "
+            f"{needs.same_shared}-{needs.same_disjoint} for one activity, "
+            f"{needs.kin_shared}-{needs.kin_disjoint} for kin ones, "
+            f"{needs.open_shared}-{needs.open_disjoint} when a verb is unknown"
+        )
     print(f"data {args.data.name}: reported split = {args.split!r}\n")
     table = [(f"{args.split} (reported)", headline)]
     if args.split != "calib":

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["main_clause"]
+__all__ = ["main_clause", "split_clause"]
 
 # The first word of a leading clause that is a setting, not an activity of its own
 # ("get up, shower and get dressed" lists activities and is left alone).
@@ -62,6 +62,27 @@ _MAX_CLAUSE_WORDS = 6
 _NAME = re.compile(r"^([A-Z][a-z'’-]+)\s+(?=(?:[a-z]+ly\s+)?[a-z]+s\b)")
 
 
+def split_clause(text: str) -> tuple[str, str]:
+    """(main clause, leading setting clause) of ``text``; the clause is "" when there is none,
+    and a name that opens the main clause after it is dropped.
+
+    >>> split_clause("As usual, Bram waters the plants in the park")
+    ('waters the plants in the park', 'As usual')
+    >>> split_clause("get up, shower and get dressed")
+    ('get up, shower and get dressed', '')
+    """
+    match = _CLAUSE.match(text)
+    if match is None:
+        return text, ""
+    clause = match.group(1).strip()
+    words = clause.split()
+    if len(words) > _MAX_CLAUSE_WORDS or words[0].lower() not in _OPENERS:
+        return text, ""
+    rest = text[match.end() :]
+    rest = _NAME.sub("", rest, count=1)  # "Bram waters": a name, capitalised mid-sentence
+    return rest, clause
+
+
 def main_clause(text: str) -> str:
     """``text`` with a leading setting clause moved to its end and the name after it dropped.
 
@@ -70,13 +91,5 @@ def main_clause(text: str) -> str:
     >>> main_clause("get up, shower and get dressed")
     'get up, shower and get dressed'
     """
-    match = _CLAUSE.match(text)
-    if match is None:
-        return text
-    clause = match.group(1).strip()
-    words = clause.split()
-    if len(words) > _MAX_CLAUSE_WORDS or words[0].lower() not in _OPENERS:
-        return text
-    rest = text[match.end() :]
-    rest = _NAME.sub("", rest, count=1)  # "Bram waters": a name, capitalised mid-sentence
-    return f"{rest} {clause}"
+    rest, clause = split_clause(text)
+    return f"{rest} {clause}" if clause else rest

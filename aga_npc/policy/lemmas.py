@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import NamedTuple
 
 from aga_npc.policy.lexicon import (
     CLASSES,
@@ -32,7 +33,7 @@ from aga_npc.policy.lexicon import (
     VERBS,
 )
 
-__all__ = ["LEMMA", "VERB_TAG", "lemmatise", "stem"]
+__all__ = ["LEMMA", "VERB_TAG", "Token", "lemmatise", "read", "stem"]
 
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _OTHER_HOME = re.compile(
@@ -158,6 +159,14 @@ _PARTICLE_PHRASES = {
     if len(key) == 2 and len(replacement) == 1
 }
 _PHRASAL_OBJECTS = frozenset(OBJECT_VERBS)
+
+
+class _Item(NamedTuple):
+    surface: str
+    lemma: str
+    word: str
+
+
 _CLAUSE_END = frozenset(["and", "then", "before", "after", "while", "at", "in", "until", "for"])
 _SEPARATION = 4
 
@@ -170,43 +179,64 @@ def _separable(key: tuple[str, str], between: list[tuple[str, str]]) -> bool:
     return phrase in _SEPARABLE or any((phrase, w) in _PHRASAL_OBJECTS for _, w in between)
 
 
-def _join_particles(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _join_particles(items: list[_Item]) -> list[_Item]:
     """Move a separated particle back to its verb: "put the TV on" -> "put on the TV"."""
-    out = list(pairs)
+    out = list(items)
     for i in range(len(out)):
         for j in range(i + 2, min(len(out), i + 2 + _SEPARATION)):
-            if out[j][1] in _CLAUSE_END:
+            if out[j].lemma in _CLAUSE_END:
                 break
-            key = (out[i][1], out[j][1])
-            ends = j + 1 == len(out) or out[j + 1][1] in _CLAUSE_END
-            if key in _PARTICLE_PHRASES and ends and _separable(key, out[i + 1 : j]):
+            key = (out[i].lemma, out[j].lemma)
+            ends = j + 1 == len(out) or out[j + 1].lemma in _CLAUSE_END
+            between = [(x.surface, x.lemma) for x in out[i + 1 : j]]
+            if key in _PARTICLE_PHRASES and ends and _separable(key, between):
                 particle = out.pop(j)
                 out.insert(i + 1, particle)
                 break
     return out
 
 
-def lemmatise(text: str) -> tuple[list[str], list[str]]:
-    """(surface forms, lemmas) of ``text``, multi-word phrases replaced (matched on lemmas,
-    longest first, so every inflection of "turn in for the night" matches) and frames and
-    manner words dropped."""
-    pairs = _join_particles([p for p in (_lemma(w) for w in _words(text)) if not _is_manner(*p)])
-    surface: list[str] = []
-    lemmas: list[str] = []
+class Token(NamedTuple):
+    """One word or phrase of a text as the lexicon reads it.
+
+    Attributes:
+        surface: the form used for suffix tests ("watching"; a phrase's replacement).
+        lemma: the lemma ("watch"; a phrase's replacement, "lookaround").
+        text: the text's own words it stands for ("looking around"), for embedding.
+    """
+
+    surface: str
+    lemma: str
+    text: str
+
+
+def read(text: str) -> list[Token]:
+    """The tokens of ``text``: multi-word phrases replaced (matched on lemmas, longest first,
+    so every inflection of "turn in for the night" matches), frames and manner words
+    dropped, each token keeping the words it stands for."""
+    items = _join_particles(
+        [_Item(*_lemma(w), w) for w in _words(text) if not _is_manner(w, _lemma(w)[1])]
+    )
+    out: list[Token] = []
     i = 0
-    while i < len(pairs):
-        for size in range(min(_PHRASE_MAX, len(pairs) - i), 0, -1):
-            replacement = _PHRASES.get(tuple(p[1] for p in pairs[i : i + size]))
+    while i < len(items):
+        for size in range(min(_PHRASE_MAX, len(items) - i), 0, -1):
+            replacement = _PHRASES.get(tuple(x.lemma for x in items[i : i + size]))
             if replacement is not None:
-                surface.extend(replacement)
-                lemmas.extend(replacement)
+                words = " ".join(x.word for x in items[i : i + size])
+                out.extend(Token(r, r, words if k == 0 else "") for k, r in enumerate(replacement))
                 i += size
                 break
         else:
-            surface.append(pairs[i][0])
-            lemmas.append(pairs[i][1])
+            out.append(Token(items[i].surface, items[i].lemma, items[i].word))
             i += 1
-    return surface, lemmas
+    return out
+
+
+def lemmatise(text: str) -> tuple[list[str], list[str]]:
+    """(surface forms, lemmas) of ``text`` (:func:`read` without the words)."""
+    tokens = read(text)
+    return [t.surface for t in tokens], [t.lemma for t in tokens]
 
 
 def stem(word: str) -> str:

@@ -19,7 +19,9 @@ from aga_npc.policy.signature import Signature
 __all__ = [
     "Agreement",
     "ObjectFit",
+    "activity_conflict",
     "agreement",
+    "hard_conflict",
     "lookalike_reason",
     "object_fit",
     "objects_differ",
@@ -92,12 +94,27 @@ def lookalike_reason(a: Signature, b: Signature) -> str | None:
 
     Conflicts: both have activities and no main activity of either (the main one, or one
     joined to its verb by "and") is among the other's or kin to one of its main ones (a
-    general activity and one that refines it, "clean" and "mop", agree); or, for some
-    object class or group of classes, each text names a member the other does not ("park"
-    vs "office", "lunch" vs "coffee"; but "the park near home" and "the park" agree).
+    general activity and one that refines it, "clean" and "mop", agree); or a hard conflict
+    (:func:`hard_conflict`).
     """
+    return activity_conflict(a, b) or hard_conflict(a, b)
+
+
+def activity_conflict(a: Signature, b: Signature) -> str | None:
+    """Why the main activities of two texts differ ("activity cook vs eat"), or None: both
+    name activities and no main one of either fits the other's (see
+    :func:`lookalike_reason`). The lexicon can be wrong here when it misreads a text, so
+    the learned rule weighs it rather than obeying it."""
     if a.tags and b.tags and not _agrees(a, b, kin=True):
         return f"activity {a.tags[0]} vs {b.tags[0]}"
+    return None
+
+
+def hard_conflict(a: Signature, b: Signature) -> str | None:
+    """The conflicts the lexicon is sure of, or None: opposite activities ("open" vs
+    "close", one text doing one and not the other), or, for some object class or group of
+    classes, each text naming a member the other does not ("park" vs "office", "lunch" vs
+    "coffee"; but "the park near home" and "the park" agree)."""
     for first, second in OPPOSITES:
         for x, y in ((first, second), (second, first)):
             if x in a.tags and y in b.tags and y not in a.tags and x not in b.tags:

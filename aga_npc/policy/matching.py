@@ -19,18 +19,36 @@ The words are data (``aga_npc/policy/lexicon.toml``). The needs are calibrated p
 (``MatchSettings.for_embedder``); the local MiniLM values come from the calibration split of
 ``tests/data/plan_pairs.jsonl``, chosen by cross-validation (``benchmarks/plan_matching.py``
 reports precision and recall on the held-out split).
+
+With the local MiniLM embedder and the vectors of both texts' parts at hand
+(:func:`embedding_texts` names what to embed), the learned rule decides instead of the
+needs (:mod:`aga_npc.policy.combiner`): the same vetoes for the conflicts the lexicon is
+sure of, then a model trained on the calibration pairs weighs cosines of the texts and of
+their parts with the lexicon's reading. Without those vectors (or with another embedder,
+for which no weights were trained) the needs decide as above.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from aga_npc.places import place_label
-from aga_npc.policy.lookalike import Agreement, ObjectFit, agreement, lookalike_reason, object_fit
+from aga_npc.policy.combiner import LearnedRule, PhraseVectors, packaged_rule, phrase_vectors
+from aga_npc.policy.lookalike import (
+    Agreement,
+    ObjectFit,
+    activity_conflict,
+    agreement,
+    hard_conflict,
+    lookalike_reason,
+    object_fit,
+)
 from aga_npc.policy.signature import Signature, normalise_text, signature
 
 if TYPE_CHECKING:
@@ -42,8 +60,11 @@ __all__ = [
     "PlanDecision",
     "decide",
     "decide_signatures",
+    "embedding_texts",
     "plan_similarity",
 ]
+
+VectorOf = Callable[[str], "npt.NDArray[np.float32] | None"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,12 +145,15 @@ class MatchSettings:
         threshold: the cosine-only rule's threshold (used when ``lookalike_check`` is off).
         lookalike_check: apply the look-alike check and the needs (off: cosine only).
         candidates: nearest stored plans examined per scope.
+        learned: the learned rule, used when the vectors of both texts' parts are at hand
+            (None: the needs always decide). Trained for the local MiniLM embedder only.
     """
 
     needs: CosineNeeds = _LOCAL
     threshold: float = _CALIBRATED["local"][1]
     lookalike_check: bool = True
     candidates: int = 5
+    learned: LearnedRule | None = field(default_factory=packaged_rule)
 
     def __post_init__(self) -> None:
         if not -1.0 <= self.threshold <= 1.0:
@@ -142,11 +166,15 @@ class MatchSettings:
         """Defaults for an embedder name (``local:...``, ``openai:...``, ``hashing:...``).
 
         Only the local MiniLM values are calibrated; the openai values reuse them and
-        should be recalibrated with ``benchmarks/plan_matching.py`` for a given model.
+        should be recalibrated with ``benchmarks/plan_matching.py`` for a given model. The
+        learned rule is used only with the embedder it was trained on.
         """
         family = name.split(":", 1)[0]
         needs, threshold = _CALIBRATED.get(family, _CALIBRATED["local"])
-        return cls(needs=needs, threshold=threshold)
+        learned = packaged_rule()
+        if learned is not None and learned.embedder != name:
+            learned = None
+        return cls(needs=needs, threshold=threshold, learned=learned)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -157,9 +185,10 @@ class PlanDecision:
         same: the decision.
         cosine: cosine similarity of the two embeddings (1.0 for an exact text match).
         rule: ``exact``, ``same-words`` (equal once frames are set aside), ``similar``
-            (matched on cosine), ``lookalike`` (a conflict), ``below-threshold`` (the
-            cosine is short of what the words need) or ``place`` (planned at different
-            places).
+            (matched on cosine, or by the learned rule), ``lookalike`` (a conflict; with
+            the learned rule, a hard one or a rejected pair whose activities conflict),
+            ``below-threshold`` (the cosine, or the learned probability, is short of what
+            is needed) or ``place`` (planned at different places).
         reason: a human-readable explanation (for the ledger and the debug overlay).
     """
 
@@ -170,9 +199,17 @@ class PlanDecision:
 
 
 def decide_signatures(
-    a: Signature, b: Signature, cosine: float, settings: MatchSettings
+    a: Signature,
+    b: Signature,
+    cosine: float,
+    settings: MatchSettings,
+    parts: tuple[PhraseVectors | None, PhraseVectors | None] | None = None,
 ) -> PlanDecision:
-    """Apply the rule to precomputed signatures (the store's fast path; no exact check)."""
+    """Apply the rule to precomputed signatures (the store's fast path; no exact check).
+
+    ``parts``: the vectors of both texts' parts; with both and ``settings.learned`` the
+    learned rule decides, else the cosine needs.
+    """
     if a.core and a.core == b.core:
         return PlanDecision(
             same=True, cosine=cosine, rule="same-words", reason="the same words around frames"
@@ -193,6 +230,9 @@ def decide_signatures(
             rule="below-threshold",
             reason=f"cosine {cosine:.3f} < {needs.floor:.2f}",
         )
+    learned = settings.learned
+    if learned is not None and parts is not None and parts[0] is not None and parts[1] is not None:
+        return _decide_learned(learned, a, b, cosine, parts[0], parts[1])
     conflict = lookalike_reason(a, b)
     if conflict is not None:
         return PlanDecision(same=False, cosine=cosine, rule="lookalike", reason=conflict)
@@ -211,6 +251,45 @@ def decide_signatures(
     )
 
 
+def _decide_learned(
+    learned: LearnedRule,
+    a: Signature,
+    b: Signature,
+    cosine: float,
+    va: PhraseVectors,
+    vb: PhraseVectors,
+) -> PlanDecision:
+    conflict = hard_conflict(a, b)
+    if conflict is not None:
+        return PlanDecision(same=False, cosine=cosine, rule="lookalike", reason=conflict)
+    same, p = learned.decide(a, b, cosine, va, vb)
+    if same:
+        reason = f"learned: p {p:.2f} >= {learned.threshold:.2f}, cosine {cosine:.3f}"
+        return PlanDecision(same=True, cosine=cosine, rule="similar", reason=reason)
+    reason = f"learned: p {p:.2f} < {learned.threshold:.2f}, cosine {cosine:.3f}"
+    activity = activity_conflict(a, b)
+    if activity is not None:
+        return PlanDecision(
+            same=False, cosine=cosine, rule="lookalike", reason=f"{activity}; {reason}"
+        )
+    return PlanDecision(same=False, cosine=cosine, rule="below-threshold", reason=reason)
+
+
+def embedding_texts(plan_text: str) -> tuple[str, ...]:
+    """What to embed for a plan text, in one call: the text itself first, then its parts
+    (core, action, objects) that differ from it. The learned rule reads the parts' vectors
+    from the embedder's cache; without them the cosine needs decide."""
+    return tuple(dict.fromkeys((plan_text, *signature(plan_text).phrases.texts())))
+
+
+def text_parts(text: str, sig: Signature, vector_of: VectorOf | None) -> PhraseVectors | None:
+    """The vectors of ``text``'s parts through ``vector_of`` (None when any is missing)."""
+    if vector_of is None:
+        return None
+    whole = vector_of(text)
+    return None if whole is None else phrase_vectors(sig, whole, vector_of)
+
+
 def decide(
     a: str,
     b: str,
@@ -218,6 +297,7 @@ def decide(
     settings: MatchSettings | None = None,
     *,
     places: tuple[str, str] | None = None,
+    vector_of: VectorOf | None = None,
 ) -> PlanDecision:
     """Decide whether plan texts ``a`` and ``b`` (with embedding cosine ``cosine``) match.
 
@@ -228,6 +308,9 @@ def decide(
         settings: the thresholds (default: the local embedder's).
         places: the places the two are planned at (``@home``, ``@work``, a sector);
             different places never match. None compares the texts alone.
+        vector_of: text -> its embedding, or None when unknown (a cache: it must not
+            embed): with the vectors of both texts and of their parts
+            (:func:`embedding_texts`) the learned rule decides.
     """
     settings = settings or MatchSettings()
     if places is not None and places[0] != places[1]:
@@ -239,7 +322,11 @@ def decide(
         )
     if normalise_text(a) == normalise_text(b):
         return PlanDecision(same=True, cosine=1.0, rule="exact", reason="same text")
-    return decide_signatures(signature(a), signature(b), cosine, settings)
+    sa, sb = signature(a), signature(b)
+    parts = None
+    if settings.learned is not None and vector_of is not None:
+        parts = (text_parts(a, sa, vector_of), text_parts(b, sb, vector_of))
+    return decide_signatures(sa, sb, cosine, settings, parts)
 
 
 @functools.lru_cache(maxsize=1)
@@ -260,7 +347,8 @@ def plan_similarity(
 ) -> PlanDecision:
     """Do plans ``a`` and ``b`` mean the same? The Lifestyle Policy's rule (docs/DESIGN.md §4).
 
-    Embeds both texts (blocking: for tools and tests, not for the frame loop).
+    Embeds both texts and their parts in one call (blocking: for tools and tests, not for
+    the frame loop).
 
     Args:
         a: a plan text.
@@ -278,6 +366,9 @@ def plan_similarity(
     """
     embedder = embedder if embedder is not None else _default_embedder()
     settings = settings or MatchSettings.for_embedder(embedder.name)
-    vectors = np.asarray(embedder.embed([a, b]), dtype=np.float32)
-    cosine = float(np.clip(vectors[0] @ vectors[1], -1.0, 1.0))
-    return decide(a, b, cosine, settings, places=places)
+    texts: Sequence[str] = list(dict.fromkeys((*embedding_texts(a), *embedding_texts(b))))
+    vectors = np.asarray(embedder.embed(texts), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    table = dict(zip(texts, vectors / np.where(norms > 0, norms, 1.0), strict=True))
+    cosine = float(np.clip(table[a] @ table[b], -1.0, 1.0))
+    return decide(a, b, cosine, settings, places=places, vector_of=table.get)

@@ -8,12 +8,13 @@ condition that holds wins. The store counts the outcome and records the use.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
+from aga_npc.policy.combiner import PhraseVectors
 from aga_npc.policy.conditions import check_condition
 from aga_npc.policy.entries import PolicyScope, rescale_actions
 from aga_npc.policy.matching import MatchSettings, decide_signatures
@@ -38,6 +39,7 @@ class Query:
         agent: who will act (conditions are evaluated for this agent).
         world: the live world view.
         duration: minutes the plan should take (actions are rescaled), or None.
+        parts: the vectors of the text's parts (the learned same-plan rule), or None.
     """
 
     text: str
@@ -46,13 +48,21 @@ class Query:
     agent: str
     world: WorldView
     duration: int | None = None
+    parts: PhraseVectors | None = None
 
 
 def find_routine(
-    table: PlanTable, query: Query, scopes: Sequence[PolicyScope], match: MatchSettings
+    table: PlanTable,
+    query: Query,
+    scopes: Sequence[PolicyScope],
+    match: MatchSettings,
+    vector_of: Callable[[str], FloatArray | None] | None = None,
 ) -> LookupResult:
     """The first stored routine that means ``query``'s plan and can run now, or the most
-    informative miss (see the module docstring). Counts nothing, records nothing."""
+    informative miss (see the module docstring). Counts nothing, records nothing.
+
+    ``vector_of`` reads the vectors of stored plans' parts (an embedding cache) for the
+    learned rule, which decides when they and ``query.parts`` are known."""
     query_sig = signature(query.text) if query.vector is not None else None
     miss: LookupResult | None = None
     for scope in scopes:
@@ -68,7 +78,10 @@ def find_routine(
         for label, cosine in table.search(part, query.vector, match.candidates):
             if label == exact_id:
                 continue
-            decision = decide_signatures(query_sig, table.signature(label), cosine, match)
+            parts = None
+            if query.parts is not None and match.learned is not None:
+                parts = (query.parts, table.parts(label, vector_of))
+            decision = decide_signatures(query_sig, table.signature(label), cosine, match, parts)
             if not decision.same:
                 entry = table.get(label)
                 reason = (

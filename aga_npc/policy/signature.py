@@ -14,8 +14,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from aga_npc.policy.frames import main_clause
-from aga_npc.policy.lemmas import LEMMA, VERB_TAG, lemmatise, stem
+from aga_npc.policy.frames import split_clause
+from aga_npc.policy.lemmas import LEMMA, VERB_TAG, Token, read, stem
 from aga_npc.policy.lexicon import (
     BACKGROUND,
     CLASSES,
@@ -34,7 +34,7 @@ from aga_npc.policy.lexicon import (
     VAGUE,
 )
 
-__all__ = ["Signature", "normalise_text", "signature"]
+__all__ = ["Phrases", "Signature", "normalise_text", "opening_verb", "signature"]
 
 _BOUNDARY = frozenset(
     [
@@ -158,6 +158,28 @@ def normalise_text(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Phrases:
+    """The parts of a plan text that are embedded on their own (the learned same-plan rule
+    compares them, :mod:`aga_npc.policy.combiner`), in the text's own words.
+
+    Attributes:
+        core: the main clause without frames, a leading setting clause and time or manner
+            words ("water the plants in the park").
+        action: the opening verb with its particle, or a light verb with what it takes
+            ("hook up", "have lunch"); "" when the text opens with no word to act.
+        objects: the words naming what the activity acts on ("plants"); "" when none.
+    """
+
+    core: str = ""
+    action: str = ""
+    objects: str = ""
+
+    def texts(self) -> tuple[str, ...]:
+        """The non-empty parts, without repeats (what to embed)."""
+        return tuple(dict.fromkeys(t for t in (self.core, self.action, self.objects) if t))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Signature:
     """What a plan text does and names.
 
@@ -175,6 +197,7 @@ class Signature:
         core: the text's words in order, by one name each, without frames, articles,
             possessives and time words: two texts with the same core say the same thing
             ("takes a shower in the morning", "take a shower").
+        phrases: the text's core, action and objects in its own words, for embedding.
     """
 
     tags: tuple[str, ...] = ()
@@ -185,6 +208,7 @@ class Signature:
     setting: frozenset[str] = frozenset()
     mains: tuple[str, ...] = ()
     core: tuple[str, ...] = ()
+    phrases: Phrases = field(default_factory=Phrases)
 
     @property
     def main(self) -> str | None:
@@ -263,8 +287,10 @@ def signature(text: str) -> Signature:
     Light verbs govern nothing ("having breakfast" is eating, implied by "breakfast");
     leading time and manner words are skipped ("morning yoga practice" opens with yoga).
     """
-    clause = main_clause(text)
-    surface, words = lemmatise(clause)
+    rest, leading = split_clause(text)
+    clause = f"{rest} {leading}" if leading else rest
+    tokens = read(clause)
+    surface, words = [t.surface for t in tokens], [t.lemma for t in tokens]
     proper = _proper_nouns(clause)
     start = _start(words)
     tags: list[str] = []
@@ -353,6 +379,7 @@ def signature(text: str) -> Signature:
         and (main is None or VERB_TAG.get(w) != main)  # "practice yoga": yoga is the activity
     ]
     settled = _settled(words)
+    object_at = [i for i in content if not settled[i] and not _does(words[i], tags)]
     return Signature(
         tags=tuple(tags),
         objects={k: frozenset(v) for k, v in objects.items()},
@@ -360,13 +387,54 @@ def signature(text: str) -> Signature:
         head_known=head is not None and (head_tagged or words[start] in _UNDERSTOOD),
         # words naming one of the text's activities are not objects ("a tricky puzzle"), but
         # may be settings ("in the shower")
-        nouns=frozenset(
-            _noun(words[i]) for i in content if not settled[i] and not _does(words[i], tags)
-        ),
+        nouns=frozenset(_noun(words[i]) for i in object_at),
         setting=frozenset(_noun(words[i]) for i in content if settled[i]),
         mains=mains,
         core=_core(words),
+        phrases=Phrases(
+            core=_core_text(read(rest) if leading else tokens),
+            action=_action_text(tokens, start),
+            objects=" ".join(tokens[i].text for i in object_at if tokens[i].text),
+        ),
     )
+
+
+_PARTICLES = frozenset(["up", "out", "off", "away", "back", "down", "over"])
+
+
+def _core_text(tokens: list[Token]) -> str:
+    """The words of ``tokens`` without time and manner words."""
+    return " ".join(t.text for t in tokens if t.text and t.lemma not in MODIFIERS)
+
+
+def _action_text(tokens: list[Token], start: int) -> str:
+    """The opening verb and its particle ("hook up"), or a light verb and the first word
+    after it that is not a determiner or a function word ("have lunch", "go for a run")."""
+    if start >= len(tokens):
+        return ""
+    out = [tokens[start].text]
+    i = start + 1
+    if tokens[start].lemma in LIGHT:
+        while i < len(tokens) and (tokens[i].lemma in _DETERMINERS or tokens[i].lemma in FUNCTION):
+            i += 1
+        if i < len(tokens):
+            out.append(tokens[i].text)
+            i += 1
+    if i < len(tokens) and tokens[i].lemma in _PARTICLES:
+        out.append(tokens[i].text)
+    return " ".join(w for w in out if w)
+
+
+def opening_verb(text: str) -> Token | None:
+    """The token of the word ``text`` opens with (after frames, a leading setting clause and
+    time or manner words), or None when that is a light verb or there is none. Tools use
+    it to read a text as if the lexicon did not know its verb."""
+    rest, leading = split_clause(text)
+    tokens = read(f"{rest} {leading}" if leading else rest)
+    start = _start([t.lemma for t in tokens])
+    if start >= len(tokens) or tokens[start].lemma in LIGHT or not tokens[start].text:
+        return None
+    return tokens[start]
 
 
 def _does(word: str, tags: list[str]) -> bool:

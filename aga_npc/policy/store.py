@@ -27,14 +27,16 @@ import numpy as np
 import numpy.typing as npt
 
 from aga_npc.errors import StoreError
+from aga_npc.policy.combiner import phrase_vectors
 from aga_npc.policy.conditions import Condition
 from aga_npc.policy.entries import PolicyEntry, PolicyScope, Provenance, Variant
 from aga_npc.policy.index import IndexSettings, VectorIndex
-from aga_npc.policy.matching import MatchSettings
+from aga_npc.policy.matching import MatchSettings, embedding_texts
 from aga_npc.policy.persist import VERSION, EmbeddingCache, PolicyJournal
 from aga_npc.policy.requirements import routine_condition
 from aga_npc.policy.results import FailureVerdict, LookupResult, StoreStats
 from aga_npc.policy.search import Query, find_routine
+from aga_npc.policy.signature import signature
 from aga_npc.policy.table import PlanTable
 from aga_npc.ports import Embedder, WorldView
 from aga_npc.types import Action
@@ -60,6 +62,11 @@ class PolicyStore:
         flush_every: game minutes between flushes in :meth:`flush_if_due` (1..60).
         max_variants: variants kept per plan (the least used goes first).
         max_failures: run-time failures in a row after which a variant is evicted.
+        vector_of: where the vectors of plan parts are read for the learned same-plan rule
+            (text -> vector or None; never embeds). Default: the embedder's cache
+            (``cached``), when it has one. The caller embeds the parts with the plan text:
+            ``embedder.embed(embedding_texts(text))`` (:mod:`aga_npc.policy.matching`);
+            a lookup whose parts are not cached falls back to the cosine needs.
     """
 
     def __init__(
@@ -74,6 +81,7 @@ class PolicyStore:
         flush_every: int = 60,
         max_variants: int = 8,
         max_failures: int = 2,
+        vector_of: Callable[[str], FloatArray | None] | None = None,
     ) -> None:
         if embedder is not None:
             embedder_name = embedder_name or embedder.name
@@ -92,6 +100,9 @@ class PolicyStore:
         if max_variants < 1 or max_failures < 1:
             raise ValueError("max_variants and max_failures must be >= 1")
         self.embedder = embedder
+        if vector_of is None and embedder is not None:
+            vector_of = getattr(embedder, "cached", None)
+        self.vector_of = vector_of
         self.embedder_name = embedder_name
         self.dim = dim
         self.match = match or MatchSettings.for_embedder(embedder_name)
@@ -180,10 +191,19 @@ class PolicyStore:
             if vec.shape[0] != self.dim:
                 raise ValueError(f"vector has dim {vec.shape[0]}, store has {self.dim}")
         order = tuple(scopes) if scopes is not None else self.scopes_for(agent, role)
+        parts = None
+        if vec is not None and self.match.learned is not None and self.vector_of is not None:
+            parts = phrase_vectors(signature(plan_text), vec, self.vector_of)
         query = Query(
-            text=plan_text, vector=vec, place=place, agent=agent, world=world, duration=duration
+            text=plan_text,
+            vector=vec,
+            place=place,
+            agent=agent,
+            world=world,
+            duration=duration,
+            parts=parts,
         )
-        result = find_routine(self._table, query, order, self.match)
+        result = find_routine(self._table, query, order, self.match, self.vector_of)
         if result.hit:
             result = self._touch(result, game_minute)
         return self._count(result)
@@ -219,15 +239,17 @@ class PolicyStore:
         embedder: Embedder | None = None,
         **options: Any,
     ) -> LookupResult:
-        """Embed inline (``embedder`` or the store's own), then :meth:`lookup` with
-        ``options`` (``place``, ``agent``, ``world``, ...).
+        """Embed inline (``embedder`` or the store's own; the text with its parts,
+        :func:`~aga_npc.policy.matching.embedding_texts`, so a caching embedder holds the
+        parts for the learned rule), then :meth:`lookup` with ``options`` (``place``,
+        ``agent``, ``world``, ...).
 
         Blocking: for offline tools, tests and benchmarks, never the frame loop.
         """
         embedder = embedder or self.embedder
         if embedder is None:
             raise ValueError("lookup_text needs an embedder (the store was built without one)")
-        return self.lookup(plan_text, embedder.embed([plan_text])[0], **options)
+        return self.lookup(plan_text, embedder.embed(embedding_texts(plan_text))[0], **options)
 
     def _touch(self, result: LookupResult, game_minute: int) -> LookupResult:
         assert result.entry_id is not None and result.variant_index is not None

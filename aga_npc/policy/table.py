@@ -7,11 +7,12 @@ Not thread-safe: main thread only, like the store.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import numpy.typing as npt
 
+from aga_npc.policy.combiner import PhraseVectors, phrase_vectors
 from aga_npc.policy.entries import PolicyEntry, PolicyScope
 from aga_npc.policy.index import IndexSettings, VectorIndex
 from aga_npc.policy.signature import Signature, normalise_text, signature
@@ -45,6 +46,7 @@ class PlanTable:
         self.settings = settings
         self._entries: dict[int, PolicyEntry] = {}
         self._signatures: dict[int, Signature] = {}
+        self._parts: dict[int, PhraseVectors] = {}
         self._plans: dict[Partition, _Plans] = {}
         self._next_id = 1
         self._deferred: dict[Partition, dict[int, FloatArray]] | None = None
@@ -85,6 +87,19 @@ class PlanTable:
     def signature(self, entry_id: int) -> Signature:
         """The activity signature of an entry's plan text."""
         return self._signatures[entry_id]
+
+    def parts(
+        self, entry_id: int, vector_of: Callable[[str], FloatArray | None] | None
+    ) -> PhraseVectors | None:
+        """The vectors of an entry's plan parts, read once through ``vector_of`` (an
+        embedding cache) and kept; None while one of them is not known."""
+        found = self._parts.get(entry_id)
+        if found is None and vector_of is not None:
+            entry = self._entries[entry_id]
+            found = phrase_vectors(self._signatures[entry_id], entry.vector, vector_of)
+            if found is not None:
+                self._parts[entry_id] = found
+        return found
 
     def exact(self, part: Partition, text: str) -> int | None:
         """The entry stored under this (normalised) text in ``part``, or None."""
@@ -133,6 +148,7 @@ class PlanTable:
         if self._deferred is not None:
             self._deferred.get(part, {}).pop(entry_id, None)
         self._signatures.pop(entry_id, None)
+        self._parts.pop(entry_id, None)
         plans = self._plans[part]
         plans.index.remove(entry_id)
         key = normalise_text(entry.plan_text)
@@ -143,6 +159,7 @@ class PlanTable:
     def clear(self) -> None:
         """Forget every entry (ids already used stay used)."""
         self._entries, self._signatures, self._plans = {}, {}, {}
+        self._parts = {}
         if self._deferred is not None:
             self._deferred = {}
 

@@ -16,11 +16,12 @@ it also reports a cosine-only rule (same place and one cosine threshold chosen o
     python benchmarks/plan_matching.py --split calib --show-errors   # tuning: never heldout
     python benchmarks/plan_matching.py --split calib --cv 5   # the needs, cross-validated
 
-``--cv K`` (the look-alike rule's needs) chooses the cosine needs of every tier (activities same/kin/open x objects
-shared/open/disjoint) on K-1 folds of calib, each tier's need the cosine that best trades
-hits for false hits (lambda false hits cost one hit, for a few lambdas), and scores the held-
-out fold; the figures are those of the out-of-fold predictions (three shuffles). The
-calibrated needs in aga_npc/policy/matching.py were chosen this way, then made monotone.
+``--cv K`` (the look-alike rule's needs) chooses the cosine needs of every tier (activities
+same/kin/open x objects shared/open/disjoint) on K-1 folds of calib, each tier's need the
+cosine that best trades hits for false hits (lambda false hits cost one hit, for a few
+lambdas), and scores the held-out fold; the figures are those of the out-of-fold
+predictions (three shuffles). The calibrated needs in aga_npc/policy/matching.py were
+chosen this way, then made monotone.
 """
 
 from __future__ import annotations

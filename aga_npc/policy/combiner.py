@@ -232,9 +232,28 @@ class LearnedRule:
         """The linear score of :func:`vector_terms`."""
         return float(self.vector_weights @ terms) + self.vector_bias
 
+    def pair_score(self, a: PhraseVectors, b: PhraseVectors) -> float:
+        """:meth:`vector_score` of two plans' parts, without building the terms."""
+        w, d = self.vector_weights, self.dim
+        return (
+            float((w[:d] * a.action) @ b.action)
+            + float(w[d : 2 * d] @ np.abs(a.action - b.action))
+            + float((w[2 * d : 3 * d] * a.core) @ b.core)
+            + float(w[3 * d :] @ np.abs(a.core - b.core))
+            + self.vector_bias
+        )
+
     def probability(self, features: Any) -> float:
         """The probability that a pair with these :data:`FEATURES` is the same plan."""
-        return float(self.probabilities(np.asarray(features, dtype=np.float64)[None, :])[0])
+        row = np.asarray(features, dtype=np.float64).reshape(-1)
+        trees = np.arange(self.features.shape[0])
+        inner = self.features.shape[1]
+        node = np.zeros(trees.size, dtype=np.int64)
+        while node[0] < inner:  # complete trees: every tree reaches its leaves together
+            at = (trees, node)
+            node = 2 * node + 1 + (row[self.features[at]] > self.thresholds[at])
+        logit = self.base + float(self.leaves[trees, node - inner].sum())
+        return 1.0 / (1.0 + float(np.exp(-logit)))
 
     def probabilities(self, rows: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """:meth:`probability` of each row of a (pairs, features) array."""
@@ -257,9 +276,7 @@ class LearnedRule:
         self, a: Signature, b: Signature, cosine: float, va: PhraseVectors, vb: PhraseVectors
     ) -> tuple[bool, float]:
         """(same plan?, probability) of two signatures with their parts' vectors."""
-        row = np.append(
-            pair_features(a, b, cosine, va, vb), self.vector_score(vector_terms(va, vb))
-        )
+        row = np.append(pair_features(a, b, cosine, va, vb), self.pair_score(va, vb))
         p = self.probability(row)
         return p >= self.threshold, p
 

@@ -189,3 +189,17 @@ def test_store_reads_parts_from_its_embedders_cache() -> None:
     embedder.embed(embedding_texts(asked))  # now they are
     hit = store.lookup(asked, vector, place="@home", agent="ann", world=world)
     assert hit.hit and hit.matched_text == stored
+
+
+def test_one_row_and_batch_paths_agree_with_the_packaged_weights() -> None:
+    rule = packaged_rule()
+    assert rule is not None
+    rng = np.random.default_rng(3)
+    rows = rng.uniform(-0.2, 1.2, size=(20, len(FEATURES)))
+    rows[:, -1] = rng.normal(0, 3, size=20)
+    assert np.allclose(rule.probabilities(rows), [rule.probability(r) for r in rows])
+    a, b = (
+        PhraseVectors(*(v / np.linalg.norm(v) for v in rng.normal(size=(2, 384))), None)
+        for _ in range(2)
+    )
+    assert rule.pair_score(a, b) == pytest.approx(rule.vector_score(vector_terms(a, b)), abs=1e-4)

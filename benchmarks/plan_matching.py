@@ -66,6 +66,10 @@ TUNING_HISTORY = [
     {"round": "12d", "split": "calib probe", "pairs": 151, "precision": 0.966, "recall": 0.792},
     {"round": 12, "split": "heldout", "pairs": 365, "precision": 0.986, "recall": 0.811},
     {"round": 13, "split": "heldout", "pairs": 313, "precision": 0.966, "recall": 0.790},
+    # the learned rule (aga_npc/policy/combiner.py), rounds 13 and 14 evaluated once together
+    {"round": "13 learned", "split": "heldout", "pairs": 313, "precision": 0.959, "recall": 0.811},
+    {"round": "14 learned", "split": "heldout", "pairs": 212, "precision": 0.977, "recall": 0.748},
+    {"round": "14 needs", "split": "heldout", "pairs": 212, "precision": 0.974, "recall": 0.676},
 ]
 # Parts of the heldout split (first and last line of each), reported one by one.
 HELDOUT_PARTS = {

@@ -27,6 +27,7 @@ _MEAL_WORDS = {
     "dinner": ("dinner", "supper"),
 }
 _NOT_A_MEAL = ("service", "customers", "orders", "menu", "shift", "for the guests")
+OFF_DUTY_VISIT = 120  # minutes an invitation to one's own workplace lasts on a day off
 _NO_SEATS = ("shop",)  # kinds of workplace with nowhere to sit down for a meal or a rest
 _FESTIVE = re.compile(r"\b(?:party|celebration|festival|anniversary|birthday|wedding)\b")
 _INVITE_VERBS = wordset(
@@ -186,15 +187,18 @@ class DayFrame:
             if start < 5 * 60:
                 continue
             duration = min(max(duration, 15), 300)
+            activity = str(inv.get("activity") or "")
+            place = self._venue(activity, str(inv.get("place") or ""))
+            if not place:
+                continue  # nowhere known to go
+            if place == self.town.work and not self.work_day:
+                # off duty at one's own workplace: a couple of hours, not a whole shift
+                duration = min(duration, OFF_DUTY_VISIT)
             if start < self.wake + 60:
                 self.wake = max(4 * 60 + 30, round5(start - 60))
             end = start + duration
             if not self._free(start, end):
                 continue
-            activity = str(inv.get("activity") or "")
-            place = self._venue(activity, str(inv.get("place") or ""))
-            if not place:
-                continue  # nowhere known to go
             meal = meal_of(activity)
             if meal is not None:
                 self.meals_in_invites.add(meal)

@@ -259,17 +259,20 @@ class NpcBrain:
         self, key: Key, act: Activity, start: int, now: int, perception: Perception
     ) -> None:
         old = self.resolver.get(self.current) if self.current is not None else None
+        # the same activity still under way in a re-planned day (a replan keeps what one is
+        # doing and re-plans the rest) carries on with its actions, not from the start
         carried = (
             old is not None
             and old.text == act.text
             and old.place == act.place
-            and old.start == start
+            and (old.start == start or old.start <= start <= now)
         )
         if old is not None and not carried and old.start + old.duration <= now:
             self.resolver.finished(old, now, perception.world)
         if carried and old is not None and key not in self.resolver.resolutions:
+            self.resolver.resolutions.pop(old.key, None)
             old.key = key
-            old.duration = act.duration
+            old.duration = start + act.duration - old.start
             self.resolver.resolutions[key] = old
         self.current = key
         if not carried:

@@ -153,13 +153,15 @@ class Resolver:
             if self._lookup(res, None, now, world):
                 return
             key_text = self.plan_key(res).text
+            texts = policy.embedding_texts(key_text)
             vector = self.services.cached_vector(key_text)
-            if vector is None:
+            if vector is None or any(self.services.cached_vector(t) is None for t in texts[1:]):
+                # the text and its parts in one call (the cache computes only what it lacks)
                 res.move(ResStatus.EMBEDDING)
                 self.requests.call(
                     CallKind.EMBED_PLAN,
                     self.services.embedder.embed,
-                    [key_text],
+                    list(texts),
                     then=lambda value: self._on_vector(res, value),
                     priority=Priority.HIGH,
                 )

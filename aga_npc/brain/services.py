@@ -127,6 +127,11 @@ class PolicyPort(Protocol):
         """A reused routine ran to its end."""
         ...
 
+    def embedding_texts(self, text: str) -> tuple[str, ...]:
+        """What to embed for a plan key text, in one call: the text first, then any parts
+        the same-plan rule reads (their vectors are looked up in the embedder's cache)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BrainServices:

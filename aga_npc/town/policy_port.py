@@ -19,6 +19,7 @@ from typing import Any
 from aga_npc.brain.services import HitHandle, PlanKey, PolicyDecision, Vector
 from aga_npc.places import HOME, SYMBOLS, WORK, Address, place_symbol
 from aga_npc.policy.entries import Provenance, ScopeKind
+from aga_npc.policy.matching import embedding_texts
 from aga_npc.policy.requirements import off_place_targets, routine_condition
 from aga_npc.policy.results import FailureVerdict, LookupResult
 from aga_npc.policy.sharing import Sharing, lookup_scopes, store_scope
@@ -227,6 +228,9 @@ class StorePolicy:
         if self.policy_store.report_success(handle.entry, handle.variant):
             self.stats.successes += 1
         self.policy_store.flush_if_due(now, submit=self.submit)
+
+    def embedding_texts(self, text: str) -> tuple[str, ...]:
+        return embedding_texts(text)
 
     def get_state(self) -> dict[str, Any]:
         """The sharing rule, counters and remembered near misses as plain data (the store

@@ -228,7 +228,8 @@ def test_a_similar_plan_text_is_embedded_once_then_hits(rig: Any) -> None:
 def test_a_cached_embedding_goes_straight_to_the_similar_lookup(rig: Any) -> None:
     s = Setup(rig(), mode=Mode.AGA_PAPER)
     s.learn("have breakfast", STORED)
-    s.rig.embedder.embed(["have a quick breakfast"])
+    # the plan text and the parts the same-plan rule reads, as the resolver embeds them
+    s.rig.embedder.embed(list(s.resolver.services.policy.embedding_texts("have a quick breakfast")))
     res = s.item("have a quick breakfast", ADA_HOME)
     s.resolver.advance(res, res.start, s.world, TickWork())
     assert res.ready and res.source is Source.POLICY
@@ -237,7 +238,7 @@ def test_a_cached_embedding_goes_straight_to_the_similar_lookup(rig: Any) -> Non
 
 def test_a_limited_tick_takes_one_heavy_step(rig: Any) -> None:
     s = Setup(rig(chain_script()), mode=Mode.AGA_PAPER)
-    s.rig.embedder.embed(["cook dinner"])
+    s.rig.embedder.embed(list(s.resolver.services.policy.embedding_texts("cook dinner")))
     res = s.item("cook dinner", ADA_HOME)
     work = TickWork(limited=True)
     s.resolver.advance(res, res.start, s.world, work)
@@ -458,6 +459,9 @@ class FixedPolicy:
     def report_failure(self, handle: HitHandle, *, now: int, why: str) -> None: ...
 
     def report_success(self, handle: HitHandle, *, now: int) -> None: ...
+
+    def embedding_texts(self, text: str) -> tuple[str, ...]:
+        return (text,)
 
 
 CLEO = AgentProfile(name="Cleo Park", home=ADA_HOME, bed=CLEO_BED)

@@ -46,6 +46,9 @@ class _Cosines:
     def report_success(self, handle: HitHandle, *, now: int) -> None:
         return None
 
+    def embedding_texts(self, text: str) -> tuple[str, ...]:
+        return (text,)
+
 
 def test_the_marker_shows_the_cosine_behind_the_current_action(make_town: Any) -> None:
     import dataclasses

@@ -138,6 +138,9 @@ class _MissingPolicy:
     def store(self, **kw: Any) -> None:
         raise AssertionError("nothing is stored here")
 
+    def embedding_texts(self, text: str) -> tuple[str, ...]:
+        return (text,)
+
 
 def _spread_case(make_town: Any, limited: bool) -> tuple[Any, Any, Any, _MissingPolicy]:
     import dataclasses

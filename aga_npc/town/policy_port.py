@@ -21,7 +21,7 @@ from aga_npc.places import HOME, SYMBOLS, WORK, Address, place_symbol
 from aga_npc.policy.entries import Provenance, ScopeKind
 from aga_npc.policy.matching import embedding_texts
 from aga_npc.policy.requirements import off_place_targets, routine_condition
-from aga_npc.policy.results import FailureVerdict, LookupResult
+from aga_npc.policy.results import FailureVerdict, LookupReason, LookupResult
 from aga_npc.policy.sharing import Sharing, lookup_scopes, store_scope
 from aga_npc.policy.signature import normalise_text
 from aga_npc.policy.store import PolicyStore
@@ -153,7 +153,14 @@ class StorePolicy:
         if not result.hit:
             if counted:
                 self.stats.misses += 1
-            if result.entry_id is not None and result.matched_text is not None:
+            # only a plan judged the same whose conditions did not hold is a near miss: the
+            # routine worked out now is another variant of it (another circumstance). A
+            # rejected look-alike is a different activity and gets an entry of its own.
+            if (
+                result.reason is LookupReason.NO_CONDITION_HELD
+                and result.entry_id is not None
+                and result.matched_text is not None
+            ):
                 key = (agent, normalise_text(result.plan_text), result.place)
                 self._near_miss[key] = result.entry_id
                 self._near_miss.move_to_end(key)

@@ -192,6 +192,21 @@ def test_a_near_miss_gets_the_new_routine_as_a_variant(world: FakeWorld) -> None
     assert ask(p, world, agent="bob").actions[0].verb == "eat"
 
 
+def test_a_rejected_lookalike_is_not_a_near_miss(world: FakeWorld) -> None:
+    """A different activity that the same-plan rule turned down gets an entry of its own;
+    were it made a variant of the look-alike, 'have breakfast' would serve its actions."""
+    p = port()
+    learn(p, world)
+    wash = PlanKey(text="wash the dishes", place="@home")
+    miss = ask(p, world, plan=wash, vector=vec(1, 0.3))
+    assert not miss.hit and miss.reason.startswith("rejected_lookalike")
+    sink = [Action(verb="cook", target="@home:kitchen:stove", duration=15)]
+    learn(p, world, plan=wash, vector=vec(1, 0.3), actions=sink)
+    assert len(p.policy_store) == 2
+    assert [len(e.variants) for e in p.policy_store.entries()] == [1, 1]
+    assert ask(p, world).actions[0].duration == 10  # breakfast still serves its own routine
+
+
 @pytest.mark.parametrize(
     ("sharing", "bob_home", "bob_work", "cy_work"),
     [

@@ -109,6 +109,7 @@ class MemoryStream:
         self._cap = capacity
         self._n = 0
         self._events: list[MemoryEvent] = []
+        self._pending_from = 0  # no row before this one waits for its embedding
         self._row: dict[int, int] = {}
         self._people: dict[str, set[int]] = {}
         self._imp = np.zeros(capacity, dtype=np.float64)
@@ -184,6 +185,7 @@ class MemoryStream:
             self._mat[:m] = self._mat[keep]
             self._mat[m:n] = 0.0
         self._events = [self._events[r] for r in keep.tolist()]
+        self._pending_from = 0
         self._n = m
         self._row = {ev.id: row for row, ev in enumerate(self._events)}
         self._people = {}
@@ -237,8 +239,16 @@ class MemoryStream:
         return [self._events[self._row[i]] for i in sorted(ids)]
 
     def pending_embeddings(self) -> list[MemoryEvent]:
-        """Events still waiting for their embedding, oldest first (to (re)submit after a load)."""
-        return [ev for ev in self._events if ev.embedding is None]
+        """Events still waiting for their embedding, oldest first (to (re)submit after a load).
+
+        Asked every tick: the scan starts at the first row that was still pending last time
+        (embeddings are only ever added to a row; new rows come at the end)."""
+        events = self._events
+        start = self._pending_from
+        while start < len(events) and events[start].embedding is not None:
+            start += 1
+        self._pending_from = start
+        return [ev for ev in events[start:] if ev.embedding is None]
 
     # ------------------------------------------------------------------ mutation
     def append(

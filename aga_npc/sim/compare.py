@@ -221,6 +221,7 @@ def _mode_block(
     sizes = [r["policy"]["store_size"] for r in reports if "store_size" in r["policy"]]
     return {
         "paper": paper_ratio(mode, reports[0]["npcs"]),
+        "warm_mode": reports[0].get("warm_mode"),
         "seeds": len(rows),
         "ratio_to_baseline": _spread(ratios),
         "ratio_to_baseline_normalised": _spread(normalised),
@@ -526,7 +527,7 @@ def format_summary(comparison: Mapping[str, Any]) -> str:
     head = (
         f"{comparison['npcs']} NPCs, {_plural(comparison['days'], 'game day')}, "
         f"{_plural(len(seeds), 'seed')} ({_seed_text(seeds)}), "
-        f"{_plural(comparison['warm_runs'], 'warm run')} per policy mode; "
+        f"{_plural(comparison['warm_runs'], 'warm run')} per policy mode{_riders(comparison)}; "
         f"LLM {comparison['llm'].get('model', '?')}, embedder {comparison['embedder']}"
     )
     cols = (
@@ -560,6 +561,15 @@ def format_summary(comparison: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _riders(comparison: Mapping[str, Any]) -> str:
+    shared = [
+        f"{mode} on {block['warm_mode']}'s"
+        for mode, block in comparison["modes"].items()
+        if block.get("warm_mode") not in (None, mode)
+    ]
+    return f" ({', '.join(shared)})" if shared else ""
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -583,17 +593,30 @@ def _personas(args: argparse.Namespace) -> tuple[Persona, ...]:
     return tuple(town_personas(args.npcs))
 
 
+SHARED_WARM_RUNS: dict[Mode, Mode] = {Mode.LIFESTYLE_ONLY: Mode.AGA_PAPER}
+"""A mode measured on another mode's warm runs (when both are compared): ``lifestyle-only``
+learns its routines exactly as ``aga-paper`` does (the Lifestyle Policy is the same; only
+the dialogue differs), so it is measured from the routines ``aga-paper``'s warm runs left
+instead of building its own. This is the paper's ablation on one set of prepared policies,
+and it saves two warm runs per seed."""
+
+
 def plan_tasks(args: argparse.Namespace) -> list[RunTask]:
-    """One task per seed and mode (baseline always included), seeds in order."""
+    """One task per seed and mode (baseline always included), seeds in order; a mode of
+    :data:`SHARED_WARM_RUNS` rides on its partner's task when both are compared."""
     personas = tuple(p.to_dict() for p in _personas(args))
     modes = [Mode.parse(m) for m in args.modes]
     if Mode.BASELINE not in modes:
         modes.insert(0, Mode.BASELINE)
+    riders = {m: host for m, host in SHARED_WARM_RUNS.items() if m in modes and host in modes}
+    if args.warm_runs == 0:
+        riders = {}
     map_path = str(Path(args.map).resolve()) if args.map else None
     return [
         RunTask(
             personas=personas,
             mode=mode,
+            also=tuple(m for m, host in riders.items() if host is mode),
             seed=seed,
             days=args.days,
             warm_runs=args.warm_runs,
@@ -607,6 +630,7 @@ def plan_tasks(args: argparse.Namespace) -> list[RunTask]:
         )
         for seed in args.seeds
         for mode in modes
+        if mode not in riders
     ]
 
 
@@ -633,27 +657,32 @@ def compare_modes(args: argparse.Namespace) -> dict[str, Any]:
 
     Settings.from_env().with_overrides(embed=args.embed)  # a bad AGA_* fails here, not later
     tasks = plan_tasks(args)
+    measured = sum(len(t.modes) for t in tasks)
     out = Path(args.out)
     (out / "runs").mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     finished: list[dict[str, Any]] = []
 
-    def done(task: RunTask, report: dict[str, Any], at: float) -> None:
-        finished.append(
-            {
-                "seed": task.seed,
-                "mode": task.mode.value,
-                "runs": task.warm + 1,
-                "run_wall_seconds": round(
-                    report.get("wall_seconds", 0.0) + report.get("warm_wall_seconds", 0.0), 3
-                ),
-                "done_at_wall_seconds": round(at, 3),
-            }
-        )
+    def done(task: RunTask, reports: list[dict[str, Any]], at: float) -> None:
+        for mode, report in zip(task.modes, reports, strict=True):
+            finished.append(
+                {
+                    "seed": task.seed,
+                    "mode": mode.value,
+                    "runs": (task.warm + 1) if mode is task.mode else 1,
+                    "warm_mode": report.get("warm_mode"),
+                    "run_wall_seconds": round(
+                        report.get("wall_seconds", 0.0)
+                        + (report.get("warm_wall_seconds", 0.0) if mode is task.mode else 0.0),
+                        3,
+                    ),
+                    "done_at_wall_seconds": round(at, 3),
+                }
+            )
         if not args.quiet:
             print(
-                f"[{len(finished)}/{len(tasks)}] {task.label}: {task.warm + 1} run(s), "
-                f"done at {at:.1f} s",
+                f"[{len(finished)}/{measured}] {task.label}: "
+                f"{task.warm + len(task.modes)} run(s), done at {at:.1f} s",
                 file=sys.stderr,
             )
 
@@ -666,12 +695,14 @@ def compare_modes(args: argparse.Namespace) -> dict[str, Any]:
         ray=args.ray,
         on_done=done,
     )
-    _same_stack(reports)
+    _same_stack(r for group in reports for r in group)
     runs: dict[int, dict[str, Any]] = {}
-    for task, report in zip(tasks, reports, strict=True):
-        runs.setdefault(task.seed, {})[task.mode.value] = report
-        path = out / "runs" / f"seed{task.seed}_{task.mode.value}.json"
-        atomic_write_bytes(path, json.dumps(report, indent=1, sort_keys=True).encode("utf-8"))
+    for task, group in zip(tasks, reports, strict=True):
+        for mode, report in zip(task.modes, group, strict=True):
+            runs.setdefault(task.seed, {})[mode.value] = report
+            path = out / "runs" / f"seed{task.seed}_{mode.value}.json"
+            data = json.dumps(report, indent=1, sort_keys=True).encode("utf-8")
+            atomic_write_bytes(path, data)
     comparison = build_comparison(runs, warm_runs=args.warm_runs)
     comparison["runs"] = {
         str(seed): {m: f"runs/seed{seed}_{m}.json" for m in modes} for seed, modes in runs.items()

@@ -1,8 +1,10 @@
 """The comparison's runs as independent tasks: in this process, in worker processes or on Ray.
 
 A :class:`RunTask` is one mode on one seed: its warm runs (policy modes only) and then the
-measured run. It is plain data (personas as dicts), and :func:`run_task` builds everything
-else inside the worker (settings from the environment, the embedder, the LLM stack through
+measured run; modes in ``also`` are measured after the same warm runs, each starting from
+the routines and embeddings the warm runs left (``lifestyle-only`` beside ``aga-paper``).
+It is plain data (personas as dicts), and :func:`run_task` builds everything else inside
+the worker (settings from the environment, the embedder, the LLM stack through
 ``simulate``), so nothing unpicklable crosses a process and a task's report depends only on
 the task: the same seeds give the same reports whichever worker runs which task.
 
@@ -51,7 +53,9 @@ class RunTask:
 
     Attributes:
         personas: the residents as ``Persona.to_dict()`` data.
-        mode: the mode.
+        mode: the mode (the warm runs run in it).
+        also: policy modes measured after the same warm runs, each from a copy of the
+            state they left (the routines learned and the embeddings computed).
         seed: the measured run's seed.
         days: game days per run.
         warm_runs: warm runs before the measured one (ignored by modes without a policy).
@@ -66,6 +70,7 @@ class RunTask:
 
     personas: tuple[Mapping[str, Any], ...] = field(hash=False)
     mode: Mode
+    also: tuple[Mode, ...] = ()
     seed: int
     days: int
     warm_runs: int = 0
@@ -86,6 +91,10 @@ class RunTask:
             raise ValueError(f"RunTask.warm_runs must be >= 0, got {self.warm_runs}")
         if self.seed < 0:
             raise ValueError(f"RunTask.seed must be >= 0, got {self.seed}")
+        if self.also and not all(m.uses_policy for m in (self.mode, *self.also)):
+            raise ValueError("RunTask.also shares warm runs: every mode needs a policy")
+        if len({self.mode, *self.also}) != 1 + len(self.also):
+            raise ValueError("RunTask.also repeats a mode")
 
     @property
     def warm(self) -> int:
@@ -95,11 +104,16 @@ class RunTask:
     @property
     def cost(self) -> float:
         """A relative size for scheduling: simulated agent-days over all of the task's runs."""
-        return float((self.warm + 1) * self.days * len(self.personas))
+        return float((self.warm + 1 + len(self.also)) * self.days * len(self.personas))
+
+    @property
+    def modes(self) -> tuple[Mode, ...]:
+        """The measured modes, ``mode`` first."""
+        return (self.mode, *self.also)
 
     @property
     def label(self) -> str:
-        return f"seed {self.seed} {self.mode.value}"
+        return f"seed {self.seed} {'+'.join(m.value for m in self.modes)}"
 
 
 @functools.lru_cache(maxsize=4)
@@ -118,15 +132,19 @@ def _shared_embeddings(settings: Settings) -> Embedder:
     return CachedEmbedder(build_embedder(settings, cache=False), max_entries=2_000_000)
 
 
-def run_task(task: RunTask) -> dict[str, Any]:
-    """Do ``task`` and return the measured run's report (plain JSON data).
+def run_task(task: RunTask) -> list[dict[str, Any]]:
+    """Do ``task`` and return the measured runs' reports (plain JSON data), one per mode of
+    ``task.modes``, in that order.
 
     The policy store (and the embedding cache the store keeps with it) is carried from the
     warm runs into the measured run; nothing else is: every run builds its own town, LLM
-    stack and token ledger. Settings come from this process's environment (``AGA_LLM``
-    ...), with ``task.embed`` overriding ``AGA_EMBED``.
+    stack and token ledger. Each mode of ``task.also`` starts from a copy of what the warm
+    runs left, so it is measured exactly as if its task had made the same warm runs itself.
+    Settings come from this process's environment (``AGA_LLM`` ...), with ``task.embed``
+    overriding ``AGA_EMBED``.
 
-    Extra report keys: ``warm_runs``, ``warm_wall_seconds`` and ``policy.store_size``.
+    Extra report keys: ``warm_runs``, ``warm_wall_seconds``, ``warm_mode`` and
+    ``policy.store_size``.
     """
     from aga_npc.embed.cache import CachedEmbedder
     from aga_npc.personas.model import Persona
@@ -134,7 +152,8 @@ def run_task(task: RunTask) -> dict[str, Any]:
     from aga_npc.sim.runner import RunConfig, simulate
 
     settings = Settings.from_env().with_overrides(embed=task.embed)
-    embedder = CachedEmbedder(_shared_embeddings(settings))
+    shared = _shared_embeddings(settings)
+    embedder = CachedEmbedder(shared)
     store = PolicyStore(embedder=embedder) if task.mode.uses_policy else None
     config = RunConfig(
         personas=tuple(Persona.from_dict(p) for p in task.personas),
@@ -153,12 +172,25 @@ def run_task(task: RunTask) -> dict[str, Any]:
         warm = replace(config, seed=task.seed + WARM_SEED_STEP * (k + 1))
         simulate(warm, settings=settings, embedder=embedder, store=store)
     warm_wall = time.perf_counter() - started
-    report = simulate(config, settings=settings, embedder=embedder, store=store)
-    report["warm_runs"] = task.warm
-    report["warm_wall_seconds"] = round(warm_wall, 3)
-    if store is not None:
-        report["policy"]["store_size"] = len(store)
-    return report
+    warm_items = embedder.items() if task.also else []
+    warm_state = store.get_state() if task.also and store is not None else None
+    reports: list[dict[str, Any]] = []
+    for i, mode in enumerate(task.modes):
+        if i > 0 and warm_state is not None:
+            embedder = CachedEmbedder(shared)
+            embedder.load(warm_items)
+            store = PolicyStore(embedder=embedder)
+            store.set_state(warm_state)
+        report = simulate(
+            replace(config, mode=mode), settings=settings, embedder=embedder, store=store
+        )
+        report["warm_runs"] = task.warm
+        report["warm_wall_seconds"] = round(warm_wall, 3)
+        report["warm_mode"] = task.mode.value if task.warm else None
+        if store is not None:
+            report["policy"]["store_size"] = len(store)
+        reports.append(report)
+    return reports
 
 
 def largest_first(costs: Sequence[float]) -> list[int]:

@@ -93,6 +93,26 @@ def test_score_is_weighted_sum_of_parts():
         assert values[0] == 0.0 and values[-1] == 1.0
 
 
+def test_pending_embeddings_out_of_order_and_after_a_reload():
+    """Embeddings arrive in any order; the pending list is always exactly the events
+    without one, oldest first, also after a round trip and after forgetting."""
+    s = MemoryStream()
+    ids = [s.append(kind="observed", text=f"e{i}", now=i, importance=3).id for i in range(6)]
+    assert [e.id for e in s.pending_embeddings()] == ids
+    s.set_embeddings([ids[2], ids[0]], [unit(1, 0), unit(0, 1)])
+    assert [e.id for e in s.pending_embeddings()] == [ids[1], ids[3], ids[4], ids[5]]
+    s.set_embedding(ids[1], unit(1, 1))
+    assert [e.id for e in s.pending_embeddings()] == ids[3:]
+    late = s.append(kind="observed", text="late", now=9, importance=3, embedding=unit(1, 0))
+    later = s.append(kind="observed", text="later", now=9, importance=3)
+    assert [e.id for e in s.pending_embeddings()] == [*ids[3:], later.id]
+    copy = MemoryStream()
+    copy.set_state(s.get_state())
+    assert [e.id for e in copy.pending_embeddings()] == [*ids[3:], later.id]
+    s.set_embeddings([*ids[3:], later.id], [unit(1, 0)] * 4)
+    assert s.pending_embeddings() == [] and late.id in s
+
+
 def test_relevance_follows_cosine_and_pending_embedding_counts_as_zero():
     s = MemoryStream()
     same = s.append(kind="observed", text="stove", now=0, importance=3, embedding=unit(1, 0))

@@ -15,7 +15,7 @@ from aga_npc.errors import ConfigError
 from aga_npc.personas.loader import town_personas
 from aga_npc.sim.cli import main
 from aga_npc.sim.compare import strip_wall_times
-from aga_npc.sim.parallel import RunTask, largest_first, run_tasks
+from aga_npc.sim.parallel import RunTask, largest_first, run_task, run_tasks
 
 
 def test_largest_first_keeps_the_order_of_equal_costs() -> None:
@@ -118,6 +118,30 @@ def test_one_worker_and_two_workers_write_the_same_json(
     )
     assert one["seed1_aga.json"]["seed"] == 1 and one["seed1_aga.json"]["warm_runs"] == 1
     assert one["seed1_baseline.json"]["warm_runs"] == 0
+    # lifestyle-only is measured on aga-paper's warm runs (one task, timed per mode)
+    assert one["seed1_lifestyle-only.json"]["warm_mode"] == "aga-paper"
+    assert comp["modes"]["lifestyle-only"]["warm_mode"] == "aga-paper"
+    assert comp["modes"]["aga"]["warm_mode"] == "aga"
     rows = comp["modes"]["baseline"]["per_seed"]
     assert rows[0]["tokens"] != rows[1]["tokens"], "the two seeds are different runs"
     assert "ratio to baseline" in capsys.readouterr().out
+
+
+def test_modes_sharing_warm_runs_each_start_from_what_the_warm_runs_left() -> None:
+    """A mode in ``also`` is measured from a copy of the warm state: what ran before it in
+    the same task changes nothing, and the first mode is measured as if it ran alone."""
+    personas = tuple(p.to_dict() for p in town_personas(3))
+    common: dict[str, Any] = {"personas": personas, "seed": 0, "days": 1, "warm_runs": 1}
+    common["embed"] = "hashing"
+    alone = run_task(RunTask(mode=Mode.AGA_PAPER, **common))
+    pair = run_task(RunTask(mode=Mode.AGA_PAPER, also=(Mode.LIFESTYLE_ONLY,), **common))
+    three = run_task(RunTask(mode=Mode.AGA_PAPER, also=(Mode.AGA, Mode.LIFESTYLE_ONLY), **common))
+    assert [r["mode"] for r in three] == ["aga-paper", "aga", "lifestyle-only"]
+    same = strip_wall_times
+    assert same(alone[0]) == same(pair[0]) == same(three[0])
+    assert same(pair[1]) == same(three[2])
+    assert pair[1]["policy"]["hits"] > 0, "the copy holds the warm runs' routines"
+    with pytest.raises(ValueError, match="policy"):
+        RunTask(mode=Mode.AGA_PAPER, also=(Mode.BASELINE,), **common)
+    with pytest.raises(ValueError, match="repeats"):
+        RunTask(mode=Mode.AGA_PAPER, also=(Mode.AGA_PAPER,), **common)

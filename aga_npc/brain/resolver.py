@@ -260,7 +260,7 @@ class Resolver:
             parse=parsed_as(Subtasks),
             then=lambda answer: self._on_subtasks(res, answer),
             day=_day(now),
-            max_tokens=400,
+            max_tokens=700,  # up to 14 lines of 5-15 minutes for a long activity
         )
 
     def _neighbours(self, res: Resolution) -> tuple[str, str]:

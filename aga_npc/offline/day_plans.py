@@ -29,8 +29,8 @@ __all__ = [
 ]
 
 DAY = 1440
-CHUNK = 20  # a step longer than this (and 5 minutes) is told as several subtasks
-MAX_PIECES = 3  # ... at most this many
+PIECE = (10, 15, 15)  # a long step is told as subtasks of about this many minutes ...
+MAX_LINES = 14  # ... unless that would make a decomposition longer than this
 
 
 def answer_wake_up(context: Mapping[str, Any], rng: random.Random) -> str:
@@ -107,7 +107,8 @@ def answer_hourly_schedule(context: Mapping[str, Any], rng: random.Random) -> st
 
 
 def answer_subtasks(context: Mapping[str, Any], rng: random.Random) -> str:
-    """5-30 minute subtasks of the activity, as -ing phrases that say where each happens.
+    """5-15 minute subtasks of the activity (longer ones only when a long activity would
+    take more than ``MAX_LINES``), as -ing phrases that say where each happens.
 
     The steps come from the place's objects (``plan_steps``); each names its object and
     room ("frying eggs at the stove in the kitchen") so that the per-action chain that
@@ -117,6 +118,8 @@ def answer_subtasks(context: Mapping[str, Any], rng: random.Random) -> str:
     """
     steps = plan_steps(context, rng)
     spots = _spots(context.get("objects"))
+    total = sum(int(step.get("minutes") or 5) for step in steps)
+    piece = max(pick(rng, PIECE), -(-total // MAX_LINES))
     subtasks: list[dict[str, Any]] = []
     for i, step in enumerate(steps):
         text = gerund_phrase(str(step.get("description") or step.get("verb") or "resting"))
@@ -130,7 +133,7 @@ def answer_subtasks(context: Mapping[str, Any], rng: random.Random) -> str:
                 text = f"{text} {_AT.get(spots[address], 'at')} the {obj} in the {arena}"
         elif address.count(":") == 2:
             text = _placed(text, address, spots.get(address, ""))
-        for part, minutes in enumerate(_pieces(int(step.get("minutes") or 5), rng)):
+        for part, minutes in enumerate(_pieces(int(step.get("minutes") or 5), piece, rng)):
             subtasks.append({"task": _part(text, part, rng), "minutes": minutes})
     if not subtasks:
         activity = gerund_phrase(str(context.get("activity") or "resting"))
@@ -158,16 +161,18 @@ def _placed(text: str, address: str, kind: str) -> str:
     return text
 
 
-def _pieces(minutes: int, rng: random.Random) -> list[int]:
-    """A step's minutes as subtasks: one up to ``CHUNK`` + 5 minutes, else two or three
-    (a long stretch of the same thing is told as a few longer subtasks, as the prompt
-    allows), unequal by a few minutes as a model words them."""
-    if minutes <= CHUNK + 5:
+def _pieces(minutes: int, piece: int, rng: random.Random) -> list[int]:
+    """A step's minutes as subtasks of about ``piece`` minutes (the prompt's 5-15, as
+    Generative Agents decomposes), unequal by five minutes now and then as a model words
+    them; a step up to five minutes past ``piece`` stays whole."""
+    if minutes <= piece + 5:
         return [max(1, minutes)]
-    count = min(MAX_PIECES, max(2, round(minutes / 25)))
+    count = max(2, round(minutes / piece))
     base = minutes // count
-    out = [max(5, base + rng.choice((-5, 0, 0, 5))) for _ in range(count - 1)]
-    out.append(max(1, minutes - sum(out)))
+    out = [max(5, base + rng.choice((-5, 0, 0, 0, 5))) for _ in range(count - 1)]
+    out.append(minutes - sum(out))
+    if out[-1] < 5:  # the jitter ate the last piece: fall back to even pieces
+        out = [base] * (count - 1) + [minutes - base * (count - 1)]
     return out
 
 

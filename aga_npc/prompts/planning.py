@@ -154,8 +154,8 @@ def decompose_messages(
         },
         task=(
             f"Break {persona['name']}'s activity into subtasks of about 5 to 15 minutes "
-            f"each (longer only for one long stretch of the same thing), in order, that "
-            f"fill its {duration} minutes exactly. Describe each subtask in a few everyday "
+            f"each (at most 14 subtasks), in order, that fill its {duration} minutes "
+            "exactly. Describe each subtask in a few everyday "
             "words, as what the person does. For example, 'have breakfast' at home from "
             "07:00 for 30 minutes could be: take milk and eggs from the fridge (5), fry "
             "the eggs on the stove (10), eat breakfast at the kitchen table (10), wash the "

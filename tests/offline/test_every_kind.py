@@ -82,7 +82,7 @@ LENGTHS: dict[Module, tuple[int, int, int]] = {
     Module.WAKE_UP: (5, 25, 30),
     Module.DAILY_PLAN: (250, 900, 900),
     Module.HOURLY_SCHEDULE: (15, 200, 200),
-    Module.DECOMPOSE: (30, 300, 400),
+    Module.DECOMPOSE: (20, 500, 700),
     Module.ACTION_SECTOR: (3, 20, 30),
     Module.ACTION_ARENA: (3, 20, 30),
     Module.ACTION_OBJECT: (5, 30, 40),

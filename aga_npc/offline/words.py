@@ -15,8 +15,37 @@ __all__ = ["gerund", "gerund_phrase", "step_hint", "strip_fillers", "without_pla
 _PREFIXES = ("still ", "finishing up ")
 _SUFFIXES = (" (continued)", ", carefully", ", taking a short pause")
 
-_IRREGULAR = {"lie": "lying", "die": "dying", "tie": "tying", "be": "being", "see": "seeing"}
-_DOUBLE = frozenset(["b", "d", "g", "m", "n", "p", "t"])
+_IRREGULAR = {
+    "lie": "lying",
+    "die": "dying",
+    "tie": "tying",
+    "be": "being",
+    "see": "seeing",
+    "quit": "quitting",
+}
+_DOUBLE = frozenset(["b", "d", "g", "l", "m", "n", "p", "r", "t"])
+# two-syllable verbs stressed on the last syllable double their consonant ("beginning")
+_STRESSED_LAST = frozenset(
+    [
+        "admit",
+        "begin",
+        "commit",
+        "compel",
+        "control",
+        "equip",
+        "forget",
+        "occur",
+        "omit",
+        "patrol",
+        "permit",
+        "prefer",
+        "refer",
+        "regret",
+        "submit",
+        "transfer",
+        "upset",
+    ]
+)
 
 
 def gerund(verb: str) -> str:
@@ -35,8 +64,10 @@ def gerund(verb: str) -> str:
         and v[-1] in _DOUBLE
         and v[-2] in "aeiou"
         and v[-3] not in "aeiou"
-        and len(v) <= 4
+        and (len(re.findall(r"[aeiou]+", v)) == 1 or v in _STRESSED_LAST)
     ):
+        # one syllable ending consonant-vowel-consonant: "scrubbing", "sitting", "planning";
+        # "opening", "visiting", "ironing" do not double
         return v + v[-1] + "ing"
     return v + "ing"
 

@@ -32,14 +32,32 @@ from benchmarks._common import environment  # noqa: E402
 class Book:
     """Collects sections of markdown and the commands that produced them."""
 
-    def __init__(self, workdir: Path, quick: bool) -> None:
+    def __init__(self, workdir: Path, quick: bool, *, reuse: Sequence[str] = ()) -> None:
         self.workdir = workdir
         self.quick = quick
+        self.reuse = set(reuse)
         self.parts: list[str] = []
         self.misses: list[str] = []
+        self.reused: list[str] = []
 
-    def run(self, name: str, argv: Sequence[str], *, timeout: float = 1800) -> bool:
-        """Run a benchmark process (it writes its own JSON); False when it failed."""
+    def run(
+        self,
+        name: str,
+        argv: Sequence[str],
+        *,
+        output: Path,
+        timeout: float = 1800,
+        section: str = "",
+    ) -> bool:
+        """Run a benchmark process that writes ``output``; False when it failed.
+
+        A section named in ``reuse`` whose ``output`` a run of the same commit left in the
+        work folder is not run again (``--keep DIR --reuse tokens``: re-run only the timing
+        sections on a quiet machine; the token runs are deterministic)."""
+        if section in self.reuse and output.exists() and _stamp(self.workdir) == _commit():
+            print(f"[book] {name}: reused {output}", file=sys.stderr, flush=True)
+            self.reused.append(name)
+            return True
         started = time.perf_counter()
         print(f"[book] {name}: {' '.join(argv)}", file=sys.stderr, flush=True)
         done = subprocess.run(
@@ -86,6 +104,27 @@ class Book:
                 f"{label}: {_fmt(value)} (goal {'<=' if at_most else '>='} {_fmt(target)})"
             )
         return "met" if met else "**missed**"
+
+
+def _commit() -> str:
+    """HEAD's commit, with "+dirty" when the tree has changes (never reused)."""
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return f"{head}+dirty" if dirty or not head else head
+
+
+def _stamp(workdir: Path) -> str:
+    try:
+        return (workdir / "COMMIT").read_text().strip()
+    except OSError:
+        return ""
 
 
 def _fmt(v: Any) -> str:
@@ -164,7 +203,13 @@ def _compare(
         cmd += ["--sharing", sharing]
     if modes:
         cmd += ["--modes", modes]
-    book.run(f"compare {npcs} {wording} {sharing}", [*cmd, "--quiet", "--no-charts"], timeout=3600)
+    book.run(
+        f"compare {npcs} {wording} {sharing}",
+        [*cmd, "--quiet", "--no-charts"],
+        output=out / "comparison.json",
+        timeout=3600,
+        section="tokens",
+    )
     shown = "python " + " ".join("reports/" if a == str(out) else a for a in cmd)
     return book.json(out / "comparison.json"), shown
 
@@ -379,7 +424,13 @@ def sharing(book: Book) -> None:
 def frames(book: Book) -> None:
     out = book.workdir / "frames.json"
     quick = ["--quick"] if book.quick else []
-    book.run("frames", ["benchmarks/frames.py", *quick, "--json", str(out)], timeout=3600)
+    book.run(
+        "frames",
+        ["benchmarks/frames.py", *quick, "--json", str(out)],
+        output=out,
+        timeout=3600,
+        section="frames",
+    )
     rep = book.json(out)
     if not rep:
         return
@@ -434,7 +485,12 @@ def frames(book: Book) -> None:
 def components(book: Book) -> None:
     quick = ["--quick"] if book.quick else []
     gw = book.workdir / "gateway.json"
-    book.run("gateway", ["benchmarks/gateway.py", *quick, "--json", str(gw)])
+    book.run(
+        "gateway",
+        ["benchmarks/gateway.py", *quick, "--json", str(gw)],
+        output=gw,
+        section="components",
+    )
     g = book.json(gw)
     if g:
         ok_submit = book.goal("gateway submit p99 us", g["submit_us_p99"], 50.0)
@@ -447,7 +503,12 @@ def components(book: Book) -> None:
             f"Goals: submit p99 <= 50 us ({ok_submit}), drain <= 0.2 ms ({ok_drain}).",
         )
     pl = book.workdir / "policy_lookup.json"
-    book.run("policy lookup", ["benchmarks/policy_lookup.py", *quick, "--json", str(pl)])
+    book.run(
+        "policy lookup",
+        ["benchmarks/policy_lookup.py", *quick, "--json", str(pl)],
+        output=pl,
+        section="components",
+    )
     p = book.json(pl)
     if p:
         rows = [[n, s["p50_ms"], s["p99_ms"], s["recall_at_5"]] for n, s in p["sizes"].items()]
@@ -467,7 +528,12 @@ def components(book: Book) -> None:
             notes,
         )
     pm = book.workdir / "plan_matching.json"
-    book.run("plan matching", ["benchmarks/plan_matching.py", "--json", str(pm)])
+    book.run(
+        "plan matching",
+        ["benchmarks/plan_matching.py", "--json", str(pm)],
+        output=pm,
+        section="components",
+    )
     m = book.json(pm)
     if m:
         ok_prec = book.goal("plan matching precision", m["precision"], 0.98, at_most=False)
@@ -480,7 +546,12 @@ def components(book: Book) -> None:
             f"Goals: precision >= 0.98 ({ok_prec}), recall >= 0.85 ({ok_rec}).",
         )
     pf = book.workdir / "pathfinding.json"
-    book.run("pathfinding", ["benchmarks/pathfinding.py", *quick, "--json", str(pf)])
+    book.run(
+        "pathfinding",
+        ["benchmarks/pathfinding.py", *quick, "--json", str(pf)],
+        output=pf,
+        section="components",
+    )
     f = book.json(pf)
     if f:
         ok_cold = book.goal("pathfinding cold p99 ms", f["cold_ms_p99"], 5.0)
@@ -492,7 +563,12 @@ def components(book: Book) -> None:
             f"Goal: cold p99 <= 5 ms ({ok_cold}).",
         )
     ss = book.workdir / "sim_speed.json"
-    book.run("sim speed", ["benchmarks/sim_speed.py", *quick, "--json", str(ss)])
+    book.run(
+        "sim speed",
+        ["benchmarks/sim_speed.py", *quick, "--json", str(ss)],
+        output=ss,
+        section="components",
+    )
     s = book.json(ss)
     if s:
         speed_note = ""
@@ -515,7 +591,13 @@ def components(book: Book) -> None:
             speed_note,
         )
     so = book.workdir / "soak.json"
-    book.run("soak", ["benchmarks/soak.py", *quick, "--json", str(so)], timeout=3600)
+    book.run(
+        "soak",
+        ["benchmarks/soak.py", *quick, "--json", str(so)],
+        output=so,
+        timeout=3600,
+        section="components",
+    )
     k = book.json(so)
     if k:
         rows = [
@@ -558,11 +640,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     parser.add_argument("--keep", type=Path, default=None, help="keep the raw JSON here")
+    parser.add_argument(
+        "--reuse",
+        default="",
+        help="with --keep: sections (tokens, components, frames) whose JSON a run of the same "
+        "clean commit left in the folder are not run again",
+    )
     args = parser.parse_args(argv)
+    reuse = [r.strip() for r in args.reuse.split(",") if r.strip()]
+    if reuse and args.keep is None:
+        parser.error("--reuse needs --keep DIR")
     with tempfile.TemporaryDirectory() as tmp:
         workdir = args.keep or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        book = Book(workdir, args.quick)
+        commit = _commit()
+        if _stamp(workdir) != commit:
+            reuse = []  # another commit's figures are never reused
+            (workdir / "COMMIT").write_text(commit + "\n")
+        book = Book(workdir, args.quick, reuse=reuse)
         started = time.perf_counter()
         tokens(book)
         components(book)
@@ -573,7 +668,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "",
             "Generated by `python -m benchmarks`"
             + (" --quick" if args.quick else "")
-            + f" in {time.perf_counter() - started:.0f} s. Do not edit by hand.",
+            + f" in {time.perf_counter() - started:.0f} s"
+            + (f" (reusing this commit's {', '.join(book.reused)})" if book.reused else "")
+            + ". Do not edit by hand.",
             "",
             f"Machine: {env['platform']}, {env['cpus']} CPUs, Python {env['python']}. "
             "Figures on a shared 2-core machine vary by a few percent between runs.",

@@ -233,7 +233,7 @@ class ActionChain:
         name = "" if isinstance(answer, Failure) else answer.value
         verb = "" if isinstance(answer, Failure) else answer.verb
         obj, chosen, valid = grounding.pick_object(
-            name, verb, world, step.sector, step.arena, step.text, self.profile
+            name, verb, world, step.sector, step.arena, step.text, self.profile, activity=res.text
         )
         if not valid:
             self.stats.invalid_actions += 1

@@ -8,6 +8,7 @@ now, and the actions an NPC falls back to when no answer can be had.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,10 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"[a-z]+")
-_SLEEP = re.compile(r"\b(?:sleep(?:s|ing)?|asleep|naps?|napping|bedtime|go(?:es|ing)? to bed)\b")
+_SLEEP = re.compile(
+    r"\b(?:sleep(?:s|ing)?|slept|asleep|naps?|napp(?:ing|ed)|doz(?:e|es|ed|ing)|"
+    r"snooz(?:e|es|ed|ing)|siesta|bedtime|go(?:es|ing)? to bed|turn(?:s|ing)? in)\b"
+)
 _STOP = frozenset(
     {
         "a",
@@ -54,10 +58,140 @@ _STOP = frozenset(
         "some",
     }
 )
+SLEEP_VERBS = frozenset({"sleep", "nap"})
+"""Verbs that put an agent to sleep: never a fall-back unless the text is about sleeping."""
+
+NEUTRAL_VERBS = ("sit", "rest", "browse")
+"""What one does at an object while doing something else (a seat, a shelf to look at): the
+fall-back verb when neither the answer nor the subtask names one the object affords. At
+one's workplace ``work`` comes next; elsewhere the verbs of a visitor."""
+
+_VISITOR_VERBS = ("read", "order", "chat", "work")
+
+_IRREGULAR = {
+    "ate": "eat",
+    "eaten": "eat",
+    "slept": "sleep",
+    "sat": "sit",
+    "got": "get",
+    "gotten": "get",
+    "wrote": "write",
+    "written": "write",
+    "taught": "teach",
+    "drank": "drink",
+    "drunk": "drink",
+    "paid": "pay",
+    "bought": "buy",
+    "made": "make",
+    "put": "put",
+}
+
+# Nouns that ask for a verb without naming it ("a snack" is eaten, "the news" is read).
+_HINTS: dict[str, frozenset[str]] = {
+    verb: frozenset(words.split())
+    for verb, words in {
+        "eat": "breakfast brunch lunch dinner supper meal snack soup sandwich toast porridge "
+        "cereal pasta salad leftovers dessert cake pastry croissant",
+        "drink": "coffee tea beer wine pint cocktail juice",
+        "read": "book novel newspaper news magazine article chapter",
+        "write": "letter journal diary essay notes email",
+        "watch tv": "tv television programme program show film movie series episode",
+        "play music": "music piano song scales tune melody",
+        "chat": "talk conversation gossip friends friend neighbours neighbors",
+        "garden": "weeding weeds seedlings flowers flower beds",
+        "wash dishes": "dishes plates",
+        "brush teeth": "teeth",
+        "sleep": "asleep doze dozing dozed snooze snoozing bedtime night",
+        "nap": "siesta",
+    }.items()
+}
 
 
 def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def _tokens(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+@functools.lru_cache(maxsize=1024)
+def _forms(base: str) -> frozenset[str]:
+    """Regular inflections of a verb (sit -> sits, sitting, sat; cook -> cooking, cooked;
+    write -> writing, wrote; study -> studies, studied)."""
+    forms = {base, base + "s", base + "es", base + "ed", base + "d", base + "ing"}
+    if base.endswith("e") and not base.endswith(("ee", "ye", "oe")):
+        forms |= {base[:-1] + "ing", base[:-1] + "ed"}
+    if len(base) > 2 and base.endswith("y") and base[-2] not in "aeiou":
+        forms |= {base[:-1] + "ies", base[:-1] + "ied"}
+    cvc = len(base) >= 3 and base[-3] not in "aeiou" and base[-2] in "aeiou"
+    if cvc and base[-1] not in "aeiouwxy":  # sit -> sitting, chat -> chatted
+        forms |= {base + base[-1] + "ing", base + base[-1] + "ed"}
+    forms |= {word for word, lemma in _IRREGULAR.items() if lemma == base}
+    return frozenset(forms)
+
+
+def _key(word: str) -> str:
+    """A noun's singular-ish key (shelves -> shelf, dishes -> dish, benches -> bench)."""
+    if word.endswith("ves") and len(word) > 4:
+        return word[:-3] + "f"
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _names_verb(tokens: Sequence[str], verb: str) -> int:
+    """How fully ``tokens`` name ``verb`` by stem: 2 every word ("washing the dishes" names
+    "wash dishes"), 1 only its first word ("watching" names "watch tv"), 0 not at all."""
+    head, *tail = verb.split()
+    if not any(t in _forms(head) for t in tokens):
+        return 0
+    keys = {_key(t) for t in tokens}
+    return 2 if all(_key(w) in keys for w in tail) else 1
+
+
+def _first_mention(tokens: Sequence[str], verb: str) -> int:
+    head = verb.split()[0]
+    return next((i for i, t in enumerate(tokens) if t in _forms(head)), len(tokens))
+
+
+def match_verb(said: str, verbs: Sequence[str], *, whole: bool = False) -> str:
+    """The verb of ``verbs`` an answered verb means by stem ("sitting" -> "sit", "reads" ->
+    "read", "washing the dishes" -> "wash dishes", "watching" -> "watch tv"); "" when it
+    names none of them (``whole``: every word of the verb must be named)."""
+    tokens = _tokens(said)
+    best, best_rank = "", (0, 0, 0)
+    for verb in verbs:
+        level = _names_verb(tokens, verb)
+        if whole and level < 2:
+            continue
+        size = len(verb.split())
+        rank = (level, size if level == 2 else -size, -_first_mention(tokens, verb))
+        if level and rank > best_rank:
+            best, best_rank = verb, rank
+    return best
+
+
+def _named_verbs(text: str, verbs: Sequence[str]) -> list[str]:
+    """The verbs the text names in full by stem, first mentioned first."""
+    tokens = _tokens(text)
+    named = [v for v in verbs if _names_verb(tokens, v) == 2]
+    return sorted(named, key=lambda v: (_first_mention(tokens, v), -len(v.split())))
+
+
+def _hinted_verbs(text: str, verbs: Sequence[str]) -> list[str]:
+    """The verbs the text's nouns ask for ("a snack" -> eat), in ``verbs``' order."""
+    keys = {_key(t) for t in _tokens(text)} | set(_tokens(text))
+    return [v for v in verbs if _HINTS.get(v, frozenset()) & keys]
+
+
+def is_sleepy(text: str) -> bool:
+    """Whether the text is about sleeping (sleep, a nap, going to bed, dozing off)."""
+    return bool(_SLEEP.search(text.lower()))
 
 
 def _usable(obj: ObjectInfo, profile: AgentProfile) -> bool:
@@ -80,14 +214,53 @@ def object_options(
     return [o for o in world.objects(sector=sector, arena=arena) if _usable(o, profile)]
 
 
-def _score(text: str, obj: ObjectInfo) -> int:
-    words = _words(text)
+def _for_sleep_only(obj: ObjectInfo) -> bool:
+    return obj.kind == "bed" or (
+        bool(obj.affordances) and all(v in SLEEP_VERBS for v in obj.affordances)
+    )
+
+
+def _names_object(text: str, obj: ObjectInfo) -> int:
+    """How many of the object's kind and name words the text names (shelves -> shelf), plus
+    one more when it names the object itself ("the desk 2")."""
+    keys = {_key(w) for w in _words(text)}
+    count = len(keys & {_key(w) for w in _words(f"{obj.kind} {obj.name}")})
+    phrase = " " + " ".join(re.findall(r"[a-z0-9]+", obj.name.lower())) + " "
+    if (
+        count
+        and phrase.strip()
+        and phrase in " " + " ".join(re.findall(r"[a-z0-9]+", text.lower())) + " "
+    ):
+        count += 1
+    return count
+
+
+def _score(
+    text: str, obj: ObjectInfo, *, verb: str = "", answer: str = "", activity: str = ""
+) -> int:
+    """How well an object fits a subtask: it affords the answered verb, the answer or the
+    subtask names it, the subtask names (or asks for) verbs it affords, the activity does;
+    a bed only for sleeping or when the text names it."""
     score = 0
-    names = _words(f"{obj.kind} {obj.name}")
-    score += 3 * len(words & names)
-    for verb in obj.affordances:
-        if _words(verb) & words:
-            score += 2
+    if verb and match_verb(verb, obj.affordances):
+        score += 8
+    if answer:
+        score += 5 * _names_object(answer, obj)
+    named = _names_object(text, obj)
+    score += 3 * named
+    score += 2 * len(
+        set(_named_verbs(text, obj.affordances)) | set(_hinted_verbs(text, obj.affordances))
+    )
+    if activity:
+        score += _names_object(activity, obj)
+        score += len(
+            set(_named_verbs(activity, obj.affordances))
+            | set(_hinted_verbs(activity, obj.affordances))
+        )
+    if _for_sleep_only(obj) and not named and not is_sleepy(f"{text} {activity}"):
+        awake = [v for v in obj.affordances if v not in SLEEP_VERBS]
+        if not (verb and match_verb(verb, awake)):  # "resting" on a bed is no sleep
+            score -= 20
     return score
 
 
@@ -111,7 +284,7 @@ def pick_arena(
     folded = {r.casefold(): r for r in rooms}
     if answer.strip().casefold() in folded:
         return folded[answer.strip().casefold()], True
-    best, best_score = "", -1
+    best, best_score = "", -(10**6)
     for room in rooms:
         score = max(
             (_score(subtask, o) for o in object_options(world, sector, room, profile)), default=0
@@ -119,6 +292,38 @@ def pick_arena(
         if score > best_score:
             best, best_score = room, score
     return best, False
+
+
+def pick_verb(
+    obj: ObjectInfo, said: str, subtask: str, *, activity: str = "", at_work: bool = False
+) -> str:
+    """The verb to use ``obj`` with when the answered one is not among its verbs.
+
+    In order: the verb the answer means by stem ("sitting" -> "sit"); one the subtask
+    names ("cooking" -> "cook") or asks for ("a snack" -> "eat"); one the activity names or
+    asks for; ``sleep`` or ``nap`` when the text is about sleeping; a neutral one (sit,
+    rest, browse; ``work`` at one's workplace, else a visitor's read, order, chat, work);
+    else its first verb. ``sleep`` and ``nap`` only when the subtask or activity is about
+    sleeping ("" when the object affords nothing else).
+    """
+    sleepy = is_sleepy(f"{subtask} {activity}")
+    verbs = [v for v in obj.affordances if sleepy or v not in SLEEP_VERBS]
+    meant = match_verb(said, obj.affordances) if said else ""
+    if meant:  # what the answer says, in another form: no fall-back
+        return meant
+    for text in (subtask, activity):
+        if not text:
+            continue
+        for found in (_named_verbs(text, verbs), _hinted_verbs(text, verbs)):
+            if found:
+                return found[0]
+    neutral = NEUTRAL_VERBS + (("work",) if at_work else _VISITOR_VERBS)
+    if sleepy:  # "go to bed": the text is about sleeping
+        neutral = ("sleep", "nap", *neutral)
+    for verb in neutral:
+        if verb in verbs:
+            return verb
+    return verbs[0] if verbs else ""
 
 
 def pick_object(
@@ -129,10 +334,18 @@ def pick_object(
     arena: str,
     subtask: str,
     profile: AgentProfile,
+    *,
+    activity: str = "",
 ) -> tuple[ObjectInfo | None, str, bool]:
     """The chosen object, the verb used with it, and whether the answer was valid (a
-    listed object with one of its verbs). A wrong object falls back to the room's object
-    that fits the subtask best; a verb it does not afford to its first verb."""
+    listed object with one of its verbs).
+
+    A wrong object falls back to the room's object that fits best (:func:`_score`: one
+    affording the answered verb, named by the answer or the subtask, affording verbs the
+    subtask or ``activity`` names; ties go to one with a neutral verb, then a free one,
+    then the first listed); a verb it does not afford to :func:`pick_verb`. A bed (or any
+    object for sleeping only) is a fall-back only for sleeping or when the subtask names it.
+    """
     objects = object_options(world, sector, arena, profile)
     if not objects:
         return None, "", False
@@ -140,15 +353,24 @@ def pick_object(
     by_address = {o.address.casefold(): o for o in objects}
     key = answer.strip().casefold()
     obj = by_name.get(key) or by_address.get(key)
-    valid = obj is not None
-    if obj is None:
-        obj = max(objects, key=lambda o: (_score(subtask, o), -objects.index(o)))
     chosen = verb.strip().lower()
-    if chosen not in obj.affordances:
-        valid = False
-        fitting = [v for v in obj.affordances if _words(v) & _words(subtask)]
-        chosen = fitting[0] if fitting else obj.affordances[0] if obj.affordances else "use"
-    return obj, chosen, valid
+    if obj is not None and chosen in obj.affordances:
+        return obj, chosen, True
+    at_work = bool(profile.workplace) and sector == profile.workplace
+    if obj is None:
+
+        def rank(o: ObjectInfo) -> tuple[int, bool, bool, int]:
+            score = _score(subtask, o, verb=chosen, answer=answer, activity=activity)
+            neutral = any(v in o.affordances for v in NEUTRAL_VERBS)
+            return (score, neutral, o.free_capacity > 0, -objects.index(o))
+
+        obj = max(objects, key=rank)
+        if rank(obj)[0] < 0:  # only a bed, and nothing is about sleeping
+            return None, "", False
+    picked = pick_verb(obj, chosen, subtask, activity=activity, at_work=at_work)
+    if not picked:
+        return None, "", False
+    return obj, picked, False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,18 +386,22 @@ def ground_chain_steps(
 ) -> Grounded:
     """Turn ``action_chain`` steps into actions; a step whose object is missing,
     unreachable or does not afford the verb is rejected (a "forbidden" line for the
-    re-ask). Event triples are read off the step (subject, verb, object)."""
+    re-ask). A verb in another form of one the object affords ("sitting", "washes the
+    dishes") is that verb. Event triples are read off the step (subject, verb, object)."""
     actions: list[Action] = []
     rejected: list[str] = []
     for step in steps:
         target = step.target
+        verb = step.verb
         info = None
         if target:
             info = world.object_at(target)
             if info is None:
                 rejected.append(f"{step.verb} on {target}: no such object")
                 continue
-            if step.verb not in info.affordances:
+            if verb not in info.affordances:
+                verb = match_verb(verb, info.affordances, whole=True) or verb
+            if verb not in info.affordances:
                 rejected.append(
                     f"{step.verb} on {target}: a {info.kind} affords only "
                     f"{', '.join(info.affordances)}"
@@ -187,12 +413,12 @@ def ground_chain_steps(
         name = info.name if info is not None else ""
         actions.append(
             Action(
-                verb=step.verb,
+                verb=verb,
                 target=target,
                 duration=step.minutes,
                 description=step.description,
                 emoji=step.emoji,
-                event=(subject, step.verb, name or step.description),
+                event=(subject, verb, name or step.description),
                 object_state=step.object_state if info is not None else "",
                 object_event=(name, "is", step.object_state)
                 if info is not None and step.object_state

@@ -15,7 +15,10 @@ list (a game's own kinds), and plan texts with no recognised activity word. The 
 place's name is removed from the text first, so "work at the Reading Room" does not read
 as reading. Word forms are handled here (regular inflections, a few irregular ones and
 phrases such as "go to bed"), independently of the policy lexicon, so the checker's
-judgement does not move when that lexicon is retuned for look-alike detection.
+judgement does not move when that lexicon is retuned for look-alike detection. Phrases
+that only look like an activity are read for what they mean: "pay a visit" is a visit,
+"at a relaxed pace" says how, "listen to the debate" is no music, "mark essays" is
+grading, and a food or drink word naming a store ("the beer cellar") is no meal.
 
 Pure and cached; no I/O.
 """
@@ -189,7 +192,8 @@ ACTIVITIES: tuple[Activity, ...] = (
     ),
     _activity(
         "meeting",
-        "meeting council agenda election resident chair committee debate campaign vote interview",
+        "meeting council agenda election resident chair committee debate campaign canvass vote "
+        "interview",
         "chat=*; write=*; work=desk table; read=desk table",
     ),
     _activity(
@@ -199,6 +203,11 @@ ACTIVITIES: tuple[Activity, ...] = (
         "decorate decoration",
         "chat=*; rest=bench fountain sofa; order=*; pay=*; drink=*; eat=table; "
         "play music=*; watch tv=*",
+    ),
+    _activity(
+        "exhibition",
+        "exhibition gallery museum",
+        "chat=*; rest=bench sofa fountain; read=*; browse=*",
     ),
     _activity(
         "call",
@@ -253,8 +262,8 @@ ACTIVITIES: tuple[Activity, ...] = (
     _activity(
         "visit",
         "visit",
-        "chat=*; rest=*; read=*; browse=*; order=*; pay=*; drink=*; eat=*; play music=*; "
-        "watch tv=*",
+        "chat=*; rest=*; read=*; browse=*; pick=shelf; order=*; pay=*; drink=*; eat=*; "
+        "play music=*; watch tv=*",
         weak=True,
     ),
     _activity(
@@ -314,6 +323,11 @@ _TEACHING = _set(
 # What one works on when one writes: "work on his book" is writing it.
 _WRITINGS = _set("book novel chapter article essay newsletter paper story poem manuscript thesis")
 _GARDEN_WORDS = _set("garden gardens plant flower bed hedge bush lawn seedling")
+# Where food or drink is kept or handled: "check the beer cellar" is not a drink.
+_STORES = _set(
+    "cellar crate barrel keg delivery deliveries stock supply supplies shelf shelves storeroom "
+    "machine grinder tap rack cupboard pantry fridge freezer order"
+)
 _DISH_WORDS = _set("dish plate cup pot pan glass laundry clothes car window floor")
 _TV_WORDS = _set("tv television movie film news show series episode")
 
@@ -337,6 +351,33 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\boffice\s+hours\b", "officehours"),
         (r"\bmak\w*\s+time\s+(?:to|for)\b", " "),  # "make time to open the cafe"
         (r"\bas\s+(?:planned|usual|always)\b", " "),
+        # manner, not an activity: "work at Town Hall at a relaxed pace"
+        (r"\bat\s+an?\s+(?:relaxed|leisurely|gentle|easy|unhurried|slow|steady)\s+pace\b", " "),
+        (r"\bpa(?:y|ys|id|ying)\s+(?:a|an)\s+(?:\w+\s+)?visits?\b", "visit"),  # no bill
+        (r"\bart\s+(exhibition|gallery|show)", r"\1"),  # seeing art is not painting
+        (r"\b(?:sit|sits|sitting|sat)\s+in\s+on\b", " "),  # "sit in on classes"
+        (r"\b(?:sit|sits|sitting|sat)\s+down\s+(?:and|to)\b", " "),  # "sits down and writes"
+        # what one hears is not music: "listen to the candidates' debate"
+        (
+            r"\blisten\w*\s+(?:in\s+)?to\b(?=(?:\s+[\w']+){0,3}?\s+(?:debate|discussion|"
+            r"speech|talk|lecture|candidate|speaker|resident|podcast|news|stor(?:y|ie)|gossip|"
+            r"complaint|concern|presentation|sermon|meeting|argument)s?\b)",
+            "hear",
+        ),
+        # marking is grading: "mark local history essays"
+        (
+            r"\bmark(?:s|ed|ing)?\b(?=(?:\s+[\w'-]+){0,4}?\s+(?:essay|paper|exam|test|homework|"
+            r"assignment|script|coursework|quiz|quizze)s?\b)",
+            "grade",
+        ),
+        # baking another go at a dish: "try out a new version of his ginger cake"
+        (
+            r"\b(?:try|tries|tried|trying|test|tests|tested|testing)\s+(?:out\s+)?"
+            r"(?:(?:a|an|the|his|her|their|new|another)\s+)*(?:version|batch|variation|twist)s?"
+            r"\s+(?:of|on)\b",
+            "make",
+        ),
+        (r"\b(?:go|goes|going|went|gone)\s+through\b", "check"),  # "go through the cellar"
         (
             r"\b(?:put\w*\s+on|play\w*|spin\w*)\s+(?:(?:a|an|the|some|his|her|old|new)\s+)*records?\b",
             "listen to music",
@@ -397,7 +438,9 @@ def _base_table() -> dict[str, str]:
     table: dict[str, str] = {}
     for base in sorted(words):
         for form in _forms(base):
-            table.setdefault(form, base)
+            # of two bases the longer is the nearer: "canvassing" is "canvass", not "canvas"
+            if len(table.get(form, "")) < len(base):
+                table[form] = base
     for base in words:  # a listed word is always its own base
         table[base] = base
     table.update(_IRREGULAR)
@@ -419,7 +462,19 @@ def _bases(text: str, place: str) -> list[str]:
     for pattern, token in _PHRASES:
         lowered = pattern.sub(token, lowered)
     lowered = lowered.replace("'s ", " ")
-    return [_BASE.get(w, w) for w in _TOKEN.findall(lowered)]
+    words = _TOKEN.findall(lowered)
+    bases = [_BASE.get(w, w) for w in words]
+    return [
+        b
+        for i, b in enumerate(bases)
+        if not (b in _FOOD | _DRINKS and i + 1 < len(words) and _is_store(words[i + 1]))
+    ]
+
+
+def _is_store(word: str) -> bool:
+    """Whether ``word`` names where food or drink is kept or handled, so that a food or
+    drink word before it only says which ("the beer cellar", "the coffee machine")."""
+    return word in _STORES or (word.endswith("s") and word[:-1] in _STORES)
 
 
 def _word_activities(word: str, present: set[str]) -> list[str]:

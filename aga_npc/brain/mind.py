@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -375,9 +376,12 @@ class Mind:
         self.reflection.reset()
 
 
+_IDLE = re.compile(r" is idle(?: at [^.]*)?\.?$")
+
+
 def _is_idle(text: str) -> bool:
-    lowered = text.lower()
-    return lowered.endswith(" is idle") or lowered.endswith(" is idle.")
+    """'Ada Finch is idle' or 'Ada Finch is idle at Brook House' (an observed idle event)."""
+    return _IDLE.search(text.lower()) is not None
 
 
 def first_row(value: Any) -> Any:

@@ -283,7 +283,7 @@ class Town:
                 continue
             brain = self.brains[other]
             intent = brain.intent
-            doing = intent.description or intent.activity
+            doing = _seen_doing(intent)
             if not doing:
                 continue
             _, state = brain.current_action()
@@ -532,3 +532,12 @@ class Town:
             found.sort(key=lambda f: (f[1], f[0]))
             out[name] = found
         return out
+
+
+def _seen_doing(intent: Intent) -> str:
+    """What an onlooker sees someone doing. Standing about while one's next step is worked
+    out (or with nothing to do) is seen as idle, as Generative Agents words it: such events
+    are rated 1 without a poignancy call in every mode, and they are not behaviour."""
+    if intent.kind is IntentKind.STAY and intent.source in (Source.WAITING, Source.FALLBACK):
+        return "idle"
+    return intent.description or intent.activity

@@ -8,8 +8,10 @@ with :meth:`Text.read`. The brain's continuations receive these types only.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -40,6 +42,7 @@ __all__ = [
     "Triple",
     "WakeUp",
     "WholeConversation",
+    "day_offset",
     "parsed_as",
 ]
 
@@ -382,8 +385,8 @@ class WholeConversation:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Commitment:
-    """Something agreed in a conversation: what, which day (0 today, 1 tomorrow), when,
-    for how long, where."""
+    """Something agreed in a conversation: what, which day (0 today, 1 tomorrow, 2..7 a
+    later day of the coming week), when, for how long, where."""
 
     activity: str
     day_offset: int
@@ -401,31 +404,115 @@ class Commitment:
         }
 
 
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_WORDS = {name: i for i, name in enumerate(_WEEKDAY_NAMES)} | {
+    name[:3]: i for i, name in enumerate(_WEEKDAY_NAMES)
+}
+_WEEKDAY_WORDS |= {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
+_WEEKDAY_WORDS |= {name + "s": i for i, name in enumerate(_WEEKDAY_NAMES)}  # "on mondays"
+_DAY_WORDS = re.compile(r"[a-z]+|\d+")
+_DATE = re.compile(r"\d+\s*[/.-]\s*\d+|\b\d+(?:st|nd|rd|th)\b")
+_MONTHS = frozenset(
+    (
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "apr",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    )
+)  # "may" and "mar" left out: a date with them has a number
+_TODAY = frozenset(("today", "tonight"))
+_NOT_TODAY = frozenset(("next", "week", "weekend", "month", "year", "someday", "sometime"))
+
+
+def day_offset(day: str, *, today: int | None = None) -> int | None:
+    """How many days after today an answer's ``day`` is: 0 today, 1 tomorrow, 2 the day
+    after; with ``today`` (the game day; day 1 is a Monday, as
+    ``AgentProfile.is_work_day`` counts) a weekday name is placed in the coming week
+    ("saturday" on a Tuesday is 4, "tuesday" on a Tuesday 0, "next tuesday" 7) and
+    "day 5" is game day 5. None when a day is named that cannot be placed (a weekday or
+    day number while today is unknown, a past day, a calendar date, "next week"): a
+    thought about a later day, never today.
+
+    A text naming no day ("", "today", "tonight at 18:00", "this evening", "after work")
+    is today, as it always was.
+    """
+    lowered = day.lower()
+    words = _DAY_WORDS.findall(lowered)
+    if "day after tomorrow" in " ".join(words):
+        return 2
+    if any(w.startswith("tom") or w in ("tmrw", "tmr", "tmw") for w in words):
+        return 1
+    weekdays = [_WEEKDAY_WORDS[w] for w in words if w in _WEEKDAY_WORDS]
+    if weekdays:
+        if today is None:
+            return None
+        ahead = (weekdays[0] - (today - 1)) % 7
+        return 7 if ahead == 0 and "next" in words else ahead
+    if len(words) >= 2 and words[0] == "day" and words[1].isdigit():
+        number = int(words[1])
+        return None if today is None or number < today else number - today
+    if _TODAY.intersection(words):
+        return 0
+    if _DATE.search(lowered) or _MONTHS.intersection(words) or _NOT_TODAY.intersection(words):
+        return None
+    return 0
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PlanningThought:
-    """``planning_thought``: the thought and any agreed plan."""
+    """``planning_thought``: the thought and any agreed plan.
+
+    The plan's ``day`` is read by :func:`day_offset`: only a day that is today (named as
+    today or not named) is scheduled as today; "saturday" on a Tuesday is a plan for
+    Saturday when the validator knows today (:meth:`on_day`), else a thought only - never a
+    change of today's plan.
+    """
 
     thought: str
     plan: Commitment | None
 
     @classmethod
-    def validate(cls, value: Any) -> PlanningThought:
+    def on_day(cls, day: int) -> Callable[[Any], PlanningThought]:
+        """The validator for an answer asked on game ``day`` (weekday names placed)."""
+        return functools.partial(cls.validate, today=day)
+
+    @classmethod
+    def validate(cls, value: Any, *, today: int | None = None) -> PlanningThought:
         data = _obj(value, "planning thought")
         thought = _text(data, "thought", limit=300, required=False)
         raw = data.get("plan")
         plan = None
         if isinstance(raw, Mapping) and raw.get("activity"):
-            day = str(raw.get("day", "today")).strip().lower()
+            offset = day_offset(str(raw.get("day") or "today"), today=today)
             try:
+                if offset is None:
+                    raise ValueError("a day that cannot be placed")
                 plan = Commitment(
                     activity=_text(raw, "activity", limit=120),
-                    day_offset=1 if day.startswith("tom") else 0,
+                    day_offset=offset,
                     start=parse_hhmm(raw.get("start", "18:00")),
                     duration=max(15, min(240, _minutes(raw, "duration", default=60))),
                     place=_text(raw, "place", limit=80, required=False),
                 )
             except ValueError:
-                plan = None  # a vague plan is kept as a thought only
+                plan = None  # a vague plan (or one for a day not placed) is a thought only
         elif raw is not None and not isinstance(raw, Mapping):
             raise ValueError("'plan' must be an object or null")
         return cls(thought=thought or "nothing to plan", plan=plan)

@@ -81,9 +81,6 @@ _IRREGULAR = {
     "drank": "drink",
     "drunk": "drink",
     "paid": "pay",
-    "bought": "buy",
-    "made": "make",
-    "put": "put",
 }
 
 # Nouns that ask for a verb without naming it ("a snack" is eaten, "the news" is read).
@@ -95,20 +92,20 @@ _HINTS: dict[str, frozenset[str]] = {
         "drink": "coffee tea beer wine pint cocktail juice",
         "read": "book novel newspaper news magazine article chapter",
         "write": "letter journal diary essay notes email",
-        "watch tv": "tv television programme program show film movie series episode",
+        "watch tv": "tv television programme film movie series episode",
         "play music": "music piano song scales tune melody",
         "chat": "talk conversation gossip friends friend neighbours neighbors",
         "garden": "weeding weeds seedlings flowers flower beds",
         "wash dishes": "dishes plates",
         "brush teeth": "teeth",
-        "sleep": "asleep doze dozing dozed snooze snoozing bedtime night",
+        "sleep": "asleep doze dozing dozed snooze snoozing bedtime",
         "nap": "siesta",
     }.items()
 }
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
 
 
 def _tokens(text: str) -> list[str]:

@@ -211,6 +211,9 @@ def test_a_tie_goes_to_the_object_the_subtask_names() -> None:
     # the answer's own words pick among the room's objects ("sofa cushion": the sofa)
     name, _, _ = pick("the sofa cushion", "", f"{HOME}:living room", "settling in")
     assert name == "sofa"
+    # a two-letter kind is a word too
+    name, chosen, _ = pick("remote", "", f"{HOME}:living room", "switching on the tv")
+    assert (name, chosen) == ("tv", "watch tv")
 
 
 def test_a_tie_never_goes_to_a_bed_unless_the_text_is_about_sleeping() -> None:

@@ -12,8 +12,15 @@ from typing import Any
 
 from aga_npc.offline.dialogue import answer_conversation
 from aga_npc.offline.events import agreed_plan
-from aga_npc.offline.facts import first_name, persona_facts
-from aga_npc.offline.insight import importance_of, insights
+from aga_npc.offline.facts import first_name, persona_facts, place_type
+from aga_npc.offline.insight import (
+    fact_insight,
+    importance_of,
+    insights,
+    is_own_insight,
+    is_sighting,
+    proper_names,
+)
 from aga_npc.offline.phrasing import chance, pick, render_json
 from aga_npc.offline.recall import is_news, read_memories, sightings
 from aga_npc.offline.social import build_relationship
@@ -33,7 +40,6 @@ __all__ = [
     "answer_utterance",
 ]
 
-_NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)?\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # a sentence about the speaker's own life ("I'm writing an article", "My band plays on
 # Friday"), as opposed to greetings, answers and invitations
@@ -41,6 +47,16 @@ _OWN_NEWS = re.compile(
     r"^(?:I'm|I am|I've|I have|I|My|We're|We) "
     r"(?!think|guess|see|remember|wish|can|'d|'ll|would|love|mean)\w+"
 )
+# What is said but is no news of one's own life: an introduction, a pleasantry, a
+# question or invitation, a memory repeated back ("I talked with you: ...", "I will likely
+# remember that ...").
+_NOT_NEWS = re.compile(
+    r"\?|^I'm [A-Z]\w*,|\bintroduced\b|\bnew around here\b|\bdoing (?:well|fine|good)\b|"
+    r"^I (?:didn't|did not|don't|do not) know\b|\btalked with you\b|\bI and you\b|"
+    r"\bwant to join\b|\bremember\b",
+    re.I,
+)
+_MEMO_CHARS = 160
 _WORK = ("work", "serv", "shift", "teach", "class", "counter", "customer", "lectur")
 _CLOSE = (
     "friend",
@@ -91,12 +107,10 @@ def answer_focal_points(context: Mapping[str, Any], rng: random.Random) -> str:
     persona = _map(context.get("persona"))
     name = first_name(str(persona.get("name") or "They"))
     statements = _texts(context.get("statements"))
-    people = [
-        m for m in _NAME.findall(" ".join(statements)) if m.split()[0] not in (name, "This", "The")
-    ]
+    people, _ = proper_names(statements, str(persona.get("name") or ""))
     questions = [f"What matters most to {name} these days?"]
     if people:
-        other = max(set(people), key=lambda p: (people.count(p), p))
+        other = max(people, key=lambda p: (people[p], p))
         questions.append(f"How does {name} feel about {other}?")
     questions.append(
         pick(
@@ -133,31 +147,30 @@ def answer_insights(context: Mapping[str, Any], rng: random.Random) -> str:
         want = 3
     news = [(i, s) for i, s in enumerate(statements) if is_news(s)]
     me = first_name(name)
-    templates = (
-        "{me} seems to care about this: {s}",
-        "It matters to {me} that {s}",
-        "{me} will likely remember that {s}",
-    )
+    used: set[int] = set()
     tried = 0
     while len(out) < want and news and tried < 3 * want:
         tried += 1
         i, fact = pick(rng, news)
-        fact = fact.rstrip(".")
-        text = pick(rng, templates).format(me=me, s=fact[:1].lower() + fact[1:90])
-        if any(o["insight"] == text for o in out):
+        said = fact_insight(name, fact, rng) if i not in used else None
+        if said is None:
             continue
-        out.append({"insight": text, "because_of": [i + 1]})
+        used.add(i)
+        out.append({"insight": said, "because_of": [i + 1]})
     # what the sightings add up to: where the person spends the day, and with whom
     people, places = sightings(statements)
     others = [p for p in people if first_name(p) != me]
     derived = []
     if places:
-        derived.append((f"{me} spends a good part of the day at {places[0]}", places[0]))
+        at = "in" if place_type(places[0]) in ("park", "square") else "at"
+        derived.append((f"{me} spends a good part of the day {at} {places[0]}", places[0]))
     if others:
         derived.append((f"{me} often crosses paths with {others[0]}", others[0]))
     for text, key in derived:
         if len(out) >= want:
             break
+        if any(key in o["insight"] for o in out):
+            continue  # said already ("Rosa spends much of the time at Town Hall")
         cited = [i + 1 for i, s in enumerate(statements) if key in s][:4]
         out.append({"insight": text, "because_of": cited or [1]})
     if not out:
@@ -294,9 +307,25 @@ def _topic(lines: list[tuple[str, str]]) -> str:
     for _, line in lines:
         topic = topic_of(line)
         if topic:
-            return topic
+            return _as_said(topic, line)
     said = " ".join(line for _, line in lines).lower()
     return next((name for key, name in _SUBJECTS if key in said), "how their day was going")
+
+
+def _as_said(topic: str, line: str) -> str:
+    """The topic as the line wrote it: names keep their capitals ("the election between
+    Rosa Delgado and Calvin Reyes"), a word the topic ended inside is whole again."""
+    match = re.search(re.escape(topic), line, re.I)
+    if match is None:
+        return topic
+    end = match.end()
+    while end < len(line) and (line[end].isalnum() or line[end] == "'"):
+        end += 1
+    said = line[match.start() : end].rstrip("'")
+    first = said.split()[0] if said.split() else ""
+    if first[:1].isupper() and first.lower() in ("the", "a", "an", "my", "your", "our"):
+        said = first.lower() + said[len(first) :]
+    return said
 
 
 def answer_convo_summary(context: Mapping[str, Any], rng: random.Random) -> str:
@@ -310,19 +339,43 @@ def answer_convo_summary(context: Mapping[str, Any], rng: random.Random) -> str:
     return base + "."
 
 
+def _is_own_news(sentence: str) -> bool:
+    """Whether a sentence someone said is news of their own life worth a memo: not a
+    greeting or question, no sighting of what they were doing at an object, not an
+    insight of the stand-in's repeated back, no phrase said twice, short enough to keep
+    whole."""
+    text = sentence.strip()
+    words = text.lower().rstrip(".!").split()
+    runs = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
+    return (
+        bool(_OWN_NEWS.match(text))
+        and not _NOT_NEWS.search(text)
+        and not is_sighting(text)
+        and not is_own_insight(text)
+        and len(set(runs)) == len(runs)
+        and len(text) <= _MEMO_CHARS
+    )
+
+
+def _at_place(place: str, me: str) -> str:
+    """The " at <place>" of an agreed plan; nothing for no place or for the person's own
+    ("Marisol should go to the debate at Marisol's" was a misread "my place")."""
+    return f" at {place}" if place and place != f"{me}'s" else ""
+
+
 def answer_convo_memo(context: Mapping[str, Any], rng: random.Random) -> str:
     persona = persona_facts(_map(context.get("persona")))
     other = str(context.get("other") or "them")
     lines = _lines(context.get("conversation"))
     said = [line for who, line in lines if who == other]
-    news = [s for line in said for s in _SENTENCE.split(line) if _OWN_NEWS.match(s)]
+    news = [s for line in said for s in _SENTENCE.split(line) if _is_own_news(s)]
     short = first_name(other)
     if news:
-        told = max(news, key=len).rstrip(".!")
-        return f"{short} told {persona.first}: {told[:160]}."
+        told = max(news, key=len).rstrip(".! ")
+        return f"{short} told {persona.first}: {told}."
     plan = agreed_plan(lines)
     if plan is not None:
-        at = f" at {plan.place}" if plan.place else ""
+        at = _at_place(plan.place, persona.first)
         return f"{persona.first} and {short} agreed to go to the {plan.name}{at} {plan.when}."
     return f"{persona.first} chatted with {short} about {_topic(lines)}."
 
@@ -339,7 +392,7 @@ def answer_planning_thought(context: Mapping[str, Any], rng: random.Random) -> s
             "plan": None,
         }
     else:
-        at = f" at {plan.place}" if plan.place else ""
+        at = _at_place(plan.place, persona.first)
         value = {
             "thought": f"{persona.first} should go to the {plan.name}{at} with "
             f"{first_name(other)} {plan.when} at {plan.start}.",

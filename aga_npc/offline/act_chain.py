@@ -257,6 +257,8 @@ def _choose_object(context: Mapping[str, Any]) -> tuple[str, str]:
         score += sum(2 for v in obj_verbs if _words(v) & words)
         if kind == "bed" and "bed" not in kinds and not (words & _SLEEPY):
             score -= 20
+        if score == 0 and ("sit" in obj_verbs or "rest" in obj_verbs):
+            score = 1  # nothing fits: a seat, as a model would (never the stove by default)
         if (score, -i) > best:
             best, chosen = (score, -i), obj
     obj_verbs = [str(v) for v in chosen.get("verbs") or ()]

@@ -239,19 +239,19 @@ def proper_names(memories: Sequence[str], own: str = "") -> tuple[Counter[str], 
     people: Counter[str] = Counter()
     places: Counter[str] = Counter()
     for text, found in zip(memories, runs, strict=True):
-        seen_people: set[str] = set()
-        seen_places: set[str] = set()
+        seen_people: dict[str, None] = {}  # ordered sets: ties in most_common keep
+        seen_places: dict[str, None] = {}  # the order said, whatever the hash seed
         for run in found:
             words = run.split()
             if words[0] == own_first or run == own:
                 continue
             if place_type(run) != "other":
                 whole = next((p for p in _place_runs(text) if p.endswith(run)), run)
-                seen_places.add(whole)
+                seen_places[whole] = None
             elif words[0] in firsts and len(words) <= 2:
-                seen_people.add(words[0])
-        people.update(seen_people)
-        places.update(seen_places)
+                seen_people[words[0]] = None
+        people.update(list(seen_people))
+        places.update(list(seen_places))
     return people, places
 
 
@@ -264,7 +264,8 @@ def _topics(memories: Sequence[str]) -> Counter[str]:
     """The topics the memories name (as an insight names them), counted once a memory."""
     found: Counter[str] = Counter()
     for text in memories:
-        found.update({_TOPIC[m] for m in _TOPIC_WORDS.findall(text.lower())})
+        # once a memory, in the order said (a set's order would change with the hash seed)
+        found.update(list(dict.fromkeys(_TOPIC[m] for m in _TOPIC_WORDS.findall(text.lower()))))
     return found
 
 

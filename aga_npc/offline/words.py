@@ -138,7 +138,9 @@ def _index() -> tuple[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]], 
                 pattern = re.escape(phrase).replace(r"\{food\}", ".+").replace(r"\{meal\}", ".+")
                 # "at a table" also reads "at the table 7" (the decomposition names it)
                 pattern = _ARTICLE.sub(r" (?:a|the) \1(?: \\d+)?", pattern)
-                out.append((re.compile(f"^{pattern}$"), step.kinds, step.verbs))
+                # a step done on no object is done at its spot (watering the plants
+                # by the table), which is where a model would put it
+                out.append((re.compile(f"^{pattern}$"), step.kinds or step.spot, step.verbs))
     for text in EXTRAS:
         out.append((re.compile(f"^{re.escape(gerund_phrase(text))}$"), (), ("sit",)))
     return tuple(out)

@@ -20,6 +20,7 @@ from offline_town import PLACES, profile, residents
 from aga_npc.brain.answers import Outline
 from aga_npc.llm.jsonrepair import extract_json
 from aga_npc.offline import answer_text
+from aga_npc.offline.act_chain import _choose_object as choose_object
 from aga_npc.offline.act_chain import answer_arena
 from aga_npc.personas.model import Persona
 from aga_npc.prompts import daily_plan_messages
@@ -166,3 +167,24 @@ def test_sleep_goes_to_the_own_room_through_the_real_prompts() -> None:
         persona = next(p for p in residents() if p.name.startswith(first + " "))
         done = ga_chain(persona, "go to sleep", persona.home, duration=420)
         assert [d.target for d in done] == [profile(persona).bed], (first, done)
+
+
+@pytest.mark.parametrize(
+    ("subtask", "expected"),
+    [
+        # a step done on no object goes to a seat, never to the first object listed
+        ("water the houseplants", ("table", "sit")),
+        ("pick off the dead leaves", ("table", "sit")),
+        # a subtask that needs the stove still gets it
+        ("cook breakfast", ("stove", "cook")),
+    ],
+)
+def test_an_object_that_fits_nothing_is_never_the_first_one_listed(
+    subtask: str, expected: tuple[str, str]
+) -> None:
+    objects = [
+        {"name": "stove", "kind": "stove", "verbs": ["cook"]},
+        {"name": "table", "kind": "table", "verbs": ["eat", "sit"]},
+    ]
+    context = {"subtask": subtask, "room": "Test House:kitchen", "objects": objects}
+    assert choose_object(context) == expected

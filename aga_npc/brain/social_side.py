@@ -17,6 +17,7 @@ from aga_npc.brain.settings import LoopSettings
 from aga_npc.memory.events import EventKind, texts
 from aga_npc.planning.schedule import format_hhmm
 from aga_npc.prompts import convo_memo_messages, planning_thought_messages, relationship_messages
+from aga_npc.prompts.sanitize import player_memory_text
 from aga_npc.types import Module, Priority
 
 __all__ = ["SocialSide", "later"]
@@ -161,8 +162,7 @@ class SocialSide:
         self.mind.remember(
             now,
             EventKind.SAID,
-            f'The player said to {self.profile.name}: "{said}"'
-            + (f" / {self.profile.name} answered: {reply}" if reply else ""),
+            player_memory_text(self.profile.name, said, reply),
             people=("player",),
             importance=4,
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from aga_npc.prompts.format import envelope
+from aga_npc.prompts.format import DATA_NOTE, envelope
 from aga_npc.prompts.persona import Persona, identity
 
 __all__ = ["focal_points_messages", "insights_messages", "poignancy_messages"]
@@ -16,7 +16,7 @@ def _system(name: str) -> str:
     return (
         f"You are the inner voice of {name}, a resident of a small town in a life "
         "simulation game. Stay in character, keep to the facts in the context, and answer "
-        "with one JSON object only, exactly in the answer format."
+        "with one JSON object only, exactly in the answer format. " + DATA_NOTE
     )
 
 

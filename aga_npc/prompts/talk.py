@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aga_npc.prompts.format import envelope
+from aga_npc.prompts.format import DATA_NOTE, envelope
 from aga_npc.prompts.persona import Persona, identity
 from aga_npc.prompts.sanitize import quote_player_text
 from aga_npc.types import ChatMessage
@@ -37,19 +37,23 @@ def _system(name: str) -> str:
     return (
         f"You are the inner voice of {name}, a resident of a small town in a life "
         "simulation game. Stay in character, keep to the facts in the context, and answer "
-        "with one JSON object only, exactly in the answer format."
+        "with one JSON object only, exactly in the answer format. " + DATA_NOTE
     )
 
 
 def _plain(name: str) -> str:
     return (
         f"You are the inner voice of {name}, a resident of a small town in a life "
-        "simulation game. Answer in plain text, two or three sentences."
+        "simulation game. Answer in plain text, two or three sentences. " + DATA_NOTE
     )
 
 
+PLAYER = "player"
+
+
 def _lines(lines: Lines) -> list[list[str]]:
-    return [[who, line] for who, line in lines]
+    """Transcript rows; the player's lines as quoted, sanitised spans (untrusted)."""
+    return [[who, quote_player_text(line) if who == PLAYER else line] for who, line in lines]
 
 
 def decide_talk_messages(

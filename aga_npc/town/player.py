@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from aga_npc.planning.schedule import format_hhmm
 from aga_npc.ports import RequestTicket
 from aga_npc.prompts import player_reply_messages, sanitize_player_text
+from aga_npc.prompts.sanitize import MAX_PLAYER_INPUT
 from aga_npc.types import LLMRequest, LLMResult, Module, Priority
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ class PlayerChats:
         Raises:
             KeyError: no such NPC.
         """
+        text = text[:MAX_PLAYER_INPUT]  # cut before any cleaning: the cost stays bounded
         brain = self.town.brains[npc]
         session = self.open(npc)
         clean = sanitize_player_text(text)

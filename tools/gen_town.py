@@ -8,6 +8,11 @@ be walked to from every spawn (BFS over the collision grid) and that no cell sho
 transparent tile over nothing; it fails loudly otherwise.
 
 Usage: ``python tools/gen_town.py [--out maps/town.tmx] [--png docs/town.png]``
+
+``--residents N`` (default 25) draws a town with a bed for each of N residents: up to 25 it
+is the demo town; beyond, ceil(N / 25) districts, each the demo town drawn with its own
+seed and its sectors named after its neighbourhood (``aga_npc.maps.districts``), joined by
+avenues (``towngen/districts.py``). The same N always gives the same file.
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 
 from towngen import homes, public
 from towngen.building import Building
 from towngen.canvas import Canvas, Tile, rect_cells
 from towngen.checks import TownError, check
+from towngen.districts import build_districts
 from towngen.outdoors import dirt, garden_lamp, grass, lamp, pave
 from towngen.places import (
     ROUND_TREES,
@@ -38,6 +45,8 @@ from towngen.places import (
     town_square,
 )
 from towngen.tmxwrite import write_tmx
+
+from aga_npc.maps.districts import MAX_RESIDENTS, districts_for
 
 ROOT = Path(__file__).resolve().parents[1]
 W, H = 128, 72
@@ -150,9 +159,9 @@ def _front_gardens(c: Canvas, rng: random.Random, buildings: list[Building]) -> 
                 c.put("decor", x, y, rng.choice(("flowers", "flowers2")), block=False)
 
 
-def build() -> Canvas:
-    """Draw the whole town and return the canvas (not yet checked)."""
-    rng = random.Random(SEED)
+def build(seed: int = SEED) -> Canvas:
+    """Draw the whole town (one district) and return the canvas (not yet checked)."""
+    rng = random.Random(seed)
     c = Canvas(W, H)
     grass(c, rng)
     _streets(c)
@@ -222,14 +231,35 @@ def build() -> Canvas:
     return c
 
 
+def _residents(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--residents must be a whole number, got {text!r}"
+        ) from None
+    try:
+        districts_for(n)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return n
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "maps" / "town.tmx")
     parser.add_argument("--png", type=Path, default=None, help="also render the map here")
+    parser.add_argument(
+        "--residents",
+        type=_residents,
+        default=25,
+        help=f"beds for this many residents, 1..{MAX_RESIDENTS} (default 25: the demo town)",
+    )
     args = parser.parse_args(argv)
-    canvas = build()
+    districts = districts_for(args.residents)
+    canvas = build_districts(districts, build, SEED)
     try:
-        check(canvas, ROOT)
+        check(canvas, ROOT, districts)
     except TownError as exc:
         print(f"gen_town: the town is broken, nothing written.\n{exc}", file=sys.stderr)
         return 1
@@ -238,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     write_tmx(canvas, out, ROOT)
     beds = sum(1 for t in canvas.things if t.kind == "bed")
     print(
-        f"wrote {out.relative_to(ROOT)}: {W}x{H} tiles, "
+        f"wrote {out}: {canvas.width}x{canvas.height} tiles, {districts} district(s), "
         f"{len({loc.sector for loc in canvas.locations})} sectors, "
         f"{sum(1 for loc in canvas.locations if loc.arena)} arena rects, "
         f"{len(canvas.things)} objects ({beds} beds), {len(canvas.spawns)} spawns"

@@ -12,11 +12,12 @@ from typing import Any
 
 from aga_npc.brain.modes import Mode
 from aga_npc.errors import AgaError
+from aga_npc.maps.districts import MAX_RESIDENTS
 
 __all__ = ["main"]
 
 MAX_DAYS = 60
-MAX_NPCS = 500
+MAX_NPCS = MAX_RESIDENTS  # the most residents a generated town houses
 MAX_SEEDS = 100
 MAX_WORKERS = 256
 DEFAULT_SEEDS = (0, 1, 2, 3, 4)
@@ -101,7 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--map", default=None, help="TMX map (default: the bundled town)")
         p.add_argument("--personas", default=None, help="persona file, folder or GA personas/")
-        p.add_argument("--npcs", type=_positive_int("--npcs", MAX_NPCS), default=3)
+        p.add_argument(
+            "--npcs",
+            type=_positive_int("--npcs", MAX_NPCS),
+            default=3,
+            help="residents: up to 25 in the bundled town, more in a generated town of "
+            f"districts (made once into $AGA_MAP_CACHE; at most {MAX_NPCS})",
+        )
         p.add_argument("--days", type=_positive_int("--days", MAX_DAYS), default=2)
         p.add_argument("--embed", choices=["local", "openai", "hashing"], default=None)
         p.add_argument(
@@ -133,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
             "routines, or the whole town for home and public ones (default)",
         )
         p.add_argument("--quiet", action="store_true", help="no progress output")
+        p.add_argument(
+            "--strict",
+            action="store_true",
+            help="exit 3 when most LLM requests of a run gave no usable answer (fell back)",
+        )
 
     run = sub.add_parser("run", help="run one mode and write the report JSON")
     common(run)
@@ -140,6 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--mode", default="aga", choices=[m.value for m in Mode])
     run.add_argument("--json", dest="json_path", default=None, help="report path")
     run.add_argument("--policy-store", default=None, help="load/save the Lifestyle Policy here")
+    run.add_argument(
+        "--recover",
+        action="store_true",
+        help="when the --policy-store file is damaged, keep the routines before the damage "
+        "(the damaged file is copied to <file>.corrupt first) and say what was kept",
+    )
     run.add_argument("--checkpoint", default=None, help="save the whole town here every game hour")
     run.add_argument(
         "--resume", action="store_true", help="continue from --checkpoint when it exists"
@@ -192,6 +210,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run_reports(out: Path) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text("utf-8")) for p in sorted((out / "runs").glob("*.json"))]
+
+
+def _strict_exit(args: argparse.Namespace, reports: list[dict[str, Any]]) -> int:
+    """Say when most requests of a run fell back; with ``--strict`` that run fails (3)."""
+    from aga_npc.sim.report import run_failed
+
+    failed = [r for r in reports if run_failed(r)]
+    for r in failed:
+        summary = r.get("health", {}).get("summary", "most LLM requests fell back")
+        print(f"{r.get('mode')} seed {r.get('seed')}: {summary}", file=sys.stderr)
+    return 3 if failed and args.strict else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -207,11 +240,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 atomic_write_bytes(Path(args.json_path), text.encode("utf-8"))
             else:
                 print(text)
-            return 0
+            return _strict_exit(args, [report])
         from aga_npc.sim.compare import compare_modes
 
         compare_modes(args)
-        return 0
+        return _strict_exit(args, _run_reports(Path(args.out)))
     except AgaError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

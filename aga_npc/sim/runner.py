@@ -19,13 +19,14 @@ from aga_npc.brain.settings import LoopSettings, Savings
 from aga_npc.config import Settings
 from aga_npc.embed.cache import CachedEmbedder
 from aga_npc.embed.factory import build_embedder
-from aga_npc.errors import ConfigError, StoreError
+from aga_npc.errors import StoreError
 from aga_npc.llm.ledger import TokenLedger
 from aga_npc.llm.registry import build_stack
-from aga_npc.personas.loader import load_personas, town_personas
+from aga_npc.personas.loader import load_personas
 from aga_npc.personas.model import Persona
 from aga_npc.policy.store import PolicyStore
 from aga_npc.runtime.inline import InlineGateway
+from aga_npc.sim.population import town_for
 from aga_npc.sim.report import build_report
 from aga_npc.store.atomic import atomic_write_bytes
 from aga_npc.town.build import TownSpec, build_town
@@ -185,15 +186,14 @@ def _resume(checkpoint: Path, town: Town, store: PolicyStore | None, ledger: Tok
             print(f"warning: {ledger_file}: token ledger not restored ({exc})", file=sys.stderr)
 
 
-def _personas(args: argparse.Namespace) -> tuple[Persona, ...]:
+def _town(args: argparse.Namespace) -> tuple[tuple[Persona, ...], Path | None]:
+    """Residents and map: ``--personas``/``--map`` as given, else the town for ``--npcs``
+    (``aga_npc.sim.population``: the bundled town up to 25, a generated one beyond)."""
+    map_path = Path(args.map) if args.map else None
     if args.personas:
-        return tuple(load_personas(args.personas))
-    if args.npcs not in (3, 25):
-        raise ConfigError(
-            f"--npcs {args.npcs}: the bundled town has 3- and 25-resident sets; "
-            "give --personas PATH for other sets"
-        )
-    return tuple(town_personas(args.npcs))
+        return tuple(load_personas(args.personas)), map_path
+    personas, generated = town_for(args.npcs)
+    return personas, map_path or generated
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -227,14 +227,19 @@ def run_mode(args: argparse.Namespace) -> dict[str, Any]:
     if mode.uses_policy:
         path = Path(args.policy_store) if args.policy_store else None
         store = (
-            PolicyStore.open(path, embedder=embedder) if path else PolicyStore(embedder=embedder)
+            PolicyStore.open(path, embedder=embedder, recover=getattr(args, "recover", False))
+            if path
+            else PolicyStore(embedder=embedder)
         )
+        if store.recovery is not None:
+            print(f"warning: {store.recovery.describe()}", file=sys.stderr)
+    personas, map_path = _town(args)
     config = RunConfig(
-        personas=_personas(args),
+        personas=personas,
         mode=mode,
         days=args.days,
         seed=args.seed,
-        map_path=Path(args.map) if args.map else None,
+        map_path=map_path,
         lod=args.lod,
         mind_wandering=not args.no_mind_wandering,
         wording=args.wording,

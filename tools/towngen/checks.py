@@ -9,7 +9,8 @@ import os
 from collections import Counter, deque
 from pathlib import Path
 
-from towngen.canvas import LAYERS, Canvas
+from aga_npc.maps.districts import district_sector
+from towngen.canvas import LAYERS, Canvas, Location, Thing
 from towngen.catalogue import SHEETS, TILES
 
 # docs/MAP_CONVENTIONS.md: sector -> (beds, arenas)
@@ -57,46 +58,56 @@ class TownError(Exception):
     """The generated town breaks a rule; the message lists every problem."""
 
 
-def _contract(c: Canvas) -> list[str]:
+def _contract(c: Canvas, districts: int = 1) -> list[str]:
     problems: list[str] = []
     arenas: dict[str, set[str]] = {}
     for loc in c.locations:
         arenas.setdefault(loc.sector, set())
         if loc.arena:
             arenas[loc.sector].add(loc.arena)
-    expected = set(HOMES) | set(PUBLIC)
+    expected = {district_sector(n, k) for k in range(districts) for n in (*HOMES, *PUBLIC)}
     if set(arenas) != expected:
         problems.append(
             f"sectors differ: extra {set(arenas) - expected}, missing {expected - set(arenas)}"
         )
     kinds: dict[tuple[str, str], set[str]] = {}
+    by_sector: dict[str, list[Thing]] = {}
     for t in c.things:
         kinds.setdefault((t.sector, t.arena), set()).add(t.kind)
-    for home, (beds, want) in HOMES.items():
-        if arenas.get(home) != want:
-            problems.append(f"{home}: arenas {sorted(arenas.get(home, ()))} != {sorted(want)}")
-        got = [t for t in c.things if t.sector == home and t.kind == "bed"]
-        if len(got) != beds:
-            problems.append(f"{home}: {len(got)} beds, want {beds}")
-        have = {t.kind for t in c.things if t.sector == home}
-        missing = (HOME_KINDS | EXTRA_KINDS.get(home, set())) - have
-        if missing:
-            problems.append(f"{home}: no {sorted(missing)}")
-        bath = kinds.get((home, "bathroom"), set())
-        if not {"shower", "toilet", "sink"} <= bath:
-            problems.append(f"{home}: bathroom has only {sorted(bath)}")
-        kitchen = next((a for a in want if "kitchen" in a), None)
-        if kitchen and not {"stove", "fridge", "sink", "table"} <= kinds.get(
-            (home, kitchen), set()
-        ):
-            problems.append(f"{home}: {kitchen} has only {sorted(kinds.get((home, kitchen), ()))}")
-    for sector, spec in PUBLIC.items():
-        if arenas.get(sector) != set(spec):
-            problems.append(f"{sector}: arenas {sorted(arenas.get(sector, ()))} != {sorted(spec)}")
-        for arena, want_kinds in spec.items():
-            missing = want_kinds - kinds.get((sector, arena), set())
+        by_sector.setdefault(t.sector, []).append(t)
+    for k in range(districts):
+        for base, (beds, want) in HOMES.items():
+            home = district_sector(base, k)
+            things = by_sector.get(home, [])
+            if arenas.get(home) != want:
+                problems.append(f"{home}: arenas {sorted(arenas.get(home, ()))} != {sorted(want)}")
+            got = [t for t in things if t.kind == "bed"]
+            if len(got) != beds:
+                problems.append(f"{home}: {len(got)} beds, want {beds}")
+            have = {t.kind for t in things}
+            missing = (HOME_KINDS | EXTRA_KINDS.get(base, set())) - have
             if missing:
-                problems.append(f"{sector}:{arena}: no {sorted(missing)}")
+                problems.append(f"{home}: no {sorted(missing)}")
+            bath = kinds.get((home, "bathroom"), set())
+            if not {"shower", "toilet", "sink"} <= bath:
+                problems.append(f"{home}: bathroom has only {sorted(bath)}")
+            kitchen = next((a for a in want if "kitchen" in a), None)
+            if kitchen and not {"stove", "fridge", "sink", "table"} <= kinds.get(
+                (home, kitchen), set()
+            ):
+                problems.append(
+                    f"{home}: {kitchen} has only {sorted(kinds.get((home, kitchen), ()))}"
+                )
+        for base, spec in PUBLIC.items():
+            sector = district_sector(base, k)
+            if arenas.get(sector) != set(spec):
+                problems.append(
+                    f"{sector}: arenas {sorted(arenas.get(sector, ()))} != {sorted(spec)}"
+                )
+            for arena, want_kinds in spec.items():
+                missing = want_kinds - kinds.get((sector, arena), set())
+                if missing:
+                    problems.append(f"{sector}:{arena}: no {sorted(missing)}")
     addresses = Counter(t.address for t in c.things)
     problems += [f"duplicate object {a}" for a, n in addresses.items() if n > 1]
     for t in c.things:
@@ -109,15 +120,18 @@ def _contract(c: Canvas) -> list[str]:
     for key, nums in beds_by_arena.items():
         if sorted(nums) != list(range(1, len(nums) + 1)):
             problems.append(f"{key}: beds numbered {sorted(nums)}")
-    if len(c.spawns) != sum(b for b, _ in HOMES.values()):
+    if len(c.spawns) != districts * sum(b for b, _ in HOMES.values()):
         problems.append(f"{len(c.spawns)} spawns")
     return problems
 
 
 def _inside_arena(c: Canvas) -> list[str]:
     problems = []
+    by_arena: dict[tuple[str, str | None], list[Location]] = {}
+    for loc in c.locations:
+        by_arena.setdefault((loc.sector, loc.arena), []).append(loc)
     for t in c.things:
-        rects = [loc for loc in c.locations if loc.sector == t.sector and loc.arena == t.arena]
+        rects = by_arena.get((t.sector, t.arena), [])
         if not any(
             r.x <= t.x and r.y <= t.y and t.x + t.w <= r.x + r.w and t.y + t.h <= r.y + r.h
             for r in rects
@@ -207,7 +221,8 @@ def _tile_sanity(c: Canvas, root: Path) -> list[str]:
     return problems
 
 
-def check(c: Canvas, root: Path) -> None:
-    problems = _contract(c) + _inside_arena(c) + _reachability(c) + _tile_sanity(c, root)
+def check(c: Canvas, root: Path, districts: int = 1) -> None:
+    """Raise ``TownError`` listing every problem of a town of ``districts`` districts."""
+    problems = _contract(c, districts) + _inside_arena(c) + _reachability(c) + _tile_sanity(c, root)
     if problems:
         raise TownError(f"{len(problems)} problem(s):\n  " + "\n  ".join(problems))

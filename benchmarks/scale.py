@@ -1,0 +1,180 @@
+"""Scale: one game day of the town at 25, 100, 250 and 1,000 NPCs, each in its own process.
+
+    python benchmarks/scale.py [--sizes 25,100,250,1000] [--days 1] [--json out.json]
+
+Each size runs ``python -m aga_npc.sim run --npcs N --days D`` (aga mode, seed 0, the
+offline stand-in, the default local embedder; a generated town beyond 25 NPCs, made into
+the map cache before the clock starts) in a child process of its own, one after the other.
+Per size it reports wall seconds per NPC-day (the whole child: start-up, map loading,
+building the town, the run and the report), the run alone per NPC-day, tokens per NPC-day,
+LLM calls, the child's peak RSS (``ru_maxrss`` from ``os.wait4``), its CPU seconds (all
+threads) and the CPU seconds of its main thread. The goal of issue 17: the 1,000-NPC day in
+<= 10 minutes wall on 2 cores with RSS <= 4 GB. The machine's load average (``os.getloadavg``)
+before and after each size is written beside the figures: wall time is disturbed by other
+work, main-thread CPU much less.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._common import environment, parser, print_table, write_json
+
+DEFAULT_SIZES = (25, 100, 250, 1000)
+GOAL_WALL_1000 = 600.0
+GOAL_RSS_MB = 4096.0
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(t) for t in text.split(",") if t.strip())
+    except ValueError:
+        raise SystemExit(f"--sizes takes whole numbers like 25,100, got {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise SystemExit(f"--sizes takes positive whole numbers, got {text!r}")
+    return sizes
+
+
+def child(npcs: int, days: int, out: Path) -> int:
+    """Run the sim CLI's ``run`` in this process; write its figures to ``out``."""
+    from aga_npc.sim.cli import build_parser
+    from aga_npc.sim.runner import run_mode
+
+    args = build_parser().parse_args(
+        ["run", "--npcs", str(npcs), "--days", str(days), "--seed", "0", "--quiet"]
+    )
+    wall0, cpu0, main0 = time.perf_counter(), time.process_time(), time.thread_time()
+    report = run_mode(args)
+    wall, cpu, main = (
+        time.perf_counter() - wall0,
+        time.process_time() - cpu0,
+        time.thread_time() - main0,
+    )
+    figures = {
+        "npcs": npcs,
+        "days": days,
+        "wall_in_child_s": wall,
+        "run_wall_s": float(report["wall_seconds"]),
+        "cpu_s": cpu,
+        "main_thread_cpu_s": main,
+        "tokens": int(report["tokens"]["total"]),
+        "llm_calls": int(report["llm_calls"]),
+        "llm_fallbacks": int(report["llm_fallbacks"]),
+        "conversations": int(report["conversations"]["finished"]),
+        "embedder": report["embedder"],
+    }
+    out.write_text(json.dumps(figures), encoding="utf-8")
+    return 0
+
+
+def measure(npcs: int, days: int) -> dict[str, Any]:
+    """One size in a child process: its figures, wall and peak RSS as the parent sees them."""
+    from aga_npc.maps.districts import RESIDENTS_PER_DISTRICT
+
+    if npcs > RESIDENTS_PER_DISTRICT:  # generated once, outside the timed child
+        from aga_npc.maps.generated import generated_town_map
+
+        generated_town_map(npcs)
+    with tempfile.TemporaryDirectory(prefix="aga-scale-") as tmp:
+        out = Path(tmp) / "figures.json"
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(npcs)]
+        cmd += ["--days", str(days), "--child-out", str(out)]
+        load_before = os.getloadavg()
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        if proc.returncode != 0:
+            raise SystemExit(f"the {npcs}-NPC run failed (exit {proc.returncode})")
+        figures = json.loads(out.read_text(encoding="utf-8"))
+    npc_days = npcs * days
+    return {
+        **figures,
+        "wall_s": wall,
+        "wall_per_npc_day_s": wall / npc_days,
+        "run_wall_per_npc_day_s": figures["run_wall_s"] / npc_days,
+        "tokens_per_npc_day": figures["tokens"] / npc_days,
+        "peak_rss_mb": usage.ru_maxrss / 1024.0,  # Linux: kilobytes
+        "child_cpu_s": usage.ru_utime + usage.ru_stime,
+        "main_thread_cpu_per_npc_day_s": figures["main_thread_cpu_s"] / npc_days,
+        "load_before": [round(v, 2) for v in load_before],
+        "load_after": [round(v, 2) for v in os.getloadavg()],
+    }
+
+
+def main() -> int:
+    p = parser(__doc__ or "")
+    p.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="NPC counts")
+    p.add_argument("--days", type=int, default=1)
+    p.add_argument("--child", type=int, default=None, help=None)
+    p.add_argument("--child-out", type=Path, default=None, help=None)
+    args = p.parse_args()
+    if args.child is not None:
+        return child(args.child, args.days, args.child_out)
+    sizes = (25, 100) if args.quick else _sizes(args.sizes)
+    rows = []
+    for npcs in sizes:
+        row = measure(npcs, args.days)
+        rows.append(row)
+        print(
+            f"{npcs} NPCs: {row['wall_s']:.1f} s wall, {row['peak_rss_mb']:.0f} MB peak RSS, "
+            f"main thread {row['main_thread_cpu_s']:.1f} s CPU, load {row['load_after']}",
+            file=sys.stderr,
+        )
+    print_table(
+        [
+            [
+                r["npcs"],
+                r["wall_s"],
+                r["wall_per_npc_day_s"],
+                r["run_wall_per_npc_day_s"],
+                r["main_thread_cpu_per_npc_day_s"],
+                r["tokens_per_npc_day"],
+                r["llm_calls"],
+                r["peak_rss_mb"],
+                r["load_after"][0],
+            ]
+            for r in rows
+        ],
+        [
+            "npcs",
+            "wall s",
+            "wall s/NPC-day",
+            "run s/NPC-day",
+            "main CPU s/NPC-day",
+            "tokens/NPC-day",
+            "LLM calls",
+            "peak RSS MB",
+            "load 1 min",
+        ],
+    )
+    biggest = max(rows, key=lambda r: r["npcs"])
+    result = {
+        "days": args.days,
+        "sizes": rows,
+        "goal": {"npcs": 1000, "wall_s": GOAL_WALL_1000, "rss_mb": GOAL_RSS_MB},
+        "environment": environment(),
+        "command": " ".join(["python", "benchmarks/scale.py", *sys.argv[1:]]),
+    }
+    if biggest["npcs"] >= 1000:
+        met = biggest["wall_s"] <= GOAL_WALL_1000 and biggest["peak_rss_mb"] <= GOAL_RSS_MB
+        result["goal"]["met"] = met
+        print(f"goal (1,000 NPCs <= 600 s, <= 4 GB): {'met' if met else 'missed'}")
+    if args.json:
+        write_json(args.json, result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -11,12 +11,17 @@ Outcomes:
                   run reports the same token totals as the run that was recorded;
     ``cancelled`` a request cancelled while its call was running.
 A successful retry or re-ask is an ``ok`` entry with ``attempt_kind`` ``"retry"``/``"reask"``.
+
+The ledger keeps running sums per game day and module, agent, outcome and model as entries
+arrive, so its totals, groupings and cost cost O(kinds) however long the game runs; with
+``max_entries`` it keeps only the newest raw entries, and the sums stay exact.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -27,6 +32,7 @@ __all__ = [
     "DEFAULT_PRICES",
     "OUTCOMES",
     "LedgerEntry",
+    "LedgerTotals",
     "ModelPrice",
     "TokenLedger",
     "load_price_table",
@@ -121,18 +127,45 @@ class LedgerEntry:
         )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LedgerTotals:
+    """Running sums over every entry ever recorded (read in O(1))."""
+
+    prompt: int = 0
+    completion: int = 0
+    calls: int = 0
+    failures: int = 0
+    entries: int = 0
+
+
 def _group_row() -> dict[str, Any]:
     return {"prompt": 0, "completion": 0, "total": 0, "calls": 0, "failures": 0}
 
 
-def _add(row: dict[str, Any], e: LedgerEntry) -> None:
-    row["prompt"] += e.prompt_tokens
-    row["completion"] += e.completion_tokens
-    row["total"] += e.total_tokens
+# One running row: prompt, completion, calls, failures, entries.
+_P, _C, _CALLS, _FAIL, _N = range(5)
+# The kinds the ledger keeps sums by (the entry attribute each reads).
+_KINDS = ("module", "agent", "outcome", "model")
+
+
+def _bump(row: list[int], e: LedgerEntry) -> None:
+    row[_P] += e.prompt_tokens
+    row[_C] += e.completion_tokens
     if e.outcome in CALL_OUTCOMES:
-        row["calls"] += 1
+        row[_CALLS] += 1
     if e.outcome == "failed":
-        row["failures"] += 1
+        row[_FAIL] += 1
+    row[_N] += 1
+
+
+def _as_group(row: list[int]) -> dict[str, Any]:
+    return {
+        "prompt": row[_P],
+        "completion": row[_C],
+        "total": row[_P] + row[_C],
+        "calls": row[_CALLS],
+        "failures": row[_FAIL],
+    }
 
 
 def price_for(model: str, prices: Mapping[str, ModelPrice]) -> ModelPrice | None:
@@ -144,30 +177,98 @@ def price_for(model: str, prices: Mapping[str, ModelPrice]) -> ModelPrice | None
 
 
 class TokenLedger:
-    """Thread-safe append-only list of ``LedgerEntry`` with totals and groupings."""
+    """Thread-safe ledger of ``LedgerEntry`` with running totals and groupings.
 
-    def __init__(self, entries: Iterable[LedgerEntry] = ()) -> None:
+    Args:
+        entries: entries to start with (recorded in order).
+        max_entries: raw entries kept, the newest (None: all). Totals, groupings, cost and
+            ``within`` read the running sums, so they count every entry ever recorded.
+    """
+
+    def __init__(
+        self, entries: Iterable[LedgerEntry] = (), *, max_entries: int | None = None
+    ) -> None:
+        if max_entries is not None and max_entries < 0:
+            raise ValueError(f"max_entries must be >= 0, got {max_entries}")
         self._lock = threading.Lock()
-        self._entries: list[LedgerEntry] = list(entries)
+        self.max_entries = max_entries
+        self._entries: deque[LedgerEntry] = deque(maxlen=max_entries)
+        # (day, kind, key) -> running row; kind is one of _KINDS
+        self._rows: dict[tuple[int, str, str], list[int]] = {}
+        self._all = [0, 0, 0, 0, 0]
+        for e in entries:
+            self.record(e)
 
     def record(self, entry: LedgerEntry) -> None:
-        """Append one entry (safe from any thread)."""
+        """Add one entry (safe from any thread); O(1)."""
         with self._lock:
             self._entries.append(entry)
+            self._add(entry)
+
+    def _add(self, e: LedgerEntry) -> None:
+        rows = self._rows
+        for kind, key in (
+            ("module", e.module),
+            ("agent", e.agent),
+            ("outcome", e.outcome),
+            ("model", e.model),
+        ):
+            row = rows.get((e.day, kind, key))
+            if row is None:
+                row = rows[(e.day, kind, key)] = [0, 0, 0, 0, 0]
+            _bump(row, e)
+        _bump(self._all, e)
 
     def entries(self) -> tuple[LedgerEntry, ...]:
-        """A snapshot of all entries, in recording order."""
+        """A snapshot of the entries kept (all, or the newest ``max_entries``), in order."""
         with self._lock:
             return tuple(self._entries)
 
     def __len__(self) -> int:
+        """Entries ever recorded (kept or dropped)."""
         with self._lock:
-            return len(self._entries)
+            return self._all[_N]
+
+    @property
+    def dropped(self) -> int:
+        """Entries recorded but no longer kept raw (counted in every sum)."""
+        with self._lock:
+            return self._all[_N] - len(self._entries)
+
+    def running(self) -> LedgerTotals:
+        """Sums over every entry ever recorded, in O(1) (for panels read every frame)."""
+        with self._lock:
+            p, c, calls, failures, n = self._all
+        return LedgerTotals(prompt=p, completion=c, calls=calls, failures=failures, entries=n)
 
     def within(self, last_day: int) -> TokenLedger:
         """A ledger of the entries made for game days up to ``last_day`` (untagged entries,
-        day 0, are kept)."""
-        return TokenLedger(e for e in self.entries() if e.day <= last_day)
+        day 0, are kept); its sums are exact even when raw entries were dropped."""
+        out = TokenLedger(max_entries=self.max_entries)
+        with self._lock:
+            kept = [e for e in self._entries if e.day <= last_day]
+            rows = {k: list(v) for k, v in self._rows.items() if k[0] <= last_day}
+        out._entries.extend(kept)
+        out._rows = rows
+        for (_, kind, _key), row in rows.items():
+            if kind == "outcome":  # every entry has exactly one outcome
+                for i, v in enumerate(row):
+                    out._all[i] += v
+        return out
+
+    def _sums(self, kind: str) -> dict[str, list[int]]:
+        """Running rows of ``kind`` summed over days, by key."""
+        out: dict[str, list[int]] = {}
+        with self._lock:
+            for (_, k, key), row in self._rows.items():
+                if k != kind:
+                    continue
+                acc = out.get(key)
+                if acc is None:
+                    acc = out[key] = [0, 0, 0, 0, 0]
+                for i, v in enumerate(row):
+                    acc[i] += v
+        return out
 
     def totals(self) -> dict[str, Any]:
         """Token sums and counts over every entry.
@@ -176,23 +277,16 @@ class TokenLedger:
         ok + retried + failed + cancelled entries); ``failures`` (failed requests);
         ``by_outcome`` (entries per outcome).
         """
-        row = _group_row()
+        with self._lock:
+            row = _as_group(self._all)
         by_outcome = dict.fromkeys(OUTCOMES, 0)
-        for e in self.entries():
-            _add(row, e)
-            by_outcome[e.outcome] += 1
+        for outcome, sums in self._sums("outcome").items():
+            by_outcome[outcome] += sums[_N]
         row["by_outcome"] = by_outcome
         return row
 
-    def _group(self, attr: str) -> dict[str, dict[str, Any]]:
-        groups: dict[str, dict[str, Any]] = {}
-        for e in self.entries():
-            key = getattr(e, attr)
-            row = groups.get(key)
-            if row is None:
-                row = groups[key] = _group_row()
-            _add(row, e)
-        return dict(sorted(groups.items()))
+    def _group(self, kind: str) -> dict[str, dict[str, Any]]:
+        return {key: _as_group(row) for key, row in sorted(self._sums(kind).items())}
 
     def by_module(self) -> dict[str, dict[str, Any]]:
         """``{module: {"prompt", "completion", "total", "calls", "failures"}}``."""
@@ -209,28 +303,46 @@ class TokenLedger:
         """
         table = DEFAULT_PRICES if prices is None else prices
         cost = 0.0
-        for e in self.entries():
-            price = price_for(e.model, table)
+        for model, row in self._sums("model").items():
+            price = price_for(model, table)
             if price is not None:
-                cost += (
-                    e.prompt_tokens * price.prompt + e.completion_tokens * price.completion
-                ) / 1e6
+                cost += (row[_P] * price.prompt + row[_C] * price.completion) / 1e6
         return cost
 
     def to_dict(self, prices: Mapping[str, ModelPrice] | None = None) -> dict[str, Any]:
-        """Plain data: ``entries``, ``totals``, ``by_module``, ``by_agent``, ``cost_usd``."""
+        """Plain data: ``entries`` (those kept), ``totals``, ``by_module``, ``by_agent``,
+        ``cost_usd``, and ``sums`` (the running rows, so ``from_dict`` restores exact
+        totals when entries were dropped)."""
+        with self._lock:
+            sums = [[day, kind, key, *row] for (day, kind, key), row in self._rows.items()]
         return {
             "entries": [e.to_dict() for e in self.entries()],
             "totals": self.totals(),
             "by_module": self.by_module(),
             "by_agent": self.by_agent(),
             "cost_usd": self.estimate_cost_usd(prices),
+            "sums": sums,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> TokenLedger:
-        """Rebuild a ledger from ``to_dict`` output (the entries; sums are recomputed)."""
-        return cls(LedgerEntry.from_dict(d) for d in data.get("entries", ()))
+        """Rebuild a ledger from ``to_dict`` output: the entries, and the running sums
+        when given (else they are recomputed from the entries)."""
+        ledger = cls(LedgerEntry.from_dict(d) for d in data.get("entries", ()))
+        sums = data.get("sums")
+        if sums is not None:
+            rows: dict[tuple[int, str, str], list[int]] = {}
+            for day, kind, key, *row in sums:
+                if kind not in _KINDS or len(row) != 5:
+                    raise ValueError(f"bad ledger sums row {[day, kind, key, *row]!r}")
+                rows[(int(day), str(kind), str(key))] = [int(v) for v in row]
+            ledger._rows = rows
+            ledger._all = [0, 0, 0, 0, 0]
+            for (_, kind, _key), row in rows.items():
+                if kind == "outcome":
+                    for i, v in enumerate(row):
+                        ledger._all[i] += v
+        return ledger
 
     def to_json(
         self, *, indent: int | None = 2, prices: Mapping[str, ModelPrice] | None = None

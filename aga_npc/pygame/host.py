@@ -10,6 +10,7 @@ worker threads.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import sys
@@ -17,7 +18,6 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from aga_npc.brain.intent import Intent, IntentKind
 from aga_npc.brain.modes import Mode
@@ -47,8 +47,12 @@ from aga_npc.world.model import World
 __all__ = ["TILES_PER_GAME_MINUTE", "HostConfig", "HostStats", "TownHost", "clone_personas"]
 
 TILES_PER_GAME_MINUTE = 4.0
-GAME_MINUTES_PER_TICK = 2  # every brain is ticked at least this often, whatever the budgets
+GAME_MINUTES_PER_TICK = 2  # a brain not ticked this long is overdue: ticked first, oldest first
 REFERENCE_MODEL = "gpt-4o-mini"  # priced for the cost estimate when the LLM is offline
+STATS_SLICE = 32  # brains whose policy counters one stats() call reads (round the town)
+
+_gc_lock = threading.Lock()
+_gc_holds = [0]  # hosts holding a gc.freeze(); the last to close unfreezes
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,6 +87,22 @@ class HostConfig:
             ``LoopSettings.for_mode(mode)``).
         sharing: who reuses a learned routine: ``"agent"`` (only its learner),
             ``"role"`` (work routines by role, the rest per agent) or ``"town"``.
+        overdue_ms: milliseconds per frame for the brains not ticked for
+            ``GAME_MINUTES_PER_TICK`` game minutes, ticked oldest first, at least one a
+            frame (6.0: at x60 with 200 NPCs the frame stays under 16.7 ms and each brain
+            is ticked every few game minutes instead of every two; None: all of them in
+            the frame, however long it takes).
+        max_dt: the most real seconds of game time one frame advances (0.05: a slower
+            frame advances the clock as a 20 FPS frame would, so a slow frame does not
+            leave more brains overdue and make the next frame slow too).
+        gc_freeze: after a full collection when the host is built, move everything alive
+            at the first ``update`` (the town, the game's assets) out of the cyclic
+            collector's scans (``gc.freeze()``), so full collections during play are
+            short; ``close`` unfreezes once no host holds a freeze.
+        gc_thresholds: ``gc.set_threshold`` values while the host runs (None: Python's);
+            ``close`` restores the previous ones.
+        ledger_entries: raw token-ledger entries kept (the oldest are dropped; totals
+            per module, agent, outcome and model stay exact); None keeps every entry.
     """
 
     seed: int = 0
@@ -100,6 +120,11 @@ class HostConfig:
     path_budget: int | None = 6000
     loop: LoopSettings | None = None
     sharing: str = "town"
+    overdue_ms: float | None = 6.0
+    max_dt: float = 0.05
+    gc_freeze: bool = True
+    gc_thresholds: tuple[int, int, int] | None = None
+    ledger_entries: int | None = 10_000
 
     def __post_init__(self) -> None:
         if self.sharing not in ("agent", "role", "town"):
@@ -110,6 +135,16 @@ class HostConfig:
             raise ConfigError(f"minutes per second must be positive, got {self.minutes_per_second}")
         if self.path_budget is not None and self.path_budget < 1:
             raise ConfigError(f"path budget must be at least 1 node, got {self.path_budget}")
+        if self.overdue_ms is not None and not self.overdue_ms >= 0:
+            raise ConfigError(f"overdue ms must be >= 0, got {self.overdue_ms}")
+        if not self.max_dt > 0:
+            raise ConfigError(f"max dt must be positive seconds, got {self.max_dt}")
+        if self.gc_thresholds is not None and (
+            len(self.gc_thresholds) != 3 or min(self.gc_thresholds) < 0
+        ):
+            raise ConfigError(f"gc thresholds must be three counts >= 0, got {self.gc_thresholds}")
+        if self.ledger_entries is not None and self.ledger_entries < 0:
+            raise ConfigError(f"ledger entries must be >= 0, got {self.ledger_entries}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -138,11 +173,13 @@ class HostStats:
 
 @dataclass(slots=True)
 class _Tally:
-    seen: int = 0
-    calls: int = 0
-    tokens: int = 0
-    cost: float = 0.0
-    per_model: dict[str, Any] = field(default_factory=dict)
+    """The brains' policy counters as last read (hits, misses, tokens saved), and sums."""
+
+    cursor: int = 0
+    read: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    hits: int = 0
+    misses: int = 0
+    saved: int = 0
 
 
 def clone_personas(personas: Sequence[Persona], count: int) -> list[Persona]:
@@ -199,7 +236,9 @@ class TownHost:
         settings: Settings,
         backend_name: str,
         model: str,
+        config: HostConfig | None = None,
     ) -> None:
+        self.config = config = config or HostConfig()
         self.town = town
         self.gateway = gateway
         self.ledger = ledger
@@ -215,6 +254,11 @@ class TownHost:
         self._deferring = False
         self._tally = _Tally()
         self._closed = False
+        self.overdue_ms_budget = config.overdue_ms
+        self.max_dt = config.max_dt
+        self._gc_started = False
+        self._gc_frozen = False
+        self._gc_thresholds: tuple[int, int, int] | None = None
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -248,7 +292,7 @@ class TownHost:
         settings = settings or Settings.from_env()
         if config.embed:
             settings = settings.with_overrides(embed=config.embed)
-        ledger = TokenLedger()
+        ledger = TokenLedger(max_entries=config.ledger_entries)
         base = backend
         if base is None:
             if settings.llm == "offline" and config.standin_process:
@@ -329,6 +373,8 @@ class TownHost:
         except BaseException:
             gateway.close(timeout=0.5)
             raise
+        if config.gc_freeze:
+            gc.collect()  # building leaves garbage: collect it before the first frame freezes
         return cls(
             town=town,
             gateway=gateway,
@@ -337,6 +383,7 @@ class TownHost:
             settings=settings,
             backend_name=base.name,
             model=base.model,
+            config=config,
         )
 
     # ------------------------------------------------------------------ per frame
@@ -368,9 +415,12 @@ class TownHost:
         Time budget: the brain slice (about 1 ms for 50 NPCs at x1) plus O(walking agents).
         Returns the milliseconds spent in brains.
         """
+        if not self._gc_started:
+            self._start_gc()
         self.drained += len(self.gateway.drain())
         if self.paused:
             return 0.0
+        dt = min(max(dt, 0.0), self.max_dt)
         now = self.town.now
         if brain_budget is None:
             brain_budget = self.brains_per_frame() + self._deferred
@@ -389,7 +439,32 @@ class TownHost:
             brain_budget=brain_budget,
             brain_ms_budget=self.brain_ms_budget,
             max_gap=GAME_MINUTES_PER_TICK,
+            overdue_ms_budget=self.overdue_ms_budget,
         )
+
+    def _start_gc(self) -> None:
+        """Apply the config's collector settings (once, at the first frame)."""
+        self._gc_started = True
+        config = self.config
+        if config.gc_thresholds is not None:
+            self._gc_thresholds = gc.get_threshold()
+            gc.set_threshold(*config.gc_thresholds)
+        if config.gc_freeze:
+            with _gc_lock:
+                gc.freeze()
+                _gc_holds[0] += 1
+            self._gc_frozen = True
+
+    def _stop_gc(self) -> None:
+        if self._gc_thresholds is not None:
+            gc.set_threshold(*self._gc_thresholds)
+            self._gc_thresholds = None
+        if self._gc_frozen:
+            self._gc_frozen = False
+            with _gc_lock:
+                _gc_holds[0] -= 1
+                if _gc_holds[0] == 0:
+                    gc.unfreeze()  # the town's objects are collectable again
 
     def brains_per_frame(self, fps: float = 60.0) -> int:
         """How many brains a frame ticks by default: all of them within about 15 frames
@@ -458,40 +533,44 @@ class TownHost:
         return best
 
     def stats(self) -> HostStats:
-        """Pipeline counters and token spend (incremental over the ledger: cheap per call)."""
+        """Pipeline counters and token spend, for a panel redrawn a few times a second.
+
+        O(1): the token figures are the ledger's running totals, and the Lifestyle Policy
+        counters are re-read for ``STATS_SLICE`` brains per call, round the town (a
+        brain's change shows within ``ceil(NPCs / STATS_SLICE)`` calls).
+        """
         g = self.gateway.stats()
-        tally = self._tally
-        entries = self.ledger.entries()
+        running = self.ledger.running()
         model = self.model if not self.offline else REFERENCE_MODEL
         price = price_for(model, DEFAULT_PRICES)
-        for e in entries[tally.seen :]:
-            if e.outcome in ("ok", "retried", "failed", "cancelled"):
-                tally.calls += 1
-            tally.tokens += e.prompt_tokens + e.completion_tokens
-            if price is not None:
-                tally.cost += (
-                    e.prompt_tokens * price.prompt + e.completion_tokens * price.completion
-                ) / 1e6
-        tally.seen = len(entries)
-        hits = misses = saved = 0
-        for brain in self.town.brains.values():
-            stats = brain.stats()
-            hits += stats["policy_hits"]
-            misses += stats["policy_misses"]
-            saved += stats["tokens_saved"]
+        cost = 0.0
+        if price is not None:
+            cost = (running.prompt * price.prompt + running.completion * price.completion) / 1e6
+        tally = self._tally
+        names = self.town.names()
+        for _ in range(min(STATS_SLICE, len(names))):
+            name = names[tally.cursor % len(names)]
+            tally.cursor += 1
+            stats = self.town.brains[name].stats()
+            now = (stats["policy_hits"], stats["policy_misses"], stats["tokens_saved"])
+            old = tally.read.get(name, (0, 0, 0))
+            tally.read[name] = now
+            tally.hits += now[0] - old[0]
+            tally.misses += now[1] - old[1]
+            tally.saved += now[2] - old[2]
         return HostStats(
             pending=g["pending"],
             in_flight=g["in_flight"],
             submitted=g["submitted"],
             completed=g["completed"],
             max_queue=g["max_queue"],
-            llm_calls=tally.calls,
-            tokens=tally.tokens,
-            tokens_saved=saved,
-            cost_usd=tally.cost,
+            llm_calls=running.calls,
+            tokens=running.prompt + running.completion,
+            tokens_saved=tally.saved,
+            cost_usd=cost,
             cost_model=model if price is not None else "",
-            policy_hits=hits,
-            policy_misses=misses,
+            policy_hits=tally.hits,
+            policy_misses=tally.misses,
         )
 
     # ------------------------------------------------------------------ the player
@@ -552,6 +631,7 @@ class TownHost:
         self._closed = True
         self.gateway.close(timeout=1.0)
         self.policy_store.close()
+        self._stop_gc()
 
     def __enter__(self) -> TownHost:
         return self

@@ -10,6 +10,7 @@ import dataclasses
 import math
 import random
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ from aga_npc.town.conversations import ConversationScheduler
 from aga_npc.town.player import PlayerChats
 from aga_npc.types import LLMResult
 from aga_npc.world.model import World
+from aga_npc.world.sight import SightGrid
 from aga_npc.world.stepper import WorldStepper
 
 __all__ = ["Body", "Town"]
@@ -116,10 +118,10 @@ class Town:
         self.records: dict[tuple[str, int], AgentDay] = {}
         self._names = sorted(brains)
         self.player = PlayerChats(self)
-        self._tick_cursor = 0
-        self._ticked_at = dict.fromkeys(self._names, self.now)  # each brain's last tick
+        # each brain's last tick, least recently ticked first (ticks move a brain last)
+        self._ticked_at: OrderedDict[str, int] = OrderedDict.fromkeys(self._names, self.now)
         self._last_minute = self.now - 1
-        self._around: tuple[int, dict[str, list[tuple[str, float]]]] | None = None
+        self._sight: tuple[int, SightGrid] | None = None
         self.timing = _Timing()
 
     # ------------------------------------------------------------------ time
@@ -157,19 +159,25 @@ class Town:
         brain_budget: int | None = None,
         brain_ms_budget: float | None = None,
         max_gap: int | None = None,
+        overdue_ms_budget: float | None = None,
     ) -> float:
         """One frame: tick a slice of the brains, talk, move by ``dt`` real seconds.
 
-        Each brain is ticked a few times per second, spread over frames
-        (``brain_budget`` brains per frame; default: all within ~0.25 s of frames). With
-        ``brain_ms_budget``, no further brain is ticked once the slice has taken that many
-        milliseconds, or once a single tick took a quarter of it, and a brain with answers
-        to handle is ticked only within the first quarter (the next frame goes on from
-        there); the conversations' work of a game minute is then spread over frames
-        too (a slice of it first in each frame, at least one item, within half the budget)
-        instead of all landing in the frame that starts the minute. With ``max_gap``, a
-        brain not ticked for that many game minutes is ticked first whatever the budgets
-        say (at fast clocks every brain still thinks at least that often).
+        Brains are ticked least recently ticked first, a few times per second each,
+        spread over frames (``brain_budget`` brains per frame; default: all within ~0.25 s
+        of frames). With ``brain_ms_budget``, no further brain is ticked once the slice has
+        taken that many milliseconds, or once a single tick took a quarter of it, and a
+        brain with answers to handle is ticked only within the first quarter (the next
+        frame goes on from there); the conversations' work of a game minute is then spread
+        over frames too (a slice of it first in each frame, at least one item, within half
+        the budget) instead of all landing in the frame that starts the minute. With
+        ``max_gap``, the brains not ticked for that many game minutes are ticked first,
+        oldest first, until ``overdue_ms_budget`` milliseconds are spent (None: all of
+        them), at least one a frame: every overdue brain is ticked within as many frames
+        as there are brains, however slow the frames or fast the clock.
+
+        Time budget: the conversations' share plus ``overdue_ms_budget`` plus
+        ``brain_ms_budget`` (each may run over by one tick), plus O(walking agents).
         Returns the milliseconds spent in brains this frame.
         """
         now = self.now
@@ -181,19 +189,18 @@ class Town:
                 now, self, limit=max(1, per_frame), ms=brain_ms_budget * TALK_SHARE
             )
         if max_gap is not None:
-            per_frame -= self._tick_overdue(now, max_gap)
+            per_frame -= self._tick_overdue(now, max_gap, overdue_ms_budget)
         for _ in range(min(per_frame, count)):
             before = time.perf_counter()
             if brain_ms_budget is not None and (before - started) * 1000.0 >= brain_ms_budget:
                 break
-            name = self._names[self._tick_cursor % count]
+            name = next(iter(self._ticked_at))
             if (
                 brain_ms_budget is not None
                 and (before - started) * 1000.0 >= brain_ms_budget * ANSWER_START
                 and self.brains[name].has_answers()
             ):
                 break  # handling an answer is a long tick: it starts the next frame's slice
-            self._tick_cursor += 1
             self._tick(name, now)
             if (
                 brain_ms_budget is not None
@@ -211,20 +218,42 @@ class Town:
         self._lost_paths(now)
         return brain_ms
 
+    def tick_order(self) -> list[str]:
+        """The brains in the order the next frames tick them: least recently ticked first."""
+        return list(self._ticked_at)
+
+    def last_ticked(self, name: str) -> int:
+        """The game minute of ``name``'s last tick (or of the start / the last load)."""
+        return self._ticked_at[name]
+
     def restart_ticks(self) -> None:
         """The clock jumped (a save was loaded): every brain counts as ticked now."""
-        self._ticked_at = dict.fromkeys(self._names, self.now)
+        now = self.now
+        for name in self._ticked_at:
+            self._ticked_at[name] = now
 
-    def _tick_overdue(self, now: int, max_gap: int) -> int:
-        """Tick, in turn, the brains not ticked for ``max_gap`` game minutes; returns how
-        many. Turns go round, so the brain at the cursor is the one waiting longest."""
-        count = len(self._names)
+    def _tick_overdue(self, now: int, max_gap: int, ms_budget: float | None) -> int:
+        """Tick the brains not ticked for ``max_gap`` game minutes, oldest first, until
+        ``ms_budget`` milliseconds are spent (at least one; None: all); returns how many.
+
+        Every tick moves its brain to the back of the line, so the front is always the
+        brain waiting longest: an overdue brain is ticked within as many frames as there
+        are brains ahead of it, and the work of one frame never grows with how far the
+        clock jumped."""
+        order = self._ticked_at
+        count = len(order)
+        started = time.perf_counter()
         ticked = 0
         while ticked < count:
-            name = self._names[self._tick_cursor % count]
-            if now - self._ticked_at.get(name, now) < max_gap:
+            name = next(iter(order))
+            if now - order[name] < max_gap:
                 break
-            self._tick_cursor += 1
+            if (
+                ticked
+                and ms_budget is not None
+                and (time.perf_counter() - started) * 1000.0 >= ms_budget
+            ):
+                break
             self._tick(name, now)
             ticked += 1
         return ticked
@@ -251,6 +280,7 @@ class Town:
     # ------------------------------------------------------------------ per agent
     def _tick(self, name: str, now: int) -> None:
         self._ticked_at[name] = now
+        self._ticked_at.move_to_end(name)
         body = self.bodies[name]
         brain = self.brains[name]
         arrived = self.stepper.arrived(name)
@@ -267,20 +297,37 @@ class Town:
         self._apply(name, body, intent, now)
         self._note_item(name, body, brain, now)
 
-    def _neighbours(self, now: int) -> dict[str, list[tuple[str, float]]]:
-        """Everyone's neighbours within sight, computed once per game minute (grid buckets)."""
-        if self._around is None or self._around[0] != now:
-            self._around = (now, self.neighbourhoods(SIGHT_RADIUS))
-        return self._around[1]
+    def sight(self) -> SightGrid:
+        """Where everyone stood at the start of this game minute, bucketed for sight
+        questions (built once per game minute, O(agents))."""
+        now = self.now
+        if self._sight is None or self._sight[0] != now:
+            self._sight = (now, self._grid(SIGHT_RADIUS))
+        return self._sight[1]
+
+    def in_sight(self, name: str) -> list[tuple[str, float]]:
+        """The agents ``name`` can see: in its own arena and within the vision radius,
+        nearest first, as they stood at the start of this game minute."""
+        return self.sight().near(name, same_place=True)
+
+    def _grid(self, radius: float) -> SightGrid:
+        world = self.world
+        agents = []
+        for name in self._names:
+            tile = world.agent_tile(name)
+            if tile is not None:
+                agents.append((name, tile, world.agent_place(name)))
+        return SightGrid(radius, agents)
 
     def _seen(self, name: str, place: tuple[str, str] | None, now: int) -> tuple[Nearby, ...]:
-        """Who ``name`` sees (same room, within the vision radius), every few minutes."""
+        """Who ``name`` sees (same room, within the vision radius), every few minutes.
+
+        Through the sight grid: only the agents of the nine cells around ``name`` are
+        looked at, never the whole town."""
         if place is None or now % SIGHT_EVERY != 0:
             return ()
         seen = []
-        for other, distance in self._neighbours(now).get(name, ()):
-            if self.world.agent_place(other) != place:
-                continue
+        for other, distance in self.in_sight(name):
             brain = self.brains[other]
             intent = brain.intent
             doing = _seen_doing(intent)
@@ -503,35 +550,12 @@ class Town:
     def neighbourhoods(self, radius: float) -> dict[str, list[tuple[str, float]]]:
         """``nearby(name, radius)`` for every agent on the map at once.
 
-        Agents are bucketed into square cells of ``radius`` tiles, so each one is compared
-        only with the agents in its own and the eight surrounding cells: about O(n) for a
-        spread-out town instead of the O(n^2) of asking ``nearby`` for everyone.
+        Through a ``SightGrid``: each agent is compared only with the agents in its own
+        and the eight surrounding cells, about O(n) for a spread-out town instead of the
+        O(n^2) of asking ``nearby`` for everyone.
         """
-        size = max(1, math.ceil(radius))
-        tiles: dict[str, tuple[int, int]] = {}
-        cells: dict[tuple[int, int], list[str]] = {}
-        for name in self._names:
-            t = self.world.agent_tile(name)
-            if t is None:
-                continue
-            tiles[name] = t
-            cells.setdefault((t[0] // size, t[1] // size), []).append(name)
-        out: dict[str, list[tuple[str, float]]] = {}
-        for name, (x, y) in tiles.items():
-            cx, cy = x // size, y // size
-            found = []
-            for dx in (-1, 0, 1):
-                for dy in (-1, 0, 1):
-                    for other in cells.get((cx + dx, cy + dy), ()):
-                        if other == name:
-                            continue
-                        ox, oy = tiles[other]
-                        d = math.hypot(ox - x, oy - y)
-                        if d <= radius:
-                            found.append((other, d))
-            found.sort(key=lambda f: (f[1], f[0]))
-            out[name] = found
-        return out
+        grid = self._grid(radius)
+        return {name: grid.near(name) for name in grid}
 
 
 def _seen_doing(intent: Intent) -> str:

@@ -13,6 +13,7 @@ from aga_npc.world.kinds import KIND_AFFORDANCES, KNOWN_KINDS, affordances, kind
 from aga_npc.world.layout import ArenaInfo, Layout, ObjectSpec, SectorInfo, Spawn
 from aga_npc.world.model import World
 from aga_npc.world.problems import PROBLEM_CODES, Problem
+from aga_npc.world.sight import SightGrid
 from aga_npc.world.snapshot import WorldSnapshot
 from aga_npc.world.stepper import WorldStepper
 
@@ -29,6 +30,7 @@ __all__ = [
     "ObjectSpec",
     "Problem",
     "SectorInfo",
+    "SightGrid",
     "Spawn",
     "Tile",
     "World",

@@ -98,7 +98,7 @@ def test_price_table_from_plain_data() -> None:
 def test_round_trip_through_json() -> None:
     ledger = TokenLedger(random_entries(50, seed=3))
     data = json.loads(ledger.to_json())
-    assert set(data) == {"entries", "totals", "by_module", "by_agent", "cost_usd"}
+    assert set(data) == {"entries", "totals", "by_module", "by_agent", "cost_usd", "sums"}
     again = TokenLedger.from_dict(data)
     assert again.entries() == ledger.entries()
     assert again.totals() == ledger.totals()

@@ -401,6 +401,7 @@ def test_at_x60_every_brain_thinks_every_two_game_minutes_despite_the_budget(
     llm.hold()
     host = make_host(llm, npcs=8)
     host.set_speed(60.0)  # a game minute a frame
+    host.overdue_ms_budget = None  # no budget for overdue brains (the default has one)
     town = host.town
     counter = [0]
     seen: dict[str, list[int]] = {n: [] for n in town.brains}
@@ -544,9 +545,7 @@ def test_a_brain_with_answers_waits_for_the_start_of_the_next_slice(
     host = make_host(llm, npcs=6)
     town = host.town
     town.update(0.0, brain_budget=6)  # first ticks (plan requests) before the timing
-    names = list(town.names())
-    start = town._tick_cursor % len(names)
-    ordered = names[start:] + names[:start]
+    ordered = town.tick_order()
     heavy = ordered[2]  # the third brain in line has answers to handle
     counter = [0]
     order: list[str] = []

@@ -231,12 +231,21 @@ def _named(text: str, names: Sequence[str]) -> str:
     return ""
 
 
+def _without_room(subtask: str, context: Mapping[str, Any]) -> str:
+    """The subtask without "in the <room>": the room's name is no object's ("eating dinner
+    in the bar room" names no bar)."""
+    arena = str(context.get("room") or "").split(":")[-1].strip().lower()
+    if not arena:
+        return subtask
+    return re.sub(rf"\b(?:in|at) the {re.escape(arena)}\b", " ", subtask.lower())
+
+
 def _choose_object(context: Mapping[str, Any]) -> tuple[str, str]:
     objects = [o for o in context.get("objects") or () if isinstance(o, Mapping)]
     subtask = str(context.get("subtask") or "")
     sector = str(context.get("room") or "").split(":", 1)[0]
     kinds, verbs = _rank_kinds(subtask, context, sector)
-    named = _named(subtask, [str(o.get("name") or "") for o in objects])
+    named = _named(_without_room(subtask, context), [str(o.get("name") or "") for o in objects])
     if named:
         obj = next(o for o in objects if str(o.get("name")) == named)
         obj_verbs = [str(v) for v in obj.get("verbs") or ()]

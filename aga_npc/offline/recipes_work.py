@@ -42,7 +42,7 @@ WORK: tuple[Recipe, ...] = (
     recipe(
         "cafe_work",
         "serve coffee espresso drink order customer counter shift brew regular rush latte table "
-        "pastry steam milk shot queue machine cappuccino open close",
+        "pastry steam milk shot queue machine cappuccino open close unlock",
         "morning rush",
         step(
             "counter",
@@ -81,7 +81,7 @@ WORK: tuple[Recipe, ...] = (
     ),
     recipe(
         "bar_work",
-        "bar drink pour mix serve regular shift customer open close",
+        "bar drink pour mix serve regular shift customer open close unlock",
         "",
         step(
             "bar",

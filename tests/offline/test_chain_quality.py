@@ -22,6 +22,7 @@ from aga_npc.llm.jsonrepair import extract_json
 from aga_npc.offline import answer_text
 from aga_npc.offline.act_chain import _choose_object as choose_object
 from aga_npc.offline.act_chain import answer_arena
+from aga_npc.offline.decompose import meaning
 from aga_npc.personas.model import Persona
 from aga_npc.prompts import daily_plan_messages
 from aga_npc.town.agreement import judged_pair
@@ -188,3 +189,21 @@ def test_an_object_that_fits_nothing_is_never_the_first_one_listed(
     ]
     context = {"subtask": subtask, "room": "Test House:kitchen", "objects": objects}
     assert choose_object(context) == expected
+
+
+def test_the_room_name_is_no_object_name() -> None:
+    objects = [
+        {"name": "bar", "kind": "bar", "verbs": ["serve", "chat"]},
+        {"name": "table 3", "kind": "table", "verbs": ["eat", "sit"]},
+    ]
+    room = "The Copper Kettle:bar room"
+    eating = {"subtask": "finishing up eating dinner in the bar room", "room": room}
+    serving = {"subtask": "serving drinks at the bar in the bar room", "room": room}
+    assert choose_object({**eating, "objects": objects}) == ("table 3", "eat")
+    assert choose_object({**serving, "objects": objects}) == ("bar", "serve")
+
+
+@pytest.mark.parametrize("text", ["Marta unlocks the cafe", "unlock the cafe"])
+def test_unlocking_ones_own_cafe_is_work(text: str) -> None:
+    _, verbs = meaning(text, {"name": "Marta Ellison", "role": "barista"}, "Juniper Cafe")
+    assert "serve" in verbs and "order" not in verbs and "pay" not in verbs

@@ -8,10 +8,63 @@ from aga_npc.llm.ledger import TokenLedger
 from aga_npc.town.checker import ActionSource, AgentDay, summarise
 from aga_npc.town.town import Town
 
-__all__ = ["build_report", "closeness_matrix", "distinct_activity_kinds"]
+__all__ = [
+    "FAILED_SHARE",
+    "build_report",
+    "closeness_matrix",
+    "distinct_activity_kinds",
+    "health",
+    "run_failed",
+]
 
 _FAILED = ("failed",)
-_FALLBACK = ("refused", "expired", "cancelled")
+# every request whose caller got no usable answer and went on with its fallback (a cached
+# routine, an idle action, a default rating): failed after retries and re-asks, refused by
+# the budget, expired or cancelled
+_FALLBACK = ("failed", "refused", "expired", "cancelled")
+_ANSWERED = ("ok", "replayed")
+# above this share of requests falling back, a run says it failed (``--strict`` exits 3)
+FAILED_SHARE = 0.5
+
+
+def health(outcomes: dict[str, int]) -> dict[str, Any]:
+    """How many requests got a usable answer, and the run's verdict in words.
+
+    ``outcomes`` are the ledger's entries per outcome (one final entry per request, plus
+    ``retried`` entries for the attempts before it).
+    """
+    answered = sum(int(outcomes.get(k, 0)) for k in _ANSWERED)
+    fallbacks = sum(int(outcomes.get(k, 0)) for k in _FALLBACK)
+    requests = answered + fallbacks
+    share = fallbacks / requests if requests else 0.0
+    if requests and share > FAILED_SHARE:
+        verdict = "failed"
+        summary = (
+            f"FAILED: {fallbacks} of {requests} LLM requests ({share:.0%}) gave no usable "
+            "answer and were replaced by fallbacks; this run does not measure the model"
+        )
+    elif fallbacks:
+        verdict = "degraded"
+        summary = f"{fallbacks} of {requests} LLM requests ({share:.0%}) fell back"
+    else:
+        verdict = "ok"
+        summary = f"all {requests} LLM requests answered"
+    return {
+        "requests": requests,
+        "answered": answered,
+        "fallbacks": fallbacks,
+        "fallback_share": round(share, 4),
+        "verdict": verdict,
+        "summary": summary,
+    }
+
+
+def run_failed(report: dict[str, Any]) -> bool:
+    """Whether most of a run's requests fell back (``--strict`` exits non-zero)."""
+    verdict = report.get("health", {}).get("verdict")
+    if verdict is None:  # a report written before the health section
+        verdict = health(report.get("llm_outcomes", {}))["verdict"]
+    return verdict == "failed"
 
 
 def build_report(
@@ -90,6 +143,7 @@ def build_report(
         "llm_failures": sum(outcomes.get(k, 0) for k in _FAILED),
         "llm_fallbacks": sum(outcomes.get(k, 0) for k in _FALLBACK),
         "llm_outcomes": dict(outcomes),
+        "health": health(outcomes),
         "calls_per_agent_day": totals["calls"] / agent_days,
         "tokens_per_agent_day": totals["total"] / agent_days,
         "loop_per_agent_day": {

@@ -53,6 +53,11 @@ class RunConfig:
     wording: str = "default"
     savings: str | None = None
     sharing: str = "town"
+    answer_delay: int = 0
+    """Game minutes between asking and hearing an answer beyond the next one (0: answers
+    arrive the minute after they are asked, whatever the server's latency). The minute is
+    fixed when the request is sent, so a seed gives the same run; a delay lets the town
+    keep going while slow requests are in flight (a game at x60 with a 3 s model: 3)."""
 
 
 async def _no_sleep(_: float) -> None:
@@ -72,9 +77,10 @@ def simulate(
 ) -> dict[str, Any]:
     """Run the town for ``config.days`` game days as fast as the CPU allows.
 
-    The gateway is inline (deterministic): requests submitted in a game minute are served
-    before the next minute. The policy store and embedding cache are passed in so that
-    warm runs can share them.
+    The gateway is inline (deterministic): requests submitted in a game minute are sent
+    together (several in flight at once) and their answers delivered, in the order they
+    were sent, at the end of that minute (``config.answer_delay`` minutes later when set).
+    The policy store and embedding cache are passed in so that warm runs can share them.
 
     With ``checkpoint`` the whole town (and its token ledger beside it) is saved atomically
     every game hour; with ``resume`` a run starts from that checkpoint when one exists (the
@@ -90,7 +96,12 @@ def simulate(
     stack = build_stack(
         settings, ledger, backend=backend, sleep=_no_sleep if backend else asyncio.sleep
     )
-    gateway = InlineGateway(stack, ledger=ledger)
+    gateway = InlineGateway(
+        stack,
+        ledger=ledger,
+        max_in_flight=settings.concurrency_for(len(config.personas)),
+        delay=config.answer_delay,
+    )
     policy = StorePolicy(store, sharing=config.sharing) if store is not None else None
     spec = TownSpec(
         personas=config.personas,

@@ -310,8 +310,8 @@ class Mind:
         if self._sector_rooms is None:
             rooms: dict[str, list[str]] = {p: [] for p in self.places}
             for obj in world.objects():
-                arenas = rooms.setdefault(obj.sector, [])
-                if obj.arena not in arenas:
+                arenas = rooms.get(obj.sector)
+                if arenas is not None and obj.arena not in arenas:
                     arenas.append(obj.arena)
             self._sector_rooms = rooms
         return self._sector_rooms

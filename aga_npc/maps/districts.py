@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 
 __all__ = [
     "DEMO_SECTORS",
@@ -21,6 +22,7 @@ __all__ = [
     "district_of",
     "district_sector",
     "districts_for",
+    "known_sectors",
 ]
 
 RESIDENTS_PER_DISTRICT = 25
@@ -142,3 +144,16 @@ def district_of(sector: str) -> int | None:
 @functools.cache
 def _SECTOR_DISTRICTS() -> dict[str, int]:
     return {district_sector(s, k): k for k in range(MAX_DISTRICTS) for s in DEMO_SECTORS}
+
+
+def known_sectors(sectors: Sequence[str], *, home: str, workplace: str = "") -> list[str]:
+    """The sectors a resident of ``home`` plans with, in map order.
+
+    In a generated town of several districts: its own district's, plus its workplace
+    (were that elsewhere), so a prompt lists 15 places, not every district's. In any
+    other map (or a generated town of one district): every sector.
+    """
+    k = district_of(home)
+    if k is None or not any(district_of(s) not in (None, k) for s in sectors):
+        return list(sectors)
+    return [s for s in sectors if district_of(s) == k or s == workplace]

@@ -13,6 +13,7 @@ from aga_npc.brain.npc import NpcBrain
 from aga_npc.brain.profile import WEEKDAYS, AgentProfile
 from aga_npc.brain.services import BrainServices, PolicyPort
 from aga_npc.brain.settings import LoopSettings
+from aga_npc.maps.districts import known_sectors
 from aga_npc.memory.events import EventKind
 from aga_npc.personas.model import Persona
 from aga_npc.ports import Embedder, RequestGateway
@@ -135,8 +136,9 @@ def build_town(
             bed=persona.bed or None,
         )
         profile = profile_from_persona(persona, bed=world.agent_bed(persona.name) or "")
+        known = known_sectors(places, home=persona.home, workplace=persona.workplace)
         mind = Mind(
-            profile=profile, settings=loop, places=places, mind_wandering=spec.mind_wandering
+            profile=profile, settings=loop, places=known, mind_wandering=spec.mind_wandering
         )
         _seed_memories(mind, persona, world.clock.total_minutes)
         brains[persona.name] = NpcBrain(

@@ -198,3 +198,53 @@ def test_generated_personas_are_deterministic_and_distinct() -> None:
         assert "Juniper Cafe" not in text.replace("Ashford Juniper Cafe", "")
     with pytest.raises(ValueError, match="residents"):
         generated_personas(0)
+
+
+def test_a_resident_plans_with_its_own_district_only(tmp_path: Path) -> None:
+    from aga_npc.config import Settings
+    from aga_npc.embed.cache import CachedEmbedder
+    from aga_npc.embed.hashing import HashingEmbedder
+    from aga_npc.llm.ledger import TokenLedger
+    from aga_npc.llm.registry import build_stack
+    from aga_npc.offline import OfflineLLM
+    from aga_npc.runtime.inline import InlineGateway
+    from aga_npc.town.build import TownSpec, build_town
+
+    async def no_sleep(_: float) -> None:
+        return None
+
+    path = generated_town_map(30, cache=tmp_path)
+    residents = generated_personas(30)
+    ledger = TokenLedger()
+    gateway = InlineGateway(
+        build_stack(Settings(), ledger, backend=OfflineLLM(seed=0), sleep=no_sleep), ledger=ledger
+    )
+    embedder = CachedEmbedder(HashingEmbedder())
+    town = build_town(
+        TownSpec(personas=residents, map_path=path),
+        gateway=gateway,
+        embedder=embedder,
+        cached_vector=embedder.cached,
+        policy=None,
+    )
+    try:
+        first, other = town.brains[residents[15].name], town.brains[residents[25].name]
+        assert sorted(first.mind.known_places()) == sorted(DEMO_SECTORS)
+        district1 = sorted(district_sector(s, 1) for s in DEMO_SECTORS)
+        assert sorted(other.mind.known_places()) == district1
+        # the sector prompt's options: its district's sectors only, each with its rooms
+        rooms = other.mind.sector_rooms(town.world)
+        assert sorted(rooms) == district1
+        assert "kitchen" in rooms[district_sector("Juniper Cafe", 1)]
+    finally:
+        gateway.close()
+
+
+def test_known_sectors_of_other_maps_are_every_sector() -> None:
+    from aga_npc.maps.districts import known_sectors
+
+    two = [*DEMO_SECTORS, *(district_sector(s, 1) for s in DEMO_SECTORS)]
+    assert known_sectors(DEMO_SECTORS, home="Brook House") == list(DEMO_SECTORS)
+    assert known_sectors(["Home", "Shop"], home="Home") == ["Home", "Shop"]
+    mine = known_sectors(two, home="Ashford Mill Cottage", workplace="Juniper Cafe")
+    assert mine == ["Juniper Cafe", *(district_sector(s, 1) for s in DEMO_SECTORS)]

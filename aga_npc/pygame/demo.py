@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import math
 import os
@@ -145,10 +144,6 @@ def _run(args: argparse.Namespace, host: Any, map_path: Path, size: tuple[int, i
     app = GameApp(host, map_path, config=config)
     app.show_overlay = bool(args.overlay)
     frames = args.frames or (DEFAULT_HEADLESS_FRAMES if args.headless else None)
-    # Everything built so far lives for the whole game: keep it out of the collector's
-    # scans, so a full collection during play is short.
-    gc.collect()
-    gc.freeze()
     try:
         stats = app.run(frames)
     except KeyboardInterrupt:
@@ -161,6 +156,7 @@ def _run(args: argparse.Namespace, host: Any, map_path: Path, size: tuple[int, i
         extra={
             "seed": args.seed,
             "llm_latency": args.llm_latency,
+            "speed": args.speed,
             "backend": host.backend_name,
             "model": host.model,
             "embedder": host.policy_store.embedder_name,

@@ -6,56 +6,119 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = ["FrameStats"]
 
+DEFAULT_KEEP = 1 << 20  # frames kept: about 4.9 hours at 60 FPS, 24 MB for the three series
+
+
+class _Ring:
+    """The last ``keep`` floats, in a preallocated array (O(1) append, bounded memory)."""
+
+    def __init__(self, keep: int) -> None:
+        self._data = np.zeros(min(keep, 1024), dtype=np.float64)
+        self._keep = keep
+        self._count = 0
+
+    def append(self, value: float) -> None:
+        n = self._count
+        if n < self._keep and n == len(self._data):  # grow by doubling up to ``keep``
+            grown = np.zeros(min(self._keep, 2 * n), dtype=np.float64)
+            grown[:n] = self._data
+            self._data = grown
+        self._data[n % self._keep] = value
+        self._count = n + 1
+
+    def __len__(self) -> int:
+        return min(self._count, self._keep)
+
+    def values(self) -> npt.NDArray[np.float64]:
+        """The kept values, oldest first (a copy)."""
+        n = len(self)
+        if self._count <= self._keep:
+            return self._data[:n].copy()
+        start = self._count % self._keep
+        return np.concatenate((self._data[start:], self._data[:start]))
+
+    def last(self, n: int) -> npt.NDArray[np.float64]:
+        """The newest ``n`` values (fewer when fewer were kept)."""
+        n = min(n, len(self))
+        end = self._count % self._keep if self._count > self._keep else self._count
+        if n <= end:
+            return self._data[end - n : end]
+        return np.concatenate((self._data[len(self._data) - (n - end) :], self._data[:end]))
+
 
 class FrameStats:
-    """Collects frame time (update + draw, without the frame-cap sleep) and brain time.
+    """Collects frame time (update + draw, without the frame-cap sleep), the main thread's
+    CPU time in the frame, and brain time.
+
+    Wall time is what the player sees; CPU time is the frame's own work (on a busy machine
+    wall time also holds the waits for a core, CPU time does not). The figures cover the
+    last ``keep`` frames (memory stays bounded in a long game).
 
     Args:
         warmup: frames left out of the figures (the first frames load fonts and caches).
+        keep: frames kept for the figures (the newest).
     """
 
-    def __init__(self, *, warmup: int = 0) -> None:
+    def __init__(self, *, warmup: int = 0, keep: int = DEFAULT_KEEP) -> None:
         if warmup < 0:
             raise ValueError(f"warmup must be >= 0, got {warmup}")
+        if keep < 1:
+            raise ValueError(f"keep must be >= 1, got {keep}")
         self.warmup = warmup
-        self.frame_ms: list[float] = []
-        self.brain_ms: list[float] = []
+        self.keep = keep
+        self._frame = _Ring(keep)
+        self._brain = _Ring(keep)
+        self._cpu = _Ring(keep)
         self.frames = 0
 
-    def record(self, frame_ms: float, brain_ms: float) -> None:
-        """Add one frame's figures (milliseconds)."""
+    @property
+    def frame_ms(self) -> list[float]:
+        """The kept frame times (ms), oldest first."""
+        return [float(v) for v in self._frame.values()]
+
+    @property
+    def brain_ms(self) -> list[float]:
+        """The kept brain times per frame (ms), oldest first."""
+        return [float(v) for v in self._brain.values()]
+
+    @property
+    def cpu_ms(self) -> list[float]:
+        """The kept main-thread CPU times per frame (ms), oldest first."""
+        return [float(v) for v in self._cpu.values()]
+
+    def record(self, frame_ms: float, brain_ms: float, cpu_ms: float | None = None) -> None:
+        """Add one frame's figures (milliseconds; ``cpu_ms`` None: same as ``frame_ms``)."""
         self.frames += 1
         if self.frames <= self.warmup:
             return
-        self.frame_ms.append(float(frame_ms))
-        self.brain_ms.append(float(brain_ms))
+        self._frame.append(float(frame_ms))
+        self._brain.append(float(brain_ms))
+        self._cpu.append(float(frame_ms if cpu_ms is None else cpu_ms))
 
     def last_frame_ms(self) -> float:
-        return self.frame_ms[-1] if self.frame_ms else 0.0
+        last = self._frame.last(1)
+        return float(last[0]) if len(last) else 0.0
 
     def recent(self, n: int = 60) -> tuple[float, float]:
         """Mean frame and brain milliseconds over the last ``n`` frames (for the panel)."""
-        if not self.frame_ms:
+        if not len(self._frame):
             return (0.0, 0.0)
-        return (
-            float(np.mean(self.frame_ms[-n:])),
-            float(np.mean(self.brain_ms[-n:])),
-        )
+        return (float(self._frame.last(n).mean()), float(self._brain.last(n).mean()))
 
     def summary(self) -> dict[str, Any]:
-        """``{"frame_ms": {"mean","p50","p99","max"}, "brain_ms_per_frame": {"mean","p99"}}``."""
-        frame = np.asarray(self.frame_ms or [0.0], dtype=np.float64)
-        brain = np.asarray(self.brain_ms or [0.0], dtype=np.float64)
+        """``{"frame_ms": {"mean","p50","p99","max"}, "frame_cpu_ms": {...the same},
+        "brain_ms_per_frame": {"mean","p99"}}``."""
+        empty = np.zeros(1, dtype=np.float64)
+        frame = self._frame.values() if len(self._frame) else empty
+        cpu = self._cpu.values() if len(self._cpu) else empty
+        brain = self._brain.values() if len(self._brain) else empty
         return {
-            "frame_ms": {
-                "mean": round(float(frame.mean()), 3),
-                "p50": round(float(np.percentile(frame, 50)), 3),
-                "p99": round(float(np.percentile(frame, 99)), 3),
-                "max": round(float(frame.max()), 3),
-            },
+            "frame_ms": _spread(frame),
+            "frame_cpu_ms": _spread(cpu),
             "brain_ms_per_frame": {
                 "mean": round(float(brain.mean()), 3),
                 "p99": round(float(np.percentile(brain, 99)), 3),
@@ -67,7 +130,7 @@ class FrameStats:
     ) -> dict[str, Any]:
         """The headless frame report (docs/DESIGN.md section 5) plus ``extra`` keys.
 
-        Keys: ``frames``, ``npcs``, ``frame_ms``, ``brain_ms_per_frame``,
+        Keys: ``frames``, ``npcs``, ``frame_ms``, ``frame_cpu_ms``, ``brain_ms_per_frame``,
         ``llm: {"submitted", "completed", "max_queue"}``.
         """
         out: dict[str, Any] = {"frames": self.frames, "npcs": npcs, **self.summary()}
@@ -88,8 +151,25 @@ class FrameStats:
             f"frames {report['frames']}  npcs {report['npcs']}",
             f"{'':18}{'mean':>8}{'p50':>8}{'p99':>8}{'max':>8}",
             f"{'frame ms':18}{f['mean']:>8.2f}{f['p50']:>8.2f}{f['p99']:>8.2f}{f['max']:>8.2f}",
+        ]
+        c = report.get("frame_cpu_ms")
+        if c is not None:
+            rows.append(
+                f"{'frame cpu ms':18}{c['mean']:>8.2f}{c['p50']:>8.2f}{c['p99']:>8.2f}"
+                f"{c['max']:>8.2f}"
+            )
+        rows += [
             f"{'brain ms/frame':18}{b['mean']:>8.3f}{'':>8}{b['p99']:>8.3f}{'':>8}",
             f"llm submitted {llm['submitted']}  completed {llm['completed']}  "
             f"max queue {llm['max_queue']}",
         ]
         return "\n".join(rows)
+
+
+def _spread(values: npt.NDArray[np.float64]) -> dict[str, float]:
+    return {
+        "mean": round(float(values.mean()), 3),
+        "p50": round(float(np.percentile(values, 50)), 3),
+        "p99": round(float(np.percentile(values, 99)), 3),
+        "max": round(float(values.max()), 3),
+    }

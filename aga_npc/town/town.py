@@ -190,6 +190,7 @@ class Town:
             )
         if max_gap is not None:
             per_frame -= self._tick_overdue(now, max_gap, overdue_ms_budget)
+        slice_started = time.perf_counter()
         for _ in range(min(per_frame, count)):
             before = time.perf_counter()
             if brain_ms_budget is not None and (before - started) * 1000.0 >= brain_ms_budget:
@@ -197,7 +198,7 @@ class Town:
             name = next(iter(self._ticked_at))
             if (
                 brain_ms_budget is not None
-                and (before - started) * 1000.0 >= brain_ms_budget * ANSWER_START
+                and (before - slice_started) * 1000.0 >= brain_ms_budget * ANSWER_START
                 and self.brains[name].has_answers()
             ):
                 break  # handling an answer is a long tick: it starts the next frame's slice

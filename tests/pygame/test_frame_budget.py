@@ -211,3 +211,16 @@ def test_stats_read_policy_counters_round_the_town() -> None:
         assert host.stats().tokens_saved == 3 * len(brains)  # all read, exact
     finally:
         host.close()
+
+
+def test_the_overdue_budget_is_whole_at_x60_and_a_share_below() -> None:
+    host = _host(2, overdue_ms=6.0)
+    try:
+        assert host.brain_ms_budget == 1.0
+        for speed, budget in ((1.0, 1.0), (10.0, 1.0), (30.0, 3.0), (60.0, 6.0), (600.0, 6.0)):
+            host.set_speed(speed)
+            assert host.overdue_budget() == pytest.approx(budget), speed
+        host.overdue_ms_budget = None
+        assert host.overdue_budget() is None
+    finally:
+        host.close()

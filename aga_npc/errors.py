@@ -22,6 +22,8 @@
      +-- StoreError                   persistence
      |    +-- CorruptFileError        a file failed to load; names the file and byte offset
      |    +-- SchemaVersionError      written by a newer (unknown) schema version
+     |    +-- SaveError               a save game that cannot be loaded into this town
+     |    +-- PolicyFileLocked        another process is writing the same policy file
      +-- MapError                     a map file cannot be read or violates conventions
      +-- PersonaError                 a persona file is malformed; names file and field
 """
@@ -44,9 +46,11 @@ __all__ = [
     "MapError",
     "PermanentLLMError",
     "PersonaError",
+    "PolicyFileLocked",
     "RateLimitError",
     "ReplayMissError",
     "RequestCancelledError",
+    "SaveError",
     "SchemaVersionError",
     "ServerError",
     "StoreError",
@@ -187,6 +191,25 @@ class CorruptFileError(StoreError):
 
 class SchemaVersionError(StoreError):
     """A file was written by a schema version this code does not know."""
+
+
+class SaveError(StoreError):
+    """A save game cannot be loaded into this town: malformed, from another map, for other
+    residents. Raised before the town is touched (or after it was put back as it was)."""
+
+
+class PolicyFileLocked(StoreError):
+    """Another process (or another store in this one) holds the policy file open for
+    writing. Names the file and the lock file."""
+
+    def __init__(self, path: str, lock_path: str) -> None:
+        super().__init__(
+            f"{path}: another aga_npc process is writing this policy file (lock {lock_path} "
+            "is held); close the other game or run, or give this one its own policy file "
+            "(--policy-store / HostConfig.policy_path)"
+        )
+        self.path = path
+        self.lock_path = lock_path
 
 
 class MapError(AgaError):

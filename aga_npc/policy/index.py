@@ -2,11 +2,21 @@
 
 Not thread-safe: the policy store adds and searches on the main thread only (hnswlib is
 called with ``num_threads=1``). Labels are the store's entry ids.
+
+With ``IndexSettings.background_build`` (game hosts), the hnswlib graph that a single
+:meth:`VectorIndex.add` makes necessary (the ``exact_below``-th vector) is built on a
+background thread from a copy of the vectors, and searches stay exact (the matrix product)
+until it is ready; the adds and removes made meanwhile are replayed onto it when it is
+taken into use, at the next add or search. Without it (the default: headless runs stay
+reproducible, since an approximate answer must not depend on thread timing) the graph is
+built inside that ``add`` (63 ms at 1,024 vectors of 384 dimensions).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -35,6 +45,8 @@ class IndexSettings:
         seed: hnswlib's random seed (builds are reproducible).
         build_threads: threads for batch builds (:meth:`VectorIndex.add_many`, store loads);
             single adds and searches always use one thread.
+        background_build: build the graph that a single add makes necessary on a
+            background thread, answering exactly meanwhile (see the module docstring).
     """
 
     exact_below: int = EXACT_BELOW
@@ -43,6 +55,7 @@ class IndexSettings:
     ef_search: int = 64
     seed: int = 0
     build_threads: int = 1
+    background_build: bool = False
 
     def __post_init__(self) -> None:
         if (
@@ -53,6 +66,16 @@ class IndexSettings:
             or self.build_threads < 1
         ):
             raise ValueError(f"invalid index settings: {self}")
+
+
+@dataclass(slots=True)
+class _Build:
+    """A graph being built on a background thread, and the changes made since its copy."""
+
+    thread: threading.Thread
+    done: threading.Event
+    result: list[Any] = field(default_factory=list)
+    changes: list[tuple[int, FloatArray | None]] = field(default_factory=list)
 
 
 class VectorIndex:
@@ -73,6 +96,7 @@ class VectorIndex:
         self._rows: dict[int, int] = {}
         self._hnsw: Any = None
         self._hnsw_capacity = 0
+        self._build: _Build | None = None
 
     def __len__(self) -> int:
         return len(self._labels)
@@ -85,22 +109,45 @@ class VectorIndex:
         """Whether searches currently go through hnswlib."""
         return self._hnsw is not None and len(self) >= self.settings.exact_below
 
+    @property
+    def building(self) -> bool:
+        """Whether a graph is being built in the background (searches are exact)."""
+        return self._build is not None
+
+    def wait_built(self, timeout: float | None = None) -> bool:
+        """Wait for a background build and take it into use; whether none is left
+        (tools and tests; a game never waits)."""
+        build = self._build
+        if build is not None and build.done.wait(timeout):
+            self._adopt()
+        return self._build is None
+
     def add(self, label: int, vector: FloatArray) -> None:
-        """Add (or replace) one vector. O(1) amortised; hnswlib insert when built."""
+        """Add (or replace) one vector. O(1) amortised; hnswlib insert when built; the
+        first graph build inside this call, or started in the background (settings)."""
         vec = np.asarray(vector, dtype=np.float32).reshape(-1)
         if vec.shape[0] != self.dim:
             raise ValueError(f"vector has dim {vec.shape[0]}, index has {self.dim}")
+        self._adopt()
         if label in self._rows:
             self.remove(label)
         self._append_row(label, vec)
-        if self._hnsw is not None:
+        if self._build is not None:
+            self._build.changes.append((label, vec.copy()))
+        elif self._hnsw is not None:
             self._hnsw_add(np.asarray([label]), vec[None, :])
         elif len(self) >= self.settings.exact_below:
-            self._build_hnsw()
+            if self.settings.background_build:
+                self._start_build()
+            else:
+                self._build_hnsw()
 
     def add_many(self, labels: list[int], vectors: FloatArray) -> None:
         """Add many vectors at once (builds hnswlib in one batch when over the threshold)."""
         mat = np.asarray(vectors, dtype=np.float32).reshape(len(labels), self.dim)
+        if self._build is not None:
+            self._build.done.wait()
+            self._adopt()
         hnsw, self._hnsw = self._hnsw, None
         try:
             for label, vec in zip(labels, mat, strict=True):
@@ -135,7 +182,9 @@ class VectorIndex:
             self._labels[row] = moved
             self._rows[moved] = row
         self._labels.pop()
-        if self._hnsw is not None:
+        if self._build is not None:
+            self._build.changes.append((label, None))
+        elif self._hnsw is not None:
             self._hnsw.mark_deleted(label)
 
     def vector(self, label: int) -> FloatArray:
@@ -149,6 +198,7 @@ class VectorIndex:
             return []
         q = np.asarray(query, dtype=np.float32).reshape(-1)
         k = min(k, n)
+        self._adopt()
         if self.uses_hnsw:
             try:
                 labels, dists = self._hnsw.knn_query(q[None, :], k=k, num_threads=1)
@@ -170,20 +220,50 @@ class VectorIndex:
         return [(self._labels[i], float(sims[i])) for i in top]
 
     def _build_hnsw(self) -> None:
-        import hnswlib
-
-        s = self.settings
-        capacity = max(1024, 2 * len(self))
-        index = hnswlib.Index(space="cosine", dim=self.dim)
-        index.init_index(
-            max_elements=capacity, ef_construction=s.ef_construction, M=s.m, random_seed=s.seed
-        )
-        index.set_ef(s.ef_search)
-        self._hnsw = index
-        self._hnsw_capacity = capacity
         n = len(self)
-        if n:
-            index.add_items(self._mat[:n], np.asarray(self._labels), num_threads=s.build_threads)
+        self._hnsw_capacity = max(1024, 2 * n)
+        self._hnsw = _new_graph(
+            self.dim, self.settings, self._hnsw_capacity, self._mat[:n], self._labels
+        )
+
+    def _start_build(self) -> None:
+        """Build the graph from a copy of the vectors on a background thread."""
+        n = len(self)
+        mat = np.array(self._mat[:n])
+        labels = list(self._labels)
+        capacity = max(1024, 2 * n)
+        done = threading.Event()
+        result: list[Any] = []
+
+        def build() -> None:
+            try:
+                result.append(_new_graph(self.dim, self.settings, capacity, mat, labels))
+            except BaseException as exc:  # kept: raised where it is taken into use
+                result.append(exc)
+            finally:
+                done.set()
+
+        thread = threading.Thread(target=build, name="aga-hnsw-build", daemon=True)
+        self._build = _Build(thread=thread, done=done, result=result)
+        self._hnsw_capacity = capacity
+        thread.start()
+
+    def _adopt(self) -> None:
+        """Take a finished background graph into use, replaying the changes made since."""
+        build = self._build
+        if build is None or not build.done.is_set():
+            return
+        self._build = None
+        graph = build.result[0]
+        if isinstance(graph, BaseException):
+            raise graph
+        self._hnsw = graph
+        for label, vec in build.changes:
+            if vec is None:
+                with contextlib.suppress(RuntimeError):  # added and removed during the build
+                    graph.mark_deleted(label)
+            else:
+                self._hnsw_add(np.asarray([label]), vec[None, :])
 
     def _hnsw_add(self, labels: npt.NDArray[Any], vectors: FloatArray, *, threads: int = 1) -> None:
         needed = self._hnsw.get_current_count() + len(labels)
@@ -191,3 +271,18 @@ class VectorIndex:
             self._hnsw_capacity = max(needed, 2 * self._hnsw_capacity)
             self._hnsw.resize_index(self._hnsw_capacity)
         self._hnsw.add_items(vectors, labels, num_threads=threads)
+
+
+def _new_graph(
+    dim: int, s: IndexSettings, capacity: int, mat: FloatArray, labels: list[int]
+) -> Any:
+    import hnswlib
+
+    index = hnswlib.Index(space="cosine", dim=dim)
+    index.init_index(
+        max_elements=capacity, ef_construction=s.ef_construction, M=s.m, random_seed=s.seed
+    )
+    index.set_ef(s.ef_search)
+    if len(labels):
+        index.add_items(mat, np.asarray(labels), num_threads=s.build_threads)
+    return index

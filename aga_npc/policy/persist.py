@@ -14,6 +14,14 @@ Replaying the records in order rebuilds the store (through its public ``restore`
 ``restore_use`` and ``remove``). Compaction rewrites the file atomically as one ``put`` per
 entry plus the cache.
 
+One writer per file: the journal holds an OS lock on ``<file>.lock``
+(:class:`aga_npc.store.lock.FileLock`) from open to close, so a second process (or a second
+store in this one) opening the same file for writing gets
+:class:`~aga_npc.errors.PolicyFileLocked` at once instead of interleaving its appends and
+compactions with the first writer's (which lost or corrupted records). There is no
+read-only mode: a run that wants the learned routines without the writer gives itself a
+copy of the file.
+
 Format 2 (issue 15) stores each routine's place and stable variant ids; plan vectors embed
 the activity words alone. Format 1 files (place folded into the plan text) are refused with
 a :class:`~aga_npc.errors.StoreError` that says what to do.
@@ -25,6 +33,7 @@ import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -33,6 +42,7 @@ import numpy.typing as npt
 from aga_npc.errors import CorruptFileError, StoreError
 from aga_npc.policy.conditions import ConditionError
 from aga_npc.policy.entries import PolicyEntry
+from aga_npc.store.lock import FileLock
 
 if TYPE_CHECKING:
     from aga_npc.store import LogContents, RecordLog
@@ -44,6 +54,7 @@ __all__ = [
     "EmbeddingCache",
     "JournalTarget",
     "PolicyJournal",
+    "Recovery",
 ]
 
 SCHEMA = "aga_npc.policy"
@@ -84,6 +95,33 @@ class JournalTarget(Protocol):
     def bulk_load(self) -> AbstractContextManager[None]: ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Recovery:
+    """What ``recover=True`` salvaged from a damaged policy file.
+
+    Attributes:
+        path: the policy file (now rewritten with what was kept).
+        entries_kept: routines loaded from the valid part.
+        records_kept: records before the damage that were replayed.
+        damaged_copy: where the damaged file was copied before it was rewritten.
+        reason: what was wrong (file, byte offset, why).
+    """
+
+    path: str
+    entries_kept: int
+    records_kept: int
+    damaged_copy: str
+    reason: str
+
+    def describe(self) -> str:
+        """One line for a log or a HUD."""
+        return (
+            f"recovered {self.path}: kept {self.entries_kept} routines "
+            f"({self.records_kept} records before the damage); the damaged file was copied "
+            f"to {self.damaged_copy} ({self.reason})"
+        )
+
+
 def _meta(target: JournalTarget) -> dict[str, Any]:
     return {"embedder": target.embedder_name, "dim": target.dim}
 
@@ -108,11 +146,18 @@ class PolicyJournal:
     """
 
     def __init__(
-        self, log: RecordLog, *, embed_cache: EmbeddingCache | None = None, flush_every: int = 60
+        self,
+        log: RecordLog,
+        *,
+        embed_cache: EmbeddingCache | None = None,
+        flush_every: int = 60,
+        file_lock: FileLock | None = None,
     ) -> None:
         if not 1 <= flush_every <= 60:
             raise ValueError(f"flush_every must be 1..60 game minutes, got {flush_every}")
         self.embed_cache = embed_cache
+        self.recovery: Recovery | None = None
+        self._file_lock = file_lock
         self.flush_every = flush_every
         self._log: RecordLog | None = log
         self._pending: list[dict[str, Any]] = []
@@ -134,7 +179,11 @@ class PolicyJournal:
     ) -> PolicyJournal:
         """Load the file at ``path`` (created when missing) into the empty ``target``.
 
+        With ``recover=True`` a damaged file keeps its valid records (a copy of the damaged
+        file is kept first) and :attr:`recovery` says what was salvaged.
+
         Raises:
+            PolicyFileLocked: another writer has the file open.
             CorruptFileError: the file is damaged (names file and byte; a copy is kept).
             SchemaVersionError: written by a newer aga_npc.
             StoreError: written with another embedder or dimension, or in format 1.
@@ -142,15 +191,21 @@ class PolicyJournal:
         from aga_npc.store import RecordLog, backup_file
 
         name = os.fspath(path)
-        log, contents = RecordLog.open(
-            path, schema=SCHEMA, version=VERSION, meta=_meta(target), recover=recover
-        )
+        file_lock = FileLock(path)
+        try:
+            log, contents = RecordLog.open(
+                path, schema=SCHEMA, version=VERSION, meta=_meta(target), recover=recover
+            )
+        except BaseException:
+            file_lock.release()
+            raise
+        kept = contents.kept_copy
         try:
             _check_header(name, contents, target)
             with target.bulk_load():
-                bad = _replay(target, contents, name, embed_cache)
+                bad, replayed = _replay(target, contents, name, embed_cache)
             if bad is not None:
-                kept = backup_file(path, "corrupt")
+                kept = str(backup_file(path, "corrupt"))
                 if not recover:
                     raise CorruptFileError(
                         name,
@@ -160,9 +215,18 @@ class PolicyJournal:
                     )
         except BaseException:
             log.close()
+            file_lock.release()
             raise
-        journal = cls(log, embed_cache=embed_cache, flush_every=flush_every)
-        if bad is not None or contents.damage is not None:
+        journal = cls(log, embed_cache=embed_cache, flush_every=flush_every, file_lock=file_lock)
+        damage = bad or contents.damage
+        if damage is not None:
+            journal.recovery = Recovery(
+                path=name,
+                entries_kept=len(target),
+                records_kept=replayed,
+                damaged_copy=kept,
+                reason=damage.reason,
+            )
             journal.compact(target)
         return journal
 
@@ -178,8 +242,13 @@ class PolicyJournal:
         """Write ``target``'s whole contents to a new file at ``path`` (atomic replace)."""
         from aga_npc.store import RecordLog
 
-        log = RecordLog.create(path, schema=SCHEMA, version=VERSION, meta=_meta(target))
-        journal = cls(log, embed_cache=embed_cache, flush_every=flush_every)
+        file_lock = FileLock(path)
+        try:
+            log = RecordLog.create(path, schema=SCHEMA, version=VERSION, meta=_meta(target))
+        except BaseException:
+            file_lock.release()
+            raise
+        journal = cls(log, embed_cache=embed_cache, flush_every=flush_every, file_lock=file_lock)
         journal.compact(target)
         return journal
 
@@ -264,11 +333,14 @@ class PolicyJournal:
         return True
 
     def close(self) -> None:
-        """Release the file (flush first: :meth:`flush`)."""
+        """Release the file and its lock (flush first: :meth:`flush`)."""
         with self._lock:
             if self._log is not None:
                 self._log.close()
                 self._log = None
+            if self._file_lock is not None:
+                self._file_lock.release()
+                self._file_lock = None
         self._pending.clear()
 
     # -- state ------------------------------------------------------------------------------
@@ -318,10 +390,12 @@ def _check_header(name: str, contents: LogContents, target: JournalTarget) -> No
 
 def _replay(
     target: JournalTarget, contents: LogContents, name: str, cache: EmbeddingCache | None
-) -> CorruptFileError | None:
-    """Apply records in order; stop at the first invalid one and return its error."""
+) -> tuple[CorruptFileError | None, int]:
+    """Apply records in order; stop at the first invalid one. Returns its error (or None)
+    and how many records were applied."""
     cache_items: list[tuple[str, FloatArray]] = []
     bad: CorruptFileError | None = None
+    applied = 0
     for i, (record, offset) in enumerate(_records(contents)):
         try:
             _apply(target, record, cache_items)
@@ -329,9 +403,10 @@ def _replay(
             detail = str(exc) if isinstance(exc, ValueError | ConditionError) else repr(exc)
             bad = CorruptFileError(name, offset, f"record {i} is invalid: {detail}")
             break
+        applied += 1
     if cache is not None and cache_items:
         cache.load(cache_items)
-    return bad
+    return bad, applied
 
 
 def _records(contents: LogContents) -> Iterator[tuple[Any, int]]:

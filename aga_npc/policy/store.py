@@ -32,7 +32,7 @@ from aga_npc.policy.conditions import Condition
 from aga_npc.policy.entries import PolicyEntry, PolicyScope, Provenance, Variant
 from aga_npc.policy.index import IndexSettings, VectorIndex
 from aga_npc.policy.matching import MatchSettings, embedding_texts
-from aga_npc.policy.persist import VERSION, EmbeddingCache, PolicyJournal
+from aga_npc.policy.persist import VERSION, EmbeddingCache, PolicyJournal, Recovery
 from aga_npc.policy.requirements import routine_condition
 from aga_npc.policy.results import FailureVerdict, LookupResult, StoreStats
 from aga_npc.policy.search import Query, find_routine
@@ -518,6 +518,7 @@ class PolicyStore:
             **options: passed to the constructor (``match``, ``embed_cache``, ...).
 
         Raises:
+            PolicyFileLocked: another process (or store) is writing the file.
             CorruptFileError: the file is damaged (names file and byte; a copy is kept).
             SchemaVersionError: written by a newer aga_npc.
             StoreError: written with another embedder or dimension, or in the old format.
@@ -533,6 +534,12 @@ class PolicyStore:
             )
         )
         return store
+
+    @property
+    def recovery(self) -> Recovery | None:
+        """What :meth:`open` with ``recover=True`` salvaged from a damaged file (None when
+        the file was intact or the store has no file)."""
+        return self._journal.recovery if self._journal is not None else None
 
     def attach(self, journal: PolicyJournal) -> None:
         """Bind the store to a journal holding its contents (:meth:`open` and :meth:`save`

@@ -31,6 +31,8 @@ from aga_npc.errors import ConfigError
 from aga_npc.llm.ledger import DEFAULT_PRICES, TokenLedger, price_for
 from aga_npc.llm.registry import build_backend, build_stack
 from aga_npc.personas.model import Persona
+from aga_npc.policy.index import IndexSettings
+from aga_npc.policy.persist import Recovery
 from aga_npc.policy.store import PolicyStore
 from aga_npc.ports import Embedder, LLMBackend, RequestTicket
 from aga_npc.runtime.framegate import FrameGate
@@ -38,7 +40,13 @@ from aga_npc.runtime.gateway import Gateway
 from aga_npc.store.snapshot import Snapshot
 from aga_npc.town.build import TownSpec, build_town, default_map_path
 from aga_npc.town.policy_port import StorePolicy
-from aga_npc.town.save import SaveInfo, apply_town_state, encode_save, read_save, write_save_bytes
+from aga_npc.town.save import (
+    SaveInfo,
+    apply_town_state,
+    begin_save,
+    read_checked_save,
+    town_facts,
+)
 from aga_npc.town.town import Town
 from aga_npc.types import CallResult, LLMResult, Priority
 from aga_npc.world.clock import GameClock
@@ -49,7 +57,6 @@ __all__ = ["TILES_PER_GAME_MINUTE", "HostConfig", "HostStats", "TownHost", "clon
 TILES_PER_GAME_MINUTE = 4.0
 GAME_MINUTES_PER_TICK = 2  # a brain not ticked this long is overdue: ticked first, oldest first
 REFERENCE_MODEL = "gpt-4o-mini"  # priced for the cost estimate when the LLM is offline
-FULL_OVERDUE_SPEED = 60.0  # game minutes per second from which overdue_ms is spent whole
 STATS_SLICE = 32  # brains whose policy counters one stats() call reads (round the town)
 
 _gc_lock = threading.Lock()
@@ -71,6 +78,10 @@ class HostConfig:
         lod: NPC-NPC conversations turn by turn ("turns") or as one call ("whole").
         mind_wandering: sample rare memories into daily planning.
         policy_path: keep the Lifestyle Policy in this file across runs (None: memory).
+            One process writes it at a time: a second one gets ``PolicyFileLocked``.
+        recover: when the ``policy_path`` file is damaged, keep its routines before the
+            damage (a copy of the damaged file is kept) instead of refusing to start;
+            ``TownHost.policy_recovery`` says what was kept.
         standin_process: run the offline stand-in LLM in its own process, so its Python
             work never takes the GIL from the frame (False: in a thread of this process).
         background_nice: lower the scheduling priority of the gateway's call worker (the
@@ -88,12 +99,11 @@ class HostConfig:
             ``LoopSettings.for_mode(mode)``).
         sharing: who reuses a learned routine: ``"agent"`` (only its learner),
             ``"role"`` (work routines by role, the rest per agent) or ``"town"``.
-        overdue_ms: milliseconds per frame, at x60 and faster, for the brains not ticked
-            for ``GAME_MINUTES_PER_TICK`` game minutes, ticked oldest first, at least one
-            a frame (6.0: at x60 with 200 NPCs the frame stays under 16.7 ms and each
-            brain is ticked every few game minutes instead of every two; slower clocks get
-            a share in proportion to the speed, see ``TownHost.overdue_budget``; None: all
-            of them in the frame, however long it takes).
+        overdue_ms: milliseconds per frame for the brains not ticked for
+            ``GAME_MINUTES_PER_TICK`` game minutes, ticked oldest first, at least one a
+            frame (6.0: at x60 with 200 NPCs the frame stays under 16.7 ms and each brain
+            is ticked every few game minutes instead of every two; None: all of them in
+            the frame, however long it takes).
         max_dt: the most real seconds of game time one frame advances (0.05: a slower
             frame advances the clock as a 20 FPS frame would, so a slow frame does not
             leave more brains overdue and make the next frame slow too).
@@ -122,6 +132,7 @@ class HostConfig:
     path_budget: int | None = 6000
     loop: LoopSettings | None = None
     sharing: str = "town"
+    recover: bool = False
     overdue_ms: float | None = 6.0
     max_dt: float = 0.05
     gc_freeze: bool = True
@@ -321,10 +332,13 @@ class TownHost:
             # Computed on this machine: one text at a time, between frames.
             embedder = PacedEmbedder(embedder, gate.wait_idle, chunk=1)
         cached = embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder)
+        index = IndexSettings(background_build=True)  # the 1,024th entry: built off the frame
         if config.policy_path is not None:
-            store = PolicyStore.open(config.policy_path, embedder=cached)
+            store = PolicyStore.open(
+                config.policy_path, embedder=cached, recover=config.recover, index=index
+            )
         else:
-            store = PolicyStore(embedder=cached)
+            store = PolicyStore(embedder=cached, index=index)
         start = GameClock.at(config.start) if config.start else None
         if world is None:
             world = World.load(map_path or default_map_path(), clock=start or GameClock())
@@ -441,19 +455,8 @@ class TownHost:
             brain_budget=brain_budget,
             brain_ms_budget=self.brain_ms_budget,
             max_gap=GAME_MINUTES_PER_TICK,
-            overdue_ms_budget=self.overdue_budget(),
+            overdue_ms_budget=self.overdue_ms_budget,
         )
-
-    def overdue_budget(self) -> float | None:
-        """This frame's milliseconds for overdue brains: ``overdue_ms_budget`` at x60 and
-        faster, a share in proportion to the speed below (at least ``brain_ms_budget``):
-        at x1 a brain is overdue only after two real minutes, so the catching up can be
-        spread thinly over the frames."""
-        full = self.overdue_ms_budget
-        if full is None:
-            return None
-        share = full * min(1.0, self.minutes_per_second / FULL_OVERDUE_SPEED)
-        return min(full, max(share, self.brain_ms_budget or 0.0))
 
     def _start_gc(self) -> None:
         """Apply the config's collector settings (once, at the first frame)."""
@@ -600,35 +603,43 @@ class TownHost:
         self.town.end_talk(npc)
 
     # ------------------------------------------------------------------ save / load
+    @property
+    def policy_recovery(self) -> Recovery | None:
+        """What ``HostConfig.recover`` salvaged from a damaged policy file (None: intact)."""
+        return self.policy_store.recovery
+
     def save(self, path: str | os.PathLike[str]) -> RequestTicket[CallResult]:
-        """Save the town: state is packed now (a few ms), the file is written by a worker.
+        """Save the town: a snapshot is taken now (one ``fork()`` on Linux, ~1 ms; packing
+        here elsewhere), the packing and the file are finished off the frame.
 
         The ticket's result value is the number of bytes written; its error a
         ``StoreError`` naming the file.
         """
-        data = encode_save(self.town, policy=self.policy_store)
-        return self.gateway.submit_call(
-            write_save_bytes, os.fspath(path), data, kind="save", priority=Priority.PLAYER
-        )
+        pending = begin_save(path, self.town, policy=self.policy_store)
+        return self.gateway.submit_call(pending.wait, kind="save", priority=Priority.PLAYER)
 
     def begin_load(self, path: str | os.PathLike[str]) -> RequestTicket[CallResult]:
-        """Read and check a save on a worker; pass the finished ticket to
+        """Read, decode and check a save on a worker; pass the finished ticket to
         :meth:`finish_load`."""
+        facts = town_facts(self.town, policy=self.policy_store)
         return self.gateway.submit_call(
-            read_save, os.fspath(path), kind="load", priority=Priority.PLAYER
+            read_checked_save, os.fspath(path), facts, kind="load", priority=Priority.PLAYER
         )
 
     def finish_load(self, result: CallResult, path: str | os.PathLike[str]) -> SaveInfo:
-        """Apply a save read by :meth:`begin_load` (all or nothing).
+        """Apply a save read and checked by :meth:`begin_load` (all or nothing).
 
         Raises:
-            CorruptFileError, SchemaVersionError, StoreError: as the read or the fit failed.
+            CorruptFileError, SchemaVersionError, SaveError, StoreError: as the read, the
+                checks or the fit failed; the town is unchanged.
         """
         if result.error is not None:
             raise result.error
         snap = result.value
         assert isinstance(snap, Snapshot)
-        apply_town_state(self.town, snap.body, policy=self.policy_store, where=os.fspath(path))
+        apply_town_state(
+            self.town, snap.body, policy=self.policy_store, where=os.fspath(path), checked=True
+        )
         return SaveInfo(
             path=os.fspath(path),
             clock=self.clock,

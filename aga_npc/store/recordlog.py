@@ -23,7 +23,7 @@ import os
 import struct
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -62,6 +62,8 @@ class LogContents:
         committed_bytes: the committed length from the commit block.
         residue_bytes: bytes past the committed end (an interrupted flush).
         damage: with ``recover=True`` only: the corruption that ended the valid prefix.
+        kept_copy: where :meth:`RecordLog.open` copied a damaged file before recovering
+            it (empty when nothing was damaged).
     """
 
     version: int
@@ -71,6 +73,7 @@ class LogContents:
     committed_bytes: int = 0
     residue_bytes: int = 0
     damage: CorruptFileError | None = None
+    kept_copy: str = ""
 
 
 def read_log(
@@ -253,7 +256,9 @@ class RecordLog:
             kept = backup_file(target, "corrupt")
             if recover:  # the header itself is damaged: no valid prefix exists; start over
                 log = cls.create(target, schema=schema, version=version, meta=meta)
-                return log, LogContents(version=version, meta=dict(meta or {}), damage=exc)
+                return log, LogContents(
+                    version=version, meta=dict(meta or {}), damage=exc, kept_copy=str(kept)
+                )
             raise CorruptFileError(
                 name,
                 exc.offset,
@@ -261,7 +266,8 @@ class RecordLog:
                 "the valid records before this point",
             ) from exc
         if contents.damage is not None:
-            backup_file(target, "corrupt")
+            kept = backup_file(target, "corrupt")
+            contents = replace(contents, kept_copy=str(kept))
             log = cls.create(
                 target,
                 schema=schema,

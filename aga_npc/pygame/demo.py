@@ -45,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--uncapped", action="store_true", help="no 60 FPS cap")
     p.add_argument("--overlay", action="store_true", help="start with the debug overlay on")
     p.add_argument("--brain-budget", type=int, default=None, help="brains ticked per frame")
+    p.add_argument(
+        "--no-gc-freeze",
+        action="store_true",
+        help="leave the cyclic collector as it is (default: gc.freeze() at the first frame)",
+    )
     return p
 
 
@@ -122,6 +127,7 @@ def _build_host(args: argparse.Namespace) -> tuple[Any, Path]:
         embed=args.embed,
         start=args.start,
         minutes_per_second=args.speed,
+        gc_freeze=not args.no_gc_freeze,
     )
     return TownHost.create(personas, map_path=map_path, config=config), map_path
 
@@ -130,7 +136,7 @@ def _run(args: argparse.Namespace, host: Any, map_path: Path, size: tuple[int, i
     import pygame
 
     from aga_npc.pygame.app import AppConfig, GameApp
-    from aga_npc.pygame.stats import FrameStats
+    from aga_npc.pygame.stats import FrameStats, GcWatch
     from aga_npc.store.atomic import atomic_write_bytes
 
     config = AppConfig(
@@ -144,8 +150,10 @@ def _run(args: argparse.Namespace, host: Any, map_path: Path, size: tuple[int, i
     app = GameApp(host, map_path, config=config)
     app.show_overlay = bool(args.overlay)
     frames = args.frames or (DEFAULT_HEADLESS_FRAMES if args.headless else None)
+    watch = GcWatch()
     try:
-        stats = app.run(frames)
+        with watch:
+            stats = app.run(frames)
     except KeyboardInterrupt:
         stats = app.stats
     finally:
@@ -165,6 +173,8 @@ def _run(args: argparse.Namespace, host: Any, map_path: Path, size: tuple[int, i
             "window": list(size),
             "game_clock": {"start": start_clock, "end": str(host.clock)},
             "brains_per_frame": args.brain_budget,
+            "gc_freeze": not args.no_gc_freeze,
+            "gc": watch.report(),
         },
     )
     if args.headless or args.report:

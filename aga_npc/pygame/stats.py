@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+import time
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FrameStats"]
+__all__ = ["FrameStats", "GcWatch"]
 
 DEFAULT_KEEP = 1 << 20  # frames kept: about 4.9 hours at 60 FPS, 24 MB for the three series
 
@@ -164,6 +166,46 @@ class FrameStats:
             f"max queue {llm['max_queue']}",
         ]
         return "\n".join(rows)
+
+
+class GcWatch:
+    """Times the cyclic collector's runs per generation (``gc.callbacks``) while active.
+
+    Use as a context manager around the game loop; ``report()`` gives the count, total and
+    longest pause of each generation in milliseconds.
+    """
+
+    def __init__(self) -> None:
+        self.count = [0, 0, 0]
+        self.total_ms = [0.0, 0.0, 0.0]
+        self.max_ms = [0.0, 0.0, 0.0]
+        self._started = 0.0
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        gen = int(info.get("generation", 2))
+        ms = (time.perf_counter() - self._started) * 1000.0
+        self.count[gen] += 1
+        self.total_ms[gen] += ms
+        self.max_ms[gen] = max(self.max_ms[gen], ms)
+
+    def __enter__(self) -> GcWatch:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._callback in gc.callbacks:
+            gc.callbacks.remove(self._callback)
+
+    def report(self) -> dict[str, list[float] | list[int]]:
+        """``{"collections": [gen0, gen1, gen2], "total_ms": [...], "max_ms": [...]}``."""
+        return {
+            "collections": list(self.count),
+            "total_ms": [round(v, 3) for v in self.total_ms],
+            "max_ms": [round(v, 3) for v in self.max_ms],
+        }
 
 
 def _spread(values: npt.NDArray[np.float64]) -> dict[str, float]:

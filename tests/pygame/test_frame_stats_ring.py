@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pytest
 
-from aga_npc.pygame.stats import FrameStats
+from aga_npc.pygame.stats import FrameStats, GcWatch
 
 
 def test_the_newest_frames_are_kept_and_summarised() -> None:
@@ -38,3 +40,15 @@ def test_bad_sizes_are_refused() -> None:
         FrameStats(keep=0)
     with pytest.raises(ValueError, match="warmup"):
         FrameStats(warmup=-1)
+
+
+def test_gc_watch_times_collections_only_while_active() -> None:
+    watch = GcWatch()
+    with watch:
+        gc.collect()
+        gc.collect(0)
+    gc.collect()  # after the block: not counted
+    report = watch.report()
+    assert report["collections"][2] == 1 and report["collections"][0] >= 1
+    assert report["max_ms"][2] > 0.0
+    assert watch._callback not in gc.callbacks

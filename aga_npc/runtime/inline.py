@@ -82,6 +82,7 @@ class InlineGateway:
         self._sched = Scheduler(llm_limit=max_in_flight, call_limit=1)
         self._flights: list[_InFlight] = []
         self._pumps = 0
+        self._waits = 0  # deliveries that had to wait for an answer (the run's critical path)
         self._ids = itertools.count(1)
         self._finished: list[Ticket[Any]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -175,6 +176,8 @@ class InlineGateway:
         due = [f for f in self._flights if f.due <= self._pumps]
         if not due:
             return 0
+        if not all(f.task.done() for f in due):
+            self._waits += 1
         self._event_loop().run_until_complete(asyncio.wait([f.task for f in due]))
         self._flights = [f for f in self._flights if f.due > self._pumps]
         for f in due:
@@ -215,6 +218,8 @@ class InlineGateway:
             "max_in_flight": s.max_running,
             "llm_calls_in_flight": s.running_flights[LLM],
             "max_llm_calls_in_flight": s.max_running_flights[LLM],
+            "pumps": self._pumps,
+            "delivery_waits": self._waits,
         }
 
     def close(self, timeout: float = 5.0) -> None:

@@ -101,6 +101,7 @@ def test_a_delayed_answer_arrives_exactly_at_its_pump() -> None:
     assert first.done() and not second.done()
     gateway.pump()
     assert second.done()
+    assert gateway.stats()["delivery_waits"] == 0  # sent early, in by the time it was due
     gateway.close()
 
 
@@ -111,6 +112,7 @@ def test_a_slow_answer_is_waited_for_at_its_pump() -> None:
     assert not ticket.done()
     gateway.pump()  # due now: waits for it
     assert ticket.done() and ticket.result().text == "slow"
+    assert gateway.stats()["delivery_waits"] == 1
     gateway.close()
 
 

@@ -5,7 +5,8 @@ preprocessing, component labels and ALT landmarks, is part of loading and report
 separately as ``prepare_ms``). Cached: the same query again. A cross-map pair joins two
 object use tiles at least a third of (width + height) apart in Manhattan distance.
 
-    python benchmarks/pathfinding.py [--map maps/town.tmx] [--pairs 400] [--quick] [--json out.json]
+    python benchmarks/pathfinding.py [--map aga_npc/data/maps/town.tmx] [--pairs 400]
+        [--quick] [--json out.json]
 """
 
 from __future__ import annotations
@@ -78,7 +79,9 @@ def _shown(path: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--map", default=str(ROOT / "maps" / "town.tmx"), help="TMX map")
+    parser.add_argument(
+        "--map", default=str(ROOT / "aga_npc" / "data" / "maps" / "town.tmx"), help="TMX map"
+    )
     parser.add_argument("--pairs", type=int, default=400, help="cross-map queries to time")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="100 pairs (finishes in seconds)")

@@ -1,12 +1,12 @@
-"""Draw assets/aga_extras.png: the few 16 px tiles the Kenney sheets lack (deterministic).
+"""Draw aga_npc/data/assets/aga_extras.png: the few 16 px tiles Kenney's sheets lack.
 
-The Kenney packs in assets/kenney/ have no toilet, fridge, bookshelf, easel or television,
-and no overlay to mark collisions in Tiled. This script draws them as pixel art in the
-palette of the Roguelike Interior pack (flat colours, 1 px darker outlines) and writes one
-sheet of 16x16 tiles, no spacing. The art is original to this project and released, like
-the Kenney sheets, under CC0.
+Deterministic. The Kenney packs in aga_npc/data/assets/kenney/ have no toilet, fridge,
+bookshelf, easel or television, and no overlay to mark collisions in Tiled. This script
+draws them as pixel art in the palette of the Roguelike Interior pack (flat colours, 1 px
+darker outlines) and writes one sheet of 16x16 tiles, no spacing. The art is original to
+this project and released, like the Kenney sheets, under CC0.
 
-Usage: ``python tools/gen_extras.py`` (rewrites assets/aga_extras.png).
+Usage: ``python tools/gen_extras.py`` (rewrites aga_npc/data/assets/aga_extras.png).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "assets" / "aga_extras.png"
+OUT = ROOT / "aga_npc" / "data" / "assets" / "aga_extras.png"
 
 # Colours sampled from the Roguelike Interior sheet, plus a few accents.
 PALETTE: dict[str, tuple[int, int, int, int]] = {

@@ -142,7 +142,7 @@ def main() -> int:
     )
     parser.add_argument("--embed", default=None, help="local | openai | hashing")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--map", type=Path, default=None, help="TMX map (default maps/town.tmx)")
+    parser.add_argument("--map", type=Path, default=None, help="TMX map (default: bundled)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     map_path = args.map or default_map_path()

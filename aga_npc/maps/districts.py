@@ -1,6 +1,6 @@
 """Generated towns of several districts: their size rules and their sector names.
 
-A generated town is the demo town (maps/town.tmx, 25 beds) repeated as districts joined by
+A generated town is the demo town (the bundled town.tmx, 25 beds) repeated as districts joined by
 avenues (``tools/gen_town.py --residents N``). District 0 keeps the demo town's names;
 district k names every sector after its own neighbourhood ("Ashford Juniper Cafe",
 "The Ashford Copper Kettle"), so 25 residents live and work in each district. The map

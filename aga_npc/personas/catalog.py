@@ -1,7 +1,7 @@
 """What a town offers imported personas: homes with bed counts and workplaces with keywords.
 
 The importer of Generative Agents personas maps their places onto a ``TownCatalog``.
-``TownCatalog.demo()`` describes maps/town.tmx (docs/MAP_CONVENTIONS.md);
+``TownCatalog.demo()`` describes the bundled town (docs/MAP_CONVENTIONS.md);
 ``TownCatalog.from_world(world)`` reads any loaded map.
 """
 
@@ -127,7 +127,7 @@ class TownCatalog:
 
     @classmethod
     def demo(cls) -> TownCatalog:
-        """The demo town of docs/MAP_CONVENTIONS.md (maps/town.tmx)."""
+        """The demo town of docs/MAP_CONVENTIONS.md (aga_npc/data/maps/town.tmx)."""
         return cls(homes=_DEMO_HOMES, workplaces=_DEMO_WORKPLACES)
 
     @classmethod

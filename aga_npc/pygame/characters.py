@@ -1,6 +1,6 @@
 """Walking-character frames: Kenney's RPG Urban townsfolk, or plain figures when absent.
 
-The sheet (``assets/kenney/rpg-urban/urban_tilemap.png``, the copy under ``assets/`` the map
+The sheet (``aga_npc/data/assets/kenney/rpg-urban/urban_tilemap.png``, the copy the map
 uses) holds six townsfolk in columns 23-26 and rows 0-17 of 16 px tiles: each townsperson
 takes three rows (standing, walking step 1, walking step 2) and the four columns face
 left, down, up and right.
@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pygame
+
+from aga_npc.data import assets_dir as bundled_assets
 
 __all__ = [
     "CHARACTER_COUNT",
@@ -63,12 +65,12 @@ def walk_frame(walk_seconds: float, *, fps: float = WALK_FPS) -> int:
 
 
 def assets_dir() -> Path:
-    """The project's ``assets/`` folder (beside the package)."""
-    return Path(__file__).resolve().parents[2] / "assets"
+    """The bundled art, ``aga_npc/data/assets`` (package data)."""
+    return bundled_assets()
 
 
 def default_sheet_path() -> Path | None:
-    """The first walking-character sheet found under ``assets/``, or None."""
+    """The first walking-character sheet found under the bundled art, or None."""
     base = assets_dir()
     for name in _SHEET_NAMES:
         path = base / name

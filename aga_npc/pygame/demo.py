@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed of brains and offline LLM")
     p.add_argument("--report", type=Path, default=None, help="write frame statistics (JSON)")
     p.add_argument("--embed", choices=("local", "openai", "hashing"), default=None, help="embedder")
-    p.add_argument("--map", type=Path, default=None, help="TMX map (default maps/town.tmx)")
+    p.add_argument("--map", type=Path, default=None, help="TMX map (default: the bundled town)")
     p.add_argument("--zoom", type=int, default=2, help="integer map zoom")
     p.add_argument("--size", default="1280x720", help="window size WxH")
     p.add_argument("--speed", type=float, default=1.0, help="game minutes per real second")

@@ -13,6 +13,7 @@ from aga_npc.brain.npc import NpcBrain
 from aga_npc.brain.profile import WEEKDAYS, AgentProfile
 from aga_npc.brain.services import BrainServices, PolicyPort
 from aga_npc.brain.settings import LoopSettings
+from aga_npc.data import town_map_path
 from aga_npc.maps.districts import known_sectors
 from aga_npc.memory.events import EventKind
 from aga_npc.personas.model import Persona
@@ -29,8 +30,8 @@ _SHORT_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def default_map_path() -> Path:
-    """The bundled demo town (``maps/town.tmx`` beside the package)."""
-    return Path(__file__).resolve().parents[2] / "maps" / "town.tmx"
+    """The bundled demo town (``aga_npc/data/maps/town.tmx``, package data)."""
+    return town_map_path()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

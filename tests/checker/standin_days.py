@@ -30,7 +30,7 @@ from aga_npc.world import World
 DAY = 1440
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SHORT = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-MAP = Path(aga_npc.__file__).resolve().parents[1] / "maps" / "town.tmx"
+MAP = Path(aga_npc.__file__).resolve().parent / "data" / "maps" / "town.tmx"
 
 
 def _prompt_fields(persona: Persona) -> dict[str, Any]:

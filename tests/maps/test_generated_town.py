@@ -27,6 +27,7 @@ from aga_npc.world import World
 
 ROOT = Path(__file__).parents[2]
 GEN = ROOT / "tools" / "gen_town.py"
+DATA = ROOT / "aga_npc" / "data"  # holds assets/, the tileset images
 ENV = {"SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
 
 
@@ -103,7 +104,7 @@ def test_generation_is_deterministic(tmp_path: Path) -> None:
 def test_up_to_25_residents_is_the_bundled_town(tmp_path: Path) -> None:
     out = tmp_path / "t.tmx"
     assert _gen("--residents", "25", "--out", str(out)).returncode == 0
-    bundled = (ROOT / "maps" / "town.tmx").read_text(encoding="utf-8")
+    bundled = (ROOT / "aga_npc" / "data" / "maps" / "town.tmx").read_text(encoding="utf-8")
     mine = out.read_text(encoding="utf-8")  # the same but for tileset paths (file-relative)
     assert _lines_without_images(mine) == _lines_without_images(bundled)
 
@@ -164,19 +165,19 @@ def test_checker_catches_a_district_missing_a_bed_or_misnamed() -> None:
     finally:
         sys.path.remove(str(ROOT / "tools"))
     canvas = build_districts(2, gen_town.build, gen_town.SEED)
-    check(canvas, ROOT, 2)  # the good town passes
+    check(canvas, DATA, 2)  # the good town passes
     bed = next(t for t in canvas.things if t.sector == "Ashford Mill Cottage" and t.kind == "bed")
     canvas.things.remove(bed)
     with pytest.raises(TownError, match="Ashford Mill Cottage: 0 beds, want 1"):
-        check(canvas, ROOT, 2)
+        check(canvas, DATA, 2)
     canvas.things.append(bed)
     for loc in canvas.locations:
         if loc.sector == "Ashford Town Hall":
             loc.sector = "Town Hall 2"
     with pytest.raises(TownError, match="sectors differ"):
-        check(canvas, ROOT, 2)
+        check(canvas, DATA, 2)
     with pytest.raises(TownError, match="spawns"):
-        check(canvas, ROOT, 3)  # a third district's sectors and beds are missing
+        check(canvas, DATA, 3)  # a third district's sectors and beds are missing
 
 
 def test_generated_personas_are_deterministic_and_distinct() -> None:

@@ -1,4 +1,5 @@
-"""The demo town (maps/town.tmx) passes ``maps check`` and houses the town's residents."""
+"""The demo town (aga_npc/data/maps/town.tmx) passes ``maps check`` and houses the town's
+residents."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from aga_npc.personas import town_personas, validate_against_world
 from aga_npc.world import World, WorldStepper
 
-TOWN = Path(__file__).parents[2] / "maps" / "town.tmx"
+TOWN = Path(__file__).parents[2] / "aga_npc" / "data" / "maps" / "town.tmx"
 HOMES = {
     "Brook House": 4,
     "Harbor Flat": 3,

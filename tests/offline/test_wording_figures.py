@@ -38,7 +38,7 @@ from aga_npc.personas.model import Persona
 from aga_npc.town.agreement import action_fits_plan, judged_pair, plan_activities
 from aga_npc.world import GameClock, World
 
-MAP = Path(__file__).resolve().parents[2] / "maps" / "town.tmx"
+MAP = Path(__file__).resolve().parents[2] / "aga_npc" / "data" / "maps" / "town.tmx"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SHORT = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

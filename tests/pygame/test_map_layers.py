@@ -11,7 +11,7 @@ import pytest
 
 from aga_npc.pygame.maps import KEY_CANDIDATES, _chunks, keyed_copy, layers, load_map_layers
 
-TOWN = Path(__file__).resolve().parents[2] / "maps" / "town.tmx"
+TOWN = Path(__file__).resolve().parents[2] / "aga_npc" / "data" / "maps" / "town.tmx"
 VIEW = (320, 200)
 
 

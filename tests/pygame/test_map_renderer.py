@@ -23,7 +23,7 @@ import pytest
 from aga_npc.errors import MapError
 from aga_npc.pygame.map_renderer import MapRenderer, render_to_png
 
-TOWN = Path(__file__).resolve().parents[2] / "maps" / "town.tmx"
+TOWN = Path(__file__).resolve().parents[2] / "aga_npc" / "data" / "maps" / "town.tmx"
 FLIP_BITS = 0xE0000000
 
 

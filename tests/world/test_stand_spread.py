@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aga_npc.world.model import World
 
-TOWN = Path(__file__).resolve().parents[2] / "maps" / "town.tmx"
+TOWN = Path(__file__).resolve().parents[2] / "aga_npc" / "data" / "maps" / "town.tmx"
 
 
 def full_scan(world: World, origin: tuple[int, int], arena_idx: int, agent: str) -> object:

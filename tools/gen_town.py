@@ -1,13 +1,14 @@
-"""Generate the demo town, maps/town.tmx, deterministically (docs/MAP_CONVENTIONS.md).
+"""Generate the demo town, aga_npc/data/maps/town.tmx, deterministically.
 
-The town is drawn with the CC0 Kenney sheets in assets/kenney/ and the few extra tiles of
-assets/aga_extras.png (tools/gen_extras.py). Buildings are ASCII plans furnished by hand
+See docs/MAP_CONVENTIONS.md. The town is drawn with the CC0 Kenney sheets in
+aga_npc/data/assets/kenney/ and the few extra tiles of aga_npc/data/assets/aga_extras.png
+(tools/gen_extras.py). Buildings are ASCII plans furnished by hand
 (tools/towngen/homes.py, public.py); streets, the square and the park are laid out here.
 Before writing, the generator checks the naming contract, that every object's use tile can
 be walked to from every spawn (BFS over the collision grid) and that no cell shows a
 transparent tile over nothing; it fails loudly otherwise.
 
-Usage: ``python tools/gen_town.py [--out maps/town.tmx] [--png docs/town.png]``
+Usage: ``python tools/gen_town.py [--out aga_npc/data/maps/town.tmx] [--png docs/town.png]``
 
 ``--residents N`` (default 25) draws a town with a bed for each of N residents: up to 25 it
 is the demo town; beyond, ceil(N / 25) districts, each the demo town drawn with its own
@@ -49,6 +50,7 @@ from towngen.tmxwrite import write_tmx
 from aga_npc.maps.districts import MAX_RESIDENTS, districts_for
 
 ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "aga_npc" / "data"  # package data: maps/ and the assets/ the map draws with
 W, H = 128, 72
 SEED = 20240611
 
@@ -247,7 +249,7 @@ def _residents(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "maps" / "town.tmx")
+    parser.add_argument("--out", type=Path, default=DATA / "maps" / "town.tmx")
     parser.add_argument("--png", type=Path, default=None, help="also render the map here")
     parser.add_argument(
         "--residents",
@@ -259,13 +261,13 @@ def main(argv: list[str] | None = None) -> int:
     districts = districts_for(args.residents)
     canvas = build_districts(districts, build, SEED)
     try:
-        check(canvas, ROOT, districts)
+        check(canvas, DATA, districts)
     except TownError as exc:
         print(f"gen_town: the town is broken, nothing written.\n{exc}", file=sys.stderr)
         return 1
     out = args.out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_tmx(canvas, out, ROOT)
+    write_tmx(canvas, out, DATA)
     beds = sum(1 for t in canvas.things if t.kind == "bed")
     print(
         f"wrote {out}: {canvas.width}x{canvas.height} tiles, {districts} district(s), "

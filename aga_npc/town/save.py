@@ -28,6 +28,8 @@ import hashlib
 import os
 import struct
 import sys
+import tempfile
+import threading
 import warnings
 import zlib
 from collections.abc import Mapping
@@ -221,18 +223,85 @@ def apply_town_state(
     where = where or "<save>"
     if not checked:
         check_save(state, town_facts(town, policy=policy), where=where)
-    before = town_state(town, policy=policy)
+    keeper = _Keeper(town, policy)
     try:
         _apply(town, state, policy)
     except Exception as exc:
         try:
-            _apply(town, before, policy)
+            _apply(town, keeper.before(), policy)
         except Exception as again:  # pragma: no cover - the town's own state always fits
             raise SaveError(
                 f"{where}: the save does not fit this town ({exc!r}) and the town could not "
                 f"be put back ({again!r}): restart the game"
             ) from exc
         raise SaveError(f"{where}: the save does not fit this town: {exc!r}") from exc
+    finally:
+        keeper.release()
+
+
+class _Keeper:
+    """The town as it was before a load, for a rollback that is almost never needed.
+
+    Where saves fork (:func:`fork_saves`), a forked child keeps the old town in its
+    copy-on-write memory (the frame pays the fork, ~1 ms per 100 MB resident, instead of
+    copying the whole state: 2 s at 200 NPCs after 30 game hours) and hands its state over
+    only when asked; elsewhere the state is copied here.
+    """
+
+    def __init__(self, town: Town, policy: PolicyStore | None) -> None:
+        self._state: Mapping[str, Any] | None = None
+        self._pid: int | None = None
+        self._pipe: int | None = None
+        self._path = ""
+        if not fork_saves():
+            self._state = town_state(town, policy=policy)
+            return
+        fd, self._path = tempfile.mkstemp(prefix=".aga-rollback-", suffix=".msgpack")
+        os.close(fd)
+        read_end, write_end = os.pipe()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork with threads
+            pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child process
+            os.close(write_end)
+            code = 1
+            try:
+                if os.read(read_end, 1) == b"s":
+                    data = msgpack.packb(town_state(town, policy=policy), use_bin_type=True)
+                    Path(self._path).write_bytes(data)
+                    code = 0
+            finally:
+                os._exit(code)
+        os.close(read_end)
+        self._pid, self._pipe = pid, write_end
+
+    def before(self) -> Mapping[str, Any]:
+        """The old state (asks the child for it and waits: slow, failures only)."""
+        if self._state is not None:
+            return self._state
+        assert self._pid is not None and self._pipe is not None
+        os.write(self._pipe, b"s")
+        os.close(self._pipe)
+        self._pipe = None
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        if status != 0:
+            raise StoreError(f"the process keeping the old town failed (status {status})")
+        state = msgpack.unpackb(Path(self._path).read_bytes(), raw=False, strict_map_key=False)
+        self._state = state
+        return state
+
+    def release(self) -> None:
+        """Let the child go (it exits on end of file; reaped off this thread)."""
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+        if self._pid is not None:
+            threading.Thread(target=os.waitpid, args=(self._pid, 0), daemon=True).start()
+            self._pid = None
+        if self._path:
+            Path(self._path).unlink(missing_ok=True)
+            self._path = ""
 
 
 def _apply(town: Town, state: Mapping[str, Any], policy: PolicyStore | None) -> None:

@@ -49,6 +49,8 @@ def check_save(
         raise SaveError(f"{where}: not a save of this town: {exc}") from None
     except SaveError as exc:
         raise SaveError(f"{where}: {exc}") from None
+    except Exception as exc:  # a shape no check foresaw: still one clear error type
+        raise SaveError(f"{where}: not a save of this town: {exc!r}") from exc
 
 
 def _check(body: Any, facts: TownFacts, meta: Mapping[str, Any] | None) -> None:

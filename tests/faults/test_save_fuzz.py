@@ -323,3 +323,29 @@ def test_a_forked_save_that_cannot_write_raises_a_store_error(tmp_path: Path) ->
             pending.wait()
     finally:
         built.gateway.close()
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_failure_deep_in_a_brain_rolls_the_whole_town_back(
+    lived: tuple[Built, dict[str, Any], dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    fork: bool,
+) -> None:
+    """The checks pass, the memory stream's own loader refuses: the world, the stepper and
+    the brains already loaded are put back (by the forked keeper, or by a copy)."""
+    if fork and not hasattr(os, "fork"):
+        pytest.skip("no fork here")
+    import aga_npc.town.save as save_module
+
+    monkeypatch.setattr(save_module, "fork_saves", lambda: fork)
+    built, body, _ = lived
+    apply_town_state(built.town, copy.deepcopy(body), policy=built.store)
+    for _ in range(20):
+        built.town.step_minute()  # the town moved on from the save: a partial load would show
+    before = built.save_bytes()
+    bad = copy.deepcopy(body)
+    last = sorted(bad["brains"])[-1]
+    bad["brains"][last]["mind"]["stream"]["dim"] = -4
+    with pytest.raises(SaveError, match="does not fit"):
+        apply_town_state(built.town, bad, policy=built.store)
+    assert built.save_bytes() == before

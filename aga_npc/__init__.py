@@ -1,7 +1,11 @@
 """aga_npc: Affordable Generative Agents as an NPC brain for pygame games.
 
 ``import aga_npc`` is light: it imports neither pygame nor an LLM SDK. The public API is
-listed in ``__all__`` (pinned by a test) and loaded lazily on first attribute access.
+listed in ``__all__`` (pinned by a test) and loaded lazily on first attribute access: a game
+writes ``from aga_npc import TownHost, HostConfig, Persona, grid_world`` and gets the host
+without pygame (the drawing helpers stay in ``aga_npc.pygame``).
+
+``__version__`` is the package's one version source (pyproject.toml reads it).
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ if TYPE_CHECKING:
     from aga_npc.llm import TokenLedger, build_stack
     from aga_npc.offline import OfflineLLM
     from aga_npc.personas.loader import load_personas, town_personas
+    from aga_npc.personas.model import Persona
     from aga_npc.policy import PolicyStore, plan_similarity
+    from aga_npc.pygame import HostConfig, TownHost, grid_world
     from aga_npc.runtime import Gateway, InlineGateway
     from aga_npc.town.build import TownSpec, build_town
     from aga_npc.town.town import Town
@@ -41,6 +47,7 @@ _LAZY: dict[str, str] = {
     "AgentProfile": "aga_npc.brain",
     "BrainSnapshot": "aga_npc.brain",
     "Gateway": "aga_npc.runtime",
+    "HostConfig": "aga_npc.pygame",  # aga_npc.pygame's own lazy names: no pygame import
     "InlineGateway": "aga_npc.runtime",
     "Intent": "aga_npc.brain",
     "IntentKind": "aga_npc.brain",
@@ -48,8 +55,10 @@ _LAZY: dict[str, str] = {
     "NpcBrain": "aga_npc.brain",
     "OfflineLLM": "aga_npc.offline",
     "Perception": "aga_npc.brain",
+    "Persona": "aga_npc.personas.model",
     "PolicyStore": "aga_npc.policy",
     "TokenLedger": "aga_npc.llm",
+    "TownHost": "aga_npc.pygame",
     "Town": "aga_npc.town.town",
     "TownSpec": "aga_npc.town.build",
     "World": "aga_npc.world.model",
@@ -57,6 +66,7 @@ _LAZY: dict[str, str] = {
     "build_embedder": "aga_npc.embed.factory",
     "build_stack": "aga_npc.llm",
     "build_town": "aga_npc.town.build",
+    "grid_world": "aga_npc.pygame",
     "load_personas": "aga_npc.personas.loader",
     "plan_similarity": "aga_npc.policy",
     "town_personas": "aga_npc.personas.loader",
@@ -68,6 +78,7 @@ __all__ = [
     "BrainSnapshot",
     "ChatMessage",
     "Gateway",
+    "HostConfig",
     "InlineGateway",
     "Intent",
     "IntentKind",
@@ -78,11 +89,13 @@ __all__ = [
     "NpcBrain",
     "OfflineLLM",
     "Perception",
+    "Persona",
     "PolicyStore",
     "Priority",
     "Settings",
     "TokenLedger",
     "Town",
+    "TownHost",
     "TownSpec",
     "Usage",
     "World",
@@ -91,6 +104,7 @@ __all__ = [
     "build_embedder",
     "build_stack",
     "build_town",
+    "grid_world",
     "load_personas",
     "plan_similarity",
     "town_personas",

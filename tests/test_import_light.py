@@ -18,3 +18,36 @@ def test_import_aga_npc_pulls_no_heavy_modules() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert json.loads(out) == []
+
+
+def test_the_game_api_from_aga_npc_pulls_no_heavy_modules() -> None:
+    """``from aga_npc import TownHost, HostConfig, grid_world, Persona`` is the host side:
+    it may build a town but must not pull pygame or an SDK on import."""
+    code = (
+        "import json, sys; from aga_npc import TownHost, HostConfig, grid_world, Persona; "
+        "import aga_npc.pygame.host as h, aga_npc.pygame.gridworld as g, "
+        "aga_npc.personas.model as m; "
+        "assert TownHost is h.TownHost and HostConfig is h.HostConfig; "
+        "assert grid_world is g.grid_world and Persona is m.Persona; "
+        f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert json.loads(out) == []
+
+
+def test_the_version_has_one_source() -> None:
+    """pyproject.toml reads the version from ``aga_npc.__version__`` and states none itself
+    (the installed wheel's metadata is checked against it in tests/packaging)."""
+    import tomllib
+    from pathlib import Path
+
+    import aga_npc
+
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in project["project"]
+    assert "version" in project["project"]["dynamic"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "aga_npc.__version__"}
+    assert aga_npc.__version__.count(".") == 2

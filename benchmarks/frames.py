@@ -66,7 +66,21 @@ def run_demo(
         "--report",
         str(out),
     ]
-    subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    out.unlink(missing_ok=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
+    try:
+        code = proc.wait(timeout=frames / 60.0 * 4 + 300)
+    except subprocess.TimeoutExpired:
+        # The report is written before the host closes: a shutdown that hangs (seen once
+        # with a queue of thousands of requests) does not lose the run's figures.
+        proc.kill()
+        proc.wait()
+        if not out.exists():
+            raise
+        print(f"warning: {' '.join(cmd[1:])} hung after its report; killed", file=sys.stderr)
+        code = 0
+    if code != 0:
+        raise subprocess.CalledProcessError(code, cmd)
     report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     return report
 
@@ -74,6 +88,7 @@ def run_demo(
 def row(report: dict[str, Any]) -> dict[str, Any]:
     """The figures of one run."""
     cpu = report.get("frame_cpu_ms", {})
+    gc_report = report.get("gc", {})
     return {
         "npcs": report["npcs"],
         "latency_s": report["llm_latency"],
@@ -84,6 +99,8 @@ def row(report: dict[str, Any]) -> dict[str, Any]:
         "cpu_mean_ms": cpu.get("mean"),
         "cpu_p99_ms": cpu.get("p99"),
         "cpu_max_ms": cpu.get("max"),
+        "gc_full": gc_report.get("collections", [0, 0, 0])[2],
+        "gc_max_ms": max(gc_report.get("max_ms", [0.0])),
         "brain_mean_ms": report["brain_ms_per_frame"]["mean"],
         "brain_p99_ms": report["brain_ms_per_frame"]["p99"],
         "llm_submitted": report["llm"]["submitted"],

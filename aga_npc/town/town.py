@@ -167,8 +167,8 @@ class Town:
         spread over frames (``brain_budget`` brains per frame; default: all within ~0.25 s
         of frames). With ``brain_ms_budget``, no further brain is ticked once the slice has
         taken that many milliseconds, or once a single tick took a quarter of it, and a
-        brain with answers to handle is ticked only within the first quarter (the next
-        frame goes on from there); the conversations' work of a game minute is then spread
+        brain with answers to handle is ticked only within the first quarter of the slice
+        (the next frame goes on from there); the conversations' work of a game minute is then spread
         over frames too (a slice of it first in each frame, at least one item, within half
         the budget) instead of all landing in the frame that starts the minute. With
         ``max_gap``, the brains not ticked for that many game minutes are ticked first,

@@ -69,7 +69,7 @@ def run_demo(
     out.unlink(missing_ok=True)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
     try:
-        code = proc.wait(timeout=frames / 60.0 * 4 + 300)
+        code = proc.wait(timeout=frames / 60.0 * 2 + 120)
     except subprocess.TimeoutExpired:
         # The report is written before the host closes: a shutdown that hangs (seen once
         # with a queue of thousands of requests) does not lose the run's figures.

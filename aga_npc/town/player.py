@@ -1,9 +1,12 @@
 """Talking to the player: ``say(npc, text)`` returns a ticket whose reply streams in.
 
 The NPC stops and faces the player while a dialogue is open. Player text is untrusted: it
-is sanitised and quoted by the prompt builder and never changes the NPC's profile. Each
-exchange is remembered; when the dialogue closes, one relationship update call refreshes
-the NPC's Social Memory about the player (as after an NPC-NPC conversation).
+is cut to a bounded length before anything else (cleaning a megabyte would cost the
+frame), sanitised, and only ever shown quoted - in the reply prompt, in the transcript of
+the relationship update and in the memory of the exchange (``The player said to Marta:
+"..."``); it never changes the NPC's profile. When the dialogue closes, one relationship
+update call refreshes the NPC's Social Memory about the player (as after an NPC-NPC
+conversation).
 """
 
 from __future__ import annotations

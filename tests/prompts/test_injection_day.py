@@ -170,3 +170,33 @@ def test_the_outside_check_catches_an_unquoted_injection() -> None:
     assert CANARY not in outside_player_spans(quoted)
     assert CANARY not in outside_player_spans(json.dumps({"m": [quoted]}))
     assert re.search(CANARY, outside_player_spans(json.dumps({"m": [bad]})))
+
+
+def test_say_cuts_a_megabyte_before_anything_reads_it() -> None:
+    """What lies past the first 1,200 characters of a 1 MB line never reaches a prompt (the
+    cut happens before cleaning, so its cost does not grow with the line)."""
+    recorder = Recorder(OfflineLLM(seed=0), armed=True)
+    gateway = InlineGateway(
+        build_stack(Settings(), TokenLedger(), backend=recorder, sleep=_no_sleep)
+    )
+    embedder = CachedEmbedder(HashingEmbedder())
+    town = build_town(
+        TownSpec(personas=tuple(town_personas(3)), mode=Mode.AGA, seed=0),
+        gateway=gateway,
+        embedder=embedder,
+        cached_vector=embedder.cached,
+        policy=None,
+    )
+    target = town.names()[0]
+    # zero-width characters that cleaning would remove come first: cleaned before cut, the
+    # canary would land well inside the 300 characters kept; cut first, it is gone
+    line = "hi" + "\u200b" * 1195 + CANARY + " " + "x" * 1_000_000
+    ticket = town.say(target, line)
+    town.run_minutes(2)
+    assert ticket.done()
+    town.end_talk(target)
+    town.run_minutes(2)
+    gateway.close()
+    replies = [r for r in recorder.seen if r.module == "player_reply"]
+    assert replies and all(CANARY not in m.content for r in replies for m in r.messages)
+    assert all(len(m.content) < 20_000 for r in recorder.seen for m in r.messages)

@@ -57,6 +57,7 @@ __all__ = ["TILES_PER_GAME_MINUTE", "HostConfig", "HostStats", "TownHost", "clon
 TILES_PER_GAME_MINUTE = 4.0
 GAME_MINUTES_PER_TICK = 2  # a brain not ticked this long is overdue: ticked first, oldest first
 REFERENCE_MODEL = "gpt-4o-mini"  # priced for the cost estimate when the LLM is offline
+FULL_OVERDUE_SPEED = 60.0  # game minutes per second from which overdue_ms is spent whole
 STATS_SLICE = 32  # brains whose policy counters one stats() call reads (round the town)
 
 _gc_lock = threading.Lock()
@@ -99,11 +100,12 @@ class HostConfig:
             ``LoopSettings.for_mode(mode)``).
         sharing: who reuses a learned routine: ``"agent"`` (only its learner),
             ``"role"`` (work routines by role, the rest per agent) or ``"town"``.
-        overdue_ms: milliseconds per frame for the brains not ticked for
-            ``GAME_MINUTES_PER_TICK`` game minutes, ticked oldest first, at least one a
-            frame (6.0: at x60 with 200 NPCs the frame stays under 16.7 ms and each brain
-            is ticked every few game minutes instead of every two; None: all of them in
-            the frame, however long it takes).
+        overdue_ms: milliseconds per frame, at x60 and faster, for the brains not ticked
+            for ``GAME_MINUTES_PER_TICK`` game minutes, ticked oldest first, at least one
+            a frame (6.0: at x60 with 200 NPCs the frame stays under 16.7 ms and each
+            brain is ticked every few game minutes instead of every two; slower clocks get
+            a share in proportion to the speed, see ``TownHost.overdue_budget``; None: all
+            of them in the frame, however long it takes).
         max_dt: the most real seconds of game time one frame advances (0.05: a slower
             frame advances the clock as a 20 FPS frame would, so a slow frame does not
             leave more brains overdue and make the next frame slow too).
@@ -455,8 +457,19 @@ class TownHost:
             brain_budget=brain_budget,
             brain_ms_budget=self.brain_ms_budget,
             max_gap=GAME_MINUTES_PER_TICK,
-            overdue_ms_budget=self.overdue_ms_budget,
+            overdue_ms_budget=self.overdue_budget(),
         )
+
+    def overdue_budget(self) -> float | None:
+        """This frame's milliseconds for overdue brains: ``overdue_ms_budget`` at x60 and
+        faster, a share in proportion to the speed below (at least ``brain_ms_budget``):
+        at x1 a brain is overdue only after two real minutes, so the catching up can be
+        spread thinly over the frames."""
+        full = self.overdue_ms_budget
+        if full is None:
+            return None
+        share = full * min(1.0, self.minutes_per_second / FULL_OVERDUE_SPEED)
+        return min(full, max(share, self.brain_ms_budget or 0.0))
 
     def _start_gc(self) -> None:
         """Apply the config's collector settings (once, at the first frame)."""

@@ -13,12 +13,12 @@ import json
 import logging
 import os
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aga_npc.errors import PersonaError
+from aga_npc.errors import MapError, PersonaError
 from aga_npc.personas.catalog import TownCatalog
 from aga_npc.personas.model import Persona
 from aga_npc.personas.scratch import ScratchRecord, import_scratch, is_scratch
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TOWN_SETS",
+    "check_on_map",
     "load_personas",
     "parse_toml",
     "town_personas",
@@ -187,26 +188,72 @@ def validate_against_world(personas: Iterable[Persona], world: World) -> None:
 
     Raises:
         PersonaError: naming the persona's file and the field that does not fit the map.
+        MapError: the map has no sectors at all.
     """
-    sectors = set(world.sector_names())
+    check_on_map(personas, world)
+
+
+def check_on_map(
+    personas: Iterable[Persona], world: World, *, start_tiles: Collection[str] = ()
+) -> None:
+    """Check that the residents fit the map before any of them is placed on it.
+
+    The map must have sectors; every home and workplace must be one of them; a named bed
+    must be a bed of the map; and a home must have a bed with a spawn for each of its
+    residents, except those given a start tile of their own (``start_tiles``: their names;
+    the host gives one to copies of residents beyond the map's beds).
+
+    Raises:
+        MapError: the map has no sectors (naming the map file and its ``locations`` layer).
+        PersonaError: naming the persona's file, the field (home, workplace or bed) and the
+            map file, with the sectors the map does have.
+    """
+    people = list(personas)
+    where = world.raw.path or "the map"
+    sectors = sorted(world.sector_names())
+    if not sectors and people:
+        raise MapError(
+            f"{where} (layer 'locations'): the map has no sectors, so its "
+            f"{len(people)} resident(s) have no home to live in; a sector is a rectangle "
+            "with a 'sector' property on the 'locations' object layer (docs/MAP_CONVENTIONS.md)"
+        )
+    known = set(sectors)
     beds = world.home_beds()
     per_home: dict[str, int] = {}
-    for p in personas:
-        if p.home not in sectors:
-            raise PersonaError(p.source, "home", f"{p.home!r} is not a sector of the map")
-        if p.home not in beds:
-            raise PersonaError(p.source, "home", f"{p.home!r} has no beds with spawns")
-        if p.workplace and p.workplace not in sectors:
-            raise PersonaError(p.source, "workplace", f"{p.workplace!r} is not a sector of the map")
+    for p in people:
+        if p.home not in known:
+            raise PersonaError(
+                p.source,
+                "home",
+                f"{p.home!r} is not a sector of the map {where} (its sectors: {_some(sectors)})",
+            )
+        if p.workplace and p.workplace not in known:
+            raise PersonaError(
+                p.source,
+                "workplace",
+                f"{p.workplace!r} is not a sector of the map {where} "
+                f"(its sectors: {_some(sectors)})",
+            )
         if p.bed:
             info = world.object_at(p.bed)
             if info is None or info.kind != "bed":
-                raise PersonaError(p.source, "bed", f"{p.bed!r} is not a bed on the map")
+                raise PersonaError(p.source, "bed", f"{p.bed!r} is not a bed on the map {where}")
+        if p.name in start_tiles:
+            continue
         per_home[p.home] = per_home.get(p.home, 0) + 1
-        if per_home[p.home] > beds[p.home]:
+        have = beds.get(p.home, 0)
+        if per_home[p.home] > have:
             raise PersonaError(
-                p.source, "home", f"{p.home!r} has {beds[p.home]} beds, too few for its residents"
+                p.source,
+                "home",
+                f"{p.home!r} has {have} bed(s) with a spawn on the map {where}, "
+                f"too few for its residents (this one is number {per_home[p.home]})",
             )
+
+
+def _some(names: Sequence[str], limit: int = 8) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def town_personas(n: int) -> list[Persona]:

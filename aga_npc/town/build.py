@@ -16,6 +16,7 @@ from aga_npc.brain.settings import LoopSettings
 from aga_npc.data import town_map_path
 from aga_npc.maps.districts import known_sectors
 from aga_npc.memory.events import EventKind
+from aga_npc.personas.loader import check_on_map
 from aga_npc.personas.model import Persona
 from aga_npc.ports import Embedder, RequestGateway
 from aga_npc.town.conversations import ConversationScheduler
@@ -114,11 +115,13 @@ def build_town(
     """Load the map, place the residents, give each a brain.
 
     Raises:
-        MapError: the map cannot be read.
-        ValueError: a resident's home, workplace or bed is not on the map.
+        MapError: the map cannot be read or has no sectors.
+        PersonaError: a resident's home, workplace or bed is not on the map (naming the
+            persona's file, the field and the map).
     """
     if world is None:
         world = World.load(spec.map_path or default_map_path(), clock=GameClock.at(spec.start))
+    check_on_map(spec.personas, world, start_tiles=spec.start_tiles)
     places = list(world.sector_names())
     loop = spec.loop or LoopSettings.for_mode(spec.mode)
     brains: dict[str, NpcBrain] = {}

@@ -24,14 +24,31 @@ class UsageError(Exception):
     """A command-line value that makes no sense (exit code 2)."""
 
 
+def _prog() -> str:
+    """The name errors are told under: the console script's, else demo_game.py."""
+    return "aga-npc-demo" if Path(sys.argv[0]).name == "aga-npc-demo" else "demo_game.py"
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="demo_game.py",
+        prog=_prog(),
         description="The aga_npc demo town: NPCs with AGA brains in a pygame window.",
     )
     p.add_argument("--headless", action="store_true", help="no window (SDL dummy driver)")
     p.add_argument("--frames", type=int, default=None, help="stop after N frames")
-    p.add_argument("--npcs", type=int, default=25, help="NPCs (25 residents, more are copies)")
+    p.add_argument(
+        "--npcs",
+        type=int,
+        default=None,
+        help="NPCs (default: 25 residents, or every --personas one; more are copies)",
+    )
+    p.add_argument(
+        "--personas",
+        type=Path,
+        default=None,
+        help="persona TOML file, folder of them, or a Generative Agents personas/ folder "
+        "(default: the town's residents; see docs/PERSONAS.md)",
+    )
     p.add_argument("--llm-latency", type=float, default=0.0, help="seconds added to every LLM call")
     p.add_argument("--seed", type=int, default=0, help="seed of brains and offline LLM")
     p.add_argument("--report", type=Path, default=None, help="write frame statistics (JSON)")
@@ -56,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _check(args: argparse.Namespace) -> tuple[int, int]:
     if args.frames is not None and args.frames < 1:
         raise UsageError(f"--frames must be at least 1, got {args.frames}")
-    if not 1 <= args.npcs <= 2000:
+    if args.npcs is not None and not 1 <= args.npcs <= 2000:
         raise UsageError(f"--npcs must be between 1 and 2000, got {args.npcs}")
     if not math.isfinite(args.llm_latency) or args.llm_latency < 0:
         raise UsageError(f"--llm-latency must be 0 or more seconds, got {args.llm_latency}")
@@ -85,10 +102,11 @@ def _check(args: argparse.Namespace) -> tuple[int, int]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the demo; returns the exit code (2 for bad arguments or an unreadable map)."""
     args = build_parser().parse_args(argv)
+    prog = _prog()
     try:
         size = _check(args)
     except UsageError as exc:
-        print(f"demo_game.py: error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
     if args.headless:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
@@ -96,15 +114,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The local embedder's tokenizer would otherwise spread batches over every core.
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    from aga_npc.errors import AgaError, MapError
+    from aga_npc.errors import AgaError, MapError, PersonaError
 
     try:
         host, map_path = _build_host(args)
-    except (MapError, UsageError) as exc:
-        print(f"demo_game.py: error: {exc}", file=sys.stderr)
+    except (MapError, PersonaError, UsageError) as exc:  # bad input: the map or the personas
+        print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
     except AgaError as exc:
-        print(f"demo_game.py: error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {exc}", file=sys.stderr)
         return 1
     try:
         return _run(args, host, map_path, size)
@@ -113,14 +131,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build_host(args: argparse.Namespace) -> tuple[Any, Path]:
-    from aga_npc.personas.loader import town_personas
+    from aga_npc.personas.loader import check_on_map, load_personas, town_personas
     from aga_npc.pygame.host import HostConfig, TownHost, clone_personas
     from aga_npc.town.build import default_map_path
+    from aga_npc.world.model import World
 
     map_path = args.map or default_map_path()
     if not map_path.is_file():
         raise UsageError(f"no map at {map_path}")
-    personas = town_personas(3) if args.npcs == 3 else clone_personas(town_personas(25), args.npcs)
+    if args.personas is not None:
+        chosen = load_personas(args.personas)  # PersonaError names the file and field
+    else:
+        chosen = town_personas(3 if args.npcs == 3 else 25)
+    personas = clone_personas(chosen, args.npcs or len(chosen))
+    world = World.load(map_path)  # MapError names the file
+    # Every home, workplace and bed on this map, and a bed for each resident; the copies
+    # beyond the residents get start tiles near their home from the host instead.
+    copies = {p.name for p in personas} - {p.name for p in chosen}
+    check_on_map(personas, world, start_tiles=copies)
     config = HostConfig(
         seed=args.seed,
         llm_latency=args.llm_latency,
@@ -129,7 +157,7 @@ def _build_host(args: argparse.Namespace) -> tuple[Any, Path]:
         minutes_per_second=args.speed,
         gc_freeze=not args.no_gc_freeze,
     )
-    return TownHost.create(personas, map_path=map_path, config=config), map_path
+    return TownHost.create(personas, world=world, config=config), map_path
 
 
 def _run(args: argparse.Namespace, host: Any, map_path: Path, size: tuple[int, int]) -> int:

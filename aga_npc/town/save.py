@@ -449,6 +449,14 @@ class PendingSave:
         self._fd = fd
         self._data = data
 
+    def __del__(self) -> None:  # never waited for (a cancelled ticket): reap the child
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self._pid is not None:
+            threading.Thread(target=os.waitpid, args=(self._pid, 0), daemon=True).start()
+            self._pid = None
+
     def wait(self) -> int:
         """Wait for the child (or write the packed bytes); returns the save's size.
 
@@ -460,12 +468,14 @@ class PendingSave:
             return write_save_bytes(self.path, data)
         assert self._fd is not None
         chunks: list[bytes] = []
+        fd, pid = self._fd, self._pid
+        self._fd = self._pid = None
         try:
-            while chunk := os.read(self._fd, 65536):
+            while chunk := os.read(fd, 65536):
                 chunks.append(chunk)
         finally:
-            os.close(self._fd)
-            _, status = os.waitpid(self._pid, 0)
+            os.close(fd)
+            _, status = os.waitpid(pid, 0)
         message = b"".join(chunks).decode("utf-8", "replace")
         if message.startswith("ok "):
             return int(message[3:])

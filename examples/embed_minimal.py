@@ -34,8 +34,7 @@ TILE = 24
 COLOURS = [(220, 90, 80), (80, 150, 230), (240, 190, 60)]
 
 # --- brain glue: begin --------------------------------------------------------------
-from aga_npc.personas.model import Persona  # noqa: E402
-from aga_npc.pygame import HostConfig, TownHost, grid_world  # noqa: E402
+from aga_npc import HostConfig, Persona, TownHost, grid_world  # noqa: E402
 
 ROOMS = {
     "Home:kitchen": (1, 1, 7, 3),
@@ -65,7 +64,7 @@ def make_brains() -> TownHost:
 
 
 def npc_position(host: TownHost, name: str) -> tuple[float, float]:
-    x, y = host.position(name)  # float tiles, smooth while walking
+    x, y = host.position(name)  # float tiles (a tile's top-left corner), smooth
     return x, y
 
 

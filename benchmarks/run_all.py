@@ -556,7 +556,7 @@ def components(book: Book) -> None:
     if f:
         ok_cold = book.goal("pathfinding cold p99 ms", f["cold_ms_p99"], 5.0)
         book.section(
-            "Pathfinding on maps/town.tmx (cross-map paths)",
+            "Pathfinding on the demo town (cross-map paths)",
             "python benchmarks/pathfinding.py --json out.json",
             ["cold p50 ms", "cold p99 ms", "cached p99 ms"],
             [[f["cold_ms_p50"], f["cold_ms_p99"], f["cached_ms_p99"]]],

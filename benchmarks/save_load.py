@@ -64,7 +64,7 @@ def build_town(npcs: int) -> tuple[Any, Any, Any]:
     from aga_npc.town.policy_port import StorePolicy
     from aga_npc.world.model import World
 
-    ledger = TokenLedger()
+    ledger = TokenLedger(max_entries=10_000)  # as HostConfig.ledger_entries keeps
     stack = build_stack(Settings(), ledger, backend=OfflineLLM(seed=0), sleep=_no_sleep)
     gateway = InlineGateway(stack, ledger=ledger)
     embedder = CachedEmbedder(HashingEmbedder())

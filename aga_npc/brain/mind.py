@@ -39,6 +39,8 @@ EMBED_BATCH_MIN = 32
 EMBED_EVERY_MINUTES = 60
 PLANNING_RECALL = 4
 WANDER_SAMPLES = 3
+CAME_TO_MIND = "(came to mind) "
+"""Marks a wandered memory in the daily plan prompt's memories (it may inspire an activity)."""
 SEAT_VERBS = ("sit", "rest")
 DAY = 1440
 
@@ -75,6 +77,7 @@ class Mind:
         self.settings = settings
         self.places = list(places)
         self.mind_wandering = mind_wandering
+        self.wandered: tuple[str, ...] = ()  # the last memories mind wandering sampled
         self.stream = MemoryStream(
             max_events=max_events, reflection_threshold=settings.reflection_trigger
         )
@@ -275,7 +278,9 @@ class Mind:
         hits = self.stream.retrieve(None, now, k=PLANNING_RECALL, touch=False)
         chosen = texts(hits)
         if self.mind_wandering:
-            chosen.extend(t for t in self.wander(rng) if t not in chosen)
+            wandered = [t for t in self.wander(rng) if t not in chosen]
+            self.wandered = tuple(wandered)
+            chosen.extend(f"{CAME_TO_MIND}{t}" for t in wandered)
         return chosen
 
     def wander(self, rng: random.Random) -> list[str]:

@@ -463,6 +463,7 @@ class NpcBrain:
             policy_hits=stats.policy_hits,
             policy_misses=stats.policy_misses,
             talking_to=self.talk_partner,
+            wandered=self.mind.wandered,
         )
 
     # ------------------------------------------------------------------ persistence

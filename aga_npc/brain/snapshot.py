@@ -24,6 +24,7 @@ class BrainSnapshot:
         relationships: Social Memory rows ``(person, relationship, feeling, closeness)``.
         tokens, tokens_saved, llm_calls, policy_hits, policy_misses: counters.
         talking_to: the conversation partner ("" when not talking).
+        wandered: the memories mind wandering brought to the last daily plan.
     """
 
     name: str
@@ -46,6 +47,7 @@ class BrainSnapshot:
     policy_hits: int
     policy_misses: int
     talking_to: str
+    wandered: tuple[str, ...] = ()
 
     def marker(self) -> str:
         """A short tag for how the action was obtained (policy hit with its cosine, ...)."""

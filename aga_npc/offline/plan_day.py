@@ -148,7 +148,9 @@ def _plan(context: Mapping[str, Any], rng: random.Random, wording: str) -> _Plan
     planner = _Planner(rng, voice, person, town, work_day=work_day, weekday=weekday)
     planner.add_invitations(_sequence(context.get("invitations")))
     planner.add_day_frame()
-    wishes = inspired_activities(_sequence(context.get("memories")), town, rng)
+    wishes = inspired_activities(
+        _sequence(context.get("memories")), town, rng, me=person.facts.name
+    )
     planner.fill_gaps([*planner.requirement_wishes(), *wishes])
     planner.fit_count()
     return planner

@@ -1,6 +1,13 @@
 """Mind wandering in the offline planner: memories that mention an activity or a place
 suggest a related activity for the day, sometimes (seeded), as a real model would.
 
+Memories marked as having come to mind (``CAME_TO_MIND``, the ones mind wandering sampled)
+weigh more, as a model told "this came to mind" would take them: each is taken with
+probability ``WANDER_TAKE`` (up to ``MAX_WANDERED`` a day), and one about another person's
+activity ("Silas Grue: play a few tunes at Town Square") suggests doing it too, unless it
+is meal, sleep or someone's work (a student does not mix cocktails because she saw the
+bartender do it: the role words of ``ROLE_WORDS`` must fit one's own workplace).
+
 Suggestions are phrase templates (``aga_npc.offline.paraphrase``): the planner words them
 like every other item of the day."""
 
@@ -15,11 +22,41 @@ from aga_npc.offline.facts import Town, place_type
 from aga_npc.offline.paraphrase import Say
 from aga_npc.offline.phrasing import chance, pick
 
-__all__ = ["INSPIRATIONS", "Inspiration", "Wish", "inspired_activities"]
+__all__ = [
+    "CAME_TO_MIND",
+    "INSPIRATIONS",
+    "ROLE_WORDS",
+    "Inspiration",
+    "Wish",
+    "inspired_activities",
+]
 
 _WORDS = re.compile(r"[a-z']+")
+
+
+def _set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 TAKE_PROBABILITY = 0.5
 MAX_INSPIRED = 2
+CAME_TO_MIND = "(came to mind) "
+WANDER_TAKE = 0.9
+MAX_WANDERED = 3
+ROLE_WORDS: Mapping[str, frozenset[str]] = {
+    "college": _set(
+        "study studies exam exams assignment assignments homework lecture lectures seminar "
+        "class classes revise revises flashcards thesis textbook chemistry"
+    ),
+    "bar": _set("cocktails cocktail pour pours pint pints beer cellar barrel taps"),
+    "cafe": _set("espresso pastry croissants"),
+}
+"""Work words by workplace type: an activity with them belongs to people who work there."""
+_NOT_WISHES = _set(
+    "breakfast lunch dinner supper eat eats meal menu order sandwich sleep nap bed wake shower "
+    "dressed teeth work shift open close unlock lock"
+)
+_OBSERVED = re.compile(r"^([A-Z][\w'-]*(?: [A-Z][\w'-]*)*): ([a-z][^{}\[\]|~]*)$")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -272,15 +309,69 @@ _VISIT = (
 )
 
 
-def inspired_activities(memories: Sequence[object], town: Town, rng: random.Random) -> list[Wish]:
-    """Activities suggested by the memories; each suggestion is taken with probability 1/2.
+def role_bound(text: str, work: str) -> bool:
+    """Whether ``text`` is work of a place type other than ``work``'s (``ROLE_WORDS``)."""
+    words = set(_WORDS.findall(text.lower()))
+    mine = place_type(work) if work else ""
+    return any(kind != mine and words & vocab for kind, vocab in ROLE_WORDS.items())
+
+
+def inspired_activities(
+    memories: Sequence[object], town: Town, rng: random.Random, *, me: str = ""
+) -> list[Wish]:
+    """Activities suggested by the memories; each suggestion is taken with probability 1/2,
+    one from a memory that came to mind with probability ``WANDER_TAKE``.
 
     A memory that names a listed place sends the activity there when the place suits it;
     a memory naming only a place suggests a visit. Nothing is suggested without memories.
+    ``me`` (the planner's own name) keeps one's own past activities from being "seen".
     """
+    recalled = [str(m) for m in memories if not str(m).startswith(CAME_TO_MIND)]
+    wandered = [str(m)[len(CAME_TO_MIND) :] for m in memories if str(m).startswith(CAME_TO_MIND)]
+    wishes = _from_memories(recalled, town, rng, TAKE_PROBABILITY, MAX_INSPIRED)
+    taken = {w.key for w in wishes}
+    extra = [
+        w
+        for w in _from_memories(wandered, town, rng, WANDER_TAKE, MAX_WANDERED, me=me)
+        if w.key not in taken
+    ]
+    wishes.extend(extra[:MAX_WANDERED])
+    rng.shuffle(wishes)
+    return wishes
+
+
+def _observed(text: str, town: Town, me: str) -> tuple[str, str, str] | None:
+    """(first name, activity, place) of another person's activity a memory records."""
+    match = _OBSERVED.match(text.strip())
+    if match is None or match.group(1) == me or ":" in match.group(2):
+        return None
+    who, activity = match.group(1), match.group(2).strip().rstrip(".")
+    words = set(_WORDS.findall(activity))
+    if len(words) < 2 or words & _NOT_WISHES or role_bound(activity, town.work):
+        return None
+    named = town.named_in(activity)
+    if named is not None and (named == town.work or place_type(named) == "home"):
+        return None
+    return who.split()[0], activity, named or town.home
+
+
+def _from_memories(
+    memories: Sequence[str],
+    town: Town,
+    rng: random.Random,
+    take: float,
+    most: int,
+    *,
+    me: str | None = None,
+) -> list[Wish]:
     found: dict[str, tuple[Inspiration | None, str | None]] = {}
-    for memory in memories:
-        text = str(memory)
+    seen: dict[str, tuple[str, str, str]] = {}
+    for text in memories:
+        if me is not None:
+            observed = _observed(text, town, me)
+            if observed is not None:
+                seen[f"seen:{observed[1]}"] = observed
+                continue
         named = town.named_in(text)
         if named in (town.home, town.work):
             named = None  # a memory of home or work suggests no outing there
@@ -296,12 +387,26 @@ def inspired_activities(memories: Sequence[object], town: Town, rng: random.Rand
     for key in sorted(found):
         suggestion, named = found[key]
         roll = rng.random()
-        if len(wishes) >= MAX_INSPIRED or roll >= TAKE_PROBABILITY:
+        if len(wishes) >= most or roll >= take:
             continue
+        if suggestion is not None and role_bound(" ".join(sorted(suggestion.words)), town.work):
+            continue  # "study for the exam" is not a bartender's wish
         wish = _realise(suggestion, named, town, rng, key)
         if wish is not None:
             wishes.append(wish)
-    rng.shuffle(wishes)
+    for key in sorted(seen):
+        first, activity, place = seen[key]
+        if len(wishes) >= most or rng.random() >= take:
+            continue
+        wishes.append(
+            Wish(
+                say=_say("seen", (f"~{activity} like {first} did", f"~{activity} as {first} did")),
+                place=place,
+                duration=pick(rng, (30, 45, 60)),
+                key=key,
+                family="",
+            )
+        )
     return wishes
 
 

@@ -224,3 +224,67 @@ def test_the_overdue_budget_is_whole_at_x60_and_a_share_below() -> None:
         assert host.overdue_budget() is None
     finally:
         host.close()
+
+
+class _Clock:
+    """A stand-in for the ``time`` module inside the town: milliseconds advance only when
+    the test says so (no timed test)."""
+
+    def __init__(self) -> None:
+        self.ms = 0.0
+
+    def perf_counter(self) -> float:
+        return self.ms / 1000.0
+
+
+class _Brain:
+    """A brain whose tick takes ``tick_ms`` on the fake clock and that may have answers."""
+
+    def __init__(self, brain: object, clock: _Clock, order: list[str], answers: bool) -> None:
+        self._brain = brain
+        self._clock = clock
+        self._order = order
+        self._answers = answers
+
+    def has_answers(self) -> bool:
+        return self._answers
+
+    def tick(self, *args: object) -> object:
+        self._order.append(self._brain.profile.name)  # type: ignore[attr-defined]
+        self._clock.ms += 0.1
+        return self._brain.tick(*args)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._brain, name)
+
+
+def test_a_brain_with_answers_is_judged_by_the_slice_not_the_talk_before_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import aga_npc.town.town as town_module
+
+    host = _host(6)
+    try:
+        town = host.town
+        town.update(0.0, brain_budget=6)  # first ticks before the fake clock
+        clock = _Clock()
+        monkeypatch.setattr(town_module, "time", clock)
+        talks = town.conversations
+        assert talks is not None
+
+        def slow_talk(*args: object, **kw: object) -> bool:
+            clock.ms += 3.0  # the conversations' share took 3 ms (> a quarter of 10)
+            return True
+
+        monkeypatch.setattr(talks, "step", slow_talk)
+        order: list[str] = []
+        front = town.tick_order()[0]
+        town.brains = {  # type: ignore[misc]
+            n: _Brain(b, clock, order, n == front) for n, b in town.brains.items()
+        }
+        town.update(0.0, brain_budget=3, brain_ms_budget=10.0)
+        # judged from the frame's start it would wait for ever (every frame talks first)
+        assert order[:1] == [front]
+        assert len(order) == 3
+    finally:
+        host.close()

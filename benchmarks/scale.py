@@ -70,7 +70,7 @@ def child(npcs: int, days: int, out: Path) -> int:
         "tokens": int(report["tokens"]["total"]),
         "llm_calls": int(report["llm_calls"]),
         "llm_fallbacks": int(report["llm_fallbacks"]),
-        "conversations": int(report["conversations"]["finished"]),
+        "conversations_started": int(report["conversations"]["started"]),  # finished: last 200
         "embedder": report["embedder"],
     }
     out.write_text(json.dumps(figures), encoding="utf-8")

@@ -1,7 +1,8 @@
 """Sim against a slow server: 3 NPCs x 1 game day against a loopback OpenAI-style server that
 answers every request with the offline stand-in's text after a 2-8 s delay.
 
-    python benchmarks/sim_latency.py [--delays 0,5] [--low 2 --high 8] [--json out.json]
+    python benchmarks/sim_latency.py [--delays 0,5] [--low 2 --high 8] [--in-flight N]
+        [--lod turns|whole] [--json out.json]
 
 The delay of each request is drawn from ``random.Random(seed, request hash)`` (uniform in
 ``[low, high]`` seconds), so the same request waits as long in every run. The sim (aga mode,
@@ -117,7 +118,9 @@ def _completion(content: str) -> dict[str, Any]:
     }
 
 
-def run_once(base_url: str, delay: int, npcs: int, days: int, lod: str) -> dict[str, Any]:
+def run_once(
+    base_url: str, delay: int, npcs: int, days: int, lod: str, in_flight: int | None
+) -> dict[str, Any]:
     from aga_npc.brain.modes import Mode
     from aga_npc.config import Settings
     from aga_npc.embed.cache import CachedEmbedder
@@ -127,7 +130,13 @@ def run_once(base_url: str, delay: int, npcs: int, days: int, lod: str) -> dict[
     from aga_npc.sim.runner import RunConfig, simulate
 
     embedder = CachedEmbedder(HashingEmbedder())
-    settings = Settings(llm="openai", base_url=base_url, api_key="sk-bench", embed="hashing")
+    settings = Settings(
+        llm="openai",
+        base_url=base_url,
+        api_key="sk-bench",
+        embed="hashing",
+        max_concurrency=in_flight,
+    )
     config = RunConfig(
         personas=tuple(town_personas(npcs)),
         mode=Mode.AGA,
@@ -160,12 +169,19 @@ def main() -> int:
     p.add_argument("--npcs", type=int, default=3)
     p.add_argument("--days", type=int, default=1)
     p.add_argument("--lod", choices=["turns", "whole"], default="turns")
+    p.add_argument(
+        "--in-flight",
+        type=int,
+        default=None,
+        help="LLM requests in flight at once (default: Settings.concurrency_for, 8 here; "
+        "1 is how the sim ran before issue 17)",
+    )
     args = p.parse_args()
     rows: list[dict[str, Any]] = []
     for delay in (int(d) for d in args.delays.split(",")):
         server = SlowServer(low=args.low, high=args.high, seed=0)
         try:
-            out = run_once(server.base_url, delay, args.npcs, args.days, args.lod)
+            out = run_once(server.base_url, delay, args.npcs, args.days, args.lod, args.in_flight)
         finally:
             server.close()
         report = out["report"]
@@ -196,6 +212,7 @@ def main() -> int:
                 "server_delay_seconds": [args.low, args.high],
                 "npcs": args.npcs,
                 "lod": args.lod,
+                "in_flight": args.in_flight,
                 "days": args.days,
                 "goal_wall_seconds": GOAL_WALL,
                 "runs": rows,

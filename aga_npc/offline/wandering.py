@@ -48,7 +48,7 @@ ROLE_WORDS: Mapping[str, frozenset[str]] = {
         "study studies exam exams assignment assignments homework lecture lectures seminar "
         "class classes revise revises flashcards thesis textbook chemistry"
     ),
-    "bar": _set("cocktails cocktail pour pours pint pints beer cellar barrel taps"),
+    "bar": _set("cocktails pour pours cellar barrel barrels kegs taps bartending"),
     "cafe": _set("espresso pastry croissants"),
 }
 """Work words by workplace type: an activity with them belongs to people who work there."""

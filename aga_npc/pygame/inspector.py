@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aga_npc.brain.snapshot import BrainSnapshot
+from aga_npc.eval.activities import inspired_by
 from aga_npc.pygame.text import TextCache, panel, wrap
 
 __all__ = ["Inspector", "inspector_sections"]
@@ -16,7 +17,8 @@ DIM = (160, 165, 180)
 
 
 def inspector_sections(snap: BrainSnapshot) -> list[tuple[str, list[str]]]:
-    """``[(title, lines)]``: who and what now, schedule, memories, relationships."""
+    """``[(title, lines)]``: who and what now, schedule, the memories mind wandering brought
+    to today's plan with the activities they inspired ("why"), memories, relationships."""
     now = [
         f"state {snap.state}, mode {snap.mode}  {snap.marker()}",
         f"plan: {snap.activity or '-'}",
@@ -33,9 +35,15 @@ def inspector_sections(snap: BrainSnapshot) -> list[tuple[str, list[str]]]:
         f"{person}: {rel}, {feeling or '-'}, closeness {closeness:.1f}"
         for person, rel, feeling, closeness in snap.relationships
     ] or ["(nobody yet)"]
+    why = [f"- {memory}" for memory in snap.wandered]
+    for _, what, _ in snap.schedule:
+        memory = inspired_by(what, snap.wandered, min_shared=2)
+        if memory:
+            why.append(f"why {what}: {memory}")
     return [
         (snap.name, now),
         ("Schedule today", schedule),
+        ("Came to mind (mind wandering)", why or ["(nothing yet)"]),
         ("Recent memories", memories),
         ("Social memory", social),
     ]

@@ -1,0 +1,90 @@
+"""Mind wandering in the offline planner: memories that came to mind suggest activities,
+never someone else's work, a meal or one's own past activity."""
+
+from __future__ import annotations
+
+import random
+
+from aga_npc.offline.facts import Town, place_type
+from aga_npc.offline.wandering import CAME_TO_MIND, inspired_activities, role_bound
+
+PLACES = ("Alder Dorm", "Alder College", "Town Square", "The Copper Kettle", "Elm Park")
+
+
+def student_town() -> Town:
+    groups: dict[str, list[str]] = {}
+    for place in PLACES[2:]:
+        groups.setdefault(place_type(place), []).append(place)
+    return Town(
+        places=PLACES,
+        home="Alder Dorm",
+        work="Alder College",
+        by_type={k: tuple(v) for k, v in groups.items()},
+    )
+
+
+def keys(memories: list[str], seeds: int = 40, me: str = "Amara Osei") -> set[str]:
+    found: set[str] = set()
+    for seed in range(seeds):
+        wishes = inspired_activities(memories, student_town(), random.Random(seed), me=me)
+        found.update(w.key for w in wishes)
+    return found
+
+
+def test_another_persons_activity_that_came_to_mind_is_suggested() -> None:
+    memory = f"{CAME_TO_MIND}Silas Grue: play a few tunes at Town Square"
+    assert "seen:play a few tunes at Town Square" in keys([memory])
+
+
+def test_the_same_memory_not_marked_as_wandered_suggests_nothing_of_the_kind() -> None:
+    assert not any(
+        k.startswith("seen:") for k in keys(["Silas Grue: play a few tunes at Town Square"])
+    )
+
+
+def test_someone_elses_work_a_meal_or_ones_own_activity_is_not_suggested() -> None:
+    memories = [
+        f"{CAME_TO_MIND}Silas Grue: mix cocktails at The Copper Kettle",
+        f"{CAME_TO_MIND}Marta Ellison: enjoy a sandwich for lunch at Juniper Cafe",
+        f"{CAME_TO_MIND}Amara Osei: sketch the fountain in Town Square",
+    ]
+    assert not any(k.startswith("seen:") for k in keys(memories))
+
+
+def test_a_wandered_suggestion_is_taken_more_often_than_a_recalled_one() -> None:
+    plain = "Eddy painted a watercolour last spring"
+    taken = {
+        "recalled": sum(
+            bool(inspired_activities([plain], student_town(), random.Random(s))) for s in range(100)
+        ),
+        "wandered": sum(
+            bool(inspired_activities([CAME_TO_MIND + plain], student_town(), random.Random(s)))
+            for s in range(100)
+        ),
+    }
+    assert taken["wandered"] > taken["recalled"] + 20
+
+
+def test_role_bound_knows_whose_work_it_is() -> None:
+    assert role_bound("mix cocktails", "Alder College")
+    assert not role_bound("mix cocktails", "The Copper Kettle")
+    assert role_bound("revise for the exam", "The Copper Kettle")
+    assert not role_bound("revise for the exam", "Alder College")
+    assert not role_bound("walk in the park", "")
+
+
+def test_the_study_inspiration_is_not_offered_to_a_bartender() -> None:
+    bar = Town(
+        places=PLACES,
+        home="Mill Cottage",
+        work="The Copper Kettle",
+        by_type={"college": ("Alder College",), "park": ("Elm Park",)},
+    )
+    memory = f"{CAME_TO_MIND}Amara Osei talked about her chemistry exam and the seminar"
+    found = set()
+    for seed in range(40):
+        found.update(
+            w.key for w in inspired_activities([memory], bar, random.Random(seed), me="Silas Grue")
+        )
+    assert "study" not in found
+    assert "study" in keys([memory])  # the student herself is offered it

@@ -96,26 +96,30 @@ def serve(seed: int, nice: int, inp: IO[bytes], out: IO[bytes]) -> None:
 class _Child:
     """One child process, its writer lock and the calls waiting for its answers."""
 
-    def __init__(self, seed: int, nice: int) -> None:
+    def __init__(self, seed: int, nice: int, *, argv: list[str] | None = None) -> None:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p
         )
         self.proc = subprocess.Popen(  # this interpreter, our own module
-            [sys.executable, "-m", "aga_npc.offline.process", str(seed), str(nice)],
+            argv or [sys.executable, "-m", "aga_npc.offline.process", str(seed), str(nice)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
         )
         self.waiting: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future[LLMResult]]] = {}
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # guards ``waiting``; never held while blocked on a pipe
+        self.write_lock = threading.Lock()  # one request at a time on the child's stdin
         self.reader = threading.Thread(target=self._read_answers, daemon=True)
         self.reader.name = f"aga-standin-reader-{self.proc.pid}"
         self.reader.start()
 
     def send(self, ident: int, request: LLMRequest) -> None:
         assert self.proc.stdin is not None
-        with self.lock:
+        # a full stdin pipe blocks here until the child reads; the reader thread must still
+        # be able to take answers meanwhile (else the child, blocked on its stdout, never
+        # reads again), so this is not ``self.lock``
+        with self.write_lock:
             _write(self.proc.stdin, (ident, request))
 
     def _read_answers(self) -> None:
@@ -139,10 +143,15 @@ class _Child:
                 loop.call_soon_threadsafe(_settle, future, None, error)
 
     def close(self, wait: float) -> None:
-        """End the child (its stdin closes, it returns) and reap it within ``wait`` s."""
-        with contextlib.suppress(OSError):
+        """End the child and reap it within ``wait`` s: an idle child returns when its
+        stdin closes; one with calls still queued is stopped (nobody wants those answers)."""
+        with self.lock:
+            busy = bool(self.waiting)
+        with contextlib.suppress(OSError, ValueError):
             if self.proc.stdin is not None:
                 self.proc.stdin.close()
+        if busy:
+            self.proc.terminate()
         try:
             self.proc.wait(timeout=wait)
         except subprocess.TimeoutExpired:
@@ -220,7 +229,7 @@ class ProcessOfflineLLM:
         try:
             await asyncio.to_thread(child.send, ident, slim)
             return await future
-        except OSError as exc:  # its stdin closed: the process ended
+        except (OSError, ValueError) as exc:  # its stdin closed: the process ended
             raise StandInProcessError(f"the offline stand-in process ended: {exc}") from exc
         finally:  # answered, failed or cancelled: nobody waits for this id any more
             with child.lock:

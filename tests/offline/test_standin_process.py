@@ -80,3 +80,53 @@ def test_a_child_that_died_fails_its_calls_plainly() -> None:
             await llm.aclose()
 
     asyncio.run(ask_after_kill())
+
+
+# A child that answers each request with the request itself (answers as long as requests).
+ECHO_CHILD = textwrap.dedent(
+    """
+    import pickle
+    import sys
+    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        header = inp.read(8)
+        if len(header) < 8:
+            break
+        ident, request = pickle.loads(inp.read(int.from_bytes(header, "big")))
+        data = pickle.dumps((ident, True, request))
+        out.write(len(data).to_bytes(8, "big") + data)
+        out.flush()
+    """
+)
+
+
+def test_long_answers_never_deadlock_the_writer_and_the_reader() -> None:
+    """Requests and answers larger than a pipe's buffer, many at once: a writer blocked on
+    the child's stdin must never keep the reader from taking the child's answers (else the
+    child, blocked on its stdout, never reads again and both sides wait for ever)."""
+    import asyncio
+    import threading
+
+    from aga_npc.offline.process import _Child
+
+    async def send_all() -> list[object]:
+        child = _Child(0, 0, argv=[sys.executable, "-c", ECHO_CHILD])
+        loop = asyncio.get_running_loop()
+        futures = []
+        for i in range(64):
+            future: asyncio.Future[object] = loop.create_future()
+            with child.lock:
+                child.waiting[i] = (loop, future)  # type: ignore[assignment]
+            futures.append(future)
+        payload = "x" * 200_000  # far over a pipe's 64 KiB
+        # daemon threads: on a deadlock the test fails on its timeout instead of hanging
+        for i in range(64):
+            threading.Thread(target=child.send, args=(i, payload), daemon=True).start()
+        try:
+            return list(await asyncio.wait_for(asyncio.gather(*futures), 60))
+        finally:
+            child.proc.kill()
+            await asyncio.to_thread(child.close, 5.0)
+
+    answers = asyncio.run(send_all())
+    assert len(answers) == 64 and all(a == "x" * 200_000 for a in answers)

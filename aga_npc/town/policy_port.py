@@ -23,13 +23,12 @@ from aga_npc.policy.matching import embedding_texts
 from aga_npc.policy.requirements import off_place_targets, routine_condition
 from aga_npc.policy.results import FailureVerdict, LookupReason, LookupResult
 from aga_npc.policy.sharing import Sharing, lookup_scopes, store_scope
-from aga_npc.policy.signature import normalise_text, signature
+from aga_npc.policy.signature import normalise_text
 from aga_npc.policy.store import PolicyStore
 from aga_npc.ports import WorldView
 from aga_npc.types import Action
-from aga_npc.world.kinds import KNOWN_KINDS
 
-__all__ = ["PortStats", "StorePolicy", "unused_named_kinds"]
+__all__ = ["PortStats", "StorePolicy"]
 
 NEAR_MISSES = 1024  # remembered (agent, plan, place) -> entry near misses, oldest dropped
 
@@ -42,8 +41,7 @@ class PortStats:
     ``misses`` counts only full lookups that missed (an exact-only miss is not final);
     ``hits_by_scope`` counts hits by the scope kind of the routine that served them;
     ``refused`` counts routines not stored because an action lies outside the planned
-    place (or the plan has no place); ``object_refused`` counts matches turned down
-    because the plan names an object kind the routine does not use (counted as misses).
+    place (or the plan has no place).
     """
 
     lookups: int = 0
@@ -55,7 +53,6 @@ class PortStats:
     successes: int = 0
     failures: int = 0
     evicted: int = 0
-    object_refused: int = 0
     hits_by_scope: dict[str, int] = field(
         default_factory=lambda: {kind.value: 0 for kind in ScopeKind}
     )
@@ -148,21 +145,6 @@ class StorePolicy:
         else:
             result = self.policy_store.lookup(plan.text, vector, **options)
         self.policy_store.flush_if_due(now, submit=self.submit)
-        if result.hit:
-            missing = unused_named_kinds(plan.text, result.actions, world, agent)
-            if missing:
-                # "unwind on the sofa" is no "wind down before bed" (sink, bed): the NPC
-                # would not be where the plan says. Not a near miss: another activity.
-                if vector is not None:
-                    self.stats.misses += 1
-                self.stats.object_refused += 1
-                return PolicyDecision(
-                    hit=False,
-                    reason=f"lookalike: the plan names the {'/'.join(missing)}, the routine "
-                    f"{result.matched_text!r} uses none",
-                    cosine=float(result.cosine or 0.0),
-                    matched=result.matched_text or "",
-                )
         return self._decision(result, agent, counted=vector is not None)
 
     def _decision(self, result: LookupResult, agent: str, *, counted: bool) -> PolicyDecision:
@@ -278,26 +260,6 @@ class StorePolicy:
             ((str(a), str(t), str(p)), int(e)) for a, t, p, e in state.get("near_miss", [])
         )
         self.sharing, self.stats, self._near_miss = sharing, stats, near
-
-
-def unused_named_kinds(
-    plan_text: str, actions: Sequence[Action], world: WorldView, agent: str
-) -> list[str]:
-    """The object kinds the plan names as where it happens ("on the sofa", "at the desk")
-    that no action of the routine uses; [] when it names none or the routine uses them."""
-    named = sorted(signature(plan_text).setting & KNOWN_KINDS)
-    if not named:
-        return []
-    home, work = _homes(world, agent)
-    used: set[str] = set()
-    for action in actions:
-        address = Address.try_parse(action.target) if action.target else None
-        if address is None or not address.is_object:
-            continue
-        concrete = address.resolve(home=home, work=work) if address.is_symbolic else address
-        info = world.object_at(str(concrete))
-        used.add(info.kind if info is not None else address.obj.rstrip(" 0123456789"))
-    return [kind for kind in named if kind not in used]
 
 
 def _homes(world: WorldView, agent: str) -> tuple[str, str]:

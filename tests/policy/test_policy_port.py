@@ -301,25 +301,3 @@ def test_a_home_routine_serves_a_home_whose_rooms_are_named_otherwise() -> None:
     w.remove("Alder Dorm:common kitchen:stove")
     missing = ask(p, w, agent="dee", vector=vec(1))
     assert not missing.hit and "no stove in @home" in missing.reason
-
-
-def test_a_plan_naming_an_object_the_routine_does_not_use_is_a_miss(world: FakeWorld) -> None:
-    """'have breakfast at the stove' would be served 'have breakfast' (stove, table) and
-    may; 'have breakfast on the sofa' would put the NPC at the kitchen table: refused, not
-    a near miss, and its own routine is stored and served."""
-    world.add("Brook House:living room:sofa 1", "sofa", capacity=2)
-    p = port()
-    learn(p, world)
-    stove = ask(
-        p, world, plan=PlanKey(text="have breakfast at the stove", place="@home"), vector=vec(1)
-    )
-    assert stove.hit
-    sofa_plan = PlanKey(text="have breakfast on the sofa", place="@home")
-    sofa = ask(p, world, plan=sofa_plan, vector=vec(1))
-    assert not sofa.hit and "the plan names the sofa" in sofa.reason
-    assert p.stats.object_refused == 1 and p.stats.misses == 1
-    on_sofa = [Action(verb="eat", target="@home:living room:sofa 1", duration=20)]
-    learn(p, world, plan=sofa_plan, actions=on_sofa)
-    assert len(p.policy_store) == 2  # an entry of its own, not a variant of the look-alike
-    again = ask(p, world, plan=sofa_plan, vector=vec(1))
-    assert again.hit and again.actions[0].target.endswith(":sofa 1")

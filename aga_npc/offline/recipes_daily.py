@@ -202,7 +202,7 @@ DAILY: tuple[Recipe, ...] = (
     recipe(
         "read",
         "read book novel chapter reread biography story stories poetry magazine",
-        "curl up with, settle in with",
+        "curl up with, settle in with, library book, lost in a",
         step("", "make tea", 3, 6, "make a cup of tea|pour some water", optional=0.3, fixed=True),
         step(
             "bookshelf",

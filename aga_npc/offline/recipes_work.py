@@ -215,7 +215,7 @@ WORK: tuple[Recipe, ...] = (
         "desk_work",
         "grade paper office prepare desk paperwork letter budget plan email catalogue article "
         "mark essay permit update document post report agenda file",
-        "",
+        "answer letters, answers letters, answer the letters, answers the letters",
         step(
             "desk",
             "work",

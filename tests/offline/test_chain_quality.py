@@ -207,3 +207,23 @@ def test_the_room_name_is_no_object_name() -> None:
 def test_unlocking_ones_own_cafe_is_work(text: str) -> None:
     _, verbs = meaning(text, {"name": "Marta Ellison", "role": "barista"}, "Juniper Cafe")
     assert "serve" in verbs and "order" not in verbs and "pay" not in verbs
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "place", "verb", "not_verb"),
+    [
+        # a library book is read, not studied (it was stored as study at the desk and
+        # served to 'read a book')
+        ("gets lost in a library book", "student", "Alder Dorm", "read", "study"),
+        ("revise in the library for the exam", "student", "Alder College", "study", ""),
+        # answering letters is desk work, not a chat with residents at the meeting table
+        ("answer letters from residents", "mayor", "Town Hall", "write", "chat"),
+        ("meet residents to discuss the council agenda", "mayor", "Town Hall", "chat", ""),
+    ],
+)
+def test_reading_and_letters_mean_what_they_say(
+    text: str, role: str, place: str, verb: str, not_verb: str
+) -> None:
+    _, verbs = meaning(text, {"name": "Someone Else", "role": role}, place)
+    assert verb in verbs
+    assert not_verb not in verbs

@@ -30,12 +30,12 @@ if TYPE_CHECKING:
         Perception,
     )
     from aga_npc.embed.factory import build_embedder
+    from aga_npc.host import HostConfig, TownHost, grid_world
     from aga_npc.llm import TokenLedger, build_stack
     from aga_npc.offline import OfflineLLM
     from aga_npc.personas.loader import load_personas, town_personas
     from aga_npc.personas.model import Persona
     from aga_npc.policy import PolicyStore, plan_similarity
-    from aga_npc.pygame import HostConfig, TownHost, grid_world
     from aga_npc.runtime import Gateway, InlineGateway
     from aga_npc.town.build import TownSpec, build_town
     from aga_npc.town.town import Town
@@ -47,7 +47,7 @@ _LAZY: dict[str, str] = {
     "AgentProfile": "aga_npc.brain",
     "BrainSnapshot": "aga_npc.brain",
     "Gateway": "aga_npc.runtime",
-    "HostConfig": "aga_npc.pygame",  # aga_npc.pygame's own lazy names: no pygame import
+    "HostConfig": "aga_npc.host",
     "InlineGateway": "aga_npc.runtime",
     "Intent": "aga_npc.brain",
     "IntentKind": "aga_npc.brain",
@@ -58,7 +58,7 @@ _LAZY: dict[str, str] = {
     "Persona": "aga_npc.personas.model",
     "PolicyStore": "aga_npc.policy",
     "TokenLedger": "aga_npc.llm",
-    "TownHost": "aga_npc.pygame",
+    "TownHost": "aga_npc.host",
     "Town": "aga_npc.town.town",
     "TownSpec": "aga_npc.town.build",
     "World": "aga_npc.world.model",
@@ -66,7 +66,7 @@ _LAZY: dict[str, str] = {
     "build_embedder": "aga_npc.embed.factory",
     "build_stack": "aga_npc.llm",
     "build_town": "aga_npc.town.build",
-    "grid_world": "aga_npc.pygame",
+    "grid_world": "aga_npc.host",
     "load_personas": "aga_npc.personas.loader",
     "plan_similarity": "aga_npc.policy",
     "town_personas": "aga_npc.personas.loader",

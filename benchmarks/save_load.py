@@ -52,12 +52,12 @@ def build_town(npcs: int) -> tuple[Any, Any, Any]:
     from aga_npc.config import Settings
     from aga_npc.embed.cache import CachedEmbedder
     from aga_npc.embed.hashing import HashingEmbedder
+    from aga_npc.host.town_host import _start_tiles, clone_personas  # as TownHost.create does
     from aga_npc.llm.ledger import TokenLedger
     from aga_npc.llm.registry import build_stack
     from aga_npc.offline import OfflineLLM
     from aga_npc.personas.loader import town_personas
     from aga_npc.policy.store import PolicyStore
-    from aga_npc.pygame.host import _start_tiles, clone_personas  # as TownHost.create does
     from aga_npc.runtime.inline import InlineGateway
     from aga_npc.town.build import TownSpec, default_map_path
     from aga_npc.town.build import build_town as build

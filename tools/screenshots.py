@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pygame
 
+from aga_npc.host.town_host import HostConfig, TownHost
 from aga_npc.personas.loader import town_personas
 from aga_npc.pygame.app import AppConfig, GameApp
-from aga_npc.pygame.host import HostConfig, TownHost
 from aga_npc.town.build import default_map_path
 from aga_npc.world.clock import GameClock
 

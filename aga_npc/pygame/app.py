@@ -20,10 +20,11 @@ import pygame
 
 from aga_npc.brain.intent import IntentKind
 from aga_npc.errors import AgaError, CorruptFileError
+from aga_npc.host.stats import FrameStats
+from aga_npc.host.town_host import TownHost
 from aga_npc.ports import RequestTicket
 from aga_npc.pygame.characters import CharacterFrames, load_characters
 from aga_npc.pygame.dialogue import DialogueBox
-from aga_npc.pygame.host import TownHost
 from aga_npc.pygame.hud import OFFLINE_NOTICE, Hud
 from aga_npc.pygame.inspector import Inspector
 from aga_npc.pygame.maps import MapLayers, load_map_layers
@@ -31,7 +32,6 @@ from aga_npc.pygame.overlay import DebugOverlay, panel_lines
 from aga_npc.pygame.player import PlayerBody, direction_from_keys
 from aga_npc.pygame.relations import RelationsView
 from aga_npc.pygame.sprites import AgentSprite, SpriteLayer, emote_for
-from aga_npc.pygame.stats import FrameStats
 from aga_npc.pygame.text import TextCache
 from aga_npc.pygame.viewport import Viewport
 from aga_npc.town.save import previous_save_path

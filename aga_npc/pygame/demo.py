@@ -131,8 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build_host(args: argparse.Namespace) -> tuple[Any, Path]:
+    from aga_npc.host.town_host import HostConfig, TownHost, clone_personas
     from aga_npc.personas.loader import check_on_map, load_personas, town_personas
-    from aga_npc.pygame.host import HostConfig, TownHost, clone_personas
     from aga_npc.town.build import default_map_path
     from aga_npc.world.model import World
 
@@ -163,8 +163,8 @@ def _build_host(args: argparse.Namespace) -> tuple[Any, Path]:
 def _run(args: argparse.Namespace, host: Any, map_path: Path, size: tuple[int, int]) -> int:
     import pygame
 
+    from aga_npc.host.stats import FrameStats, GcWatch
     from aga_npc.pygame.app import AppConfig, GameApp
-    from aga_npc.pygame.stats import FrameStats, GcWatch
     from aga_npc.store.atomic import atomic_write_bytes
 
     config = AppConfig(

@@ -11,7 +11,7 @@ from typing import Any
 import pygame
 
 from aga_npc.brain.snapshot import BrainSnapshot
-from aga_npc.pygame.host import HostStats
+from aga_npc.host.town_host import HostStats
 from aga_npc.pygame.sprites import SpriteLayer
 from aga_npc.pygame.text import TextCache, panel
 

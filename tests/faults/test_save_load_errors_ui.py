@@ -22,10 +22,10 @@ pygame = pytest.importorskip("pygame")
 from aga_npc.config import Settings  # noqa: E402
 from aga_npc.embed.cache import CachedEmbedder  # noqa: E402
 from aga_npc.embed.hashing import HashingEmbedder  # noqa: E402
+from aga_npc.host.town_host import HostConfig, TownHost  # noqa: E402
 from aga_npc.offline import OfflineLLM  # noqa: E402
 from aga_npc.personas.loader import load_personas  # noqa: E402
 from aga_npc.pygame.app import AppConfig, GameApp  # noqa: E402
-from aga_npc.pygame.host import HostConfig, TownHost  # noqa: E402
 from aga_npc.store.framing import encode_frame, encode_header  # noqa: E402
 from aga_npc.store.snapshot import SNAPSHOT_MAGIC  # noqa: E402
 from aga_npc.town.save import SCHEMA, VERSION, encode_save, read_save  # noqa: E402

@@ -13,7 +13,7 @@ UNGUARDED_GAME = textwrap.dedent(
     import asyncio
     from pathlib import Path
 
-    from aga_npc.pygame.standin import ProcessOfflineLLM
+    from aga_npc.offline.process import ProcessOfflineLLM
     from aga_npc.types import ChatMessage, LLMRequest, Module
 
     with Path(__file__).with_name("started.log").open("a") as log:
@@ -58,7 +58,7 @@ def test_a_child_that_died_fails_its_calls_plainly() -> None:
 
     import pytest
 
-    from aga_npc.pygame.standin import ProcessOfflineLLM, StandInProcessError
+    from aga_npc.offline.process import ProcessOfflineLLM, StandInProcessError
     from aga_npc.types import ChatMessage, LLMRequest, Module
 
     request = LLMRequest(

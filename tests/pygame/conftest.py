@@ -19,11 +19,11 @@ from pygame_helpers import RESIDENTS, SMALL_TOWN, AppFactory, HostFactory
 from aga_npc.config import Settings
 from aga_npc.embed.cache import CachedEmbedder
 from aga_npc.embed.hashing import HashingEmbedder
+from aga_npc.host.town_host import HostConfig, TownHost, clone_personas
 from aga_npc.offline import OfflineLLM
 from aga_npc.personas.loader import load_personas
 from aga_npc.ports import LLMBackend
 from aga_npc.pygame.app import AppConfig, GameApp
-from aga_npc.pygame.host import HostConfig, TownHost, clone_personas
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from aga_npc.host.town_host import TownHost
 from aga_npc.pygame.app import GameApp
-from aga_npc.pygame.host import TownHost
 
 DATA = Path(__file__).resolve().parents[1] / "town" / "data"
 SMALL_TOWN = DATA / "small_town.tmx"

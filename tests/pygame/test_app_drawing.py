@@ -8,8 +8,8 @@ from pathlib import Path
 import pygame
 from pygame_helpers import SMALL_TOWN, TILES_PNG, AppFactory, HostFactory
 
+from aga_npc.host.town_host import TownHost
 from aga_npc.pygame.app import AppConfig, GameApp
-from aga_npc.pygame.host import TownHost
 
 GRASS_GID, WALL_GID = 1, 2
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from aga_npc.host.stats import FrameStats
 from aga_npc.pygame.demo import main
-from aga_npc.pygame.stats import FrameStats
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,10 +13,10 @@ from aga_npc.config import Settings
 from aga_npc.embed.cache import CachedEmbedder
 from aga_npc.embed.hashing import HashingEmbedder
 from aga_npc.errors import ConfigError
+from aga_npc.host.town_host import HostConfig, TownHost, clone_personas
 from aga_npc.llm.ledger import LedgerEntry
 from aga_npc.offline import OfflineLLM
 from aga_npc.personas.loader import load_personas
-from aga_npc.pygame.host import HostConfig, TownHost, clone_personas
 from aga_npc.town.town import SIGHT_RADIUS, Town
 
 

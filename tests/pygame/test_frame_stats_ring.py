@@ -7,7 +7,7 @@ import gc
 import numpy as np
 import pytest
 
-from aga_npc.pygame.stats import FrameStats, GcWatch
+from aga_npc.host.stats import FrameStats, GcWatch
 
 
 def test_the_newest_frames_are_kept_and_summarised() -> None:

@@ -17,13 +17,13 @@ from aga_npc.config import Settings
 from aga_npc.embed.cache import CachedEmbedder
 from aga_npc.embed.hashing import HashingEmbedder
 from aga_npc.errors import ConfigError, MapError
+from aga_npc.host.gridworld import grid_world
+from aga_npc.host.town_host import TILES_PER_GAME_MINUTE, HostConfig, TownHost, clone_personas
 from aga_npc.llm.latency import LatencyBackend
 from aga_npc.offline import OfflineLLM
 from aga_npc.personas.loader import load_personas
 from aga_npc.personas.model import Persona
 from aga_npc.policy.store import PolicyStore
-from aga_npc.pygame.gridworld import grid_world
-from aga_npc.pygame.host import TILES_PER_GAME_MINUTE, HostConfig, TownHost, clone_personas
 from aga_npc.testing import FakeLLM
 from aga_npc.types import ChatMessage, LLMRequest, LLMResult, Module
 
@@ -218,7 +218,7 @@ def test_personas_in_code_run_on_a_grid_world(make_host: HostFactory) -> None:
 def test_learned_routines_persist_in_the_policy_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
     from aga_npc.config import Settings
-    from aga_npc.pygame.host import TownHost
+    from aga_npc.host.town_host import TownHost
 
     path = tmp_path / "policy.log"
     embedder = CachedEmbedder(HashingEmbedder())
@@ -241,7 +241,7 @@ def test_learned_routines_persist_in_the_policy_file(tmp_path) -> None:  # type:
 
 
 def test_stand_in_process_answers_like_the_in_process_stand_in() -> None:
-    from aga_npc.pygame.standin import ProcessOfflineLLM
+    from aga_npc.offline.process import ProcessOfflineLLM
 
     def validator(value: object) -> object:  # stays in this process
         return value
@@ -270,7 +270,7 @@ def test_stand_in_process_answers_like_the_in_process_stand_in() -> None:
 
 
 def test_closing_the_stand_in_process_waits_until_its_process_is_gone() -> None:
-    from aga_npc.pygame.standin import ProcessOfflineLLM, StandInProcessError
+    from aga_npc.offline.process import ProcessOfflineLLM, StandInProcessError
 
     request = LLMRequest(
         agent="Ada Finch",
@@ -337,7 +337,7 @@ def test_a_new_game_minute_frame_ticks_no_brains_and_none_are_lost(
 
 
 def test_background_thread_priority_is_lowered_for_that_thread_only() -> None:
-    from aga_npc.pygame.host import lower_thread_priority
+    from aga_npc.host.town_host import lower_thread_priority
 
     seen: dict[str, object] = {}
 

@@ -182,8 +182,8 @@ def test_sim_run_recover_flag_reports_the_salvage(tmp_path: Path) -> None:
 def test_host_config_recover_opens_a_damaged_file(tmp_path: Path) -> None:
     pytest.importorskip("pygame")
     from aga_npc.embed import CachedEmbedder, HashingEmbedder
+    from aga_npc.host.town_host import HostConfig, TownHost
     from aga_npc.personas.loader import town_personas
-    from aga_npc.pygame.host import HostConfig, TownHost
 
     path = tmp_path / "policies.aga"
     emb = CachedEmbedder(HashingEmbedder())

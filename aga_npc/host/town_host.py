@@ -293,7 +293,7 @@ class TownHost:
         Args:
             personas: the residents (see :func:`clone_personas` for more NPCs than personas).
             map_path: a TMX map (default: the demo town) when ``world`` is not given.
-            world: a world built by the game (e.g. :func:`aga_npc.pygame.grid_world`).
+            world: a world built by the game (e.g. :func:`aga_npc.host.grid_world`).
             config: seed, mode, latency, clock rate ...
             settings: LLM and embedder settings (default: ``Settings.from_env()``).
             backend: an LLM backend to use instead of the one ``settings`` names.
@@ -311,7 +311,7 @@ class TownHost:
         base = backend
         if base is None:
             if settings.llm == "offline" and config.standin_process:
-                from aga_npc.pygame.standin import ProcessOfflineLLM
+                from aga_npc.offline.process import ProcessOfflineLLM
 
                 base = ProcessOfflineLLM(seed=config.seed)
             elif settings.llm == "offline":

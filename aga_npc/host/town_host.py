@@ -18,6 +18,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aga_npc.brain.intent import Intent, IntentKind
 from aga_npc.brain.modes import Mode
@@ -550,6 +551,34 @@ class TownHost:
 
     def snapshots(self) -> dict[str, BrainSnapshot]:
         return self.town.snapshots()
+
+    def conversation(self, name: str) -> dict[str, Any] | None:
+        """``name``'s NPC-NPC conversation in progress, read-only: ``{"a", "b", "place",
+        "start", "lines"}`` with ``lines`` a tuple of ``(speaker, text)``; None when none."""
+        talks = self.town.conversations
+        convo = talks.active.get(name) if talks is not None else None
+        if convo is None:
+            return None
+        lines = tuple((w, t) for w, t in convo.lines)
+        return {
+            "a": convo.a,
+            "b": convo.b,
+            "place": convo.place,
+            "start": convo.started,
+            "lines": lines,
+        }
+
+    def conversation_log(self, name: str, limit: int = 5) -> list[dict[str, Any]]:
+        """``name``'s last ``limit`` finished NPC-NPC conversations, newest first, as
+        ``conversation`` gives them plus ``"end"`` (copies: changing them changes nothing)."""
+        talks = self.town.conversations
+        out: list[dict[str, Any]] = []
+        for done in reversed(talks.finished if talks is not None else []):
+            if len(out) >= limit:
+                break
+            if name in (done["a"], done["b"]):
+                out.append({**done, "lines": tuple((w, t) for w, t in done["lines"])})
+        return out
 
     def nearest(self, x: float, y: float, radius: float) -> str | None:
         """The NPC nearest to tile point ``(x, y)`` within ``radius`` tiles, or None."""

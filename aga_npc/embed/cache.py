@@ -86,6 +86,56 @@ class CachedEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([found[t] for t in texts])
 
+    def known(self, texts: Iterable[str]) -> dict[str, FloatArray]:
+        """The cached vectors among ``texts`` (counted as hits; the others as misses).
+
+        The first half of an embedding split in two (``aga_npc.runtime.batching``): look up
+        on the game thread, compute what is missing elsewhere, then :meth:`remember` it.
+        """
+        found: dict[str, FloatArray] = {}
+        with self._lock:
+            for t in texts:
+                if t in found:
+                    self.hits += 1
+                    continue
+                vec = self._table.get(t)
+                if vec is None:
+                    self.misses += 1
+                    continue
+                self._table.move_to_end(t)
+                found[t] = vec
+                self.hits += 1
+        return found
+
+    def remember(self, texts: Sequence[str], vectors: FloatArray) -> dict[str, FloatArray]:
+        """Put vectors computed by ``inner`` for ``texts`` into the cache; returns them as
+        read-only rows by text. A text cached meanwhile keeps its cached vector (the first
+        vector computed for a text is the one every later lookup sees).
+
+        Raises:
+            EmbeddingError: ``vectors`` does not have one row of ``inner.dim`` per text.
+        """
+        fresh = np.asarray(vectors, dtype=np.float32)
+        self.dim = self.inner.dim
+        if fresh.shape != (len(texts), self.inner.dim):
+            raise EmbeddingError(
+                f"embedder {self.inner.name} returned shape {fresh.shape}, "
+                f"expected {(len(texts), self.inner.dim)}"
+            )
+        out: dict[str, FloatArray] = {}
+        with self._lock:
+            for t, vec in zip(texts, fresh, strict=True):
+                old = self._table.get(t)
+                if old is not None:
+                    out[t] = old
+                    continue
+                row = vec.copy()
+                row.setflags(write=False)
+                out[t] = row
+                self._put(t, row)
+                self._new[t] = row
+        return out
+
     def cached(self, text: str) -> FloatArray | None:
         """The cached vector for ``text`` (read-only), or None. Fast; main-thread safe."""
         with self._lock:

@@ -8,6 +8,12 @@ pump fixed when they start (``delay`` pumps later), never in the order the netwo
 them - so a seed gives the same run whatever the server's timing. Blocking calls run one at
 a time as they come. With seeded backends and an injected clock, a headless simulation
 replays exactly.
+
+With ``batch_embeddings``, the ``embedder.embed(texts)`` calls a pump starts are served
+together by one :class:`~aga_npc.runtime.batching.EmbedJob` (cache lookups first, each
+missing text computed once); with ``embed_worker`` that job's embedder call runs on a worker
+thread while the caller goes on, and its answers are delivered at the next pump (waited for
+there) - the same run for a seed, with the embedding off the caller's thread.
 """
 
 from __future__ import annotations
@@ -16,12 +22,14 @@ import asyncio
 import itertools
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from aga_npc.llm.context import close_backend
 from aga_npc.llm.ledger import TokenLedger
 from aga_npc.ports import LLMBackend
+from aga_npc.runtime.batching import EmbedJob, batch_embedder
 from aga_npc.runtime.scheduler import LLM, Flight, Scheduler
 from aga_npc.runtime.serving import (
     cancelled_error,
@@ -48,6 +56,13 @@ class _InFlight:
     due: int  # the pump that delivers the answer
 
 
+@dataclass(slots=True)
+class _Batch:
+    job: EmbedJob
+    future: Future[None] | None  # None: computed already (inline)
+    due: int  # the pump that delivers it
+
+
 class InlineGateway:
     """Serves queued work synchronously when ``pump()`` is called.
 
@@ -60,6 +75,9 @@ class InlineGateway:
             answer (0: the same pump, as if the model answered at once; a town pumps once
             per game minute, so 3 models a game at x60 with a three-second model). The
             pump that delivers waits for the answer when it is not in yet.
+        batch_embeddings: serve the embedding calls of a pump together (see above).
+        embed_worker: compute batched embeddings on a worker thread, delivered at the next
+            pump (implies ``batch_embeddings``).
     """
 
     def __init__(
@@ -70,6 +88,8 @@ class InlineGateway:
         clock: Callable[[], float] = time.monotonic,
         max_in_flight: int = 1,
         delay: int = 0,
+        batch_embeddings: bool = False,
+        embed_worker: bool = False,
     ) -> None:
         if max_in_flight < 1:
             raise ValueError(f"max_in_flight must be >= 1, got {max_in_flight}")
@@ -79,8 +99,17 @@ class InlineGateway:
         self.ledger = ledger
         self._clock = clock
         self.delay = delay
-        self._sched = Scheduler(llm_limit=max_in_flight, call_limit=1)
+        self.batch_embeddings = batch_embeddings or embed_worker
+        self.embed_worker = embed_worker
+        # calls run one at a time here; batched embedding calls wait in a job meanwhile
+        self._sched = Scheduler(
+            llm_limit=max_in_flight, call_limit=1 << 30 if self.batch_embeddings else 1
+        )
         self._flights: list[_InFlight] = []
+        self._batches: list[_Batch] = []
+        self._to_batch: list[tuple[Any, Flight]] = []
+        self._executor: ThreadPoolExecutor | None = None
+        self._embed_counts = dict.fromkeys(("embed_jobs", "embed_texts", "embed_computed"), 0)
         self._pumps = 0
         self._waits = 0  # deliveries that had to wait for an answer (the run's critical path)
         self._ids = itertools.count(1)
@@ -143,7 +172,8 @@ class InlineGateway:
             while True:
                 started = self._start(max_items, ran)
                 ran += started
-                delivered = self._deliver()
+                self._launch_batches()
+                delivered = self._deliver_batches() + self._deliver()
                 if not started and not delivered:
                     break
             if self._flights:
@@ -167,9 +197,57 @@ class InlineGateway:
             if flight.kind == LLM:
                 task = loop.create_task(serve_llm(self.backend, flight, clock=time.monotonic))
                 self._flights.append(_InFlight(flight, task, self._pumps + self.delay))
+                continue
+            owner = None
+            if self.batch_embeddings:
+                leader = flight.leader
+                assert leader.fn is not None
+                owner = batch_embedder(leader.fn, leader.args)
+            if owner is not None:
+                self._to_batch.append((owner, flight))
             else:
                 self._complete(flight, run_call(flight))
         return started
+
+    def _launch_batches(self) -> None:
+        """One embedding job per embedder for the calls just started (planned here)."""
+        if not self._to_batch:
+            return
+        groups: dict[int, tuple[Any, list[Flight]]] = {}
+        for owner, flight in self._to_batch:  # insertion order: the order started
+            groups.setdefault(id(owner), (owner, []))[1].append(flight)
+        self._to_batch = []
+        for owner, flights in groups.values():
+            earlier = [b.job for b in self._batches]
+            job = EmbedJob(owner, flights, earlier)
+            c = self._embed_counts
+            c["embed_jobs"] += 1
+            c["embed_texts"] += job.texts
+            c["embed_computed"] += len(job.missing)
+            if self.embed_worker and job.missing:
+                if self._executor is None:
+                    self._executor = ThreadPoolExecutor(1, thread_name_prefix="aga-embed")
+                future = self._executor.submit(job.compute)
+                self._batches.append(_Batch(job, future, self._pumps + 1))
+            else:
+                # no worker (or nothing to compute): done now; delivered after the jobs
+                # planned before it, which it may take vectors from
+                job.compute()
+                self._batches.append(_Batch(job, None, self._pumps))
+
+    def _deliver_batches(self) -> int:
+        """Deliver the embedding jobs due now, in the order they were planned."""
+        n = 0
+        while self._batches and self._batches[0].due <= self._pumps:
+            batch = self._batches.pop(0)
+            if batch.future is not None:
+                if not batch.future.done():
+                    self._waits += 1
+                batch.future.result()
+            for flight, result in zip(batch.job.flights, batch.job.results(), strict=True):
+                self._complete(flight, result)
+            n += 1
+        return n
 
     def _deliver(self) -> int:
         """Wait for the answers due at this pump; complete them in the order they started."""
@@ -220,6 +298,7 @@ class InlineGateway:
             "max_llm_calls_in_flight": s.max_running_flights[LLM],
             "pumps": self._pumps,
             "delivery_waits": self._waits,
+            **self._embed_counts,
         }
 
     def close(self, timeout: float = 5.0) -> None:
@@ -229,6 +308,20 @@ class InlineGateway:
         self._closed = True
         for t in self._sched.take_all_pending():
             self._stop(t, closed_error(t))
+        batched = [f for _o, f in self._to_batch] + [
+            f for b in self._batches for f in b.job.flights
+        ]
+        self._to_batch = []
+        for b in self._batches:
+            if b.future is not None:
+                b.future.cancel()
+        self._batches = []
+        for flight in batched:
+            for t in self._sched.finish(flight):
+                self._stop(t, closed_error(t))
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
         loop = self._event_loop()
         flights, self._flights = self._flights, []
         for f in flights:

@@ -101,6 +101,7 @@ def simulate(
         ledger=ledger,
         max_in_flight=settings.concurrency_for(len(config.personas)),
         delay=config.answer_delay,
+        embed_worker=True,  # a pump's embeddings in one call, off this thread (issue 17)
     )
     policy = StorePolicy(store, sharing=config.sharing) if store is not None else None
     spec = TownSpec(

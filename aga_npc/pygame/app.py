@@ -18,20 +18,20 @@ from typing import Any
 
 import pygame
 
-from aga_npc.brain.intent import IntentKind
 from aga_npc.errors import AgaError, CorruptFileError
 from aga_npc.host.stats import FrameStats
 from aga_npc.host.town_host import TownHost
 from aga_npc.ports import RequestTicket
-from aga_npc.pygame.characters import CharacterFrames, load_characters
+from aga_npc.pygame.characters import kenney_townsfolk
 from aga_npc.pygame.dialogue import DialogueBox
 from aga_npc.pygame.hud import OFFLINE_NOTICE, Hud
 from aga_npc.pygame.inspector import Inspector
 from aga_npc.pygame.maps import MapLayers, load_map_layers
+from aga_npc.pygame.npc_view import NpcView
 from aga_npc.pygame.overlay import DebugOverlay, panel_lines
 from aga_npc.pygame.player import PlayerBody, direction_from_keys
 from aga_npc.pygame.relations import RelationsView
-from aga_npc.pygame.sprites import AgentSprite, SpriteLayer, emote_for
+from aga_npc.pygame.sprites import SpriteLayer
 from aga_npc.pygame.text import TextCache
 from aga_npc.pygame.viewport import Viewport
 from aga_npc.town.save import previous_save_path
@@ -111,17 +111,22 @@ class GameApp:
         self.map: MapLayers = load_map_layers(map_path, zoom)
         world = host.town.world
         self.view = Viewport(self.config.size, (world.width, world.height), 16 * zoom)
-        self.frames: CharacterFrames = load_characters(zoom)
-        self.sprites = SpriteLayer()
-        for name in host.names():
-            self.sprites.add(
-                AgentSprite(name, self.frames, CharacterFrames.character_for(name), self.text)
-            )
+        # the same reusable widget a game of its own uses, under this demo's viewport
+        self.npcs = NpcView(
+            host,
+            self.view.to_screen,
+            sheet=kenney_townsfolk(),
+            text=self.text,
+            labels="name",
+            emotes=True,
+            tile_px=16 * zoom,
+        )
+        self.sprites: SpriteLayer = self.npcs.sprites
         start = player_start or _player_start(host)
         self.player = PlayerBody(
             start[0] + 0.5, start[1] + 0.5, world.grid.is_walkable, speed=self.config.player_speed
         )
-        self.sprites.add(AgentSprite(PLAYER, self.frames, 0, self.text, tag="You"))
+        self.npcs.add(PLAYER, character=0, tag="You")
         self.hud = Hud(self.text, notice=OFFLINE_NOTICE if host.offline else "")
         self.overlay = DebugOverlay(self.text)
         self.show_overlay = False
@@ -139,6 +144,8 @@ class GameApp:
         self._relations_at = -1e9
         self._panel: list[str] = []
         self._brain_ms = 0.0
+        self._talks: list[dict[str, Any]] = []
+        self._talks_at = -1e9
         self._sync_sprites(0.0)
 
     # ------------------------------------------------------------------ the loop
@@ -202,6 +209,7 @@ class GameApp:
             name = self.sprites.at(event.pos)
             if name is not None and name != PLAYER:
                 self.inspector.open(name)
+                self._talks_at = -1e9
             else:
                 self.inspector.close()
 
@@ -331,27 +339,10 @@ class GameApp:
 
     # ------------------------------------------------------------------ sprites
     def _sync_sprites(self, dt: float) -> None:
-        host = self.host
         player = self.sprites[PLAYER]
         player.move_to(self.player.x, self.player.y, dt)
         self.view.follow(self.player.x, self.player.y)
-        for name in host.names():
-            sprite = self.sprites[name]
-            x, y = host.position(name)
-            sprite.move_to(x + 0.5, y + 0.5, dt)
-            if not self.view.visible(x, y):
-                continue
-            intent = host.intent(name)
-            if sprite.moving:
-                sprite.set_emote("")
-                continue
-            sprite.set_emote(emote_for(intent))
-            if intent.kind is IntentKind.TALK and intent.partner:
-                if intent.partner == PLAYER:
-                    sprite.face_towards(self.player.x, self.player.y)
-                elif intent.partner in self.sprites.sprites:
-                    px, py = host.position(intent.partner)
-                    sprite.face_towards(px + 0.5, py + 0.5)
+        self.npcs.update(dt)
         if self.dialogue is not None and self.dialogue.npc in self.sprites.sprites:
             sprite = self.sprites[self.dialogue.npc]
             if sprite.pos is not None:
@@ -368,9 +359,9 @@ class GameApp:
         if dest != (0, 0) or area[2] < view.width or area[3] < view.height:
             screen.fill((20, 22, 30))
         screen.blit(self.map.background, dest, area)
-        self.sprites.draw_sprites(screen, view)
+        self.npcs.draw_sprites(screen)
         self.map.draw_foreground(screen, view.x, view.y)
-        self.sprites.draw_decorations(screen, first=PLAYER)
+        self.npcs.draw_labels(screen)
         host = self.host
         now = self._clock_s
         if self.show_overlay:
@@ -389,11 +380,17 @@ class GameApp:
                     frame_ms=frame_ms,
                     brain_ms=brain_ms,
                 )
-            self.overlay.draw(screen, self.sprites, self._panel)
-            if self.inspector.name is not None:
-                snap = self.overlay.snapshots.get(self.inspector.name)
+            self.overlay.draw(screen, self.npcs.anchors(), self._panel)
+            name = self.inspector.name
+            if name is not None:
+                snap = self.overlay.snapshots.get(name)
+                if now - self._talks_at >= STATS_EVERY:
+                    self._talks_at = now
+                    talk = host.conversation(name)
+                    self._talks = [talk] if talk is not None else []
+                    self._talks.extend(host.conversation_log(name))
                 if snap is not None:
-                    self.inspector.draw(screen, snap)
+                    self.inspector.draw(screen, snap, self._talks)
         if self.show_relations:
             if now - self._relations_at >= RELATIONS_EVERY:
                 self._relations_at = now

@@ -3,22 +3,49 @@ and Social Memory rows, read from the brain's snapshot."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aga_npc.brain.snapshot import BrainSnapshot
 from aga_npc.eval.activities import inspired_by
 from aga_npc.pygame.text import TextCache, panel, wrap
 
-__all__ = ["Inspector", "inspector_sections"]
+__all__ = ["Inspector", "conversation_lines", "inspector_sections"]
 
 HEAD = (255, 220, 120)
 BODY = (235, 235, 240)
 DIM = (160, 165, 180)
 
 
-def inspector_sections(snap: BrainSnapshot) -> list[tuple[str, list[str]]]:
+def conversation_lines(
+    name: str, talks: Sequence[Mapping[str, Any]], *, per_talk: int = 8
+) -> list[str]:
+    """The inspector's conversation log: for each conversation (newest first, as
+    ``TownHost.conversation`` / ``conversation_log`` give them) a heading with the partner,
+    the place and the game time, then up to ``per_talk`` of its lines."""
+    out: list[str] = []
+    for talk in talks:
+        other = talk["b"] if talk["a"] == name else talk["a"]
+        start = int(talk.get("start", 0))
+        when = f"{start // 60 % 24:02d}:{start % 60:02d}"
+        now = "" if "end" in talk else " (talking now)"
+        out.append(f"with {other} at {talk.get('place', '?')}, {when}{now}")
+        lines = list(talk["lines"])
+        for speaker, text in lines[:per_talk]:
+            out.append(f"  {speaker.split()[0]}: {text}")
+        if len(lines) > per_talk:
+            out.append(f"  ... {len(lines) - per_talk} more lines")
+        if not lines:
+            out.append("  (no lines yet)")
+    return out or ["(no conversations yet)"]
+
+
+def inspector_sections(
+    snap: BrainSnapshot, talks: Sequence[Mapping[str, Any]] = ()
+) -> list[tuple[str, list[str]]]:
     """``[(title, lines)]``: who and what now, schedule, the memories mind wandering brought
-    to today's plan with the activities they inspired ("why"), memories, relationships."""
+    to today's plan with the activities they inspired ("why"), memories, relationships, and
+    the recent conversations with other NPCs (``talks``, newest first)."""
     now = [
         f"state {snap.state}, mode {snap.mode}  {snap.marker()}",
         f"plan: {snap.activity or '-'}",
@@ -46,6 +73,7 @@ def inspector_sections(snap: BrainSnapshot) -> list[tuple[str, list[str]]]:
         ("Came to mind (mind wandering)", why or ["(nothing yet)"]),
         ("Recent memories", memories),
         ("Social memory", social),
+        ("Conversations", conversation_lines(snap.name, talks)),
     ]
 
 
@@ -70,8 +98,11 @@ class Inspector:
         """Scroll the panel by ``rows`` lines (the mouse wheel)."""
         self.scroll = max(0, min(self._rows - 1, self.scroll + rows))
 
-    def draw(self, surface: Any, snap: BrainSnapshot) -> None:
-        """Draw the panel on the left of ``surface``."""
+    def draw(
+        self, surface: Any, snap: BrainSnapshot, talks: Sequence[Mapping[str, Any]] = ()
+    ) -> None:
+        """Draw the panel on the left of ``surface`` (``talks``: the NPC's conversation in
+        progress and its recent ones, newest first)."""
         t = self.text
         sw, sh = surface.get_size()
         width = min(440, sw // 2)
@@ -79,7 +110,7 @@ class Inspector:
         x, y = 8, 36
         rows: list[tuple[str, tuple[int, int, int], int]] = []
         self.lines = []
-        for title, lines in inspector_sections(snap):
+        for title, lines in inspector_sections(snap, talks):
             rows.append((title, HEAD, 18))
             self.lines.append(title)
             for line in lines:

@@ -12,7 +12,6 @@ import pygame
 
 from aga_npc.brain.snapshot import BrainSnapshot
 from aga_npc.host.town_host import HostStats
-from aga_npc.pygame.sprites import SpriteLayer
 from aga_npc.pygame.text import TextCache, panel
 
 __all__ = ["DebugOverlay", "npc_lines", "panel_lines"]
@@ -96,20 +95,26 @@ class DebugOverlay:
         self.snapshots.clear()
         self._read_at.clear()
 
-    def draw(self, surface: Any, layer: SpriteLayer, panel_text: list[str]) -> None:
-        """Draw the lines above each on-screen NPC and the panel in the top-right corner."""
+    def draw(self, surface: Any, anchors: Mapping[str, pygame.Rect], panel_text: list[str]) -> None:
+        """Draw the lines above each on-screen NPC and the panel in the top-right corner.
+
+        Args:
+            surface: where to draw.
+            anchors: the screen rectangle of each NPC on screen (``NpcView.anchors()``).
+            panel_text: the panel's lines (``panel_lines``).
+        """
         t = self.text
         self.drawn = {}
         self.blocks = {}
         blits: list[tuple[Any, tuple[int, int]]] = []
         placed: list[pygame.Rect] = []
         # Nearest (lowest) NPCs first; a block that would cover one already placed moves up.
-        for sprite in sorted(layer.visible, key=lambda s: -s.box.bottom):
-            snap = self.snapshots.get(sprite.name)
+        for name, box in sorted(anchors.items(), key=lambda item: (-item[1].bottom, item[0])):
+            snap = self.snapshots.get(name)
             if snap is None:
                 continue
             lines = npc_lines(snap)
-            self.drawn[sprite.name] = lines
+            self.drawn[name] = lines
             colour = SOURCE_COLOURS.get(snap.source, (230, 230, 230))
             surfs = [
                 t.render(line[:48], 14, colour if i == len(lines) - 1 else WHITE, PLATE)
@@ -117,14 +122,14 @@ class DebugOverlay:
             ]
             width = max(s.get_width() for s in surfs)
             block = pygame.Rect(0, 0, width, LINE * len(surfs))
-            block.midbottom = (sprite.box.centerx, sprite.box.top - 18)
+            block.midbottom = (box.centerx, box.top - 18)
             for _ in range(8):
                 hit = block.collidelist(placed)
                 if hit < 0:
                     break
                 block.bottom = placed[hit].top - 1
             placed.append(block)
-            self.blocks[sprite.name] = block
+            self.blocks[name] = block
             for i, surf in enumerate(surfs):
                 blits.append((surf, (block.centerx - surf.get_width() // 2, block.top + i * LINE)))
         surface.blits(blits, False)

@@ -100,7 +100,10 @@ def test_sprite_walks_along_the_path(make_host: HostFactory, make_app: AppFactor
     # Standing again: the standing frame.
     app.frame(1 / 60)
     assert not sprite.moving
-    assert sprite.image is app.frames.frame(sprite.character, sprite.facing, 0)
+    sheet = app.npcs.sheet
+    assert sprite.image is sheet.frame(
+        sprite.character, sprite.facing, sheet.layout.stand, app.view.tile_px
+    )
 
 
 def _on_segment(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> bool:

@@ -60,6 +60,8 @@ class Mind:
         profile: the NPC.
         settings: the loop's settings (retrieval weights, reflection, savings).
         places: the town's sector names the NPC may plan to go to.
+        things: the object kinds at those places, ``{"kind", "verbs", "places"}`` each, for
+            the planning prompts (empty on a map of only the household kinds).
         mind_wandering: sample rare memories into the daily planning prompt.
         max_events: the memory stream bound.
     """
@@ -70,12 +72,14 @@ class Mind:
         profile: AgentProfile,
         settings: LoopSettings,
         places: Sequence[str] = (),
+        things: Sequence[Mapping[str, Any]] = (),
         mind_wandering: bool = True,
         max_events: int = 800,
     ) -> None:
         self.profile = profile
         self.settings = settings
         self.places = list(places)
+        self.things = tuple(dict(t) for t in things)
         self.mind_wandering = mind_wandering
         self.wandered: tuple[str, ...] = ()  # the last memories mind wandering sampled
         self.stream = MemoryStream(
@@ -309,6 +313,9 @@ class Mind:
     # ------------------------------------------------------------------ places
     def known_places(self) -> list[str]:
         return list(self.places)
+
+    def known_things(self) -> list[dict[str, Any]]:
+        return [dict(t) for t in self.things]
 
     def sector_rooms(self, world: WorldView) -> dict[str, list[str]]:
         """Every known sector with its rooms (the sector prompt's options; cached)."""

@@ -62,6 +62,9 @@ class PlanningMemory(Protocol):
 
     def known_places(self) -> list[str]: ...
 
+    # Optional: ``known_things() -> list[dict]``, the town's object kinds with their verbs
+    # and places for the planning prompts (a memory without it lists none).
+
     def on_plan(self, now: int, day: int, items: Sequence[PlanItem]) -> None: ...
 
 
@@ -126,6 +129,11 @@ class Planner:
 
     def revision(self, day: int) -> int:
         return self.revisions.get(day, 0)
+
+    def _things(self) -> list[dict[str, Any]]:
+        """The town's object kinds for the planning prompts (see ``PlanningMemory``)."""
+        known = getattr(self.memory, "known_things", None)
+        return list(known()) if callable(known) else []
 
     def busy(self) -> bool:
         """Whether a planning request is in flight."""
@@ -199,6 +207,7 @@ class Planner:
                 memories=self.memory.planning_memories(now, self.rng),
                 invitations=[{k: v for k, v in i.items() if k != "day"} for i in invitations],
                 places=self.memory.known_places(),
+                things=self._things(),
             ),
             validator=Outline.validate,
             parse=parsed_as(Outline),
@@ -235,6 +244,7 @@ class Planner:
                 so_far=[i.to_dict() for i in work.so_far],
                 hour=None if whole else work.hour,
                 places=self.memory.known_places(),
+                things=self._things(),
             ),
             validator=Outline.validate,
             parse=parsed_as(Outline),
@@ -354,6 +364,7 @@ class Planner:
                 event=event,
                 commitment=commitment.to_dict() if commitment is not None else None,
                 places=self.memory.known_places(),
+                things=self._things(),
             ),
             validator=Outline.validate,
             parse=parsed_as(Outline),

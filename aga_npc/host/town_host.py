@@ -51,6 +51,7 @@ from aga_npc.town.save import (
 from aga_npc.town.town import Town
 from aga_npc.types import CallResult, LLMResult, Priority
 from aga_npc.world.clock import GameClock
+from aga_npc.world.kinds import KindRegistry, KindsSource
 from aga_npc.world.model import World
 
 __all__ = ["TILES_PER_GAME_MINUTE", "HostConfig", "HostStats", "TownHost", "clone_personas"]
@@ -116,6 +117,9 @@ class HostConfig:
             short; ``close`` unfreezes once no host holds a freeze.
         gc_thresholds: ``gc.set_threshold`` values while the host runs (None: Python's);
             ``close`` restores the previous ones.
+        kinds: the game's object kinds for a map the host loads: a ``KindRegistry``, a
+            kinds TOML file (added to the household kinds) or None (the household kinds);
+            see docs/MAP_CONVENTIONS.md. A world the game builds keeps its own.
         ledger_entries: raw token-ledger entries kept (the oldest are dropped; totals
             per module, agent, outcome and model stay exact); None keeps every entry.
     """
@@ -141,6 +145,7 @@ class HostConfig:
     gc_freeze: bool = True
     gc_thresholds: tuple[int, int, int] | None = None
     ledger_entries: int | None = 10_000
+    kinds: KindsSource = None
 
     def __post_init__(self) -> None:
         if self.sharing not in ("agent", "role", "town"):
@@ -305,6 +310,7 @@ class TownHost:
             ValueError: a resident's home, workplace or bed is not on the map.
         """
         config = config or HostConfig()
+        kinds = KindRegistry.resolve(config.kinds)  # a bad kinds file fails before threads
         settings = settings or Settings.from_env()
         if config.embed:
             settings = settings.with_overrides(embed=config.embed)
@@ -344,7 +350,9 @@ class TownHost:
             store = PolicyStore(embedder=cached, index=index)
         start = GameClock.at(config.start) if config.start else None
         if world is None:
-            world = World.load(map_path or default_map_path(), clock=start or GameClock())
+            world = World.load(
+                map_path or default_map_path(), clock=start or GameClock(), kinds=kinds
+            )
         elif start is not None:
             world.set_clock(start)
         starts = _start_tiles(world, personas)

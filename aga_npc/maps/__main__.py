@@ -1,7 +1,10 @@
-"""``python -m aga_npc.maps check PATH.tmx [--json]`` and ``... render PATH.tmx OUT.png``.
+"""``python -m aga_npc.maps check PATH.tmx [--json] [--kinds KINDS.toml]`` and
+``... render PATH.tmx OUT.png``.
 
-Exit status: 0 no problems, 1 the map has problems (each named), 2 the file cannot be
-read (or rendering failed). Errors are one clear line on stderr, never a traceback.
+Exit status: 0 no problems, 1 the map has problems (each named), 2 the map or the kinds
+file cannot be read (or rendering failed). Errors are one clear line on stderr, never a
+traceback. ``--kinds`` adds a game's object kinds (a TOML file, see
+docs/MAP_CONVENTIONS.md) to the household ones the map is checked against.
 """
 
 from __future__ import annotations
@@ -26,6 +29,11 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate a map against the map conventions")
     check.add_argument("path", help="the .tmx file")
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.add_argument(
+        "--kinds",
+        metavar="KINDS.toml",
+        help="the game's own object kinds (added to the household kinds)",
+    )
     render = sub.add_parser("render", help="draw the map into a PNG file (needs pygame)")
     render.add_argument("path", help="the .tmx file")
     render.add_argument("out", help="the .png file to write")
@@ -33,11 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _check(path: str, as_json: bool) -> int:
+def _check(path: str, as_json: bool, kinds_path: str | None) -> int:
     from aga_npc.maps.check import check_map, format_report
+    from aga_npc.world.kinds import KindRegistry
 
     try:
-        report = check_map(path)
+        kinds = KindRegistry.resolve(kinds_path)
+        report = check_map(path, kinds=kinds)
     except MapError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -79,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "check":
-            return _check(args.path, args.json)
+            return _check(args.path, args.json, args.kinds)
         return _render(args.path, args.out, args.zoom)
     except Exception as exc:  # the contract: a clear line, never a traceback
         print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aga_npc.world import Problem, Spawn, World
+from aga_npc.world.kinds import KindRegistry
 
 __all__ = ["MapReport", "check_map", "check_world", "format_report"]
 
@@ -113,13 +114,13 @@ def check_world(world: World) -> MapReport:
     )
 
 
-def check_map(path: str | os.PathLike[str]) -> MapReport:
-    """Load ``path`` and check it.
+def check_map(path: str | os.PathLike[str], *, kinds: KindRegistry | None = None) -> MapReport:
+    """Load ``path`` and check it against ``kinds`` (default: the household kinds).
 
     Raises:
         MapError: the file cannot be read as a TMX map.
     """
-    return check_world(World.load(path))
+    return check_world(World.load(path, kinds=kinds))
 
 
 def _listing(items: list[str] | tuple[str, ...], limit: int = 40) -> str:

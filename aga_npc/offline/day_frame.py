@@ -16,6 +16,7 @@ from aga_npc.offline.facts import Town, place_type
 from aga_npc.offline.paraphrase import Say, Voice
 from aga_npc.offline.phrasing import chance, pick, round5, wordset
 from aga_npc.offline.pursuits import Person
+from aga_npc.offline.things import Things
 from aga_npc.planning.schedule import parse_hhmm
 
 __all__ = ["DAY", "DayFrame", "Seg", "is_sleep", "meal_of"]
@@ -88,8 +89,10 @@ class DayFrame:
         *,
         work_day: bool,
         weekday: str,
+        things: Things | None = None,
     ) -> None:
         self.rng = rng
+        self.things = things or Things()
         self.voice = voice
         self.person = person
         self.p = person.facts
@@ -116,7 +119,7 @@ class DayFrame:
         slots = {**(slots or {}), "part": part, "span": _SPANS[part]}
 
         def valid(text: str) -> bool:
-            if text.lower() in self.said:
+            if text.lower() in self.said or self.things.missing(text):
                 return False
             if (kind == "sleep") != is_sleep(text):
                 return False
@@ -396,8 +399,9 @@ class DayFrame:
                 self._work(a, b)
 
     def _work(self, a: int, b: int) -> None:
-        text = self._say(self.role.say, "work", at=a)
-        self._add(a, b, text, self.work, "work", f"work:{self.role.key}")
+        own = self.things.work_say(self.work)  # the game's own kinds at the workplace
+        text = self._say(own or self.role.say, "work", at=a)
+        self._add(a, b, text, self.work, "work", "work:things" if own else f"work:{self.role.key}")
 
 
 def _invite_say(activity: str, place: str) -> Say:

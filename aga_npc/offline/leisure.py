@@ -31,6 +31,8 @@ class LeisureOption:
         longest: the most minutes one session of it lasts.
         family: what the activity is (the decomposition check's family).
         slots: template values of this option (a persona's topic).
+        places: where it happens when no place type says (a game's own object kind's
+            places; see :mod:`aga_npc.offline.things`).
     """
 
     key: str
@@ -45,6 +47,7 @@ class LeisureOption:
     longest: int = 120
     family: str = ""
     slots: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
+    places: tuple[str, ...] = ()
 
 
 def option(

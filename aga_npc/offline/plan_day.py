@@ -32,6 +32,7 @@ from aga_npc.offline.phrasing import (
 )
 from aga_npc.offline.pursuits import Person, read_person
 from aga_npc.offline.requirements import requirement_family, requirement_say
+from aga_npc.offline.things import Things, read_things
 from aga_npc.offline.wandering import Wish, inspired_activities
 from aga_npc.planning.schedule import format_hhmm
 
@@ -145,7 +146,8 @@ def _plan(context: Mapping[str, Any], rng: random.Random, wording: str) -> _Plan
         day=_day_number(day, weekday),
         slots=_slots(person, town, weekday),
     )
-    planner = _Planner(rng, voice, person, town, work_day=work_day, weekday=weekday)
+    things = read_things(context.get("things"))
+    planner = _Planner(rng, voice, person, town, work_day=work_day, weekday=weekday, things=things)
     planner.add_invitations(_sequence(context.get("invitations")))
     planner.add_day_frame()
     wishes = inspired_activities(
@@ -214,12 +216,23 @@ class _Planner(DayFrame):
         *,
         work_day: bool,
         weekday: str,
+        things: Things | None = None,
     ) -> None:
-        super().__init__(rng, voice, person, town, work_day=work_day, weekday=weekday)
+        super().__init__(
+            rng, voice, person, town, work_day=work_day, weekday=weekday, things=things
+        )
         self.used: set[str] = set()
         self.last_leisure = ""
         self.habits = _habits(person)
-        self.options = (*LEISURE, *person.pursuits)
+        # only pastimes whose objects the town has, and the game's own kinds the
+        # persona's words name (a request listing no things changes nothing)
+        own = self.things.pastimes(person.facts.words, town.work)
+        self.habits |= {o.key for o in own}
+        self.options = (
+            *(o for o in LEISURE if self.things.allows(o)),
+            *(o for o in person.pursuits if not all(self.things.missing(c) for c in o.say.cores)),
+            *own,
+        )
         self._role_words = {
             w for t in self.role.say.cores for w in _WORDS.findall(t) if len(w) > 3
         } - {"work", "with", "that", "from"}
@@ -276,6 +289,9 @@ class _Planner(DayFrame):
         """Where a requirement naming no place is done: people are met in public, runs
         and walks go to a park, shopping to a shop; the rest at home."""
         words = set(_WORDS.findall(req))
+        at_thing = self.things.place_for(req, avoid=self.home)
+        if at_thing is not None:
+            return at_thing  # "fish by the pond": where the town's fishing spot is
         kinds: tuple[str, ...] = ()
         if words & _PUBLIC_WORDS or "in town" in req:
             kinds = ("square", "cafe")
@@ -381,7 +397,7 @@ class _Planner(DayFrame):
             affine = bool(opt.affinity & words)
             if opt.gated and not affine:
                 continue
-            if opt.place_type != "home" and not self.town.has(opt.place_type):
+            if not opt.places and opt.place_type != "home" and not self.town.has(opt.place_type):
                 continue
             weight = opt.weight * (3.0 if affine else 1.0)
             if opt.key not in self.habits:
@@ -401,7 +417,9 @@ class _Planner(DayFrame):
         opt = pick_weighted(rng, options, weights)
         self.used.add(opt.key)
         self.last_leisure = opt.key
-        if opt.place_type == "home":
+        if opt.places:
+            place = pick(rng, opt.places)
+        elif opt.place_type == "home":
             place = self.home
         else:
             place = pick(rng, self.town.by_type[opt.place_type])

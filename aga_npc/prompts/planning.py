@@ -22,6 +22,23 @@ __all__ = [
 ]
 
 
+THINGS_NOTE = (
+    " Activities use only the things listed (kinds of objects with their verbs, at the "
+    "places where they are): never plan to use an object the town does not have."
+)
+"""Added to a planning task when the request lists the town's ``things``."""
+
+
+def _with_things(
+    context: dict[str, Any], task: str, things: Sequence[Mapping[str, Any]]
+) -> tuple[dict[str, Any], str]:
+    """The context and task with the town's things, when there are any (a map of only the
+    household kinds lists none: the prompts' examples already assume them)."""
+    if not things:
+        return context, task
+    return {**context, "things": [dict(t) for t in things]}, task + THINGS_NOTE
+
+
 def _system(name: str) -> str:
     return (
         f"You are the inner voice of {name}, a resident of a small town in a life "
@@ -53,12 +70,13 @@ def daily_plan_messages(
     memories: Sequence[str],
     invitations: Sequence[Mapping[str, Any]],
     places: Sequence[str],
+    things: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[Any, ...]:
-    """The day in broad strokes (once a day): timed items with places."""
-    return envelope(
-        system=_system(str(persona["name"])),
-        module="daily_plan",
-        context={
+    """The day in broad strokes (once a day): timed items with places. ``things``: the
+    town's object kinds with their verbs and places (``{"kind", "verbs", "places"}``),
+    listed when the map is not the household default."""
+    context, task = _with_things(
+        {
             "persona": identity(persona),
             "day": dict(day),
             "wake_up": wake_up,
@@ -66,13 +84,18 @@ def daily_plan_messages(
             "invitations": [dict(i) for i in invitations],
             "places": list(places),
         },
-        task=(
-            f"Outline {persona['name']}'s day in broad strokes, from waking up at {wake_up} "
-            "until going to sleep, in order. Give each item a start time (HH:MM, 24 h), its "
-            "length in minutes, what happens in everyday words and the place (one of the "
-            "listed places). Respect the lifestyle, the work days, meals at normal times "
-            "and accepted invitations, and end the day sleeping at home."
-        ),
+        f"Outline {persona['name']}'s day in broad strokes, from waking up at {wake_up} "
+        "until going to sleep, in order. Give each item a start time (HH:MM, 24 h), its "
+        "length in minutes, what happens in everyday words and the place (one of the "
+        "listed places). Respect the lifestyle, the work days, meals at normal times "
+        "and accepted invitations, and end the day sleeping at home.",
+        things,
+    )
+    return envelope(
+        system=_system(str(persona["name"])),
+        module="daily_plan",
+        context=context,
+        task=task,
         answer_format=(
             '{"wake_up": "07:00", "activities": [{"start": "07:00", "duration": 30, '
             '"activity": "wake up and get ready", "place": "<home>"}, ...]}'
@@ -88,20 +111,20 @@ def hourly_schedule_messages(
     so_far: Sequence[Mapping[str, Any]],
     hour: int | None,
     places: Sequence[str],
+    things: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[Any, ...]:
     """What the person does in one hour of the day (``hour`` None: the whole day at once).
 
     Generative Agents asks once per waking hour, each time with the schedule so far;
-    consecutive hours that carry the same activity are merged into one item.
+    consecutive hours that carry the same activity are merged into one item. ``things``
+    as in ``daily_plan_messages``.
     """
     if hour is None:
         span = "for the whole day, from waking up until going to sleep"
     else:
         span = f"from {hour % 24:02d}:00 to {(hour + 1) % 24:02d}:00"
-    return envelope(
-        system=_system(str(persona["name"])),
-        module="hourly_schedule",
-        context={
+    context, task = _with_things(
+        {
             "persona": identity(persona),
             "day": dict(day),
             "hour": hour,
@@ -109,16 +132,21 @@ def hourly_schedule_messages(
             "schedule_so_far": [dict(i) for i in so_far],
             "places": list(places),
         },
-        task=(
-            f"Write {persona['name']}'s schedule {span}, following the daily plan and "
-            "continuing the schedule so far. Each entry has a start time (HH:MM), its "
-            "length in minutes, the activity in everyday words and the place (one of the "
-            "listed places). An activity that goes on from the previous hour keeps exactly "
-            "the same words and place. For example, if the daily plan says work at the "
-            'bakery from 08:00 to 12:00 and it is 09:00, answer [{"start": "09:00", '
-            '"duration": 60, "activity": "work at the bakery counter", "place": '
-            '"Bakery"}].'
-        ),
+        f"Write {persona['name']}'s schedule {span}, following the daily plan and "
+        "continuing the schedule so far. Each entry has a start time (HH:MM), its "
+        "length in minutes, the activity in everyday words and the place (one of the "
+        "listed places). An activity that goes on from the previous hour keeps exactly "
+        "the same words and place. For example, if the daily plan says work at the "
+        'bakery from 08:00 to 12:00 and it is 09:00, answer [{"start": "09:00", '
+        '"duration": 60, "activity": "work at the bakery counter", "place": '
+        '"Bakery"}].',
+        things,
+    )
+    return envelope(
+        system=_system(str(persona["name"])),
+        module="hourly_schedule",
+        context=context,
+        task=task,
         answer_format=(
             '{"activities": [{"start": "09:00", "duration": 60, "activity": "...", '
             '"place": "<place>"}]}'
@@ -175,9 +203,11 @@ def replan_messages(
     event: str,
     commitment: Mapping[str, Any] | None,
     places: Sequence[str],
+    things: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[Any, ...]:
     """Re-plan the rest of today after a reaction or a conversation (Generative Agents'
-    new decomposition of the schedule around what happened)."""
+    new decomposition of the schedule around what happened). ``things`` as in
+    ``daily_plan_messages``."""
     context: dict[str, Any] = {
         "persona": identity(persona),
         "now": now,
@@ -187,17 +217,20 @@ def replan_messages(
     }
     if commitment:
         context["new_commitment"] = dict(commitment)
+    context, task = _with_things(
+        context,
+        f"It is {now}. Something happened that changes {persona['name']}'s day. "
+        "Rewrite the rest of today's schedule from now until going to sleep: keep what "
+        "still fits, shorten or move what no longer fits, and include the new "
+        "commitment at its time and place if there is one. Each entry has a start time "
+        "(HH:MM), its length in minutes, the activity and the place.",
+        things,
+    )
     return envelope(
         system=_system(str(persona["name"])),
         module="replan",
         context=context,
-        task=(
-            f"It is {now}. Something happened that changes {persona['name']}'s day. "
-            "Rewrite the rest of today's schedule from now until going to sleep: keep what "
-            "still fits, shorten or move what no longer fits, and include the new "
-            "commitment at its time and place if there is one. Each entry has a start time "
-            "(HH:MM), its length in minutes, the activity and the place."
-        ),
+        task=task,
         answer_format=(
             '{"activities": [{"start": "15:30", "duration": 60, "activity": "...", '
             '"place": "<place>"}]}'

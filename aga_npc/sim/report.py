@@ -190,7 +190,7 @@ def build_report(
             "turns": convos.lines if convos is not None else 0,
             "by_pair": _pairs(convos.finished if convos is not None else []),
         },
-        "violations": summarise(records),
+        "violations": summarise(records, town.world.kinds),
         "activity_diversity": {
             name: distinct_activity_kinds([t for _, t, _ in town.brains[name].activity_log])
             for name in town.names()

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from aga_npc.world.kinds import KIND_AFFORDANCES, KNOWN_KINDS
+from aga_npc.world.kinds import KIND_AFFORDANCES, KNOWN_KINDS, KindRegistry
 
 __all__ = [
     "ACTIVITIES",
@@ -543,21 +543,27 @@ def _read(plan_text: str, place: str) -> tuple[str, ...]:
     return tuple(strong or found)
 
 
-def judged_pair(verb: str, kind: str) -> bool:
+def judged_pair(verb: str, kind: str, kinds: KindRegistry | None = None) -> bool:
     """Whether an action ``verb`` on an object of ``kind`` is judged at all: the object is
-    of a kind the conventions list and affords the verb (else it is no object, a game's own
-    kind, or only the spot where an action on no object happens)."""
-    return kind in KNOWN_KINDS and verb in KIND_AFFORDANCES[kind]
+    of a kind the conventions list and affords the verb, there and in the world's
+    ``kinds`` (default: the household kinds); else it is no object, a game's own kind (or
+    a household kind the game gave other verbs), or only the spot where an action on no
+    object happens."""
+    if kind not in KNOWN_KINDS or verb not in KIND_AFFORDANCES[kind]:
+        return False
+    return kinds is None or verb in kinds.verbs(kind)
 
 
-def fit_reason(plan_text: str, verb: str, kind: str, *, place: str = "") -> str | None:
+def fit_reason(
+    plan_text: str, verb: str, kind: str, *, place: str = "", kinds: KindRegistry | None = None
+) -> str | None:
     """Why the action ``verb`` on an object of ``kind`` does not fit ``plan_text``, or None
     when it fits or cannot be judged: no object, a kind outside the conventions, a verb
     the object does not afford (the town puts actions on no object at a spot, e.g. "walk"
     at a fountain: the object is only where it happens), or a plan with no recognised
-    activity."""
+    activity. ``kinds``: the world's registry (see ``judged_pair``)."""
     verb = verb.strip().lower()
-    if not judged_pair(verb, kind) or kind in GENERIC_STEPS.get(verb, ()):
+    if not judged_pair(verb, kind, kinds) or kind in GENERIC_STEPS.get(verb, ()):
         return None
     names = _read(plan_text, place)
     if not names:

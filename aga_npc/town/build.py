@@ -22,6 +22,7 @@ from aga_npc.ports import Embedder, RequestGateway
 from aga_npc.town.conversations import ConversationScheduler
 from aga_npc.town.town import Town
 from aga_npc.world.clock import GameClock
+from aga_npc.world.kinds import KindRegistry, KindsSource, things_on_map
 from aga_npc.world.model import World
 from aga_npc.world.stepper import WorldStepper
 
@@ -56,6 +57,9 @@ class TownSpec:
         path_budget: A* nodes the world stepper searches per game minute of real-time
             steps (None: every path at once; see ``WorldStepper``).
         loop: the cognitive loop's settings (None: ``LoopSettings.for_mode(mode)``).
+        kinds: the object kinds of the game when the map is loaded here: a
+            ``KindRegistry``, a kinds TOML file (added to the household kinds) or None
+            (the household kinds). A world given to ``build_town`` keeps its own.
     """
 
     personas: Sequence[Persona]
@@ -71,6 +75,7 @@ class TownSpec:
     per_tick_limit: int | None = None
     path_budget: int | None = None
     loop: LoopSettings | None = None
+    kinds: KindsSource = None
 
 
 def profile_from_persona(persona: Persona, *, bed: str) -> AgentProfile:
@@ -115,14 +120,19 @@ def build_town(
     """Load the map, place the residents, give each a brain.
 
     Raises:
-        MapError: the map cannot be read or has no sectors.
+        MapError: the map cannot be read or has no sectors, or the kinds file is bad.
         PersonaError: a resident's home, workplace or bed is not on the map (naming the
             persona's file, the field and the map).
     """
     if world is None:
-        world = World.load(spec.map_path or default_map_path(), clock=GameClock.at(spec.start))
+        world = World.load(
+            spec.map_path or default_map_path(),
+            clock=GameClock.at(spec.start),
+            kinds=KindRegistry.resolve(spec.kinds),
+        )
     check_on_map(spec.personas, world, start_tiles=spec.start_tiles)
     places = list(world.sector_names())
+    things = things_on_map(world.kinds, ((o.kind, o.sector) for o in world.objects()))
     loop = spec.loop or LoopSettings.for_mode(spec.mode)
     brains: dict[str, NpcBrain] = {}
     services = BrainServices(
@@ -142,7 +152,11 @@ def build_town(
         profile = profile_from_persona(persona, bed=world.agent_bed(persona.name) or "")
         known = known_sectors(places, home=persona.home, workplace=persona.workplace)
         mind = Mind(
-            profile=profile, settings=loop, places=known, mind_wandering=spec.mind_wandering
+            profile=profile,
+            settings=loop,
+            places=known,
+            things=_things_at(things, known),
+            mind_wandering=spec.mind_wandering,
         )
         _seed_memories(mind, persona, world.clock.total_minutes)
         brains[persona.name] = NpcBrain(
@@ -169,6 +183,16 @@ def build_town(
         conversations=conversations,
         seed=spec.seed,
     )
+
+
+def _things_at(things: Sequence[Mapping[str, Any]], known: Sequence[str]) -> list[dict[str, Any]]:
+    """The town's things a resident knows of: kinds with a place among its ``known`` ones."""
+    out = []
+    for thing in things:
+        where = [p for p in thing["places"] if p in known]
+        if where:
+            out.append({**thing, "places": where})
+    return out
 
 
 def _seed_memories(mind: Mind, persona: Persona, now: int) -> None:

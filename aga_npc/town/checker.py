@@ -41,6 +41,7 @@ from typing import Any
 
 from aga_npc.places import Address
 from aga_npc.town.agreement import fit_reason, judged_pair
+from aga_npc.world.kinds import KindRegistry
 
 __all__ = [
     "DAYTIME",
@@ -522,8 +523,12 @@ def _daytime_sleep(record: AgentDay) -> list[str]:
     return found
 
 
-def check_day(record: AgentDay) -> dict[str, list[str]]:
-    """Violations of one agent-day, by rule (every rule present), each a readable sentence."""
+def check_day(record: AgentDay, kinds: KindRegistry | None = None) -> dict[str, list[str]]:
+    """Violations of one agent-day, by rule (every rule present), each a readable sentence.
+
+    ``kinds``: the world's object kinds (default: the household kinds); an action is held
+    to its plan only on a household kind that affords its verb in them.
+    """
     found: dict[str, list[str]] = {rule: [] for rule in RULES}
     who, day = record.agent, record.day
     if record.slept_in_own_bed is False:
@@ -543,7 +548,7 @@ def check_day(record: AgentDay) -> dict[str, list[str]]:
             found["wrong_place"].append(
                 f"{who} {_action_words(a)} for '{a.plan}', planned at {a.place}"
             )
-        reason = fit_reason(a.plan, a.verb, a.kind, place=a.place)
+        reason = fit_reason(a.plan, a.verb, a.kind, place=a.place, kinds=kinds)
         if reason is not None:
             found["plan_mismatch"].append(
                 f"{who} {_action_words(a)} does not fit '{a.plan}': {reason}"
@@ -553,12 +558,12 @@ def check_day(record: AgentDay) -> dict[str, list[str]]:
     return found
 
 
-def _plan_checked(record: AgentDay) -> list[ActionRecord]:
+def _plan_checked(record: AgentDay, kinds: KindRegistry | None) -> list[ActionRecord]:
     """Actions the plan rule judges: not exempt, using an object with an afforded verb."""
-    return [a for a in _judged(record) if judged_pair(a.verb, a.kind)]
+    return [a for a in _judged(record) if judged_pair(a.verb, a.kind, kinds)]
 
 
-def summarise(records: Iterable[AgentDay]) -> dict[str, Any]:
+def summarise(records: Iterable[AgentDay], kinds: KindRegistry | None = None) -> dict[str, Any]:
     """Totals by rule (every rule, 0 when clean), per agent-day figures, the failed-action
     share (failed / (executed + failed)), the plan-action mismatch share (mismatched /
     judged actions: not talk, reaction or waiting, on an object that affords the verb, also
@@ -573,7 +578,7 @@ def summarise(records: Iterable[AgentDay]) -> dict[str, Any]:
         executed += len(record.executed)
         failed += record.failed_actions
         meals += sum(1 for m in meals_of(record) if m.kind != "snack")
-        found = check_day(record)
+        found = check_day(record, kinds)
         counts = {rule: len(items) for rule, items in found.items() if items}
         for rule, items in found.items():
             by_rule[rule] += len(items)
@@ -583,10 +588,10 @@ def summarise(records: Iterable[AgentDay]) -> dict[str, Any]:
             flagged_days.append(
                 {"agent": record.agent, "day": record.day, "total": sum(counts.values()), **counts}
             )
-        for a in _plan_checked(record):
+        for a in _plan_checked(record, kinds):
             row = mismatch_by_source.setdefault(a.source.value, [0, 0])
             row[0] += 1
-            bad = fit_reason(a.plan, a.verb, a.kind, place=a.place) is not None
+            bad = fit_reason(a.plan, a.verb, a.kind, place=a.place, kinds=kinds) is not None
             row[1] += bad
             checked += 1
             mismatched += bad

@@ -9,7 +9,14 @@ from __future__ import annotations
 from aga_npc.places import HOME, WORK  # re-exported; the symbols live in aga_npc.places
 from aga_npc.world.clock import GameClock, parse_hhmm
 from aga_npc.world.grid import Grid, Tile
-from aga_npc.world.kinds import KIND_AFFORDANCES, KNOWN_KINDS, affordances, kinds_for_verb
+from aga_npc.world.kinds import (
+    KIND_AFFORDANCES,
+    KNOWN_KINDS,
+    KindRegistry,
+    KindSpec,
+    affordances,
+    kinds_for_verb,
+)
 from aga_npc.world.layout import ArenaInfo, Layout, ObjectSpec, SectorInfo, Spawn
 from aga_npc.world.model import World
 from aga_npc.world.problems import PROBLEM_CODES, Problem
@@ -26,6 +33,8 @@ __all__ = [
     "ArenaInfo",
     "GameClock",
     "Grid",
+    "KindRegistry",
+    "KindSpec",
     "Layout",
     "ObjectSpec",
     "Problem",

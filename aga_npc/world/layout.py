@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from aga_npc.places import Address
 from aga_npc.world.grid import Grid, Tile
-from aga_npc.world.kinds import KNOWN_KINDS, affordances
+from aga_npc.world.kinds import KindRegistry
 from aga_npc.world.problems import Problem
 from aga_npc.world.tmx import SEMANTIC_LAYERS, RawMap, Shape
 
@@ -52,7 +52,11 @@ class ArenaInfo:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ObjectSpec:
-    """The static facts of one interactable object (its state lives in the World)."""
+    """The static facts of one interactable object (its state lives in the World).
+
+    ``affordances`` are its kind's verbs in the world's ``KindRegistry``; ``capacity`` and
+    ``states`` are the object's own properties, else its kind's.
+    """
 
     address: str
     kind: str
@@ -63,10 +67,7 @@ class ObjectSpec:
     states: tuple[str, ...]
     use_tile: Tile
     rect: tuple[int, int, int, int]
-
-    @property
-    def affordances(self) -> tuple[str, ...]:
-        return affordances(self.kind)
+    affordances: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,6 +99,7 @@ class Layout:
     sector_grid: IntGrid
     arena_grid: IntGrid
     problems: tuple[Problem, ...]
+    kinds: KindRegistry
 
     def place_of_tile(self, tile: Tile) -> tuple[str, str] | None:
         """The (sector, arena) containing ``tile``, or None outside every arena."""
@@ -157,9 +159,10 @@ def _area(rect: tuple[int, int, int, int]) -> int:
 
 
 class _Builder:
-    def __init__(self, raw: RawMap, grid: Grid) -> None:
+    def __init__(self, raw: RawMap, grid: Grid, kinds: KindRegistry) -> None:
         self.raw = raw
         self.grid = grid
+        self.kinds = kinds
         self.problems: list[Problem] = []
         labels = grid.labels
         counts = np.bincount(labels[labels >= 0]) if (labels >= 0).any() else np.zeros(0)
@@ -227,6 +230,7 @@ class _Builder:
             sector_grid=sector_grid,
             arena_grid=arena_grid,
             problems=tuple(self.problems),
+            kinds=self.kinds,
         )
 
     def _locations(
@@ -284,11 +288,12 @@ class _Builder:
             name = shape.name
             if not kind:
                 self.problem("missing_kind", f"{shape.describe()} has no 'kind' property", name)
-            elif kind not in KNOWN_KINDS:
+            elif kind not in self.kinds:
                 self.problem(
                     "unknown_kind",
                     f"{shape.describe()} has unknown kind {kind!r} "
-                    f"(known: {', '.join(sorted(KNOWN_KINDS))})",
+                    f"(known: {', '.join(sorted(self.kinds))}; a game registers its own "
+                    "kinds in a KindRegistry or a kinds TOML file)",
                     name,
                 )
             if not name:
@@ -326,17 +331,19 @@ class _Builder:
                 sector=sector,
                 arena=arena,
                 name=name,
-                capacity=self._capacity(shape, address),
-                states=self._states(shape, address),
+                capacity=self._capacity(shape, address, kind),
+                states=self._states(shape, address, kind),
                 use_tile=self._use_tile(shape, address, place, arena_grid, keys),
                 rect=_rect(shape),
+                affordances=self.kinds.verbs(kind),
             )
         return out
 
-    def _capacity(self, shape: Shape, address: str) -> int:
+    def _capacity(self, shape: Shape, address: str, kind: str) -> int:
         value = _prop(shape, "capacity")
+        spec = self.kinds.spec(kind)
         if value is None:
-            return 1
+            return spec.capacity if spec is not None else 1
         cap = _int(value)
         if cap is None or cap < 1:
             self.problem(
@@ -347,10 +354,11 @@ class _Builder:
             return 1
         return cap
 
-    def _states(self, shape: Shape, address: str) -> tuple[str, ...]:
+    def _states(self, shape: Shape, address: str, kind: str) -> tuple[str, ...]:
         value = _prop(shape, "states")
+        spec = self.kinds.spec(kind)
         if value is None:
-            return ()
+            return spec.states if spec is not None else ()
         parts = [p.strip() for p in str(value).split(",")] if isinstance(value, str) else []
         if not parts or any(not p for p in parts) or len(set(parts)) != len(parts):
             self.problem(
@@ -445,6 +453,9 @@ class _Builder:
         return tuple(out)
 
 
-def build_layout(raw: RawMap, grid: Grid) -> Layout:
-    """Build the location tree of ``raw``; problems are recorded, never raised."""
-    return _Builder(raw, grid).build()
+def build_layout(raw: RawMap, grid: Grid, kinds: KindRegistry | None = None) -> Layout:
+    """Build the location tree of ``raw``; problems are recorded, never raised.
+
+    ``kinds``: the object kinds the game registers (default: the household kinds).
+    """
+    return _Builder(raw, grid, kinds if kinds is not None else KindRegistry.default()).build()

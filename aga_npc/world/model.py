@@ -16,6 +16,7 @@ import numpy as np
 from aga_npc.types import ObjectInfo
 from aga_npc.world.clock import GameClock
 from aga_npc.world.grid import Grid, IntGrid, PathSearch, Tile
+from aga_npc.world.kinds import KindRegistry
 from aga_npc.world.layout import Layout, ObjectSpec, Spawn, build_layout
 from aga_npc.world.problems import Problem
 from aga_npc.world.queries import ObjectIndex, WorldQueries
@@ -67,11 +68,13 @@ class World(WorldQueries):
         "raw",
     )
 
-    def __init__(self, raw: RawMap, *, clock: GameClock | None = None) -> None:
+    def __init__(
+        self, raw: RawMap, *, clock: GameClock | None = None, kinds: KindRegistry | None = None
+    ) -> None:
         self.raw = raw
         self.grid = Grid(~raw.blocked)
         self.grid.prepare()
-        self._layout: Layout = build_layout(raw, self.grid)
+        self._layout: Layout = build_layout(raw, self.grid, kinds)
         self._index = ObjectIndex.build(self._layout)
         self._infos: dict[str, ObjectInfo] = {a: _info(s) for a, s in self._layout.objects.items()}
         self._use_tiles = frozenset(s.use_tile for s in self._layout.objects.values())
@@ -86,13 +89,22 @@ class World(WorldQueries):
         self._reserved: dict[Tile, str] = {}
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str], *, clock: GameClock | None = None) -> World:
+    def load(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        clock: GameClock | None = None,
+        kinds: KindRegistry | None = None,
+    ) -> World:
         """Load a TMX map. A map without the semantic layers still loads (no places).
+
+        ``kinds``: the object kinds the game registers (default: the household kinds);
+        an object of another kind is an ``unknown_kind`` problem.
 
         Raises:
             MapError: the file cannot be read as a TMX map.
         """
-        return cls(read_tmx(path), clock=clock)
+        return cls(read_tmx(path), clock=clock, kinds=kinds)
 
     # ---------------------------------------------------------------- map facts
     @property
@@ -106,6 +118,11 @@ class World(WorldQueries):
     @property
     def spawns(self) -> tuple[Spawn, ...]:
         return self._layout.spawns
+
+    @property
+    def kinds(self) -> KindRegistry:
+        """The object kinds this world was loaded with."""
+        return self._layout.kinds
 
     @property
     def problems(self) -> tuple[Problem, ...]:

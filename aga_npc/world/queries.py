@@ -12,7 +12,6 @@ from aga_npc.places import resolve_address, resolve_place
 from aga_npc.types import ObjectInfo
 from aga_npc.world.clock import GameClock
 from aga_npc.world.grid import Tile
-from aga_npc.world.kinds import affordances
 from aga_npc.world.layout import Layout
 
 __all__ = ["ObjectIndex", "WorldQueries"]
@@ -40,7 +39,7 @@ class ObjectIndex:
             kinds.setdefault(spec.kind, []).append(spec.address)
             sectors.setdefault(spec.sector, []).append(spec.address)
             arenas.setdefault((spec.sector, spec.arena), []).append(spec.address)
-            for verb in affordances(spec.kind):
+            for verb in spec.affordances:
                 verbs.setdefault(verb, []).append(spec.address)
         return cls(
             all=tuple(layout.objects),

@@ -8,7 +8,20 @@ from typing import Any
 
 from aga_npc.ports import WorldView
 
-__all__ = ["Intent", "IntentKind", "Nearby", "Perception", "Source"]
+__all__ = ["FACINGS", "Intent", "IntentKind", "Nearby", "Perception", "Source", "facing_of"]
+
+FACINGS = ("up", "down", "left", "right")
+"""The four directions ``Intent.facing`` takes ("" before an NPC has faced anywhere)."""
+
+
+def facing_of(dx: float, dy: float, default: str = "") -> str:
+    """The facing of a step ``(dx, dy)`` in tile units (y grows downwards, as on screen):
+    the larger component wins, horizontal on a tie; ``default`` for no step."""
+    if dx == 0 and dy == 0:
+        return default
+    if abs(dx) >= abs(dy):
+        return "right" if dx > 0 else "left"
+    return "down" if dy > 0 else "up"
 
 
 class Source(enum.StrEnum):
@@ -34,7 +47,20 @@ class IntentKind(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Intent:
-    """The brain's wish for its body, re-issued every tick (compare with ``==``)."""
+    """The brain's wish for its body, re-issued every tick (compare with ``==``).
+
+    ``facing`` and ``speed`` describe the body as it moves now, for a game's sprite: the
+    brain leaves them at their defaults; ``TownHost.intent(name)`` fills them in each
+    frame from the stepper.
+
+    Attributes:
+        facing: ``"up"``, ``"down"``, ``"left"`` or ``"right"`` (screen directions, y
+            down): the direction of the current step while walking; towards the partner
+            while talking; towards the object while using it; else the last one ("" for a
+            brain's own intent).
+        speed: tiles per real second the body moves at now (0.0 when standing, waiting
+            for a path, or held up by the player standing in the way).
+    """
 
     kind: IntentKind
     target: str = ""
@@ -44,6 +70,8 @@ class Intent:
     until: int = 0
     source: Source = Source.FALLBACK
     partner: str = ""
+    facing: str = ""
+    speed: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -55,6 +83,8 @@ class Intent:
             "until": self.until,
             "source": self.source.value,
             "partner": self.partner,
+            "facing": self.facing,
+            "speed": self.speed,
         }
 
 

@@ -374,9 +374,10 @@ class NpcBrain:
         """One Social Memory update served both sides (the ``aga`` mode's saving)."""
         self.social.note_joint_update()
 
-    def hear_player(self, said: str, reply: str, now: int) -> None:
-        """Remember an exchange with the player (the player's words as quoted speech)."""
-        self.social.hear_player(said, reply, now)
+    def hear_player(self, said: str, reply: str, now: int, player: str = "") -> None:
+        """Remember an exchange with the player (the player's words as quoted speech;
+        ``player``: their name, "" when unnamed)."""
+        self.social.hear_player(said, reply, now, player)
 
     def update_social(self, other: str, transcript: list[tuple[str, str]], now: int) -> None:
         """Ask for and apply one Social Memory update about ``other``."""

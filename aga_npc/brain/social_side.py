@@ -157,12 +157,13 @@ class SocialSide:
         """The ``k`` best memories by recency and importance (no query)."""
         return texts(self.mind.retrieve(None, now, k))
 
-    def hear_player(self, said: str, reply: str, now: int) -> None:
-        """Remember an exchange with the player (the player's words as quoted speech)."""
+    def hear_player(self, said: str, reply: str, now: int, player: str = "") -> None:
+        """Remember an exchange with the player (the player's words as quoted speech;
+        ``player``: their name, "" when unnamed)."""
         self.mind.remember(
             now,
             EventKind.SAID,
-            player_memory_text(self.profile.name, said, reply),
+            player_memory_text(self.profile.name, said, reply, player),
             people=("player",),
             importance=4,
         )

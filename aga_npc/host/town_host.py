@@ -10,6 +10,7 @@ worker threads.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import math
 import os
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aga_npc.brain.intent import Intent, IntentKind
+from aga_npc.brain.intent import Intent, IntentKind, facing_of
 from aga_npc.brain.modes import Mode
 from aga_npc.brain.settings import LoopSettings
 from aga_npc.brain.snapshot import BrainSnapshot
@@ -36,6 +37,7 @@ from aga_npc.policy.index import IndexSettings
 from aga_npc.policy.persist import Recovery
 from aga_npc.policy.store import PolicyStore
 from aga_npc.ports import Embedder, LLMBackend, RequestTicket
+from aga_npc.prompts.sanitize import sanitize_player_text
 from aga_npc.runtime.framegate import FrameGate
 from aga_npc.runtime.gateway import Gateway
 from aga_npc.store.snapshot import Snapshot
@@ -50,7 +52,7 @@ from aga_npc.town.save import (
 )
 from aga_npc.town.town import Town
 from aga_npc.types import CallResult, LLMResult, Priority
-from aga_npc.world.clock import GameClock
+from aga_npc.world.clock import MINUTES_PER_DAY, GameClock
 from aga_npc.world.kinds import KindRegistry, KindsSource
 from aga_npc.world.model import World
 
@@ -61,6 +63,7 @@ GAME_MINUTES_PER_TICK = 2  # a brain not ticked this long is overdue: ticked fir
 REFERENCE_MODEL = "gpt-4o-mini"  # priced for the cost estimate when the LLM is offline
 FULL_OVERDUE_SPEED = 60.0  # game minutes per second from which overdue_ms is spent whole
 STATS_SLICE = 32  # brains whose policy counters one stats() call reads (round the town)
+MAX_PLAYER_NAME = 40  # characters of the player's name kept
 
 _gc_lock = threading.Lock()
 _gc_holds = [0]  # hosts holding a gc.freeze(); the last to close unfreezes
@@ -542,14 +545,196 @@ class TownHost:
     def clock(self) -> GameClock:
         return self.town.world.clock
 
+    def _require(self, name: str) -> None:
+        if name not in self.town.bodies:
+            raise KeyError(f"no NPC named {name!r} in this town")
+
     def position(self, name: str) -> tuple[float, float]:
-        """Float tile coordinates of ``name`` (interpolated while walking)."""
+        """Where ``name`` is, in tile units: ``(x, y)`` is the top-left corner of the tile
+        it stands on (tile ``(3, 5)`` is ``(3.0, 5.0)``; its centre is ``(3.5, 5.5)``),
+        interpolated between tiles while walking. Pixels: multiply by the tile size (add
+        half a tile for the centre), then apply the game's camera.
+
+        Raises:
+            KeyError: no NPC of that name.
+        """
+        self._require(name)
         return self.town.stepper.position(name)
 
     def intent(self, name: str) -> Intent:
-        """What ``name`` is doing now (for sprites: the verb bubble, whom to face)."""
+        """What ``name`` is doing now (for sprites: the verb bubble, whom to face), with
+        ``facing`` ("up"/"down"/"left"/"right": the step under way, towards the talk
+        partner or the player, towards the object in use) and ``speed`` (tiles per real
+        second now; 0.0 standing or held up) filled in, so a game animates the sprite
+        without recomputing either.
+
+        Raises:
+            KeyError: no NPC of that name.
+        """
+        self._require(name)
         intent = self.town.bodies[name].intent
-        return intent if intent is not None else Intent(kind=IntentKind.STAY)
+        if intent is None:
+            intent = Intent(kind=IntentKind.STAY)
+        stepper = self.town.stepper
+        facing = self._facing(name, intent)
+        return dataclasses.replace(intent, facing=facing, speed=stepper.current_speed(name))
+
+    def _facing(self, name: str, intent: Intent) -> str:
+        stepper = self.town.stepper
+        if stepper.walking(name) and not stepper.searching(name):
+            return stepper.facing(name) or "down"
+        here = self.town.world.agent_tile(name)
+        there: tuple[float, float] | None = None
+        if intent.kind is IntentKind.TALK and intent.partner:
+            if intent.partner in self.town.bodies:
+                there = stepper.position(intent.partner)
+            elif self.town.player_tile is not None:
+                there = self.town.player_tile
+        elif intent.kind is IntentKind.USE and intent.target and stepper.arrived(name):
+            rect = self.town.world.object_rect(intent.target, agent=name)
+            if rect is not None and here is not None:
+                x0, y0, x1, y1 = rect
+                # the nearest point of the object's rectangle (tile centres)
+                there = (
+                    min(max(here[0], x0), x1 - 1),
+                    min(max(here[1], y0), y1 - 1),
+                )
+        if there is not None and here is not None:
+            stepper.face(name, facing_of(there[0] - here[0], there[1] - here[1]))
+        return stepper.facing(name) or "down"
+
+    # ------------------------------------------------------------------ the world
+    def set_clock(self, day: int, hour: int, minute: int = 0) -> GameClock:
+        """Set the game clock to ``day`` (1-based) at ``hour:minute``, forward only.
+
+        The town jumps there at once: conversations under way end, walks under way
+        arrive, and each brain's next tick takes the schedule item of the new time
+        (planning a new day first, as at any wake-up) and walks there; none of the
+        skipped minutes is replayed (no backlog of missed actions). Setting the current
+        time changes nothing. Returns the new clock.
+
+        Raises:
+            ValueError: a time before now (the clock never goes back: brains' plans,
+                memories and records are ordered by time; load a save to go back), or a
+                day/hour/minute out of range.
+        """
+        if int(day) < 1 or not 0 <= int(hour) < 24 or not 0 <= int(minute) < 60:
+            raise ValueError(
+                f"set_clock wants day >= 1, hour 0..23, minute 0..59; got {day}, {hour}, {minute}"
+            )
+        target = (int(day) - 1) * MINUTES_PER_DAY + int(hour) * 60 + int(minute)
+        self._jump(target)
+        return self.clock
+
+    def skip_to(self, hour: int, minute: int = 0) -> GameClock:
+        """Skip forward to the next time the clock shows ``hour:minute`` (later today, or
+        tomorrow when that time has passed or is now): the player slept until morning.
+        Same behaviour as :meth:`set_clock`; returns the new clock.
+
+        Raises:
+            ValueError: hour or minute out of range.
+        """
+        if not 0 <= int(hour) < 24 or not 0 <= int(minute) < 60:
+            raise ValueError(f"skip_to wants hour 0..23 and minute 0..59, got {hour}:{minute}")
+        now = self.town.now
+        target = (now // MINUTES_PER_DAY) * MINUTES_PER_DAY + int(hour) * 60 + int(minute)
+        if target <= now:
+            target += MINUTES_PER_DAY
+        self._jump(target)
+        return self.clock
+
+    def _jump(self, target: int) -> None:
+        self.town.jump_to(target)
+        self._minute = self.town.now
+        self._deferred = 0
+
+    def block_tile(self, x: int, y: int) -> bool:
+        """Make tile ``(x, y)`` unwalkable now (a fence built, a door locked); returns
+        whether it changed. Paths are searched again: walkers whose way crosses it take
+        another (or stop, and their brains hear the action failed); an NPC standing on it
+        steps to the nearest free tile. Cost: cached paths are dropped (the next searches
+        of each route are cold).
+
+        Raises:
+            ValueError: the tile is outside the map.
+        """
+        return self.block_rect(x, y, 1, 1) > 0
+
+    def unblock_tile(self, x: int, y: int) -> bool:
+        """Make tile ``(x, y)`` walkable again; returns whether it changed. Walks under
+        way keep their paths; later searches use the tile.
+
+        Raises:
+            ValueError: the tile is outside the map.
+        """
+        return self.unblock_rect(x, y, 1, 1) > 0
+
+    def block_rect(self, x: int, y: int, w: int, h: int) -> int:
+        """Block the ``w`` x ``h`` tiles whose top-left tile is ``(x, y)``; returns how
+        many changed (see :meth:`block_tile`).
+
+        Raises:
+            ValueError: an empty rectangle or one reaching outside the map.
+        """
+        return self.town.set_blocked(self._rect_tiles(x, y, w, h), True)
+
+    def unblock_rect(self, x: int, y: int, w: int, h: int) -> int:
+        """Free the ``w`` x ``h`` tiles whose top-left tile is ``(x, y)``; returns how many
+        changed.
+
+        Raises:
+            ValueError: an empty rectangle or one reaching outside the map.
+        """
+        return self.town.set_blocked(self._rect_tiles(x, y, w, h), False)
+
+    def is_blocked(self, x: int, y: int) -> bool:
+        """Whether tile ``(x, y)`` is unwalkable (outside the map counts as blocked)."""
+        return not self.town.world.grid.is_walkable((int(x), int(y)))
+
+    def _rect_tiles(self, x: int, y: int, w: int, h: int) -> list[tuple[int, int]]:
+        x, y, w, h = int(x), int(y), int(w), int(h)
+        world = self.town.world
+        if w < 1 or h < 1:
+            raise ValueError(f"a tile rectangle needs width and height >= 1, got {w}x{h}")
+        if x < 0 or y < 0 or x + w > world.width or y + h > world.height:
+            raise ValueError(
+                f"tiles ({x}, {y}) to ({x + w - 1}, {y + h - 1}) reach outside the map "
+                f"({world.width}x{world.height} tiles, (0, 0) top left)"
+            )
+        return [(tx, ty) for ty in range(y, y + h) for tx in range(x, x + w)]
+
+    def set_player(self, *, name: str | None = None, tile: tuple[int, int] | None = None) -> None:
+        """Tell the brains about the player; call with ``tile`` every frame (cheap).
+
+        Args:
+            name: what NPCs call the player: replies greet them by it and memories of the
+                exchange name them (``"Ana (the player) said to ..."``); cleaned like the
+                player's words. None keeps the current one (default: unnamed, "the
+                player").
+            tile: the tile the player stands on (integer tile coordinates, as
+                :meth:`position`): NPCs never walk into it - a walker whose next tile it is
+                waits before it until the player moves on. None keeps the last one; see
+                :meth:`clear_player` when the player leaves the map.
+
+        Raises:
+            ValueError: an empty name, or a tile outside the map.
+        """
+        if name is not None:
+            name = sanitize_player_text(str(name), limit=MAX_PLAYER_NAME)
+        self.town.set_player(name=name, tile=tile)
+
+    def clear_player(self) -> None:
+        """The player is not on the map any more: nobody waits for them."""
+        self.town.clear_player_tile()
+
+    @property
+    def player_name(self) -> str:
+        """The player's name (``"player"`` until :meth:`set_player` names them)."""
+        return self.town.player_name
+
+    @property
+    def player_tile(self) -> tuple[int, int] | None:
+        return self.town.player_tile
 
     def walking(self, name: str) -> bool:
         return self.town.stepper.walking(name)

@@ -66,7 +66,9 @@ def answer_player_reply(context: Mapping[str, Any], task: str, rng: random.Rando
     low = said.lower()
     parts: list[str] = []
     if is_greeting(said) or first_meeting:
-        parts.append(_hello(me, place, str(context.get("time") or ""), rng))
+        who = context.get("player")
+        name = str(who.get("name") or "") if isinstance(who, Mapping) else ""
+        parts.append(_hello(me, place, str(context.get("time") or ""), rng, name))
     topic = topic_of(said)
     if "your name" in low or "who are you" in low:
         parts.append(_intro(me))
@@ -95,20 +97,21 @@ def answer_player_reply(context: Mapping[str, Any], task: str, rng: random.Rando
     return " ".join(sentences(" ".join(parts))[:3])
 
 
-def _hello(me: Talker, place: str, time: str, rng: random.Random) -> str:
-    """One greeting sentence, by how well the NPC knows the player."""
+def _hello(me: Talker, place: str, time: str, rng: random.Random, player: str = "") -> str:
+    """One greeting sentence, by how well the NPC knows the player (by name when known)."""
     tod = part_of_day(time)
     first = me.persona.first
+    to = f", {player}" if player else ""
     if me.relationship in ("", "unknown", "stranger"):
         where = f" - welcome to {place}" if place and chance(rng, 0.5) else ""
         return pick(
             rng,
             (
-                f"Hello there, I'm {first}{where}!",
-                f"Hi, I don't think we've met - I'm {first}{where}!",
+                f"Hello there{to}, I'm {first}{where}!",
+                f"Hi{to}, I don't think we've met - I'm {first}{where}!",
             ),
         )
-    return pick(rng, ("Oh, hello again!", "Hi, good to see you!", f"Good {tod}!"))
+    return pick(rng, (f"Oh, hello again{to}!", f"Hi{to}, good to see you!", f"Good {tod}{to}!"))
 
 
 def _intro(me: Talker) -> str:

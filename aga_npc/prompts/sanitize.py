@@ -49,7 +49,7 @@ _BRACKETS = str.maketrans({"<": "\u2039", ">": "\u203a", "[": "(", "]": ")", '"'
 # runs to the end of its string
 _SPAN = re.compile(
     r'<<player>>\\?"[^"\\]*\\?"<</player>>'
-    r'|(?i:the player said to) [^:"]{1,80}: \\?"[^"\\]*(?:\\?")?'
+    r'|(?i:the player\)? said to) [^:"]{1,80}: \\?"[^"\\]*(?:\\?")?'
     r'|(?<= answered: )\\?"[^"\\]*(?:\\?")?'
 )
 
@@ -87,10 +87,12 @@ def quote_player_text(text: str) -> str:
     return f'{_QUOTE_OPEN}"{sanitize_player_text(text)}"{_QUOTE_CLOSE}'
 
 
-def player_memory_text(npc: str, said: str, reply: str = "") -> str:
+def player_memory_text(npc: str, said: str, reply: str = "", player: str = "") -> str:
     """What ``npc`` remembers of an exchange with the player: the player's words (and the
-    model-written reply, which may echo them) each as one quoted, sanitised span."""
-    text = f'The player said to {npc}: "{sanitize_player_text(said)}"'
+    model-written reply, which may echo them) each as one quoted, sanitised span; a named
+    player as ``"<name> (the player) said to ..."``."""
+    who = f"{player} (the player)" if player else "The player"
+    text = f'{who} said to {npc}: "{sanitize_player_text(said)}"'
     if reply:
         text += f' / {npc} answered: "{sanitize_player_text(reply, limit=MAX_REPLY_CHARS)}"'
     return text

@@ -23,9 +23,13 @@ from aga_npc.types import LLMRequest, LLMResult, Module, Priority
 if TYPE_CHECKING:
     from aga_npc.town.town import Town
 
-__all__ = ["PLAYER", "PlayerChats"]
+__all__ = ["DEFAULT_PLAYER_NAME", "PLAYER", "PlayerChats"]
 
 PLAYER = "player"
+"""The player's key in Social Memory, memories' people and ``Intent.partner``, whatever
+the player's name."""
+DEFAULT_PLAYER_NAME = "player"
+"""The name until the game sets one: prompts and memories then say "the player"."""
 HISTORY = 6
 
 
@@ -68,6 +72,7 @@ class PlayerChats:
             memories=None if social else brain.recent_memories(now, 10),
             history=session.history[-HISTORY:],
             player_text=text,
+            player_name=self.name,
         )
         ticket = self.town.gateway.submit(
             LLMRequest(
@@ -83,6 +88,12 @@ class PlayerChats:
         )
         session.pending.append((clean, ticket))
         return ticket
+
+    @property
+    def name(self) -> str:
+        """The player's name as prompts and memories use it ("" while unnamed)."""
+        name = self.town.player_name
+        return "" if name == DEFAULT_PLAYER_NAME else name
 
     def open(self, npc: str) -> _Session:
         """Start a dialogue with ``npc`` (it stops and faces the player); no-op when open.
@@ -113,7 +124,7 @@ class PlayerChats:
                 session.history.append((PLAYER, said))
                 if reply:
                     session.history.append((session.npc, reply))
-                self.town.brains[session.npc].hear_player(said, reply, now)
+                self.town.brains[session.npc].hear_player(said, reply, now, player=self.name)
             session.pending = still
 
     def close(self, npc: str) -> None:

@@ -21,7 +21,7 @@ from aga_npc.brain.snapshot import BrainSnapshot
 from aga_npc.ports import RequestGateway, RequestTicket
 from aga_npc.town.checker import ActionRecord, ActionSource, AgentDay, ScheduleStart
 from aga_npc.town.conversations import ConversationScheduler
-from aga_npc.town.player import PlayerChats
+from aga_npc.town.player import DEFAULT_PLAYER_NAME, PlayerChats
 from aga_npc.types import LLMResult
 from aga_npc.world.model import World
 from aga_npc.world.sight import SightGrid
@@ -118,6 +118,8 @@ class Town:
         self.records: dict[tuple[str, int], AgentDay] = {}
         self._names = sorted(brains)
         self.player = PlayerChats(self)
+        self.player_name = DEFAULT_PLAYER_NAME
+        self.player_tile: tuple[int, int] | None = None
         # each brain's last tick, least recently ticked first (ticks move a brain last)
         self._ticked_at: OrderedDict[str, int] = OrderedDict.fromkeys(self._names, self.now)
         self._last_minute = self.now - 1
@@ -258,6 +260,95 @@ class Town:
             self._tick(name, now)
             ticked += 1
         return ticked
+
+    # ------------------------------------------------------------------ the world
+    def set_player(self, *, name: str | None = None, tile: tuple[int, int] | None = None) -> None:
+        """The player's name (what NPCs call them in replies and remember them by) and the
+        tile they stand on (walkers wait before it; None: off the map). A None name keeps
+        the current one.
+
+        Raises:
+            ValueError: an empty name, or a tile outside the map.
+        """
+        if name is not None:
+            clean = " ".join(str(name).split())
+            if not clean:
+                raise ValueError("the player's name must not be empty")
+            self.player_name = clean
+        if tile is not None:
+            t = (int(tile[0]), int(tile[1]))
+            if not self.world.grid.in_bounds(t):
+                raise ValueError(
+                    f"player tile {t} is outside the map "
+                    f"({self.world.width}x{self.world.height} tiles)"
+                )
+            self.player_tile = t
+            self.stepper.obstacles = frozenset((t,))
+
+    def clear_player_tile(self) -> None:
+        """The player left the map (walkers no longer wait for them)."""
+        self.player_tile = None
+        self.stepper.obstacles = frozenset()
+
+    def set_blocked(self, tiles: Iterable[tuple[int, int]], blocked: bool = True) -> int:
+        """Block (or free) tiles at runtime; returns how many changed.
+
+        After blocking, walks whose remaining path crosses a blocked tile are searched
+        again (an NPC with no way left stops and its brain hears the action failed), and
+        an NPC standing on a blocked tile steps to the nearest free walkable tile and gives
+        up the object it was using there (its brain sends it back, to another stand tile).
+        Freeing tiles changes paths searched from then on; walks under way keep theirs.
+        """
+        changed = self.world.set_blocked(tiles, blocked)
+        if changed and blocked:
+            for name in self.stepper.reroute():
+                self._push_off(name)
+            self._lost_paths(self.now)
+        return changed
+
+    def _push_off(self, name: str) -> None:
+        """Move ``name`` off a tile that became blocked."""
+        tile = self.world.agent_tile(name)
+        if tile is None:
+            return
+        body = self.bodies.get(name)
+        if body is not None and body.target:
+            self._release(name, body)
+        self.stepper.stop(name)
+        free = self.world.nearest_walkable(tile)
+        if free is not None:
+            self.world.move_agent(name, free)
+
+    def jump_to(self, minute: int) -> None:
+        """Move the clock forward to absolute game minute ``minute`` at once (the player
+        slept): conversations under way end now, walks under way arrive, running action
+        records close now; then every brain counts as ticked at the new time, and its next
+        tick picks the schedule item of the new time (re-planning a new day as at any
+        wake-up) and walks there. Nothing of the skipped minutes is replayed.
+
+        Raises:
+            ValueError: ``minute`` is earlier than now (the clock never goes back).
+        """
+        now = self.now
+        if minute < now:
+            day, mod = divmod(minute, DAY)
+            raise ValueError(
+                f"the game clock cannot go back: it is {self.world.clock}, asked for day "
+                f"{day + 1} {mod // 60:02d}:{mod % 60:02d}"
+            )
+        if minute == now:
+            return
+        if self.conversations is not None:
+            for name in list(self.conversations.active):
+                if name in self.conversations.active:
+                    self.conversations.interrupt(name, self)
+        self.stepper.finish_walks()
+        for name in self._names:
+            self._close_action(name, self.bodies[name], now)
+        self.world.set_clock(self.world.clock.advance(minute - now))
+        self.restart_ticks()
+        self._last_minute = minute - 1
+        self._sight = None
 
     # ------------------------------------------------------------------ the player
     def begin_talk(self, npc: str) -> None:

@@ -332,6 +332,35 @@ class World(WorldQueries):
         """Block or free tiles (e.g. a door locked); cached paths are invalidated."""
         return self.grid.set_blocked(tiles, blocked)
 
+    def object_rect(self, address: str, *, agent: str = "") -> tuple[int, int, int, int] | None:
+        """The tiles an object covers as ``(x0, y0, x1, y1)``, ``x1``/``y1`` exclusive
+        (``@home``/``@work`` resolved for ``agent``); None for an unknown object."""
+        resolved = self.resolve_address(agent, address) if agent else address
+        spec = self._layout.objects.get(resolved or address)
+        return None if spec is None else spec.rect
+
+    def nearest_walkable(self, tile: Tile, *, limit: int = 20_000) -> Tile | None:
+        """The walkable tile nearest to ``tile`` (itself when walkable), breadth-first
+        through any tiles, free of other agents' stand reservations when possible; None
+        when none lies within ``limit`` tiles looked at."""
+        if self.grid.is_walkable(tile) and tile not in self._reserved:
+            return tile
+        seen = {tile}
+        queue = deque([tile])
+        fallback: Tile | None = None
+        while queue and len(seen) <= limit:
+            x, y = queue.popleft()
+            if self.grid.is_walkable((x, y)):
+                if (x, y) not in self._reserved:
+                    return (x, y)
+                if fallback is None:
+                    fallback = (x, y)
+            for nb in ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)):
+                if nb not in seen and self.grid.in_bounds(nb):
+                    seen.add(nb)
+                    queue.append(nb)
+        return fallback
+
     def nearest(
         self,
         agent: str,

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from aga_npc.brain.intent import facing_of
 from aga_npc.world.grid import PathSearch, Tile
 from aga_npc.world.model import World
 
@@ -76,6 +77,12 @@ class WorldStepper:
         self._walks: dict[str, _Walk] = {}
         self._arrived: dict[str, Tile] = {}
         self._carry = 0.0
+        self._facing: dict[str, str] = {}
+        self._held: set[str] = set()  # walkers that waited for an obstacle this step
+        self.obstacles: frozenset[Tile] = frozenset()
+        """Tiles walkers do not enter (the player's): one in the way holds the walker on
+        the tile before it until it moves away. Paths are not searched around them (the
+        player moves every frame; a path cache per player step would cost the frame)."""
 
     @property
     def tiles_per_game_minute(self) -> float:
@@ -183,6 +190,102 @@ class WorldStepper:
         x1, y1 = walk.path[i + 1]
         return (x0 + (x1 - x0) * frac, y0 + (y1 - y0) * frac)
 
+    def facing(self, agent: str) -> str:
+        """The direction of the agent's current step while walking, else of its last
+        step ("" if it never walked; see ``face``)."""
+        walk = self._walks.get(agent)
+        if walk is not None:
+            i = min(int(walk.progress), len(walk.path) - 2)
+            if i >= 0:
+                (x0, y0), (x1, y1) = walk.path[i], walk.path[i + 1]
+                return facing_of(x1 - x0, y1 - y0, self._facing.get(agent, ""))
+        return self._facing.get(agent, "")
+
+    def face(self, agent: str, facing: str) -> None:
+        """Remember ``facing`` as the agent's last direction (a standing agent turned)."""
+        if facing:
+            self._facing[agent] = facing
+
+    def current_speed(self, agent: str) -> float:
+        """Tiles per real second the agent moves at now: ``speed`` while it walks, 0.0
+        standing, waiting for its path search, or held up by an obstacle."""
+        if agent in self._walks and agent not in self._held:
+            return self.speed
+        return 0.0
+
+    def held(self, agent: str) -> bool:
+        """Whether the agent's last step was held up by a tile in ``obstacles``."""
+        return agent in self._held
+
+    # ------------------------------------------------------------- walls changed
+    def reroute(self) -> tuple[str, ...]:
+        """After tiles were blocked: every walk whose remaining path crosses a blocked tile
+        is searched again (at once) from where the walker stands to its destination; a
+        walker with no way left stops where it stands and is reported by
+        ``take_failures``. Returns the agents that stand on a blocked tile (the caller
+        moves them off; see ``World.nearest_walkable``).
+
+        Cost: one path search per walker whose path was cut.
+        """
+        grid = self.world.grid
+        for agent in list(self._walks):
+            walk = self._walks[agent]
+            i = min(int(walk.progress), len(walk.path) - 1)
+            rest = walk.path[i:]
+            if all(grid.is_walkable(t) for t in rest):
+                continue
+            frac = walk.progress - i
+            here = walk.path[i]
+            nxt = walk.path[i + 1] if i + 1 < len(walk.path) else None
+            path: tuple[Tile, ...] | None = None
+            progress = 0.0
+            if grid.is_walkable(here):
+                if nxt is not None and frac > 0 and grid.is_walkable(nxt):
+                    ahead = self.world.find_path(nxt, walk.path[-1])
+                    if ahead is not None:  # keep the step under way
+                        path, progress = (here, *ahead), frac
+                if path is None:
+                    path = self.world.find_path(here, walk.path[-1])
+            del self._walks[agent]
+            if path is None:
+                self.world.release_stand_tile(agent)
+                if grid.is_walkable(here):
+                    self.world.move_agent(agent, here)
+                self._failed[agent] = walk.target
+                continue
+            self.world.move_agent(agent, here)
+            if len(path) == 1:
+                self._arrived[agent] = path[0]
+            else:
+                self._walks[agent] = _Walk(path=path, progress=progress, target=walk.target)
+        stuck = []
+        for agent in self.world.agents():
+            tile = self.world.agent_tile(agent)
+            if tile is not None and not grid.is_walkable(tile) and agent not in self._walks:
+                stuck.append(agent)
+        return tuple(stuck)
+
+    def finish_walks(self) -> tuple[str, ...]:
+        """Every walker arrives at once (the clock skipped ahead); waiting path searches
+        are finished first. Returns the agents that arrived."""
+        if self._searches:
+            self._search(None)
+        arrivals = []
+        for agent in list(self._walks):
+            walk = self._walks.pop(agent)
+            last = walk.path[-1]
+            self.world.move_agent(agent, last)
+            if len(walk.path) > 1:
+                self._facing[agent] = self._step_facing(walk.path, len(walk.path) - 2, agent)
+            self._arrived[agent] = last
+            arrivals.append(agent)
+        self._carry = 0.0
+        return tuple(arrivals)
+
+    def _step_facing(self, path: tuple[Tile, ...], i: int, agent: str) -> str:
+        (x0, y0), (x1, y1) = path[i], path[i + 1]
+        return facing_of(x1 - x0, y1 - y0, self._facing.get(agent, ""))
+
     # ---------------------------------------------------------------- advancing
     def step(self, dt: float) -> tuple[str, ...]:
         """Advance ``dt`` real seconds: game time by ``dt * minutes_per_second`` minutes
@@ -241,10 +344,18 @@ class WorldStepper:
 
     def _move(self, distance: float) -> tuple[str, ...]:
         arrivals: list[str] = []
+        obstacles = self.obstacles
+        self._held.clear()
         for agent in list(self._walks):
             walk = self._walks[agent]
             last = len(walk.path) - 1
-            walk.progress = min(float(last), walk.progress + distance)
+            goal = min(float(last), walk.progress + distance)
+            if obstacles:
+                goal = self._hold(agent, walk, goal, obstacles)
+            if goal > walk.progress:
+                i = min(int(goal - 1e-9), last - 1)
+                self._facing[agent] = self._step_facing(walk.path, max(0, i), agent)
+            walk.progress = goal
             if walk.progress >= last - 1e-9:
                 self.world.move_agent(agent, walk.path[last])
                 del self._walks[agent]
@@ -253,6 +364,16 @@ class WorldStepper:
             else:
                 self.world.move_agent(agent, walk.path[int(walk.progress + 0.5)])
         return tuple(arrivals)
+
+    def _hold(self, agent: str, walk: _Walk, goal: float, obstacles: frozenset[Tile]) -> float:
+        """How far the walker may go towards ``goal`` without entering an obstacle: up to
+        the tile before the first one in the way (never backwards)."""
+        start = int(walk.progress)
+        for j in range(start + 1, min(len(walk.path), math.ceil(goal) + 1)):
+            if walk.path[j] in obstacles:
+                self._held.add(agent)
+                return max(walk.progress, min(goal, float(j - 1)))
+        return goal
 
     # -------------------------------------------------------------------- state
     def get_state(self) -> dict[str, Any]:

@@ -1,4 +1,14 @@
-"""Reading a Tiled TMX file with pytmx (no display, no images) into plain map data."""
+"""Reading a Tiled TMX file with pytmx (no display, no images) into plain map data.
+
+Collisions come from three places (see docs/MAP_CONVENTIONS.md):
+
+- a tile layer named ``collision``: every non-empty tile blocks;
+- a tile whose tileset properties say ``collides = true``, on any tile layer;
+- objects: every object of an object layer named ``collision`` or ``collisions``, and any
+  object elsewhere whose class/type is ``collision`` or with the property
+  ``collides = true``, blocks every tile its rectangle overlaps (a rotated rectangle,
+  ellipse, polygon or polyline: its bounding box; a point: its one tile).
+"""
 
 from __future__ import annotations
 
@@ -14,11 +24,23 @@ import numpy.typing as npt
 
 from aga_npc.errors import MapError
 
-__all__ = ["COLLISION_LAYER", "SEMANTIC_LAYERS", "RawMap", "Shape", "read_tmx"]
+__all__ = [
+    "COLLISION_CLASS",
+    "COLLISION_LAYER",
+    "COLLISION_OBJECT_LAYERS",
+    "SEMANTIC_LAYERS",
+    "RawMap",
+    "Shape",
+    "read_tmx",
+]
 
 BoolGrid = npt.NDArray[np.bool_]
 
 COLLISION_LAYER = "collision"
+COLLISION_OBJECT_LAYERS = ("collision", "collisions")
+"""Object layers (any case) whose every object blocks the tiles it overlaps."""
+COLLISION_CLASS = "collision"
+"""An object of this class (Tiled 1.9+; "type" before) blocks, on any object layer."""
 SEMANTIC_LAYERS = ("locations", "objects", "spawns")
 
 
@@ -81,6 +103,7 @@ class RawMap:
         tile_layers, object_layers: layer names in file order.
         blocked: bool array of shape ``(height, width)``, True where a tile blocks.
         shapes: object layer name (lower case) -> its shapes, for the semantic layers.
+        collision_objects: how many objects block tiles (see the module docstring).
     """
 
     path: str
@@ -92,6 +115,7 @@ class RawMap:
     object_layers: tuple[str, ...]
     blocked: BoolGrid
     shapes: Mapping[str, tuple[Shape, ...]]
+    collision_objects: int = 0
 
     def has_layer(self, name: str) -> bool:
         """Whether a tile or object layer of this name (any case) exists."""
@@ -134,6 +158,63 @@ def _shape(layer: str, obj: Any, tw: int, th: int) -> Shape:
     )
 
 
+def _object_class(obj: Any) -> str:
+    """The object's class (Tiled 1.9+ writes ``class``, older versions ``type``)."""
+    attrs = vars(obj)
+    value = attrs.get("class") or attrs.get("type") or ""
+    return str(value).strip().lower()
+
+
+def _collides(obj: Any, layer_key: str) -> bool:
+    if layer_key in COLLISION_OBJECT_LAYERS:
+        return True
+    if _object_class(obj) == COLLISION_CLASS:
+        return True
+    props = dict(obj.properties)
+    return any(str(k).strip().lower() == "collides" and _truthy(v) for k, v in props.items())
+
+
+def _object_box(obj: Any) -> tuple[float, float, float, float]:
+    """The object's bounding box in pixels ``(left, top, right, bottom)``, rotation and
+    polygon points included (pytmx already moved a tile object's y to its top)."""
+    x, y = float(obj.x), float(obj.y)
+    w, h = float(obj.width or 0.0), float(obj.height or 0.0)
+    points = vars(obj).get("points")
+    rotation = float(vars(obj).get("rotation") or 0.0)
+    if points:
+        corners = [(float(px), float(py)) for px, py in points]
+    else:
+        corners = [(x, y), (x + w, y), (x, y + h), (x + w, y + h)]
+    if rotation:
+        t = math.radians(rotation)
+        cos_t, sin_t = math.cos(t), math.sin(t)
+        corners = [
+            (x + cos_t * (px - x) - sin_t * (py - y), y + sin_t * (px - x) + cos_t * (py - y))
+            for px, py in corners
+        ]
+    xs = [c[0] for c in corners]
+    ys = [c[1] for c in corners]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _block_object(blocked: BoolGrid, obj: Any, tw: int, th: int) -> bool:
+    """Mark the tiles the object overlaps (positive area; a point or line: the tiles it
+    touches); returns whether any tile of the map was marked."""
+    left, top, right, bottom = _object_box(obj)
+    eps = 1e-6
+    x0 = math.floor(left / tw + eps)
+    y0 = math.floor(top / th + eps)
+    x1 = max(x0 + 1, math.ceil(right / tw - eps))
+    y1 = max(y0 + 1, math.ceil(bottom / th - eps))
+    height, width = blocked.shape
+    x0, y0 = max(0, x0), max(0, y0)
+    x1, y1 = min(width, x1), min(height, y1)
+    if x0 >= x1 or y0 >= y1:
+        return False
+    blocked[y0:y1, x0:x1] = True
+    return True
+
+
 def read_tmx(path: str | os.PathLike[str]) -> RawMap:
     """Parse ``path`` without loading any image or opening a display.
 
@@ -165,6 +246,7 @@ def read_tmx(path: str | os.PathLike[str]) -> RawMap:
     tile_layers: list[str] = []
     object_layers: list[str] = []
     shapes: dict[str, list[Shape]] = {name: [] for name in SEMANTIC_LAYERS}
+    colliders = 0
     for layer in tmx.layers:
         name = str(getattr(layer, "name", "") or "")
         if isinstance(layer, pytmx.TiledTileLayer):
@@ -180,6 +262,9 @@ def read_tmx(path: str | os.PathLike[str]) -> RawMap:
             key = name.strip().lower()
             if key in shapes:
                 shapes[key].extend(_shape(key, obj, tw, th) for obj in layer)
+            for obj in layer:
+                if _collides(obj, key) and _block_object(blocked, obj, tw, th):
+                    colliders += 1
     blocked.setflags(write=False)
     return RawMap(
         path=str(p),
@@ -191,4 +276,5 @@ def read_tmx(path: str | os.PathLike[str]) -> RawMap:
         object_layers=tuple(object_layers),
         blocked=blocked,
         shapes={k: tuple(v) for k, v in shapes.items()},
+        collision_objects=colliders,
     )

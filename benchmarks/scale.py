@@ -47,12 +47,21 @@ def _sizes(text: str) -> tuple[int, ...]:
 
 def child(npcs: int, days: int, out: Path) -> int:
     """Run the sim CLI's ``run`` in this process; write its figures to ``out``."""
+    from aga_npc.runtime import inline
     from aga_npc.sim.cli import build_parser
     from aga_npc.sim.runner import run_mode
 
     args = build_parser().parse_args(
         ["run", "--npcs", str(npcs), "--days", str(days), "--seed", "0", "--quiet"]
     )
+    gateways: list[Any] = []  # the run's gateway, to read its counters after the run
+    original_init = inline.InlineGateway.__init__
+
+    def keep(self: Any, *a: Any, **kw: Any) -> None:
+        original_init(self, *a, **kw)
+        gateways.append(self)
+
+    inline.InlineGateway.__init__ = keep  # type: ignore[method-assign]
     wall0, cpu0, main0 = time.perf_counter(), time.process_time(), time.thread_time()
     report = run_mode(args)
     wall, cpu, main = (
@@ -73,6 +82,10 @@ def child(npcs: int, days: int, out: Path) -> int:
         "conversations_started": int(report["conversations"]["started"]),  # finished: last 200
         "embedder": report["embedder"],
     }
+    if gateways:
+        stats = gateways[-1].stats()
+        for key in ("embed_jobs", "embed_texts", "embed_computed", "delivery_waits", "pumps"):
+            figures[key] = int(stats.get(key, 0))
     out.write_text(json.dumps(figures), encoding="utf-8")
     return 0
 

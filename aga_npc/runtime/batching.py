@@ -93,6 +93,7 @@ class EmbedJob:
                     self._borrowed.setdefault(t, job)
         self.missing = [t for t in wanted if t not in self._known and t not in self._borrowed]
         self._fresh: FloatArray | None = None
+        self._parts: dict[int, FloatArray] = {}
         self._error: BaseException | None = None
         self._latency = 0.0
         self._rows: dict[str, FloatArray] | None = None
@@ -102,21 +103,37 @@ class EmbedJob:
         """How many texts the calls asked for (with repeats)."""
         return sum(len(t) for t in self._texts)
 
-    def compute(self) -> None:
-        """Run the inner embedder on the missing texts (thread-safe; never raises)."""
+    def split(self, parts: int) -> list[list[int]]:
+        """Which missing texts each of ``parts`` workers computes (indices into
+        ``missing``): dealt out by length, so the parts cost about the same; fixed by the
+        texts alone (the same split in every run)."""
+        by_length = sorted(range(len(self.missing)), key=lambda i: (len(self.missing[i]), i))
+        return [p for p in (by_length[k::parts] for k in range(max(1, parts))) if p]
+
+    def compute(self, part: Sequence[int] | None = None) -> None:
+        """Run the inner embedder on the missing texts, or on the ``part`` of them given by
+        :meth:`split` (thread-safe, parts may run at once; never raises)."""
         t0 = time.perf_counter()
+        idx = list(range(len(self.missing))) if part is None else list(part)
         try:
-            if self.missing:
-                fresh = np.asarray(self.inner.embed(self.missing), dtype=np.float32)
-                if fresh.shape != (len(self.missing), self.inner.dim):
+            if idx:
+                texts = [self.missing[i] for i in idx]
+                fresh = np.asarray(self.inner.embed(texts), dtype=np.float32)
+                if fresh.shape != (len(texts), self.inner.dim):
                     raise EmbeddingError(
                         f"embedder {self.inner.name} returned shape {fresh.shape}, "
-                        f"expected {(len(self.missing), self.inner.dim)}"
+                        f"expected {(len(texts), self.inner.dim)}"
                     )
-                self._fresh = fresh
+                for i, row in zip(idx, fresh, strict=True):
+                    self._parts[i] = row  # distinct keys per part: safe across threads
         except Exception as exc:  # every call of the job gets it as its error
             self._error = exc
-        self._latency = time.perf_counter() - t0
+        self._latency = max(self._latency, time.perf_counter() - t0)
+
+    def _assemble(self) -> None:
+        if self._error is None and self.missing and len(self._parts) == len(self.missing):
+            self._fresh = np.stack([self._parts[i] for i in range(len(self.missing))])
+        self._parts = {}
 
     def results(self) -> list[CallResult]:
         """One result per flight, in order (game thread; after :meth:`compute`)."""
@@ -148,6 +165,7 @@ class EmbedJob:
         """Vectors by text: cached at planning, computed here, or by an earlier job."""
         if self._rows is not None:
             return self._rows
+        self._assemble()
         rows: dict[str, FloatArray] = dict(self._known)
         if self._fresh is not None:
             if self.cache is not None:

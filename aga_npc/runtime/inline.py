@@ -59,7 +59,7 @@ class _InFlight:
 @dataclass(slots=True)
 class _Batch:
     job: EmbedJob
-    future: Future[None] | None  # None: computed already (inline)
+    futures: list[Future[None]]  # empty: computed already (inline)
     due: int  # the pump that delivers it
 
 
@@ -76,8 +76,10 @@ class InlineGateway:
             per game minute, so 3 models a game at x60 with a three-second model). The
             pump that delivers waits for the answer when it is not in yet.
         batch_embeddings: serve the embedding calls of a pump together (see above).
-        embed_worker: compute batched embeddings on a worker thread, delivered at the next
+        embed_worker: compute batched embeddings on worker threads, delivered at the next
             pump (implies ``batch_embeddings``).
+        embed_threads: worker threads sharing a job's texts (2 on two cores: the caller
+            mostly waits for the embeddings at the next pump).
     """
 
     def __init__(
@@ -90,6 +92,7 @@ class InlineGateway:
         delay: int = 0,
         batch_embeddings: bool = False,
         embed_worker: bool = False,
+        embed_threads: int = 1,
     ) -> None:
         if max_in_flight < 1:
             raise ValueError(f"max_in_flight must be >= 1, got {max_in_flight}")
@@ -100,7 +103,10 @@ class InlineGateway:
         self._clock = clock
         self.delay = delay
         self.batch_embeddings = batch_embeddings or embed_worker
+        if embed_threads < 1:
+            raise ValueError(f"embed_threads must be >= 1, got {embed_threads}")
         self.embed_worker = embed_worker
+        self.embed_threads = embed_threads
         # calls run one at a time here; batched embedding calls wait in a job meanwhile
         self._sched = Scheduler(
             llm_limit=max_in_flight, call_limit=1 << 30 if self.batch_embeddings else 1
@@ -226,24 +232,29 @@ class InlineGateway:
             c["embed_computed"] += len(job.missing)
             if self.embed_worker and job.missing:
                 if self._executor is None:
-                    self._executor = ThreadPoolExecutor(1, thread_name_prefix="aga-embed")
-                future = self._executor.submit(job.compute)
-                self._batches.append(_Batch(job, future, self._pumps + 1))
+                    self._executor = ThreadPoolExecutor(
+                        self.embed_threads, thread_name_prefix="aga-embed"
+                    )
+                futures = [
+                    self._executor.submit(job.compute, part)
+                    for part in job.split(self.embed_threads)
+                ]
+                self._batches.append(_Batch(job, futures, self._pumps + 1))
             else:
                 # no worker (or nothing to compute): done now; delivered after the jobs
                 # planned before it, which it may take vectors from
                 job.compute()
-                self._batches.append(_Batch(job, None, self._pumps))
+                self._batches.append(_Batch(job, [], self._pumps))
 
     def _deliver_batches(self) -> int:
         """Deliver the embedding jobs due now, in the order they were planned."""
         n = 0
         while self._batches and self._batches[0].due <= self._pumps:
             batch = self._batches.pop(0)
-            if batch.future is not None:
-                if not batch.future.done():
-                    self._waits += 1
-                batch.future.result()
+            if not all(f.done() for f in batch.futures):
+                self._waits += 1
+            for f in batch.futures:
+                f.result()
             for flight, result in zip(batch.job.flights, batch.job.results(), strict=True):
                 self._complete(flight, result)
             n += 1
@@ -313,8 +324,8 @@ class InlineGateway:
         ]
         self._to_batch = []
         for b in self._batches:
-            if b.future is not None:
-                b.future.cancel()
+            for future in b.futures:
+                future.cancel()
         self._batches = []
         for flight in batched:
             for t in self._sched.finish(flight):

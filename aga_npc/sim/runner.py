@@ -101,7 +101,8 @@ def simulate(
         ledger=ledger,
         max_in_flight=settings.concurrency_for(len(config.personas)),
         delay=config.answer_delay,
-        embed_worker=True,  # a pump's embeddings in one call, off this thread (issue 17)
+        embed_worker=True,  # a pump's embeddings at once, off this thread (issue 17)
+        embed_threads=2,
     )
     policy = StorePolicy(store, sharing=config.sharing) if store is not None else None
     spec = TownSpec(

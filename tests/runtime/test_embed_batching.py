@@ -225,3 +225,23 @@ def test_cache_remember_refuses_a_wrong_row_count(bad: int) -> None:
     with pytest.raises(EmbeddingError, match="shape"):
         cache.remember(["a", "b"], rows)
     assert len(cache) == 0
+
+
+def test_two_worker_threads_share_a_job_each_text_computed_once() -> None:
+    inner = Counting()
+    cache = CachedEmbedder(inner)
+    gw = gateway(embed_worker=True, embed_threads=2)
+    texts = [f"memory number {i}" + "!" * i for i in range(9)]
+    a = gw.submit_call(cache.embed, texts[:5])
+    b = gw.submit_call(cache.embed, texts[3:])
+    gw.pump()
+    gw.pump()
+    assert len(inner.calls) == 2
+    assert sorted(t for call in inner.calls for t in call) == sorted(texts)
+    want = HashingEmbedder(64)
+    np.testing.assert_array_equal(value(a), want.embed(texts[:5]))
+    np.testing.assert_array_equal(value(b), want.embed(texts[3:]))
+    assert [t for t, _ in cache.items()] == texts  # filled in the order asked, not computed
+    with pytest.raises(ValueError, match="embed_threads"):
+        InlineGateway(FakeLLM(), embed_threads=0)
+    gw.close()

@@ -201,7 +201,10 @@ def _by_kind(reports: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def _mode_block(
-    mode: str, reports: Sequence[Mapping[str, Any]], bases: Sequence[Mapping[str, Any]]
+    mode: str,
+    reports: Sequence[Mapping[str, Any]],
+    bases: Sequence[Mapping[str, Any]],
+    peers: Sequence[Mapping[str, Mapping[str, Any]]] = (),
 ) -> dict[str, Any]:
     rows = [_seed_row(r, b) for r, b in zip(reports, bases, strict=True)]
     ratios = [row["ratio"] for row in rows if row["ratio"] is not None]
@@ -266,7 +269,7 @@ def _mode_block(
         "llm_failures": sum(r["llm_failures"] for r in reports),
         "llm_fallbacks": sum(r["llm_fallbacks"] for r in reports),
         "warm_runs": reports[0].get("warm_runs", 0),
-        "savings": _savings(reports, bases),
+        "savings": _savings(reports, bases, peers),
         "per_seed": rows,
     }
 
@@ -279,17 +282,40 @@ def _sum_maps(maps: Sequence[Mapping[str, int]]) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
+PRICING_FALLBACK = ("aga-paper", "social-only", "lifestyle-only")
+"""Modes that price a saving whose request kind the baseline never calls, in order."""
+
 SAVINGS_METHOD = (
     "Per switch of the aga mode's own savings: the calls it avoided in the measured run "
     "(counted by the brain), priced at the baseline's tokens per call over the request "
-    "kinds those calls would have been (weighted by the baseline's mix, same seed); "
+    "kinds those calls would have been (weighted by the baseline's mix, same seed); a kind "
+    "the baseline never calls (the per-person relationship update belongs to Social Memory) "
+    "is priced from the first mode of the same seed that does call it, in the order "
+    f"{', '.join(PRICING_FALLBACK)} (named in priced_from); "
     "share = those tokens over everything this mode saved against the baseline (the rest "
     "is the paper's two substitutions and differences in what happened)."
 )
 
 
+def _price_rows(
+    kinds: Sequence[str], base: Mapping[str, Any], peers: Mapping[str, Mapping[str, Any]]
+) -> tuple[list[Mapping[str, Any]], str]:
+    """The per-kind token rows that price ``kinds`` and the mode they come from: the
+    baseline's when it calls any of them, else the first of PRICING_FALLBACK that does."""
+    for name, report in [("baseline", base)] + [
+        (m, peers[m]) for m in PRICING_FALLBACK if m in peers
+    ]:
+        rows = report["tokens"]["by_module"]
+        priced = [rows[k] for k in kinds if k in rows and rows[k]["calls"]]
+        if priced:
+            return priced, name
+    return [], "none"
+
+
 def _savings(
-    reports: Sequence[Mapping[str, Any]], bases: Sequence[Mapping[str, Any]]
+    reports: Sequence[Mapping[str, Any]],
+    bases: Sequence[Mapping[str, Any]],
+    peers: Sequence[Mapping[str, Mapping[str, Any]]] = (),
 ) -> dict[str, Any] | None:
     """Each saving's calls and tokens avoided and its share of this mode's saving."""
     if not any(
@@ -300,12 +326,15 @@ def _savings(
     out: dict[str, Any] = {}
     for name in names:
         calls, tokens, shares = [], [], []
-        for report, base in zip(reports, bases, strict=True):
+        sources: set[str] = set()
+        seed_peers = list(peers) or [{} for _ in reports]
+        for report, base, peer in zip(reports, bases, seed_peers, strict=True):
             entry = report.get("savings", {}).get(name)
             if entry is None:
                 continue
-            rows = base["tokens"]["by_module"]
-            priced = [rows[k] for k in entry["kinds"] if k in rows and rows[k]["calls"]]
+            priced, source = _price_rows(entry["kinds"], base, peer)
+            if entry["calls_avoided"]:
+                sources.add(source)
             priced_calls = sum(r["calls"] for r in priced)
             per_call = (
                 sum(r["prompt"] + r["completion"] for r in priced) / priced_calls
@@ -321,6 +350,7 @@ def _savings(
             "calls_avoided": _spread(calls),
             "tokens_avoided": _spread(tokens),
             "share_of_saving": _spread(shares),
+            "priced_from": sorted(sources),
         }
     return {"method": SAVINGS_METHOD, "by_switch": out}
 
@@ -349,7 +379,8 @@ def build_comparison(
     first = runs[seeds[0]]["baseline"]
     npcs, days = int(first["npcs"]), int(first["days"])
     bases = [runs[s]["baseline"] for s in seeds]
-    blocks = {m: _mode_block(m, [runs[s][m] for s in seeds], bases) for m in order}
+    peers = [runs[s] for s in seeds]
+    blocks = {m: _mode_block(m, [runs[s][m] for s in seeds], bases, peers) for m in order}
     band = PAPER_BANDS.get(npcs)
     return {
         "npcs": npcs,

@@ -345,3 +345,40 @@ def test_reach_says_how_low_aga_paper_can_go_on_this_baseline() -> None:
     assert "out of reach" in far["verdict"]
     text = format_summary(build_comparison(runs, warm_runs=2))
     assert "aga-paper reach: the kinds aga-paper replaces are" in text
+
+
+def _with_savings(rep: dict[str, Any], avoided: int) -> dict[str, Any]:
+    rep["savings"] = {
+        "joint_relationship_update": {"calls_avoided": avoided, "kinds": ["relationship"]},
+        "poignancy_cache": {"calls_avoided": avoided, "kinds": ["poignancy"]},
+    }
+    return rep
+
+
+def test_a_saving_the_baseline_never_calls_is_priced_from_the_paper_mode() -> None:
+    """The joint relationship update avoids per-person ``relationship`` calls, which only the
+    Social Memory modes make: it is priced at aga-paper's tokens per relationship call, and
+    says so; a kind the baseline does call stays priced from the baseline."""
+    base = report("baseline", 0, {"poignancy": (900, 100, 10), "relationship_summary": (500, 0, 5)})
+    paper = report("aga-paper", 0, {"poignancy": (900, 100, 10), "relationship": (380, 20, 4)})
+    aga = _with_savings(
+        report("aga", 0, {"poignancy": (450, 50, 5), "relationship": (200, 10, 1)}), 2
+    )
+    out = build_comparison({0: {"baseline": base, "aga-paper": paper, "aga": aga}}, warm_runs=0)
+    switches = out["modes"]["aga"]["savings"]["by_switch"]
+    joint = switches["joint_relationship_update"]
+    assert joint["priced_from"] == ["aga-paper"]
+    assert joint["tokens_avoided"]["mean"] == pytest.approx(2 * 400 / 4)  # 2 calls at 100 each
+    assert switches["poignancy_cache"]["priced_from"] == ["baseline"]
+    assert switches["poignancy_cache"]["tokens_avoided"]["mean"] == pytest.approx(2 * 100)
+
+
+def test_a_saving_no_mode_prices_is_zero_and_named_none() -> None:
+    """Bad case: without a mode that makes the avoided kind, the saving is worth 0 tokens and
+    the comparison says it could not price it, rather than borrowing another kind's cost."""
+    base = report("baseline", 0, {"poignancy": (900, 100, 10)})
+    aga = _with_savings(report("aga", 0, {"poignancy": (450, 50, 5)}), 3)
+    out = build_comparison({0: {"baseline": base, "aga": aga}}, warm_runs=0)
+    joint = out["modes"]["aga"]["savings"]["by_switch"]["joint_relationship_update"]
+    assert joint["priced_from"] == ["none"]
+    assert joint["tokens_avoided"]["mean"] == 0.0

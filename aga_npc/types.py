@@ -199,13 +199,18 @@ class LLMRequest:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Usage:
-    """Token usage of one call."""
+    """Token usage of one call.
+
+    ``cached_tokens``: of the prompt tokens, those the server served from its prompt
+    (prefix) cache (``usage.prompt_tokens_details.cached_tokens``; 0 when not reported).
+    """
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_tokens: int = 0
 
     def __post_init__(self) -> None:
-        if self.prompt_tokens < 0 or self.completion_tokens < 0:
+        if self.prompt_tokens < 0 or self.completion_tokens < 0 or self.cached_tokens < 0:
             raise ValueError("token counts must be non-negative")
 
     @property
@@ -216,16 +221,21 @@ class Usage:
         return Usage(
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
+            cached_tokens=self.cached_tokens + other.cached_tokens,
         )
 
     def to_dict(self) -> dict[str, int]:
-        return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}
+        out = {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}
+        if self.cached_tokens:
+            out["cached_tokens"] = self.cached_tokens
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Usage:
         return cls(
             prompt_tokens=int(data.get("prompt_tokens", 0)),
             completion_tokens=int(data.get("completion_tokens", 0)),
+            cached_tokens=int(data.get("cached_tokens", 0)),
         )
 
 
@@ -238,7 +248,8 @@ class LLMResult:
         parsed: the parsed (and validated) JSON value for JSON requests, else None.
         usage: tokens spent, summed over every attempt (retries and re-asks included).
         latency: wall seconds from the first attempt to the result.
-        attempts: backend calls made (1 when served at once; 0 when refused or replayed).
+        attempts: backend calls made (1 when served at once; 0 when refused; a replay: the
+            recorded run's).
         error: the exception when the request failed (an ``aga_npc.errors.LLMError``).
         backend: name of the backend that answered ("openai", "offline", "fake", "replay").
         model: the model name reported by the backend.

@@ -12,6 +12,10 @@ Outcomes:
     ``cancelled`` a request cancelled while its call was running.
 A successful retry or re-ask is an ``ok`` entry with ``attempt_kind`` ``"retry"``/``"reask"``.
 
+Prompt caching: an entry's ``cached_tokens`` are the part of its prompt tokens the server
+served from its prefix cache (``usage.prompt_tokens_details.cached_tokens``); the cost
+prices them at the model's cached-input rate.
+
 The ledger keeps running sums per game day and module, agent, outcome and model as entries
 arrive, so its totals, groupings and cost cost O(kinds) however long the game runs; with
 ``max_entries`` it keeps only the newest raw entries, and the sums stay exact.
@@ -40,30 +44,53 @@ __all__ = [
 ]
 
 OUTCOMES = ("ok", "retried", "failed", "refused", "coalesced", "replayed", "cancelled")
-# Outcomes of entries that are real backend calls.
-CALL_OUTCOMES = frozenset({"ok", "retried", "failed", "cancelled"})
+# Outcomes of entries that are backend calls, live or recorded (a replayed entry stands for
+# the call made when the recording was made, so a replay counts the calls it reproduces).
+CALL_OUTCOMES = frozenset({"ok", "retried", "failed", "cancelled", "replayed"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ModelPrice:
-    """USD per one million prompt and completion tokens."""
+    """USD per one million prompt and completion tokens; ``cached_prompt`` per million
+    prompt tokens served from the server's prompt cache (None: no discount, the prompt
+    price)."""
 
     prompt: float
     completion: float
+    cached_prompt: float | None = None
 
     def __post_init__(self) -> None:
         if self.prompt < 0 or self.completion < 0:
             raise ValueError("prices must be non-negative")
+        if self.cached_prompt is not None and self.cached_prompt < 0:
+            raise ValueError("prices must be non-negative")
+
+    @property
+    def cached_rate(self) -> float:
+        """USD per million cached prompt tokens."""
+        return self.prompt if self.cached_prompt is None else self.cached_prompt
+
+    def cost(self, *, prompt: int, completion: int, cached: int = 0) -> float:
+        """USD for ``prompt`` tokens (of which ``cached`` came from the cache; at most all
+        of them count as cached) and ``completion`` tokens."""
+        cached = min(max(cached, 0), prompt)
+        return (
+            (prompt - cached) * self.prompt
+            + cached * self.cached_rate
+            + completion * self.completion
+        ) / 1e6
 
 
-# Public list prices, USD per 1M tokens. Models match by longest prefix
-# ("gpt-4o-mini-2024-07-18" is priced as "gpt-4o-mini"); unknown models cost 0.
+# Public list prices, USD per 1M tokens (cached input: OpenAI's prompt-caching rate, half
+# the input price for gpt-4o*, a quarter for gpt-4.1*; gpt-3.5-turbo has none). Models
+# match by longest prefix ("gpt-4o-mini-2024-07-18" is priced as "gpt-4o-mini"); unknown
+# models cost 0.
 DEFAULT_PRICES: Mapping[str, ModelPrice] = {
-    "gpt-4o-mini": ModelPrice(prompt=0.15, completion=0.60),
-    "gpt-4o": ModelPrice(prompt=2.50, completion=10.00),
-    "gpt-4.1-nano": ModelPrice(prompt=0.10, completion=0.40),
-    "gpt-4.1-mini": ModelPrice(prompt=0.40, completion=1.60),
-    "gpt-4.1": ModelPrice(prompt=2.00, completion=8.00),
+    "gpt-4o-mini": ModelPrice(prompt=0.15, completion=0.60, cached_prompt=0.075),
+    "gpt-4o": ModelPrice(prompt=2.50, completion=10.00, cached_prompt=1.25),
+    "gpt-4.1-nano": ModelPrice(prompt=0.10, completion=0.40, cached_prompt=0.025),
+    "gpt-4.1-mini": ModelPrice(prompt=0.40, completion=1.60, cached_prompt=0.10),
+    "gpt-4.1": ModelPrice(prompt=2.00, completion=8.00, cached_prompt=0.50),
     "gpt-3.5-turbo": ModelPrice(prompt=0.50, completion=1.50),
 }
 
@@ -75,6 +102,7 @@ class LedgerEntry:
     Attributes:
         agent: who the request was for. ``module``: the cognitive module that asked.
         prompt_tokens / completion_tokens: tokens of this entry (0 for refused/coalesced).
+        cached_tokens: of the prompt tokens, those served from the server's prompt cache.
         latency: wall seconds of the call (0 when there was none).
         outcome: one of ``OUTCOMES`` (see the module docstring).
         backend / model: who answered (or would have).
@@ -96,11 +124,12 @@ class LedgerEntry:
     attempt_kind: str = "first"
     error_kind: str = ""
     day: int = 0
+    cached_tokens: int = 0
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:
             raise ValueError(f"LedgerEntry.outcome must be one of {OUTCOMES}, got {self.outcome!r}")
-        if self.prompt_tokens < 0 or self.completion_tokens < 0:
+        if self.prompt_tokens < 0 or self.completion_tokens < 0 or self.cached_tokens < 0:
             raise ValueError("LedgerEntry token counts must be non-negative")
 
     @property
@@ -124,6 +153,7 @@ class LedgerEntry:
             attempt_kind=str(data.get("attempt_kind", "first")),
             error_kind=str(data.get("error_kind", "")),
             day=int(data.get("day", 0)),
+            cached_tokens=int(data.get("cached_tokens", 0)),
         )
 
 
@@ -136,14 +166,13 @@ class LedgerTotals:
     calls: int = 0
     failures: int = 0
     entries: int = 0
+    cached: int = 0
 
 
-def _group_row() -> dict[str, Any]:
-    return {"prompt": 0, "completion": 0, "total": 0, "calls": 0, "failures": 0}
-
-
-# One running row: prompt, completion, calls, failures, entries.
-_P, _C, _CALLS, _FAIL, _N = range(5)
+# One running row: prompt, completion, calls, failures, entries, cached prompt tokens.
+_P, _C, _CALLS, _FAIL, _N, _CACHED = range(6)
+_ROW = 6
+_OLD_ROW = 5  # rows saved before cached tokens were counted
 # The kinds the ledger keeps sums by (the entry attribute each reads).
 _KINDS = ("module", "agent", "outcome", "model")
 
@@ -156,6 +185,7 @@ def _bump(row: list[int], e: LedgerEntry) -> None:
     if e.outcome == "failed":
         row[_FAIL] += 1
     row[_N] += 1
+    row[_CACHED] += e.cached_tokens
 
 
 def _as_group(row: list[int]) -> dict[str, Any]:
@@ -165,6 +195,7 @@ def _as_group(row: list[int]) -> dict[str, Any]:
         "total": row[_P] + row[_C],
         "calls": row[_CALLS],
         "failures": row[_FAIL],
+        "cached": row[_CACHED],
     }
 
 
@@ -195,7 +226,7 @@ class TokenLedger:
         self._entries: deque[LedgerEntry] = deque(maxlen=max_entries)
         # (day, kind, key) -> running row; kind is one of _KINDS
         self._rows: dict[tuple[int, str, str], list[int]] = {}
-        self._all = [0, 0, 0, 0, 0]
+        self._all = [0] * _ROW
         for e in entries:
             self.record(e)
 
@@ -215,7 +246,7 @@ class TokenLedger:
         ):
             row = rows.get((e.day, kind, key))
             if row is None:
-                row = rows[(e.day, kind, key)] = [0, 0, 0, 0, 0]
+                row = rows[(e.day, kind, key)] = [0] * _ROW
             _bump(row, e)
         _bump(self._all, e)
 
@@ -238,8 +269,10 @@ class TokenLedger:
     def running(self) -> LedgerTotals:
         """Sums over every entry ever recorded, in O(1) (for panels read every frame)."""
         with self._lock:
-            p, c, calls, failures, n = self._all
-        return LedgerTotals(prompt=p, completion=c, calls=calls, failures=failures, entries=n)
+            p, c, calls, failures, n, cached = self._all
+        return LedgerTotals(
+            prompt=p, completion=c, calls=calls, failures=failures, entries=n, cached=cached
+        )
 
     def within(self, last_day: int) -> TokenLedger:
         """A ledger of the entries made for game days up to ``last_day`` (untagged entries,
@@ -265,7 +298,7 @@ class TokenLedger:
                     continue
                 acc = out.get(key)
                 if acc is None:
-                    acc = out[key] = [0, 0, 0, 0, 0]
+                    acc = out[key] = [0] * _ROW
                 for i, v in enumerate(row):
                     acc[i] += v
         return out
@@ -273,8 +306,9 @@ class TokenLedger:
     def totals(self) -> dict[str, Any]:
         """Token sums and counts over every entry.
 
-        Keys: ``prompt``, ``completion``, ``total`` (tokens); ``calls`` (backend calls:
-        ok + retried + failed + cancelled entries); ``failures`` (failed requests);
+        Keys: ``prompt``, ``completion``, ``total`` (tokens), ``cached`` (prompt tokens
+        served from the server's cache); ``calls`` (backend calls, live or recorded:
+        ok + retried + failed + cancelled + replayed entries); ``failures`` (failed requests);
         ``by_outcome`` (entries per outcome).
         """
         with self._lock:
@@ -289,24 +323,25 @@ class TokenLedger:
         return {key: _as_group(row) for key, row in sorted(self._sums(kind).items())}
 
     def by_module(self) -> dict[str, dict[str, Any]]:
-        """``{module: {"prompt", "completion", "total", "calls", "failures"}}``."""
+        """``{module: {"prompt", "completion", "total", "calls", "failures", "cached"}}``."""
         return self._group("module")
 
     def by_agent(self) -> dict[str, dict[str, Any]]:
-        """``{agent: {"prompt", "completion", "total", "calls", "failures"}}``."""
+        """``{agent: {"prompt", "completion", "total", "calls", "failures", "cached"}}``."""
         return self._group("agent")
 
     def estimate_cost_usd(self, prices: Mapping[str, ModelPrice] | None = None) -> float:
         """Estimated cost of every entry's tokens under ``prices`` (default ``DEFAULT_PRICES``).
 
-        Models missing from the table (offline, fake) cost nothing.
+        Cached prompt tokens are priced at the model's cached-input rate. Models missing
+        from the table (offline, fake) cost nothing.
         """
         table = DEFAULT_PRICES if prices is None else prices
         cost = 0.0
         for model, row in self._sums("model").items():
             price = price_for(model, table)
             if price is not None:
-                cost += (row[_P] * price.prompt + row[_C] * price.completion) / 1e6
+                cost += price.cost(prompt=row[_P], completion=row[_C], cached=row[_CACHED])
         return cost
 
     def to_dict(self, prices: Mapping[str, ModelPrice] | None = None) -> dict[str, Any]:
@@ -333,11 +368,12 @@ class TokenLedger:
         if sums is not None:
             rows: dict[tuple[int, str, str], list[int]] = {}
             for day, kind, key, *row in sums:
-                if kind not in _KINDS or len(row) != 5:
+                if kind not in _KINDS or len(row) not in (_OLD_ROW, _ROW):
                     raise ValueError(f"bad ledger sums row {[day, kind, key, *row]!r}")
-                rows[(int(day), str(kind), str(key))] = [int(v) for v in row]
+                values = [int(v) for v in row]
+                rows[(int(day), str(kind), str(key))] = values + [0] * (_ROW - len(values))
             ledger._rows = rows
-            ledger._all = [0, 0, 0, 0, 0]
+            ledger._all = [0] * _ROW
             for (_, kind, _key), row in rows.items():
                 if kind == "outcome":
                     for i, v in enumerate(row):
@@ -352,7 +388,8 @@ class TokenLedger:
 
 
 def load_price_table(data: Mapping[str, Any]) -> dict[str, ModelPrice]:
-    """A price table from plain data ``{model: {"prompt": usd, "completion": usd}}``.
+    """A price table from plain data ``{model: {"prompt": usd, "completion": usd}}``, with
+    an optional ``"cached_prompt"`` rate per model.
 
     Raises:
         ConfigError: an entry is missing a price or has a negative one; names the model.
@@ -360,9 +397,12 @@ def load_price_table(data: Mapping[str, Any]) -> dict[str, ModelPrice]:
     table: dict[str, ModelPrice] = {}
     for model, row in data.items():
         try:
+            cached = row.get("cached_prompt")
             table[str(model)] = ModelPrice(
-                prompt=float(row["prompt"]), completion=float(row["completion"])
+                prompt=float(row["prompt"]),
+                completion=float(row["completion"]),
+                cached_prompt=None if cached is None else float(cached),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"price table entry {model!r}: {exc}") from exc
     return table

@@ -52,6 +52,7 @@ def entries_for(
                 day=request.day,
                 prompt_tokens=a.usage.prompt_tokens,
                 completion_tokens=a.usage.completion_tokens,
+                cached_tokens=a.usage.cached_tokens,
                 latency=a.latency,
                 outcome=outcome,
                 backend=a.backend,

@@ -44,6 +44,16 @@ NO_KEY_PLACEHOLDER = "no-key-set"
 RETRYABLE_STATUS = frozenset({408, 409})
 
 
+def cached_prompt_tokens(usage: Any) -> int:
+    """``usage.prompt_tokens_details.cached_tokens`` (prompt tokens the server took from its
+    prefix cache), at most the prompt tokens; 0 when the server does not report it."""
+    details = getattr(usage, "prompt_tokens_details", None)
+    cached = getattr(details, "cached_tokens", None) if details is not None else None
+    if not isinstance(cached, int) or cached < 0:
+        return 0
+    return min(cached, int(getattr(usage, "prompt_tokens", 0) or 0))
+
+
 def map_openai_error(exc: BaseException, *, now: float) -> LLMError:
     """The ``aga_npc.errors`` counterpart of an ``openai`` SDK exception.
 
@@ -205,6 +215,7 @@ class OpenAIBackend:
             return Usage(
                 prompt_tokens=int(raw.prompt_tokens),
                 completion_tokens=int(raw.completion_tokens or 0),
+                cached_tokens=cached_prompt_tokens(raw),
             )
         return Usage(
             prompt_tokens=count_message_tokens(request.messages),
@@ -221,6 +232,7 @@ class OpenAIBackend:
                     state.usage = Usage(
                         prompt_tokens=int(chunk.usage.prompt_tokens or 0),
                         completion_tokens=int(chunk.usage.completion_tokens or 0),
+                        cached_tokens=cached_prompt_tokens(chunk.usage),
                     )
                 for choice in chunk.choices or ():
                     piece = choice.delta.content if choice.delta is not None else None

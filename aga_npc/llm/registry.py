@@ -5,12 +5,14 @@
 (imported on first use). ``build_stack`` composes the wrappers every caller wants::
 
     Metering -> Budget? -> JsonRepair -> Recorder? -> Retry -> AttemptProbe -> backend
-    Metering -> Budget? -> JsonRepair -> AttemptProbe -> Replayer        (replay mode)
+    Metering -> Budget? -> JsonRepair -> Replayer                        (replay mode)
 
 Metering is outermost so refusals land in the ledger with the final outcome of each
 request; the probe is innermost so every backend call (retries, JSON re-asks, replays)
-is one ledger entry. Recording sits above the retries (it stores answers, not failures)
-and below the JSON repair (a re-ask is its own request and is recorded as such).
+is one ledger entry. Recording sits above the retries (it stores each request's answer, or
+its failure after the last retry, with the attempts made) and below the JSON repair (a
+re-ask is its own request and is recorded as such). The replayer puts the recorded
+attempts into the trace itself, so it needs no probe.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import os
 import random
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from aga_npc.config import Settings
 from aga_npc.errors import ConfigError
@@ -30,7 +33,7 @@ from aga_npc.llm.context import AttemptProbe
 from aga_npc.llm.jsonrepair import JsonRepairBackend
 from aga_npc.llm.ledger import TokenLedger
 from aga_npc.llm.metering import MeteringBackend
-from aga_npc.llm.recording import Recorder, Replayer
+from aga_npc.llm.recording import Recorder, Replayer, public_base_url, read_recording
 from aga_npc.llm.retry import RetryingBackend, RetryPolicy
 from aga_npc.ports import LLMBackend
 
@@ -39,7 +42,9 @@ __all__ = [
     "available_backends",
     "build_backend",
     "build_stack",
+    "recording_meta",
     "register_backend",
+    "settings_for_replay",
 ]
 
 BackendFactory = Callable[[Settings], LLMBackend]
@@ -115,7 +120,9 @@ def build_stack(
     json_reasks: int = 1,
     budget: TokenBudget | None = None,
     record_path: str | os.PathLike[str] | None = None,
-    replay_path: str | os.PathLike[str] | None = None,
+    replay_path: str | os.PathLike[str] | Replayer | None = None,
+    record_run: Mapping[str, Any] | None = None,
+    record_append: bool = True,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> LLMBackend:
@@ -129,8 +136,15 @@ def build_stack(
         retry: attempts and delays (default ``RetryPolicy()``: 4 attempts, 0.5 s -> 8 s).
         json_reasks: how many times a bad JSON answer is re-asked before failing.
         budget: refuse fallback-capable requests when spent (None: no budget).
-        record_path: store every answer in this msgpack file.
-        replay_path: answer from this recording instead of any backend (no network).
+        record_path: store every answer in this msgpack file (see
+            ``aga_npc.llm.recording``); its meta says which backend, model and endpoint
+            answered, never the API key.
+        replay_path: answer from this recording instead of any backend (no network); a
+            ``Replayer`` already opened may be passed (to read its misses afterwards).
+        record_run: what else the recording's meta should say about the run (seed,
+            mode, residents ...).
+        record_append: keep the answers already in ``record_path`` (False: a fresh
+            recording of this run only, what a replay of the run needs).
         sleep: awaited for retry delays (inject a no-op for fast headless runs).
         clock: monotonic seconds, for latencies.
 
@@ -141,7 +155,7 @@ def build_stack(
         raise ConfigError("record and replay cannot be used together")
     stack: LLMBackend
     if replay_path is not None:
-        stack = AttemptProbe(Replayer(replay_path), clock=clock)
+        stack = replay_path if isinstance(replay_path, Replayer) else Replayer(replay_path)
     else:
         base = backend if backend is not None else build_backend(settings)
         stack = AttemptProbe(base, clock=clock)
@@ -153,8 +167,55 @@ def build_stack(
             clock=clock,
         )
         if record_path is not None:
-            stack = Recorder(stack, record_path)
+            meta = recording_meta(settings, base, run=record_run)
+            stack = Recorder(stack, record_path, meta=meta, append=record_append)
     stack = JsonRepairBackend(stack, reasks=json_reasks, clock=clock)
     if budget is not None:
         stack = BudgetBackend(stack, budget)
     return MeteringBackend(stack, ledger)
+
+
+def recording_meta(
+    settings: Settings, backend: LLMBackend, *, run: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """What a recording says about how it was made: backend, model, endpoint (without any
+    credentials), seed and the rest of ``run``. Never the API key."""
+    from aga_npc import __version__
+
+    run = dict(run or {})
+    return {
+        "backend": backend.name,
+        "model": backend.model,
+        "base_url": public_base_url(settings.base_url) if backend.name == "openai" else None,
+        "seed": run.pop("seed", None),
+        "run": run,
+        "aga_npc": __version__,
+    }
+
+
+def settings_for_replay(settings: Settings, path: str | os.PathLike[str]) -> Settings:
+    """``settings`` as the recorded run had them: its backend, model, endpoint and LLM calls
+    in flight (so the replay asks in the same order and reports the same model); no API
+    key. The embedder settings are kept.
+
+    Raises:
+        StoreError / CorruptFileError / SchemaVersionError: the recording cannot be read.
+    """
+    from dataclasses import replace
+
+    from aga_npc.config import LLM_BACKENDS
+
+    meta = read_recording(path).meta
+    run = meta.get("run") or {}
+    backend = meta.get("backend")
+    in_flight = run.get("max_in_flight")
+    return replace(
+        settings,
+        llm=backend if backend in LLM_BACKENDS else settings.llm,
+        model=str(meta.get("model") or settings.model),
+        base_url=meta.get("base_url") if backend in LLM_BACKENDS else settings.base_url,
+        api_key=None,
+        max_concurrency=(
+            in_flight if isinstance(in_flight, int) and in_flight >= 1 else settings.max_concurrency
+        ),
+    )

@@ -148,7 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run one mode and write the report JSON")
     common(run)
-    run.add_argument("--seed", type=_seed, default=0)
+    run.add_argument(
+        "--seed", type=_seed, default=None, help="default 0 (with --replay: the recorded seed)"
+    )
     run.add_argument("--mode", default="aga", choices=[m.value for m in Mode])
     run.add_argument("--json", dest="json_path", default=None, help="report path")
     run.add_argument("--policy-store", default=None, help="load/save the Lifestyle Policy here")
@@ -159,6 +161,21 @@ def build_parser() -> argparse.ArgumentParser:
         "(the damaged file is copied to <file>.corrupt first) and say what was kept",
     )
     run.add_argument("--checkpoint", default=None, help="save the whole town here every game hour")
+    tape = run.add_mutually_exclusive_group()
+    tape.add_argument(
+        "--record",
+        default=None,
+        metavar="PATH",
+        help="write every LLM answer of the run to PATH (msgpack; model, endpoint and seed, "
+        "never the API key), to replay the run later",
+    )
+    tape.add_argument(
+        "--replay",
+        default=None,
+        metavar="PATH",
+        help="answer every LLM request from a --record file: no model, no network, the same "
+        "report (but wall_seconds); a request the file lacks stops the run (exit 2)",
+    )
     run.add_argument(
         "--resume", action="store_true", help="continue from --checkpoint when it exists"
     )
@@ -225,6 +242,36 @@ def _strict_exit(args: argparse.Namespace, reports: list[dict[str, Any]]) -> int
     return 3 if failed and args.strict else 0
 
 
+def _prepare_tape(args: argparse.Namespace) -> None:
+    """Check a --replay file before the run and take its seed when --seed is not given.
+
+    Raises:
+        StoreError / CorruptFileError / SchemaVersionError: the file cannot be replayed.
+    """
+    if not args.replay:
+        if args.seed is None:
+            args.seed = 0
+        return
+    from aga_npc.llm.recording import describe_meta, read_recording
+
+    recording = read_recording(args.replay)
+    recorded = recording.meta.get("seed")
+    if args.seed is None:
+        args.seed = recorded if isinstance(recorded, int) else 0
+    elif isinstance(recorded, int) and recorded != args.seed:
+        print(
+            f"warning: {args.replay} was recorded with seed {recorded}, this run uses seed "
+            f"{args.seed}: expect it to stop at the first request the recording lacks",
+            file=sys.stderr,
+        )
+    if not args.quiet:
+        print(
+            f"replaying {len(recording)} LLM answers from {args.replay} "
+            f"({describe_meta(recording.meta)}); no model is asked",
+            file=sys.stderr,
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -232,7 +279,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             from aga_npc.sim.runner import run_mode
 
+            _prepare_tape(args)
             report = run_mode(args)
+            if args.record and not args.quiet:
+                print(f"recorded the run's LLM answers into {args.record}", file=sys.stderr)
             text = json.dumps(report, indent=1, sort_keys=True)
             if args.json_path:
                 from aga_npc.store.atomic import atomic_write_bytes

@@ -91,12 +91,13 @@ def build_report(
         module: {
             "prompt": row["prompt"],
             "completion": row["completion"],
+            "cached": row["cached"],
             "calls": row["calls"],
         }
         for module, row in window.by_module().items()
     }
     outside = ledger.totals()
-    outcomes = totals["by_outcome"]
+    outcomes = as_recorded(totals["by_outcome"])
     npcs = len(town.brains)
     agent_days = max(1, npcs * days)
     summed: dict[str, float] = {}
@@ -136,6 +137,8 @@ def build_report(
             "prompt": totals["prompt"],
             "completion": totals["completion"],
             "total": totals["total"],
+            # prompt tokens the server took from its prompt cache (priced at the cached rate)
+            "cached": totals["cached"],
             "by_module": by_module,
             "outside_window": outside["total"] - totals["total"],
         },
@@ -202,6 +205,15 @@ def build_report(
     if extra:
         report.update(extra)
     return report
+
+
+def as_recorded(outcomes: dict[str, int]) -> dict[str, int]:
+    """Ledger outcomes as the run that made the calls saw them: an answer served from a
+    recording (``replayed``) counts as the ``ok`` call it was when recorded, so a replayed
+    run reports what the recorded run reported (the ledger itself keeps ``replayed``)."""
+    out = {k: int(v) for k, v in outcomes.items() if k != "replayed"}
+    out["ok"] = out.get("ok", 0) + int(outcomes.get("replayed", 0))
+    return out
 
 
 def wrong_place_policy_actions(records: list[AgentDay]) -> int:

@@ -21,7 +21,8 @@ from aga_npc.embed.cache import CachedEmbedder
 from aga_npc.embed.factory import build_embedder
 from aga_npc.errors import StoreError
 from aga_npc.llm.ledger import TokenLedger
-from aga_npc.llm.registry import build_stack
+from aga_npc.llm.recording import Replayer
+from aga_npc.llm.registry import build_stack, settings_for_replay
 from aga_npc.personas.loader import load_personas
 from aga_npc.personas.model import Persona
 from aga_npc.policy.store import PolicyStore
@@ -58,6 +59,11 @@ class RunConfig:
     arrive the minute after they are asked, whatever the server's latency). The minute is
     fixed when the request is sent, so a seed gives the same run; a delay lets the town
     keep going while slow requests are in flight (a game at x60 with a 3 s model: 3)."""
+    record: Path | None = None
+    """Record every LLM answer of the run into this file (``aga_npc.llm.recording``)."""
+    replay: Path | None = None
+    """Answer every LLM request from this recording, with no model and no network; a
+    request the recording lacks stops the run with ``ReplayMissError``."""
 
 
 async def _no_sleep(_: float) -> None:
@@ -93,8 +99,16 @@ def simulate(
         from aga_npc.offline import OfflineLLM
 
         backend = OfflineLLM(seed=config.seed, wording=config.wording)
+    replayer = Replayer(config.replay) if config.replay is not None else None
     stack = build_stack(
-        settings, ledger, backend=backend, sleep=_no_sleep if backend else asyncio.sleep
+        settings,
+        ledger,
+        backend=backend,
+        sleep=_no_sleep if backend else asyncio.sleep,
+        record_path=config.record,
+        replay_path=replayer,
+        record_run=_recorded_run(config, settings),
+        record_append=False,
     )
     gateway = InlineGateway(
         stack,
@@ -124,6 +138,9 @@ def simulate(
     total = end - town.now
     for done in range(1, total + 1):
         town.step_minute()
+        if replayer is not None and replayer.first_miss is not None:
+            gateway.close()
+            raise replayer.first_miss
         if progress is not None and done % 60 == 0:
             progress(done, total)
         if checkpoint is not None and town.now % 60 == 0:
@@ -147,6 +164,19 @@ def simulate(
         wall_seconds=wall,
         extra={"dialogue": "social memory" if config.mode.uses_social_memory else "raw memories"},
     )
+
+
+def _recorded_run(config: RunConfig, settings: Settings) -> dict[str, Any]:
+    """What a recording of this run says about it (a replay takes its seed and in-flight
+    limit from there, and a miss names the rest)."""
+    return {
+        "seed": config.seed,
+        "mode": config.mode.value,
+        "npcs": len(config.personas),
+        "days": config.days,
+        "max_in_flight": settings.concurrency_for(len(config.personas)),
+        "answer_delay": config.answer_delay,
+    }
 
 
 def _loop(config: RunConfig) -> LoopSettings:
@@ -210,7 +240,9 @@ def _town(args: argparse.Namespace) -> tuple[tuple[Persona, ...], Path | None]:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env().with_overrides(embed=args.embed)
+    settings = Settings.from_env().with_overrides(embed=args.embed)
+    replay = getattr(args, "replay", None)
+    return settings_for_replay(settings, replay) if replay else settings
 
 
 def _progress(label: str, quiet: bool) -> Callable[[int, int], None] | None:
@@ -258,6 +290,8 @@ def run_mode(args: argparse.Namespace) -> dict[str, Any]:
         wording=args.wording,
         savings=args.savings,
         sharing=args.sharing,
+        record=Path(args.record) if getattr(args, "record", None) else None,
+        replay=Path(args.replay) if getattr(args, "replay", None) else None,
     )
     report = simulate(
         config,

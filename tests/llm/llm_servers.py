@@ -294,10 +294,11 @@ class ScriptedServer:
         self._httpd.server_close()
 
 
-def start_fakellm(root: Path) -> FakeLLMServer:
-    """Start fakellm on a free loopback port with ``FAKELLM_RULES``; waits until it answers."""
+def start_fakellm(root: Path, rules: str = FAKELLM_RULES) -> FakeLLMServer:
+    """Start fakellm on a free loopback port with ``rules`` (YAML; default
+    ``FAKELLM_RULES``); waits until it answers."""
     config = root / "fakellm.yaml"
-    config.write_text(FAKELLM_RULES, encoding="utf-8")
+    config.write_text(rules, encoding="utf-8")
     cache = _tiktoken_cache(root)
     env = {**os.environ, "TIKTOKEN_CACHE_DIR": str(cache)}
     env.pop("OPENAI_API_KEY", None)

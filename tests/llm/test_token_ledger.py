@@ -45,7 +45,7 @@ def test_totals_equal_the_sum_of_entries() -> None:
     assert totals["completion"] == sum(e.completion_tokens for e in entries)
     assert totals["total"] == totals["prompt"] + totals["completion"]
     assert totals["calls"] == sum(
-        e.outcome in ("ok", "retried", "failed", "cancelled") for e in entries
+        e.outcome in ("ok", "retried", "failed", "cancelled", "replayed") for e in entries
     )
     assert totals["failures"] == sum(e.outcome == "failed" for e in entries)
     assert sum(totals["by_outcome"].values()) == len(entries)

@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from aga_npc.brain import schemas
+from aga_npc.llm.schemas import with_schema
 from aga_npc.memory.importance import parse_importance
 from aga_npc.planning.schedule import parse_hhmm
 from aga_npc.social.social_memory import SocialUpdate
@@ -100,6 +102,7 @@ class WakeUp:
     minute: int
 
     @classmethod
+    @with_schema(schemas.WAKE_UP)
     def validate(cls, value: Any) -> WakeUp:
         data = value if isinstance(value, Mapping) else {"wake_up": value}
         return cls(minute=parse_hhmm(data.get("wake_up", data.get("time", ""))))
@@ -146,6 +149,7 @@ class Outline:
     items: tuple[PlanItem, ...]
 
     @classmethod
+    @with_schema(schemas.outline_schema)
     def validate(cls, value: Any) -> Outline:
         data = _obj(value, "plan")
         raw = data.get("activities", data.get("items"))
@@ -163,6 +167,7 @@ class Subtasks:
     items: tuple[tuple[str, int], ...]
 
     @classmethod
+    @with_schema(schemas.SUBTASKS)
     def validate(cls, value: Any) -> Subtasks:
         data = _obj(value, "subtasks")
         raw = data.get("subtasks")
@@ -171,7 +176,8 @@ class Subtasks:
         items = []
         for i, x in enumerate(raw[:MAX_SUBTASKS]):
             item = _obj(x, f"subtask {i}")
-            items.append((_text(item, "task", limit=120), _minutes(item, "minutes")))
+            task = _not_copied(_text(item, "task", limit=120), f"subtask {i}")
+            items.append((task, _minutes(item, "minutes")))
         return cls(items=tuple(items))
 
 
@@ -184,14 +190,17 @@ class Choice:
     verb: str = ""
 
     @classmethod
+    @with_schema(schemas.sector_schema)
     def sector(cls, value: Any) -> Choice:
         return cls(value=_text(_obj(value, "sector"), "sector", limit=80))
 
     @classmethod
+    @with_schema(schemas.arena_schema)
     def arena(cls, value: Any) -> Choice:
         return cls(value=_text(_obj(value, "arena"), "arena", limit=80))
 
     @classmethod
+    @with_schema(schemas.object_schema)
     def object(cls, value: Any) -> Choice:
         data = _obj(value, "object")
         return cls(
@@ -212,6 +221,7 @@ class Triple:
         return (self.subject, self.predicate, self.obj)
 
     @classmethod
+    @with_schema(schemas.TRIPLE)
     def validate(cls, value: Any) -> Triple:
         if isinstance(value, list | tuple) and len(value) == 3:
             value = dict(zip(("subject", "predicate", "object"), value, strict=True))
@@ -237,8 +247,26 @@ class Text:
         return cls(text=text[:400])
 
     @classmethod
+    @with_schema(schemas.STATE)
     def state(cls, value: Any) -> Text:
         return cls(text=_text(_obj(value, "state"), "state", limit=80))
+
+
+def _copied(text: str) -> bool:
+    """Whether an answer's text is the answer format's placeholder copied ("<what the
+    person does>", "...", "<sector:arena:object>")."""
+    t = text.strip()
+    return t in ("...", "…") or (len(t) > 2 and t[0] == "<" and t[-1] == ">")
+
+
+def _not_copied(text: str, where: str) -> str:
+    if _copied(text):
+        raise ValueError(f"{where} copies the answer format's placeholder {text!r}: say it")
+    return text
+
+
+def _blank_if_copied(text: str) -> str:
+    return "" if _copied(text) else text
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -260,6 +288,7 @@ class Steps:
     steps: tuple[ChainStep, ...]
 
     @classmethod
+    @with_schema(schemas.steps_schema)
     def validate(cls, value: Any) -> Steps:
         data = _obj(value, "steps")
         raw = data.get("steps")
@@ -268,18 +297,21 @@ class Steps:
         steps = []
         for i, x in enumerate(raw[:8]):
             item = _obj(x, f"step {i}")
-            verb = _text(item, "verb", limit=40).lower()
+            verb = _not_copied(_text(item, "verb", limit=40).lower(), f"step {i}'s verb")
             target = item.get("object") or ""
             if not isinstance(target, str):
                 raise ValueError(f"step {i}: object must be an address string")
+            description = _text(item, "description", limit=120, required=False)
             steps.append(
                 ChainStep(
                     verb=verb,
-                    target=target.strip(),
+                    target=_not_copied(target.strip(), f"step {i}'s object"),
                     minutes=_minutes(item, "minutes"),
-                    description=_text(item, "description", limit=120, required=False) or verb,
-                    emoji=_text(item, "emoji", limit=8, required=False),
-                    object_state=_text(item, "object_state", limit=80, required=False),
+                    description=_not_copied(description, f"step {i}'s description") or verb,
+                    emoji=_blank_if_copied(_text(item, "emoji", limit=8, required=False)),
+                    object_state=_blank_if_copied(
+                        _text(item, "object_state", limit=80, required=False)
+                    ),
                 )
             )
         return cls(steps=tuple(steps))
@@ -292,6 +324,7 @@ class Poignancy:
     score: int
 
     @classmethod
+    @with_schema(schemas.POIGNANCY)
     def validate(cls, value: Any) -> Poignancy:
         if isinstance(value, Mapping):
             value = value.get("poignancy", value.get("importance", value.get("rating")))
@@ -315,6 +348,7 @@ class TalkDecision:
     reason: str = ""
 
     @classmethod
+    @with_schema(schemas.TALK)
     def validate(cls, value: Any) -> TalkDecision:
         data = _obj(value, "decision")
         return cls(talk=_flag(data, "talk"), reason=_text(data, "reason", required=False))
@@ -329,6 +363,7 @@ class ReactDecision:
     reason: str = ""
 
     @classmethod
+    @with_schema(schemas.REACT)
     def validate(cls, value: Any) -> ReactDecision:
         data = _obj(value, "decision")
         choice = str(data.get("react", "")).strip().lower()
@@ -354,6 +389,7 @@ class Line:
     end: bool = False
 
     @classmethod
+    @with_schema(schemas.LINE)
     def validate(cls, value: Any) -> Line:
         data = _obj(value, "line")
         line = data.get("line")
@@ -370,6 +406,7 @@ class WholeConversation:
     lines: tuple[tuple[str, str], ...]
 
     @classmethod
+    @with_schema(schemas.WHOLE_CONVERSATION)
     def validate(cls, value: Any) -> WholeConversation:
         data = _obj(value, "conversation")
         raw = data.get("lines")
@@ -494,6 +531,7 @@ class PlanningThought:
         return functools.partial(cls.validate, today=day)
 
     @classmethod
+    @with_schema(schemas.PLANNING_THOUGHT)
     def validate(cls, value: Any, *, today: int | None = None) -> PlanningThought:
         data = _obj(value, "planning thought")
         thought = _text(data, "thought", limit=300, required=False)
@@ -525,6 +563,7 @@ class FocalPoints:
     questions: tuple[str, ...]
 
     @classmethod
+    @with_schema(schemas.FOCAL_POINTS)
     def validate(cls, value: Any) -> FocalPoints:
         data = _obj(value, "focal points")
         raw = data.get("questions")
@@ -547,6 +586,7 @@ class Insights:
     items: tuple[Insight, ...]
 
     @classmethod
+    @with_schema(schemas.INSIGHTS)
     def validate(cls, value: Any) -> Insights:
         data = _obj(value, "insights")
         raw = data.get("insights")
@@ -603,6 +643,7 @@ class SocialAnswer:
     importance: int | None = None
 
     @classmethod
+    @with_schema(schemas.RELATIONSHIP)
     def validate(cls, value: Any) -> SocialAnswer:
         data = _obj(value, "relationship update")
         return cls(
@@ -618,6 +659,7 @@ class JointUpdate:
     b: SocialAnswer
 
     @classmethod
+    @with_schema(schemas.JOINT_RELATIONSHIP)
     def validate(cls, value: Any) -> JointUpdate:
         data = _obj(value, "joint relationship update")
         sides = []

@@ -301,8 +301,13 @@ class ActionChain:
             self.fallback(res, world)
             return
         grounded = grounding.ground_chain_steps(
-            answer.steps, world=world, agent=self.profile.name, subject=self.profile.name
+            answer.steps,
+            world=world,
+            agent=self.profile.name,
+            subject=self.profile.name,
+            place=res.place,
         )
+        self.stats.repaired_steps += grounded.repaired
         wrong_place = [
             a for a in grounded.actions if a.target and Address.parse(a.target).sector != res.place
         ]
@@ -321,7 +326,9 @@ class ActionChain:
             return
         res.actions = fit_actions(actions, res.duration)
         res.source = Source.LLM
-        res.failed = bool(rejected)
+        # the valid steps of a partly valid last answer make the routine (the rejected
+        # ones were counted above)
+        res.failed = False
         # Generative Agents would have asked one decomposition and, per step, sector,
         # arena, object, two emoji, two triples and the object's state (its every action
         # has an object)
@@ -333,6 +340,7 @@ class ActionChain:
         res.actions = grounding.fallback_actions(
             res.text, res.place, res.duration, world, self.profile
         )
+        self.stats.grounding_fallbacks += 1
         res.source = Source.FALLBACK
         res.failed = True
         if res.status is ResStatus.MISS:

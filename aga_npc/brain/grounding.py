@@ -29,6 +29,7 @@ __all__ = [
     "pick_arena",
     "pick_object",
     "pick_sector",
+    "repair_target",
 ]
 
 _WORD = re.compile(r"[a-z]+")
@@ -372,21 +373,79 @@ def pick_object(
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Grounded:
-    """The merged chain's steps checked against the world: usable actions, rejections."""
+    """The merged chain's steps checked against the world: usable actions, rejections,
+    and how many steps were put right (an object or a verb named slightly off)."""
 
     actions: tuple[Action, ...]
     rejected: tuple[str, ...]
+    repaired: int = 0
+
+
+def _address_keys(text: str) -> list[frozenset[str]]:
+    """An object reference's words, lower case, without filler words, each with its
+    singular forms ("Stoves" -> stoves, stove; "shelves" -> shelves, shelve, shelf)."""
+    out: list[frozenset[str]] = []
+    for w in re.findall(r"[a-z0-9]+", text.lower()):
+        if w in _STOP:
+            continue
+        forms = {w, _key(w)}
+        if w.endswith("s") and len(w) > 3:
+            forms.add(w[:-1])
+        if w.endswith("es") and len(w) > 4:
+            forms.add(w[:-2])
+        out.append(frozenset(forms))
+    return out
+
+
+def _flat(keys: list[frozenset[str]]) -> set[str]:
+    return set().union(*keys) if keys else set()
+
+
+def repair_target(
+    said: str, world: WorldView, *, place: str = "", verb: str = ""
+) -> ObjectInfo | None:
+    """The object a near-miss reference means, or None.
+
+    ``said`` is read as words (case, plural and separators do not matter): an object of
+    ``place`` (every object when ""), every word of which ``said`` names is one of the
+    object's sector, room, name or kind words, and at least one of them is its name or kind
+    ("kitchen stove", "stoves", "Kitchen:Stove", "home kitchen stove" all mean
+    ``Home:kitchen:stove``). Several such objects: one that affords ``verb`` (by stem),
+    then the one whose address has the fewest words left unnamed, then map order. Nothing
+    is guessed from a word the object does not carry ("oven" is not the stove)."""
+    wanted = _address_keys(said)
+    if not wanted:
+        return None
+    best: ObjectInfo | None = None
+    best_rank: tuple[int, int] = (-1, 0)
+    for obj in world.objects(sector=place) if place else world.objects():
+        own = _flat(_address_keys(f"{obj.name} {obj.kind}"))
+        if not any(w & own for w in wanted):
+            continue
+        carried = _address_keys(obj.address)
+        words = own | _flat(carried)
+        if not all(w & words for w in wanted):
+            continue
+        affords = int(bool(verb) and bool(match_verb(verb, obj.affordances, whole=True)))
+        unnamed = sum(1 for c in carried if not any(c & w for w in wanted))
+        rank = (affords, -unnamed)
+        if rank > best_rank:
+            best, best_rank = obj, rank
+    return best
 
 
 def ground_chain_steps(
-    steps: Sequence[ChainStep], *, world: WorldView, agent: str, subject: str
+    steps: Sequence[ChainStep], *, world: WorldView, agent: str, subject: str, place: str = ""
 ) -> Grounded:
     """Turn ``action_chain`` steps into actions; a step whose object is missing,
     unreachable or does not afford the verb is rejected (a "forbidden" line for the
-    re-ask). A verb in another form of one the object affords ("sitting", "washes the
-    dishes") is that verb. Event triples are read off the step (subject, verb, object)."""
+    re-ask). Near misses are put right first: an object named slightly off is the one
+    :func:`repair_target` finds (in ``place`` when given), a verb in another form of one
+    the object affords ("cooking", "sitting", "washes the dishes") is that verb. Event
+    triples are read off the step (subject, verb, object)."""
     actions: list[Action] = []
     rejected: list[str] = []
+    repaired = 0
     for step in steps:
         target = step.target
         verb = step.verb
@@ -394,10 +453,17 @@ def ground_chain_steps(
         if target:
             info = world.object_at(target)
             if info is None:
-                rejected.append(f"{step.verb} on {target}: no such object")
-                continue
+                info = repair_target(target, world, place=place, verb=verb)
+                if info is None:
+                    rejected.append(f"{step.verb} on {target}: no such object")
+                    continue
+                target = info.address
+                repaired += 1
             if verb not in info.affordances:
-                verb = match_verb(verb, info.affordances, whole=True) or verb
+                meant = match_verb(verb, info.affordances, whole=True)
+                if meant:
+                    verb = meant
+                    repaired += 1
             if verb not in info.affordances:
                 rejected.append(
                     f"{step.verb} on {target}: a {info.kind} affords only "
@@ -422,7 +488,7 @@ def ground_chain_steps(
                 else (),
             )
         )
-    return Grounded(actions=tuple(actions), rejected=tuple(rejected))
+    return Grounded(actions=tuple(actions), rejected=tuple(rejected), repaired=repaired)
 
 
 def bind(action: Action, world: WorldView, profile: AgentProfile, place: str) -> Action | None:

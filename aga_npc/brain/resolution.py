@@ -207,6 +207,8 @@ class ResolverStats:
     routine_failures: int = 0
     wrong_place_rejected: int = 0
     chain_calls_avoided: int = 0
+    repaired_steps: int = 0  # merged-chain steps whose object or verb was named slightly off
+    grounding_fallbacks: int = 0  # items done with fall-back actions: no usable answer
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -220,6 +222,8 @@ class ResolverStats:
             "routine_failures": self.routine_failures,
             "wrong_place_rejected": self.wrong_place_rejected,
             "chain_calls_avoided": self.chain_calls_avoided,
+            "repaired_steps": self.repaired_steps,
+            "grounding_fallbacks": self.grounding_fallbacks,
         }
 
     def load(self, data: Any) -> None:
@@ -232,6 +236,8 @@ class ResolverStats:
             "routine_failures",
             "wrong_place_rejected",
             "chain_calls_avoided",
+            "repaired_steps",
+            "grounding_fallbacks",
         ):
             setattr(self, name, int(data.get(name, 0)))
         self.hits_by_scope = {

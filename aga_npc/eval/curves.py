@@ -10,7 +10,13 @@ from typing import Any
 
 from aga_npc.config import Settings
 from aga_npc.embed.cache import CachedEmbedder
-from aga_npc.eval.activities import SAME_TYPE, ActivityTypes, activity_core, inspired_by
+from aga_npc.eval.activities import (
+    SAME_TYPE,
+    ActivityTypes,
+    activity_core,
+    cumulative_types,
+    inspired_by,
+)
 from aga_npc.eval.persona_check import persona_violations
 from aga_npc.eval.runs import watched_run
 from aga_npc.personas.model import Persona
@@ -28,6 +34,7 @@ def emergent_curves(
     embedder: CachedEmbedder,
     map_path: Path | None = None,
     threshold: float = SAME_TYPE,
+    also_at: tuple[float, ...] = (),
     log: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Run every seed with mind wandering on and off; the curves and the checks as JSON.
@@ -36,7 +43,9 @@ def emergent_curves(
     embedding, :class:`ActivityTypes` at ``threshold``, one set per setting); ``ratio`` the
     last point on over off. ``out_of_character`` lists every activity of either setting the
     persona check refuses; ``why`` each wandering run's activities that share words with a
-    memory that came to mind that day.
+    memory that came to mind that day. ``curves_at`` holds the same curves with the types
+    clustered at each threshold of ``also_at`` (the same runs, so a threshold's effect is
+    seen apart from the runs').
     """
     names = [p.name for p in personas]
     result: dict[str, Any] = {
@@ -51,8 +60,10 @@ def emergent_curves(
         "out_of_character": {},
         "why": [],
     }
+    runs: dict[str, list[list[str]]] = {}
     for setting, wandering in (("on", True), ("off", False)):
         types = ActivityTypes(embedder, threshold=threshold)
+        runs[setting] = []
         curve: list[int] = []
         counts: list[int] = []
         bad: list[dict[str, str]] = []
@@ -72,7 +83,9 @@ def emergent_curves(
                 for name, agent in watched.report["agents"].items()
                 for _, text in agent["activities"]
             ]
-            types.add([activity_core(t, names) for _, t in pairs])
+            cores = [activity_core(t, names) for _, t in pairs]
+            runs[setting].append(cores)
+            types.add(cores)
             curve.append(len(types))
             counts.append(len(pairs))
             bad.extend({**v, "seed": str(seed)} for v in persona_violations(pairs, personas))
@@ -86,6 +99,14 @@ def emergent_curves(
         result[f"types_{setting}"] = list(types.leaders)
     on, off = result["curves"]["on"], result["curves"]["off"]
     result["ratio"] = round(on[-1] / off[-1], 3) if on and off and off[-1] else None
+    result["curves_at"] = {}
+    for other in also_at:
+        at = {k: cumulative_types(v, embedder, threshold=other) for k, v in runs.items()}
+        last_off = at["off"][-1] if at["off"] else 0
+        result["curves_at"][str(other)] = {
+            **at,
+            "ratio": round(at["on"][-1] / last_off, 3) if last_off else None,
+        }
     return result
 
 

@@ -79,12 +79,18 @@ class Attempt:
 
 
 class CallTrace:
-    """The attempts made for one request (mutable, owned by one asyncio task)."""
+    """The attempts made for one request (mutable, owned by one asyncio task).
 
-    __slots__ = ("attempts",)
+    ``parse`` is set by the JSON wrapper: ``"first"`` when the first answer parsed and
+    validated, ``"repaired"`` when a re-ask's did, ``"failed"`` when none did ("" for
+    requests it did not parse).
+    """
+
+    __slots__ = ("attempts", "parse")
 
     def __init__(self) -> None:
         self.attempts: list[Attempt] = []
+        self.parse = ""
 
     def add(self, attempt: Attempt) -> None:
         self.attempts.append(attempt)

@@ -4,11 +4,18 @@ It sits outermost in the stack so it sees the final outcome of every request, in
 budget refusals, while ``AttemptProbe`` (innermost) lists every backend call in the
 request's ``CallTrace``: retried attempts, JSON re-asks and replays each get their own
 entry with their own tokens, latency and error kind.
+
+It also keeps, beside the ledger (``parse_tally(ledger)``), how every JSON request's answer
+parsed, per game day and request kind: at the first try, after the JSON wrapper's re-ask,
+or not at all (the caller fell back).
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
+import weakref
+from typing import Any
 
 from aga_npc.errors import BudgetExceededError
 from aga_npc.llm.context import Attempt, CallTrace, close_backend, current_trace, error_kind
@@ -17,7 +24,83 @@ from aga_npc.llm.ledger import LedgerEntry, TokenLedger
 from aga_npc.ports import LLMBackend
 from aga_npc.types import LLMRequest, LLMResult, Usage
 
-__all__ = ["MeteringBackend", "entries_for"]
+__all__ = ["PARSE_OUTCOMES", "MeteringBackend", "ParseTally", "entries_for", "parse_tally"]
+
+PARSE_OUTCOMES = ("first", "repaired", "failed")
+
+
+class ParseTally:
+    """How JSON answers parsed, per (game day, request kind): counts of ``PARSE_OUTCOMES``.
+
+    Thread-safe; O(kinds) memory however long the game runs.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rows: dict[tuple[int, str], list[int]] = {}
+
+    def add(self, day: int, module: str, outcome: str) -> None:
+        """Count one JSON request's parse ``outcome`` (one of ``PARSE_OUTCOMES``)."""
+        index = PARSE_OUTCOMES.index(outcome)
+        with self._lock:
+            row = self._rows.setdefault((day, module), [0, 0, 0])
+            row[index] += 1
+
+    def by_module(self, *, last_day: int | None = None) -> dict[str, dict[str, Any]]:
+        """``{kind: {"requests", "first_try", "after_repair", "failed", "first_try_rate",
+        "after_repair_rate"}}`` over days up to ``last_day`` (None: all), kinds sorted.
+
+        ``after_repair`` counts every request that got a usable answer (first try or
+        re-ask); rates are shares of ``requests``."""
+        sums: dict[str, list[int]] = {}
+        with self._lock:
+            for (day, module), row in self._rows.items():
+                if last_day is not None and day > last_day:
+                    continue
+                acc = sums.setdefault(module, [0, 0, 0])
+                for i, v in enumerate(row):
+                    acc[i] += v
+        out: dict[str, dict[str, Any]] = {}
+        for module in sorted(sums):
+            first, repaired, failed = sums[module]
+            n = first + repaired + failed
+            out[module] = {
+                "requests": n,
+                "first_try": first,
+                "after_repair": first + repaired,
+                "failed": failed,
+                "first_try_rate": round(first / n, 4) if n else 0.0,
+                "after_repair_rate": round((first + repaired) / n, 4) if n else 0.0,
+            }
+        return out
+
+    def overall(self, *, last_day: int | None = None) -> dict[str, Any]:
+        """The same figures summed over every kind."""
+        rows = self.by_module(last_day=last_day).values()
+        n = sum(r["requests"] for r in rows)
+        first = sum(r["first_try"] for r in rows)
+        after = sum(r["after_repair"] for r in rows)
+        return {
+            "requests": n,
+            "first_try": first,
+            "after_repair": after,
+            "failed": n - after,
+            "first_try_rate": round(first / n, 4) if n else 0.0,
+            "after_repair_rate": round(after / n, 4) if n else 0.0,
+        }
+
+
+_tallies: weakref.WeakKeyDictionary[TokenLedger, ParseTally] = weakref.WeakKeyDictionary()
+_tallies_lock = threading.Lock()
+
+
+def parse_tally(ledger: TokenLedger) -> ParseTally:
+    """The parse tally kept beside ``ledger`` (created empty on first use)."""
+    with _tallies_lock:
+        tally = _tallies.get(ledger)
+        if tally is None:
+            tally = _tallies[ledger] = ParseTally()
+        return tally
 
 
 def entries_for(
@@ -80,11 +163,20 @@ class MeteringBackend:
         self.name = inner.name
         self.model = inner.model
         self.ledger = ledger
+        self.parses = parse_tally(ledger)
+
+    def _count_parse(self, request: LLMRequest, trace: CallTrace, *, failed: bool) -> None:
+        if not request.json:
+            return
+        outcome = "failed" if failed else trace.parse
+        if outcome in PARSE_OUTCOMES:
+            self.parses.add(request.day, request.module_name, outcome)
 
     async def complete(self, request: LLMRequest) -> LLMResult:
         outer = current_trace()
         with _trace_call(outer if outer is not None else CallTrace()) as trace:
             start = len(trace.attempts)
+            trace.parse = ""
             try:
                 result = await self.inner.complete(request)
             except BudgetExceededError:
@@ -105,8 +197,11 @@ class MeteringBackend:
                 raise
             except Exception as exc:
                 self._record(request, trace.attempts[start:], None, error=error_kind(exc))
+                self._count_parse(request, trace, failed=True)
                 raise
             self._record(request, trace.attempts[start:], result)
+            if result.outcome != "replayed" or trace.parse:
+                self._count_parse(request, trace, failed=False)
             return result
 
     def _record(

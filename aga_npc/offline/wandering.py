@@ -8,6 +8,12 @@ activity ("Silas Grue: play a few tunes at Town Square") suggests doing it too, 
 is meal, sleep or someone's work (a student does not mix cocktails because she saw the
 bartender do it: the role words of ``ROLE_WORDS`` must fit one's own workplace).
 
+Only a memory that came to mind is taken as a loose association, as a model told "this
+came to mind" takes it as a hint for the day: a person it names suggests seeing or writing
+to them (``PERSON_TEXTS``), a thing it names (the stove, the desk, the records) suggests a
+pastime with it (``ASSOCIATIONS``). Recalled memories, the day's current context, suggest
+only what ``INSPIRATIONS`` lists, so without mind wandering the day keeps its habits.
+
 Suggestions are phrase templates (``aga_npc.offline.paraphrase``): the planner words them
 like every other item of the day."""
 
@@ -23,8 +29,10 @@ from aga_npc.offline.paraphrase import Say
 from aga_npc.offline.phrasing import chance, pick
 
 __all__ = [
+    "ASSOCIATIONS",
     "CAME_TO_MIND",
     "INSPIRATIONS",
+    "PERSON_TEXTS",
     "ROLE_WORDS",
     "Inspiration",
     "Wish",
@@ -296,10 +304,195 @@ INSPIRATIONS: tuple[Inspiration, ...] = (
         },
     ),
 )
-_BY_WORD: dict[str, tuple[Inspiration, ...]] = {}
-for _i in INSPIRATIONS:
-    for _w in _i.words:
-        _BY_WORD[_w] = (*_BY_WORD.get(_w, ()), _i)
+ASSOCIATIONS: tuple[Inspiration, ...] = (
+    _insp(
+        "cook",
+        "stove oven pan pot kettle fridge kitchen recipe dish soup spices",
+        "shop home",
+        {
+            "shop": ("~buy spices at {place} for a new dish",),
+            "home": (
+                "~cook a new dish from an old recipe",
+                "~make a big pot of soup to share",
+                "~try cooking something from another country",
+            ),
+        },
+    ),
+    _insp(
+        "write",
+        "desk notes papers paper letter letters journal diary notebook pen postcard",
+        "home",
+        {
+            "home": (
+                "~write a long letter to an old friend",
+                "~sort through old letters and photographs",
+                "~write a few pages of a story",
+                "~draw up a list of places to visit",
+            )
+        },
+    ),
+    _insp(
+        "films",
+        "tv television sofa couch film films movie movies screen",
+        "home",
+        {"home": ("~watch an old film", "~watch a documentary about the sea")},
+    ),
+    _insp(
+        "records",
+        "record records radio gramophone jukebox",
+        "home",
+        {"home": ("~sort the record collection", "~listen to an old record from start to end")},
+        family="music",
+    ),
+    _insp(
+        "games",
+        "chess cards puzzle puzzles game games crossword",
+        "cafe park home",
+        {
+            "cafe": ("~play a game of chess at {place}",),
+            "park": ("~play cards on a bench in {place}",),
+            "home": ("~do a jigsaw puzzle", "~work on the crossword"),
+        },
+    ),
+    _insp(
+        "outdoors",
+        "bench benches birds pigeons ducks",
+        "park square",
+        {
+            "park": (
+                "~feed the ducks from a bench in {place}",
+                "~read the paper on a bench in {place}",
+            ),
+            "square": ("~watch the pigeons from a bench in {place}",),
+        },
+        family="walk",
+    ),
+    _insp(
+        "host",
+        "table meal menu supper guests plates tablecloth",
+        "home",
+        {
+            "home": (
+                "~invite a neighbour over for supper",
+                "~plan a dinner party for old friends",
+                "~set the table nicely for a special supper",
+            )
+        },
+    ),
+    _insp(
+        "sky",
+        "curtains window windows weather rain sunny sky clouds",
+        "park square home",
+        {
+            "park": ("~watch the clouds drift by from a hill in {place}",),
+            "square": ("~sit outside in {place} and enjoy the weather",),
+            "home": ("~watch the rain from the window with a cup of tea",),
+        },
+        family="walk",
+    ),
+    _insp(
+        "browse",
+        "basket cashier shopping groceries market shelf shelves",
+        "shop home",
+        {
+            "shop": (
+                "~browse {place} for a small gift for a friend",
+                "~look for something new to cook at {place}",
+            ),
+            "home": ("~plan the meals for the week",),
+        },
+    ),
+    _insp(
+        "crafts",
+        "streamers decorations ribbon scissors glue paper",
+        "home",
+        {"home": ("~make paper decorations", "~knit a scarf", "~do some crafts at the table")},
+    ),
+    _insp(
+        "explore",
+        "around explore street streets corner path lost",
+        "square park home",
+        {
+            "square": ("~explore the side streets off {place}",),
+            "park": ("~walk a new path through {place}",),
+            "home": ("~look through an old map of the town",),
+        },
+        family="walk",
+    ),
+    _insp(
+        "reading",
+        "read reading reads quietly magazine newspaper",
+        "cafe park home",
+        {
+            "cafe": ("~read the newspaper at {place}",),
+            "park": ("~read a magazine on the grass in {place}",),
+            "home": ("~read a travel book about faraway places",),
+        },
+        family="read",
+    ),
+    _insp(
+        "treat",
+        "counter orders drinks customers cake cakes",
+        "cafe shop home",
+        {
+            "cafe": ("~treat a friend to a slice of cake at {place}",),
+            "shop": ("~pick up a treat at {place}",),
+            "home": ("~make lemonade",),
+        },
+    ),
+    _insp(
+        "soak",
+        "shower bath sink water soapy",
+        "home",
+        {"home": ("~have a long soak in the bath", "~reorganise the kitchen cupboards")},
+    ),
+    _insp(
+        "phone",
+        "phone call message messages weather",
+        "home",
+        {"home": ("~ring a cousin for a long chat", "~send photos to family")},
+        family="social",
+    ),
+    _insp(
+        "repair",
+        "broken leak leaking shelf shelves tools hammer bike bicycle",
+        "home",
+        {"home": ("~fix the wobbly shelf", "~oil the old bicycle", "~mend a chair")},
+    ),
+)
+"""Loose associations of a memory that came to mind (never of a recalled one)."""
+
+PERSON_TEXTS: Mapping[str, tuple[str, ...]] = {
+    "cafe": (
+        "~meet {who} for coffee at {place}",
+        "~catch up with {who} over coffee at {place}",
+    ),
+    "square": ("~look for {who} around {place} for a chat",),
+    "park": ("~ask {who} along for a walk in {place}",),
+    "home": (
+        "~write a note to {who}",
+        "~call {who} to catch up",
+        "~think over the last chat with {who}",
+    ),
+}
+"""What a person named in a memory that came to mind suggests, by place type."""
+
+
+def _index(inspirations: Sequence[Inspiration]) -> dict[str, tuple[Inspiration, ...]]:
+    by_word: dict[str, tuple[Inspiration, ...]] = {}
+    for insp in inspirations:
+        for word in insp.words:
+            by_word[word] = (*by_word.get(word, ()), insp)
+    return by_word
+
+
+_BY_WORD = _index(INSPIRATIONS)
+_WANDER_BY_WORD = _index((*INSPIRATIONS, *ASSOCIATIONS))
+_NAME = re.compile(r"\b([A-Z][a-z]+)(?: ([A-Z][a-z]+))?")
+_NOT_NAMES = _set(
+    "The A An I It He She They We You My His Her Their This That Here There Today Tomorrow "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Morning Evening"
+)
 _VISIT = (
     "~stop by {place}",
     "~spend some time at {place}",
@@ -355,6 +548,25 @@ def _observed(text: str, town: Town, me: str) -> tuple[str, str, str] | None:
     return who.split()[0], activity, named or town.home
 
 
+def _people(text: str, town: Town, me: str) -> list[str]:
+    """First names of the other people a memory names ("Amara told Marta: ..." -> Marta,
+    for Amara); words of listed places and of one's own name are not people."""
+    place_words = {w for p in town.places for w in p.split()}
+    mine = set(me.split())
+    found: list[str] = []
+    for match in _NAME.finditer(text):
+        first, last = match.group(1), match.group(2)
+        if first in _NOT_NAMES or first in place_words or first in mine or len(first) < 3:
+            continue
+        if match.start() == 0 and last is None:
+            rest = text[match.end() :]
+            if not rest.startswith((" told", "'s ", " often", " said", " asked", " and ")):
+                continue  # a capital that only starts the sentence
+        if first not in found:
+            found.append(first)
+    return found
+
+
 def _from_memories(
     memories: Sequence[str],
     town: Town,
@@ -364,50 +576,75 @@ def _from_memories(
     *,
     me: str | None = None,
 ) -> list[Wish]:
+    """Suggestions of the memories, each taken with probability ``take``, at most ``most``.
+
+    ``me`` set means the memories came to mind: others' activities seen, the people named
+    and the things named (``ASSOCIATIONS``) suggest something too.
+    """
+    by_word = _BY_WORD if me is None else _WANDER_BY_WORD
     found: dict[str, tuple[Inspiration | None, str | None]] = {}
     seen: dict[str, tuple[str, str, str]] = {}
+    people: list[str] = []
     for text in memories:
         if me is not None:
             observed = _observed(text, town, me)
             if observed is not None:
                 seen[f"seen:{observed[1]}"] = observed
                 continue
+            people.extend(p for p in _people(text, town, me) if p not in people)
         named = town.named_in(text)
         if named in (town.home, town.work):
             named = None  # a memory of home or work suggests no outing there
         matched = False
         for word in _WORDS.findall(text.lower()):
-            for insp in _BY_WORD.get(word, ()):
+            for insp in by_word.get(word, ()):
                 matched = True
                 if insp.key not in found:
                     found[insp.key] = (insp, named)
         if not matched and named is not None and f"visit:{named}" not in found:
             found[f"visit:{named}"] = (None, named)
+    candidates = [*sorted(found), *(f"person:{p}" for p in people), *sorted(seen)]
+    rng.shuffle(candidates)  # no suggestion wins the day's few slots by its name
     wishes: list[Wish] = []
-    for key in sorted(found):
-        suggestion, named = found[key]
-        roll = rng.random()
-        if len(wishes) >= most or roll >= take:
-            continue
-        if suggestion is not None and role_bound(" ".join(sorted(suggestion.words)), town.work):
-            continue  # "study for the exam" is not a bartender's wish
-        wish = _realise(suggestion, named, town, rng, key)
-        if wish is not None:
-            wishes.append(wish)
-    for key in sorted(seen):
-        first, activity, place = seen[key]
+    for key in candidates:
         if len(wishes) >= most or rng.random() >= take:
             continue
-        wishes.append(
-            Wish(
+        wish: Wish | None
+        if key in seen:
+            first, activity, place = seen[key]
+            wish = Wish(
                 say=_say("seen", (f"~{activity} like {first} did", f"~{activity} as {first} did")),
                 place=place,
                 duration=pick(rng, (30, 45, 60)),
                 key=key,
                 family="",
             )
-        )
+        elif key.startswith("person:"):
+            wish = _meet(key.split(":", 1)[1], town, rng, key)
+        else:
+            suggestion, named = found[key]
+            if suggestion is not None and role_bound(" ".join(sorted(suggestion.words)), town.work):
+                continue  # "study for the exam" is not a bartender's wish
+            wish = _realise(suggestion, named, town, rng, key)
+        if wish is not None:
+            wishes.append(wish)
     return wishes
+
+
+def _meet(who: str, town: Town, rng: random.Random, key: str) -> Wish:
+    """Seeing (or writing to) a person who came to mind: at a cafe, a square or a park when
+    the town lists one, else from home."""
+    kinds = [k for k in ("cafe", "square", "park") if town.by_type.get(k)]
+    kind = pick(rng, kinds) if kinds and chance(rng, 0.7) else "home"
+    place = town.home if kind == "home" else pick(rng, town.by_type[kind])
+    return Wish(
+        say=_say(f"person:{kind}", PERSON_TEXTS[kind]),
+        place=place,
+        duration=pick(rng, (30, 45, 60)),
+        key=key,
+        family="social",
+        slots={"place": place, "who": who},
+    )
 
 
 def _say(key: str, texts: tuple[str, ...]) -> Say:

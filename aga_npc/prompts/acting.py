@@ -14,6 +14,7 @@ from aga_npc.prompts.format import envelope
 from aga_npc.prompts.persona import Persona, identity, short_identity
 
 __all__ = [
+    "CHAIN_FORMAT",
     "action_chain_messages",
     "action_emoji_messages",
     "action_event_messages",
@@ -218,13 +219,20 @@ def action_chain_messages(
         context=context,
         task=(
             f"Break the activity into 1 to 6 concrete steps that take {duration} minutes in "
-            "total. Each step uses one listed object with one of its verbs (steps that use "
-            "no object leave it empty), and has an emoji and, when it uses an object, the "
-            "object's state meanwhile. Never use anything listed as forbidden."
+            "total. Each step uses one listed object: copy its address exactly and pick one "
+            "of that object's own verbs (steps that use no object leave it empty). Give "
+            "each step an emoji and, when it uses an object, the object's state meanwhile. "
+            "Describe what this person does in this activity, in your own words. Never use "
+            "anything listed as forbidden."
         ),
-        answer_format=(
-            '{"steps": [{"verb": "cook", "object": "<sector:arena:object>", "minutes": 15, '
-            '"description": "frying eggs", "emoji": "🍳", "object_state": "heating the '
-            'pan"}]}'
-        ),
+        answer_format=CHAIN_FORMAT,
     )
+
+
+CHAIN_FORMAT = (
+    '{"steps": [{"description": "<what the person does>", "object": "<address of a listed '
+    'object>", "verb": "<one of that object\'s verbs>", "minutes": <number>, "emoji": '
+    '"<emoji>", "object_state": "<the object\'s state>"}]}'
+)
+"""The merged chain's answer format: placeholders only (a small model copies a concrete
+example into its answer); ``Steps.validate`` rejects a step that copies a placeholder."""

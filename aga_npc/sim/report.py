@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aga_npc.llm.ledger import TokenLedger
+from aga_npc.llm.metering import parse_tally
 from aga_npc.town.checker import ActionSource, AgentDay, summarise
 from aga_npc.town.town import Town
 
@@ -146,6 +147,8 @@ def build_report(
         "llm_failures": sum(outcomes.get(k, 0) for k in _FAILED),
         "llm_fallbacks": sum(outcomes.get(k, 0) for k in _FALLBACK),
         "llm_outcomes": dict(outcomes),
+        # per JSON request kind: answers parsed at the first try, after the re-ask, or not
+        "llm_parse": parse_tally(ledger).by_module(last_day=days),
         "health": health(outcomes),
         "calls_per_agent_day": totals["calls"] / agent_days,
         "tokens_per_agent_day": totals["total"] / agent_days,
@@ -181,6 +184,8 @@ def build_report(
             "decompositions": int(summed.get("decompositions", 0)),
             "routine_failures": int(summed.get("routine_failures", 0)),
             "wrong_place_refused": int(summed.get("wrong_place_rejected", 0)),
+            "repaired_steps": int(summed.get("repaired_steps", 0)),
+            "grounding_fallbacks": int(summed.get("grounding_fallbacks", 0)),
         },
         "savings": savings_counts(summed),
         "conversations": {

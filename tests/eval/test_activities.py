@@ -50,3 +50,26 @@ def test_inspired_by_names_the_memory_with_most_shared_words() -> None:
     activity = "play a few tunes at Town Square like Silas did"
     assert inspired_by(activity, wandered, min_shared=2) == wandered[1]
     assert inspired_by("go to sleep", wandered, min_shared=2) == ""
+
+
+def test_adjusted_rand_is_one_for_the_same_partition_and_near_zero_for_a_random_one() -> None:
+    from aga_npc.eval.activities import adjusted_rand
+
+    truth = ["a", "a", "b", "b", "c", "c"]
+    assert adjusted_rand(truth, [1, 1, 2, 2, 3, 3]) == 1.0
+    assert adjusted_rand(truth, [5, 5, 9, 9, 7, 7]) == 1.0  # labels' names do not matter
+    assert adjusted_rand(truth, [1, 2, 3, 4, 5, 6]) == 0.0
+    # sklearn.metrics.adjusted_rand_score([0,0,1,1,2,2], [0,0,1,2,2,2]) = 0.444...
+    assert abs(adjusted_rand([0, 0, 1, 1, 2, 2], [0, 0, 1, 2, 2, 2]) - 4 / 9) < 1e-9
+    with pytest.raises(ValueError):
+        adjusted_rand([1, 2], [1])
+
+
+def test_the_calibration_set_words_each_activity_several_ways() -> None:
+    from aga_npc.eval.activities import calibration_set
+
+    texts, labels = calibration_set(0)
+    assert len(texts) == len(labels) == len(set(texts))
+    per = {label: labels.count(label) for label in set(labels)}
+    assert len(per) > 40 and max(per.values()) > 3
+    assert all("{" not in t and "~" not in t for t in texts)

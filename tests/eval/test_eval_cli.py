@@ -62,3 +62,57 @@ def test_curves_writes_both_settings_and_checks_every_activity(tmp_path: Path) -
     assert "ratio" in done.stdout
     for row in data["why"]:
         assert row["memory"] and row["activity"]
+
+
+@pytest.mark.slow
+def test_interview_of_two_modes_from_their_saves(tmp_path: Path) -> None:
+    done = run("interview", "--mode", "aga,baseline", "--days", "1", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    data = json.loads((tmp_path / "interview.json").read_text())
+    assert (tmp_path / "interview.png").stat().st_size > 1000
+    assert list(data["modes"]) == ["aga", "baseline"]
+    asked = {(q["category"], q["text"]) for q in data["questions"]}
+    for mode, block in data["modes"].items():
+        assert Path(block["save"]).is_file() and Path(block["save"]).parent.name == mode
+        assert len(block["answers"]) == 3 * len(asked)  # every agent of the 3-NPC town
+        assert all(row["answer"] for row in block["answers"])
+    assert data["model"]["stand_in"] is True
+
+
+@pytest.mark.slow
+def test_judge_labels_the_stand_in_in_json_and_console(tmp_path: Path) -> None:
+    done = run(
+        "judge", "--mode", "aga", "--days", "1", "--agents", "Amara Osei", "--out", str(tmp_path)
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads((tmp_path / "judge.json").read_text())
+    assert (tmp_path / "judge.png").stat().st_size > 1000
+    assert data["judge"]["label"] == "stand-in judge: smoke test, not evidence"
+    assert "stand-in judge: smoke test, not evidence" in done.stdout
+    kinds = {row["kind"] for row in data["scores"]}
+    assert {"interview answer", "activity log"} <= kinds
+    assert all(1 <= row["score"] <= 5 for row in data["scores"])
+    assert data["summary"]["aga"]["all"]["n"] == len(data["scores"])
+
+
+@pytest.mark.slow
+def test_diffusion_reports_who_heard_planned_and_attended(tmp_path: Path) -> None:
+    done = run("diffusion", "--npcs", "3", "--mode", "aga", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    data = json.loads((tmp_path / "diffusion.json").read_text())
+    assert (tmp_path / "diffusion.png").stat().st_size > 1000
+    block = data["modes"]["aga"]
+    assert block["scenario"]["organiser"] == "Silas Grue"
+    assert block["counts"]["others"] == 2
+    assert block["counts"]["heard"] == len(block["heard"])
+    for row in block["heard"].values():
+        if row["how"] == "conversation":
+            assert "game night" in row["conversation"]["line"][1].lower()
+
+
+def test_bad_input_is_an_error_message_not_a_trace(tmp_path: Path) -> None:
+    done = run("interview", "--mode", "gossip", "--out", str(tmp_path))
+    assert done.returncode == 2 and "unknown mode" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = run("interview", "--save", str(tmp_path / "none.save"), "--mode", "aga")
+    assert done.returncode == 2 and "Traceback" not in done.stderr

@@ -88,3 +88,40 @@ def test_the_study_inspiration_is_not_offered_to_a_bartender() -> None:
         )
     assert "study" not in found
     assert "study" in keys([memory])  # the student herself is offered it
+
+
+def test_a_person_who_came_to_mind_suggests_seeing_them_not_when_only_recalled() -> None:
+    memory = "Amara told Marta: I'm preparing for a chemistry exam"
+    assert "person:Marta" in keys([f"{CAME_TO_MIND}{memory}"], me="Amara Osei")
+    assert "person:Amara" not in keys([f"{CAME_TO_MIND}{memory}"], me="Amara Osei")
+    assert not any(k.startswith("person:") for k in keys([memory], me="Amara Osei"))
+
+
+def test_places_and_sentence_capitals_are_not_people() -> None:
+    memories = [
+        f"{CAME_TO_MIND}Town Square is busy at noon",
+        f"{CAME_TO_MIND}Breakfast at The Copper Kettle was good",
+    ]
+    assert not any(k.startswith("person:") for k in keys(memories))
+
+
+def test_a_thing_that_came_to_mind_suggests_a_pastime_a_recalled_one_does_not() -> None:
+    stove = "stove is heating a pan"
+    assert "cook" in keys([f"{CAME_TO_MIND}{stove}"])
+    assert "cook" not in keys([stove])
+
+
+def test_no_wandering_suggestion_is_someone_elses_work() -> None:
+    from aga_npc.eval.persona_check import out_of_character
+    from aga_npc.offline.paraphrase import expand, realise
+    from aga_npc.offline.wandering import ASSOCIATIONS, PERSON_TEXTS
+    from aga_npc.personas.model import Persona
+
+    barman = Persona(name="Silas Grue", home="Mill Cottage", workplace="The Copper Kettle")
+    rng = random.Random(0)
+    slots = {"place": "Elm Park", "who": "Amara"}
+    texts = [t for a in ASSOCIATIONS for ts in a.texts.values() for t in ts]
+    texts += [t for ts in PERSON_TEXTS.values() for t in ts]
+    for template in texts:
+        activity = realise(expand(template, rng, slots))
+        assert out_of_character(activity, barman) == "", activity

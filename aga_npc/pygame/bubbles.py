@@ -57,6 +57,7 @@ class TalkBubbles:
         max_width: the widest a bubble's text may be, in pixels.
         max_lines: the most lines a bubble shows (a longer line ends with an ellipsis).
         size: font size.
+        names: start each bubble with the speaker's first name ("Ada: ...").
     """
 
     def __init__(
@@ -68,6 +69,7 @@ class TalkBubbles:
         max_width: int = 220,
         max_lines: int = 3,
         size: int = 14,
+        names: bool = True,
     ) -> None:
         if seconds <= 0 or not 0 <= fade <= seconds:
             raise ValueError(f"need seconds > 0 and 0 <= fade <= seconds, got {seconds}, {fade}")
@@ -81,12 +83,16 @@ class TalkBubbles:
         self.max_width = max_width
         self.max_lines = max_lines
         self.size = size
+        self.names = names
         self.now = 0.0
         self.speech: dict[str, Speech] = {}
 
     def say(self, speaker: str, line: str) -> Speech:
         """Show ``line`` above ``speaker`` from now on."""
-        lines = wrap(self.text, " ".join(line.split()), self.max_width, self.size)
+        shown = " ".join(line.split())
+        if self.names:
+            shown = f"{speaker.split()[0]}: {shown}" if speaker.split() else shown
+        lines = wrap(self.text, shown, self.max_width, self.size)
         if len(lines) > self.max_lines:
             lines = lines[: self.max_lines]
             last = lines[-1]

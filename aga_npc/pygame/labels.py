@@ -38,6 +38,18 @@ class RoomPlacer:
         """Mark areas that labels must not cover (without moving them)."""
         self.placed.extend(pygame.Rect(r) for r in rects)
 
+    def first_free(self, candidates: Iterable[Any]) -> pygame.Rect | None:
+        """The first candidate that is inside the bounds and covers no placed box (then
+        placed), or None; nothing moves."""
+        for candidate in candidates:
+            box = pygame.Rect(candidate)
+            if self.bounds is not None and not self.bounds.contains(box):
+                continue
+            if box.collidelist(self.placed) < 0:
+                self.placed.append(box)
+                return box
+        return None
+
     def place(self, rect: Any, *, prefer: int = -1) -> pygame.Rect | None:
         """``rect`` moved clear of every box placed so far (then placed too), or None.
 

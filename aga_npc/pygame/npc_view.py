@@ -174,10 +174,11 @@ class NpcView:
         return self.sprites.draw(surface)
 
     def draw_labels(self, surface: Any, *, reserve: Sequence[Any] = ()) -> None:
-        """Draw speech bubbles above heads and labels under feet, none covering another
-        or the ``reserve`` rectangles (a label with no free spot is left out)."""
+        """Draw speech bubbles above heads and labels under feet, none covering another,
+        a character or the ``reserve`` rectangles (a label with no free spot is left out)."""
         placer = RoomPlacer(surface.get_rect())
         placer.reserve(reserve)
+        placer.reserve(s.box.inflate(-s.box.w // 4, -s.box.h // 8) for s in self.sprites.visible)
         self.label_rects = {}
         self.bubble_rects = {}
         blits: list[tuple[Any, tuple[int, int]]] = []
@@ -192,7 +193,12 @@ class NpcView:
             if surf is None:
                 continue
             rect = surf.get_rect(midbottom=(sprite.box.centerx, sprite.box.top - 2))
-            placed = placer.place(rect.clamp(placer.bounds), prefer=-1)
+            # over the head; else reaching out to one side from it; else moved up
+            left = rect.move(sprite.box.centerx + 12 - rect.right, 0)
+            right = rect.move(sprite.box.centerx - 12 - rect.left, 0)
+            placed = placer.first_free((rect, left, right))
+            if placed is None:
+                placed = placer.place(rect.clamp(placer.bounds), prefer=-1)
             if placed is not None:
                 self.bubble_rects[sprite.name] = placed
                 blits.append((surf, placed.topleft))

@@ -193,6 +193,12 @@ def test_the_placer_moves_a_box_off_another_or_gives_it_up() -> None:
     second = placer.place(pygame.Rect(60, 105, 60, 20))  # would cover the first
     assert first is not None and second is not None
     assert not first.colliderect(second) and second.bottom < first.top
+    # the first free candidate is taken as it is; none free: None, nothing placed
+    side = placer.first_free([pygame.Rect(55, 100, 60, 20), pygame.Rect(120, 100, 60, 20)])
+    assert side == pygame.Rect(120, 100, 60, 20)
+    count = len(placer.placed)
+    assert placer.first_free([pygame.Rect(50, 100, 10, 10), pygame.Rect(190, 0, 20, 5)]) is None
+    assert len(placer.placed) == count
     down = placer.place(pygame.Rect(60, 105, 60, 20), prefer=1)
     assert down is not None and down.top > first.bottom
     # no room anywhere: left out rather than drawn over another
@@ -203,7 +209,7 @@ def test_the_placer_moves_a_box_off_another_or_gives_it_up() -> None:
 
 def test_npc_to_npc_lines_show_in_bubbles_near_the_speakers(screen: Any) -> None:
     camera = Camera(tile=32)
-    source = Source({"Ann": (4.0, 8.0), "Bob": (5.0, 8.0), "Cy": (12.0, 8.0)})
+    source = Source({"Ann": (4.0, 8.0), "Bob": (5.0, 8.0), "Cy": (4.0, 6.8)})
     talk = {"a": "Ann", "b": "Bob", "start": 600, "place": "Park", "lines": ()}
     for a, b in (("Ann", "Bob"), ("Bob", "Ann")):
         source.intents[a] = Intent(kind=IntentKind.TALK, partner=b)
@@ -224,6 +230,10 @@ def test_npc_to_npc_lines_show_in_bubbles_near_the_speakers(screen: Any) -> None
     view.draw(screen)
     assert set(view.speech()) == {"Ann", "Bob"}
     assert not view.bubble_rects["Ann"].colliderect(view.bubble_rects["Bob"])
+    # no bubble covers a character's head (Cy stands right above Ann: hers goes aside)
+    for rect in view.bubble_rects.values():
+        for sprite in view.sprites.visible:
+            assert not rect.colliderect(sprite.box.inflate(-sprite.box.w // 4, -sprite.box.h // 8))
     # the talkers face each other
     assert view.sprites["Ann"].facing is Facing.RIGHT and view.sprites["Bob"].facing is Facing.LEFT
     # the conversation ends with a last line that came with the end: it is still shown
@@ -258,17 +268,18 @@ def test_bubbles_wrap_bound_and_fade() -> None:
     speech = bubbles.say("Ann", long)
     assert len(speech.lines) == 2 and speech.lines[-1].endswith("\u2026")
     assert speech.surface.get_width() <= 120 + 12
-    short = bubbles.say("Bob", "Hi!")
-    assert short.lines == ["Hi!"]
+    short = bubbles.say("Bob Stone", "Hi!")
+    assert short.lines == ["Bob: Hi!"]  # the speaker's first name: stacked bubbles stay clear
+    assert TalkBubbles(TextCache(), names=False).say("Bob", "Hi!").lines == ["Hi!"]
     bubbles.update(2.9)
     assert bubbles.alpha("Ann") == 255
     bubbles.update(0.6)  # 0.5 s left of the 1 s fade
     assert 100 < bubbles.alpha("Ann") < 160
     assert bubbles.surface("Ann").get_alpha() == bubbles.alpha("Ann")
-    bubbles.say("Bob", "Still here.")  # a new line from Bob starts his clock again
+    bubbles.say("Bob Stone", "Still here.")  # a new line from Bob starts his clock again
     bubbles.update(0.6)
     assert "Ann" not in bubbles.speech and bubbles.alpha("Ann") == 0
-    assert bubbles.alpha("Bob") == 255
+    assert bubbles.alpha("Bob Stone") == 255
 
 
 @pytest.mark.parametrize(

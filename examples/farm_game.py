@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from pathlib import Path
 
 parser = argparse.ArgumentParser(description="Harvest Hollow, a farm with aga_npc villagers")
@@ -34,7 +33,7 @@ parser.add_argument("--frames", type=int, default=None, help="stop after N frame
 parser.add_argument("--seed", type=int, default=0)
 args = parser.parse_args()
 if args.frames is not None and args.frames < 1:
-    sys.exit("farm_game.py: error: --frames must be at least 1")
+    parser.error("--frames must be at least 1")
 if args.headless:
     os.environ["SDL_VIDEODRIVER"] = "dummy"
     os.environ["SDL_AUDIODRIVER"] = "dummy"

@@ -123,6 +123,17 @@ def test_the_license_note_names_the_art() -> None:
     assert "Kenney" in note and "CC0" in note
 
 
+def test_a_bad_frame_count_is_a_usage_error() -> None:
+    result = subprocess.run(
+        [sys.executable, str(GAME), "--headless", "--frames", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "--frames must be at least 1" in result.stderr and "Traceback" not in result.stderr
+
+
 def custom_verbs() -> set[str]:
     data = tomllib.loads((FARM / "kinds.toml").read_text(encoding="utf-8"))
     return {verb for kind in data["kinds"].values() for verb in kind["verbs"]}

@@ -16,12 +16,14 @@ times each:
 - ``save total``: wall time until the save file is written (``PendingSave.wait``, which
   a worker runs);
 - ``save inline``: the old frame-thread cost, packing the whole state (``encode_save``);
-- ``load worker``: CPU of ``read_checked_save`` (read, decode, every check; a worker);
+- ``load worker``: CPU of ``read_checked_save`` (read, decode, every check, and each
+  mind's memory stream, Social Memory and poignancy cache built as new objects; a worker);
 - ``load frame``: main-thread CPU of ``apply_town_state(..., checked=True)`` (what
-  ``TownHost.finish_load`` does on the frame thread).
+  ``TownHost.finish_load`` does on the frame thread: the minds swapped in, the rest of
+  each brain, the world, the records and the policy store still decoded there).
 
-Goal (issue 17): save frame <= 2 ms at 200 NPCs. Load frame has no goal figure yet (the
-swap is still a rebuild of every brain on the frame thread; see BENCHMARKS.md).
+Goal (issue 17): save frame <= 2 ms at 200 NPCs. Load frame has no goal figure (the issue
+asks for it off the frame; see BENCHMARKS.md for what is left on it).
 """
 
 from __future__ import annotations

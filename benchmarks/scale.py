@@ -45,9 +45,30 @@ def _sizes(text: str) -> tuple[int, ...]:
     return sizes
 
 
-def child(npcs: int, days: int, out: Path) -> int:
-    """Run the sim CLI's ``run`` in this process; write its figures to ``out``."""
+def _hourly(path: Path, wall0: float, cpu0: float, main0: float) -> Any:
+    """A sim progress callback appending one JSON line per game hour to ``path``: a run
+    stopped before its end still tells how far it got and at what cost."""
+
+    def show(done: int, total: int) -> None:
+        row = {
+            "game_hours": done // 60,
+            "of": total // 60,
+            "wall_s": round(time.perf_counter() - wall0, 2),
+            "cpu_s": round(time.process_time() - cpu0, 2),
+            "main_thread_cpu_s": round(time.thread_time() - main0, 2),
+            "load": [round(v, 2) for v in os.getloadavg()],
+        }
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(row) + "\n")
+
+    return show
+
+
+def child(npcs: int, days: int, out: Path, progress: Path | None = None) -> int:
+    """Run the sim CLI's ``run`` in this process; write its figures to ``out`` (and one line
+    per game hour to ``progress``)."""
     from aga_npc.runtime import inline
+    from aga_npc.sim import runner
     from aga_npc.sim.cli import build_parser
     from aga_npc.sim.runner import run_mode
 
@@ -63,6 +84,10 @@ def child(npcs: int, days: int, out: Path) -> int:
 
     inline.InlineGateway.__init__ = keep  # type: ignore[method-assign]
     wall0, cpu0, main0 = time.perf_counter(), time.process_time(), time.thread_time()
+    if progress is not None:
+        hourly = _hourly(progress, wall0, cpu0, main0)
+        # the CLI's progress bar hook (quiet runs have none): the one place to observe hours
+        runner._progress = lambda _label, _quiet: hourly  # type: ignore[assignment]  # noqa: SLF001
     report = run_mode(args)
     wall, cpu, main = (
         time.perf_counter() - wall0,
@@ -90,8 +115,9 @@ def child(npcs: int, days: int, out: Path) -> int:
     return 0
 
 
-def measure(npcs: int, days: int) -> dict[str, Any]:
-    """One size in a child process: its figures, wall and peak RSS as the parent sees them."""
+def measure(npcs: int, days: int, progress: Path | None = None) -> dict[str, Any]:
+    """One size in a child process: its figures, wall and peak RSS as the parent sees them
+    (``progress``: the child's hourly lines go there)."""
     from aga_npc.maps.districts import RESIDENTS_PER_DISTRICT
 
     if npcs > RESIDENTS_PER_DISTRICT:  # generated once, outside the timed child
@@ -102,6 +128,9 @@ def measure(npcs: int, days: int) -> dict[str, Any]:
         out = Path(tmp) / "figures.json"
         cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(npcs)]
         cmd += ["--days", str(days), "--child-out", str(out)]
+        if progress is not None:
+            progress.unlink(missing_ok=True)
+            cmd += ["--child-progress", str(progress)]
         load_before = os.getloadavg()
         started = time.perf_counter()
         proc = subprocess.Popen(cmd)
@@ -148,13 +177,17 @@ def main() -> int:
     p.add_argument("--days", type=int, default=1)
     p.add_argument("--child", type=int, default=None, help=None)
     p.add_argument("--child-out", type=Path, default=None, help=None)
+    p.add_argument("--child-progress", type=Path, default=None, help=None)
     args = p.parse_args()
     if args.child is not None:
-        return child(args.child, args.days, args.child_out)
+        return child(args.child, args.days, args.child_out, args.child_progress)
     sizes = (25, 100) if args.quick else _sizes(args.sizes)
     rows: list[dict[str, Any]] = []
     for npcs in sizes:
-        row = measure(npcs, args.days)
+        progress = (
+            Path(args.json).with_suffix(f".{npcs}.hours.jsonl") if args.json else None
+        )  # one line per game hour: how far a run stopped midway got
+        row = measure(npcs, args.days, progress)
         rows.append(row)
         print(
             f"{npcs} NPCs: {row['wall_s']:.1f} s wall, {row['peak_rss_mb']:.0f} MB peak RSS, "

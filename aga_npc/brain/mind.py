@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 import random
 import re
+import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,7 @@ from aga_npc.brain.profile import AgentProfile
 from aga_npc.brain.reflection import Reflection
 from aga_npc.brain.requests import CallKind, Failure, Requests
 from aga_npc.brain.settings import LoopSettings
+from aga_npc.errors import StoreError
 from aga_npc.memory.events import EventKind, MemoryEvent, ScoredEvent, texts
 from aga_npc.memory.importance import ImportanceCache
 from aga_npc.memory.stream import MemoryStream
@@ -33,7 +36,7 @@ from aga_npc.types import Module, Priority
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Mind", "RateAs"]
+__all__ = ["DecodedMind", "Mind", "MindDecoder", "RateAs"]
 
 EMBED_BATCH_MIN = 32
 EMBED_EVERY_MINUTES = 60
@@ -372,13 +375,34 @@ class Mind:
             "poignancy": [self.poignancy_asked, self.poignancy_cached],
         }
 
-    def set_state(self, state: Mapping[str, Any]) -> None:
-        self.stream.set_state(state["stream"])
+    def decoder(self) -> MindDecoder:
+        """What decodes a saved state of this mind on a worker (frame thread: O(1))."""
+        s = self.stream
+        return MindDecoder(
+            max_events=s.max_events,
+            decay=s.decay,
+            reflection_threshold=s.reflection_threshold,
+            dim=s.dim,
+            low_water=s.low_water,
+            protect=s.protect,
+        )
+
+    def set_state(self, state: Mapping[str, Any] | DecodedMind) -> None:
+        """Restore :meth:`get_state` output, or a :class:`DecodedMind` made from it on a
+        worker (then the memory stream, Social Memory and poignancy cache are taken as
+        they are: a swap, not a rebuild)."""
+        if isinstance(state, DecodedMind):
+            stream, social, importance, state = state.take()
+            self.stream = stream
+            self.social = social if social is not None else self.social
+            self.importance = importance if importance is not None else self.importance
+        else:
+            self.stream.set_state(state["stream"])
+            if "social" in state:
+                self.social = SocialMemory.from_dict(state["social"])
+            if "importance" in state:
+                self.importance = ImportanceCache.from_dict(state["importance"])
         self.places = list(state.get("places", self.places))
-        if "social" in state:
-            self.social = SocialMemory.from_dict(state["social"])
-        if "importance" in state:
-            self.importance = ImportanceCache.from_dict(state["importance"])
         self._labels = {int(k): int(v) for k, v in state.get("labels", [])}
         self._clustered_day = int(state.get("clustered_day", -1))
         asked, cached = state.get("poignancy", [0, 0])
@@ -386,6 +410,77 @@ class Mind:
         self._embedding_in_flight = False
         self._clustering = False
         self.reflection.reset()
+
+
+@dataclass(frozen=True, slots=True)
+class MindDecoder:
+    """Builds a :class:`DecodedMind` from a saved mind state, touching no live mind: the
+    memory stream (the bulk of a load: every memory checked and indexed), the Social
+    Memory and the poignancy cache, made like the mind's own (same bound and dimension).
+    Safe on a worker thread."""
+
+    max_events: int
+    decay: float
+    reflection_threshold: float
+    dim: int | None
+    low_water: float
+    protect: int
+
+    def __call__(self, state: Mapping[str, Any]) -> DecodedMind:
+        """Raises:
+        StoreError: the state does not decode (names the part)."""
+        stream = MemoryStream(
+            max_events=self.max_events,
+            decay=self.decay,
+            reflection_threshold=self.reflection_threshold,
+            dim=self.dim,
+            low_water=self.low_water,
+            protect=self.protect,
+        )
+        stream.set_state(state["stream"])
+        try:
+            social = SocialMemory.from_dict(state["social"]) if "social" in state else None
+            importance = (
+                ImportanceCache.from_dict(state["importance"]) if "importance" in state else None
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(f"mind state: {exc!r}") from None
+        rest = {k: v for k, v in state.items() if k not in ("stream", "social", "importance")}
+        return DecodedMind(stream, social, importance, rest)
+
+
+class DecodedMind:
+    """A mind's saved state decoded on a worker, for :meth:`Mind.set_state` to take once
+    (its objects become the mind's own: a second take would share them, so it raises)."""
+
+    __slots__ = ("_lock", "_parts")
+
+    def __init__(
+        self,
+        stream: MemoryStream,
+        social: SocialMemory | None,
+        importance: ImportanceCache | None,
+        rest: Mapping[str, Any],
+    ) -> None:
+        self._parts: (
+            tuple[MemoryStream, SocialMemory | None, ImportanceCache | None, Mapping[str, Any]]
+            | None
+        ) = (stream, social, importance, rest)
+        self._lock = threading.Lock()
+
+    def take(
+        self,
+    ) -> tuple[MemoryStream, SocialMemory | None, ImportanceCache | None, Mapping[str, Any]]:
+        """The decoded parts and the rest of the state (once).
+
+        Raises:
+            StoreError: taken before (a decoded save is applied to one town, once).
+        """
+        with self._lock:
+            parts, self._parts = self._parts, None
+        if parts is None:
+            raise StoreError("this decoded mind state was applied already (decode it again)")
+        return parts
 
 
 _IDLE = re.compile(r" is idle(?: at [^.]*)?\.?$")

@@ -19,6 +19,7 @@ from aga_npc.brain import schemas
 from aga_npc.llm.schemas import with_schema
 from aga_npc.memory.importance import parse_importance
 from aga_npc.planning.schedule import parse_hhmm
+from aga_npc.social.player_talk import INTENTS, TONES
 from aga_npc.social.social_memory import SocialUpdate
 from aga_npc.types import LLMResult
 
@@ -34,6 +35,8 @@ __all__ = [
     "Outline",
     "PlanItem",
     "PlanningThought",
+    "PlayerAnswer",
+    "PlayerInvitation",
     "Poignancy",
     "ReactDecision",
     "SocialAnswer",
@@ -669,3 +672,105 @@ class JointUpdate:
             except ValueError as exc:  # say which side is wrong
                 raise ValueError(f"'{key}': {exc}") from None
         return cls(a=sides[0], b=sides[1])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlayerInvitation:
+    """The place and time of an invitation the player made, as the model read them, and
+    whether the NPC accepts (the town still checks the place and the time)."""
+
+    place: str
+    time: int | None
+    accepted: bool = True
+
+
+_TONE_WORDS = {
+    "kind": "kind",
+    "friendly": "kind",
+    "warm": "kind",
+    "polite": "kind",
+    "positive": "kind",
+    "nice": "kind",
+    "rude": "rude",
+    "hostile": "rude",
+    "mean": "rude",
+    "insulting": "rude",
+    "negative": "rude",
+    "angry": "rude",
+    "neutral": "neutral",
+}
+PLAYER_ANSWER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "reply": {"type": "string"},
+        "intent": {"type": "string", "enum": list(INTENTS)},
+        "invitation": {
+            "anyOf": [
+                {
+                    "type": "object",
+                    "properties": {
+                        "place": {"type": "string"},
+                        "time": {"type": "string"},
+                        "accepted": {"type": "boolean"},
+                    },
+                    "required": ["place", "time", "accepted"],
+                    "additionalProperties": False,
+                },
+                {"type": "null"},
+            ]
+        },
+        "tone": {"type": "string", "enum": list(TONES)},
+    },
+    "required": ["reply", "intent", "invitation", "tone"],
+    "additionalProperties": False,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlayerAnswer:
+    """``player_reply``: what the NPC says to the player and how the model read the
+    player's line (intent, an invitation's place and time, the tone). Empty ``intent`` or
+    ``tone``: the model did not say (the town reads them from the words instead)."""
+
+    reply: str
+    intent: str = ""
+    invitation: PlayerInvitation | None = None
+    tone: str = ""
+
+    @classmethod
+    @with_schema(PLAYER_ANSWER_SCHEMA)
+    def validate(cls, value: Any) -> PlayerAnswer:
+        data = _obj(value, "player reply")
+        reply = next(
+            (
+                data[k]
+                for k in ("reply", "line", "answer", "text", "say")
+                if isinstance(data.get(k), str) and data[k].strip()
+            ),
+            None,
+        )
+        if reply is None:
+            raise ValueError("the answer must be an object with a 'reply' string")
+        intent = str(data.get("intent") or "").strip().lower().replace(" ", "_")
+        tone = _TONE_WORDS.get(str(data.get("tone") or "").strip().lower(), "")
+        raw = data.get("invitation")
+        invitation = None
+        if isinstance(raw, Mapping) and (raw.get("place") or raw.get("time")):
+            try:
+                start: int | None = parse_hhmm(raw.get("time", ""))
+            except ValueError:
+                start = None
+            accepted = raw.get("accepted", True)
+            invitation = PlayerInvitation(
+                place=_text(raw, "place", limit=80, required=False),
+                time=start,
+                accepted=accepted
+                if isinstance(accepted, bool)
+                else str(accepted).lower() not in ("false", "no", "0"),
+            )
+        return cls(
+            reply=" ".join(reply.split())[:400],
+            intent=intent if intent in INTENTS else "",
+            invitation=invitation,
+            tone=tone,
+        )

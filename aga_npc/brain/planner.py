@@ -25,7 +25,7 @@ from aga_npc.brain.answers import Commitment, Outline, PlanItem, WakeUp, parsed_
 from aga_npc.brain.profile import WEEKDAYS, AgentProfile
 from aga_npc.brain.requests import Failure, Requests
 from aga_npc.brain.settings import LoopSettings
-from aga_npc.planning.schedule import DailyPlan, format_hhmm, parse_plan
+from aga_npc.planning.schedule import Activity, DailyPlan, format_hhmm, parse_plan, with_entry
 from aga_npc.prompts import (
     daily_plan_messages,
     hourly_schedule_messages,
@@ -324,6 +324,29 @@ class Planner:
         entry = commitment.to_dict()
         entry["day"] = (now // DAY) + 1 + max(0, commitment.day_offset)
         self.invitations.append(entry)
+
+    def commit_now(self, now: int, commitment: Commitment) -> bool:
+        """Put an agreement for later today straight into today's plan (no model call: the
+        player's invitation); before today's plan exists it becomes an invitation for it.
+        Returns whether today's plan changed."""
+        day = now // DAY + 1
+        plan = self.plans.get(day)
+        if plan is None:
+            self.add_invitation(commitment, now)
+            return False
+        entry = Activity(
+            start=commitment.start,
+            duration=commitment.duration,
+            text=commitment.activity,
+            place=commitment.place,
+        )
+        try:
+            self.plans[day] = with_entry(plan, entry)
+        except ValueError:
+            return False
+        self.revisions[day] = self.revision(day) + 1
+        self.on_change(day)
+        return True
 
     def replan(self, now: int, event: str, commitment: Commitment | None) -> bool:
         """Rewrite the rest of today around ``event`` (and a commitment for later today).

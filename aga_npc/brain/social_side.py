@@ -23,6 +23,26 @@ from aga_npc.types import Module, Priority
 __all__ = ["SocialSide", "later"]
 
 DAY = 1440
+TONE_STEP = {"rude": -1.0, "kind": 0.5, "neutral": 0.2}
+"""The least a dialogue's tone moves closeness (rude down, kind up)."""
+HURT = frozenset(
+    (
+        "hurt",
+        "annoyed",
+        "wary",
+        "uneasy",
+        "offended",
+        "angry",
+        "upset",
+        "cold",
+        "irritated",
+        "sad",
+        "disappointed",
+        "resentful",
+        "insulted",
+    )
+)
+"""Feelings that fit having been spoken to rudely."""
 
 
 class SocialSide:
@@ -168,16 +188,25 @@ class SocialSide:
             importance=4,
         )
 
-    def update_social(self, other: str, transcript: list[tuple[str, str]], now: int) -> None:
+    def update_social(
+        self, other: str, transcript: list[tuple[str, str]], now: int, tone: str = ""
+    ) -> None:
         """Ask for and apply one Social Memory update about ``other`` (after the player's
-        dialogue closes); a failed answer still nudges closeness up a little."""
+        dialogue closes). ``tone`` ("kind", "neutral", "rude"; "" when not read) holds the
+        direction whatever the answer says: after rudeness closeness is at least 1 lower
+        and the feeling a hurt one, after kindness at least 0.5 higher. A failed answer
+        moves closeness by the tone alone (+0.5 when none)."""
         record = self.mind.social.record_for(other)
+        before = record.closeness
 
         def apply(answer: SocialAnswer | Failure) -> None:
             if isinstance(answer, Failure):
-                self.mind.social.apply_update(other, now=now, closeness_delta=0.5)
-                return
-            self.apply_social(other, answer, now)
+                self.mind.social.apply_update(
+                    other, now=now, closeness_delta=TONE_STEP.get(tone, 0.5)
+                )
+            else:
+                self.apply_social(other, answer, now)
+            self._hold_tone(other, tone, before, now)
 
         self.book.ask(
             Module.RELATIONSHIP,
@@ -190,6 +219,7 @@ class SocialSide:
                     "feeling": record.feeling,
                     "closeness": record.closeness,
                 },
+                tone=tone,
             ),
             validator=SocialAnswer.validate,
             parse=parsed_as(SocialAnswer),
@@ -198,6 +228,18 @@ class SocialSide:
             priority=Priority.NORMAL,
             max_tokens=250,
         )
+
+    def _hold_tone(self, other: str, tone: str, before: float, now: int) -> None:
+        social = self.mind.social
+        record = social.record_for(other)
+        if tone == "rude":
+            feeling = record.feeling if record.feeling.lower() in HURT else "hurt"
+            closeness = min(record.closeness, max(0.0, before + TONE_STEP["rude"]))
+            social.apply_update(other, now=now, closeness=closeness, feeling=feeling, talked=False)
+        elif tone == "kind" and record.closeness < before + TONE_STEP["kind"]:
+            social.apply_update(
+                other, now=now, closeness=min(10.0, before + TONE_STEP["kind"]), talked=False
+            )
 
     def relationships(self) -> dict[str, dict[str, Any]]:
         """Social Memory rows by person (relationship, feeling, closeness ...)."""

@@ -152,6 +152,24 @@ class LocalEmbedder:
                 raise EmbeddingError(f"{model}: cannot load the ONNX model: {exc}") from exc
             self._single, self._batch, self._session = single, batch, session
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is loaded (``load``, ``warm_up`` or a first ``embed`` ran)."""
+        return self._session is not None
+
+    def warm_up(self) -> None:
+        """Load the model and run one inference, so the first real ``embed`` is as fast as
+        any later one (onnxruntime sets up its kernels on the first run). About 0.5 s on
+        a busy core; meant for a background thread started with the game (see
+        ``TownHost.create``): importing onnxruntime and building its session hold the GIL
+        for up to a few hundred ms, so it should start before the game's first frame.
+
+        Raises:
+            EmbeddingError: a dependency is missing or the model file is bad.
+        """
+        self.load()
+        self.embed(["warming up the embedder"])
+
     def _load_tokenizer(self, tokenizers: Any) -> Any:
         try:
             tok = tokenizers.Tokenizer.from_file(str(self._tokenizer_path))

@@ -27,22 +27,19 @@ from aga_npc.brain.settings import LoopSettings
 from aga_npc.brain.snapshot import BrainSnapshot
 from aga_npc.config import Settings
 from aga_npc.embed.cache import CachedEmbedder
-from aga_npc.embed.local import LocalEmbedder
-from aga_npc.embed.paced import PacedEmbedder
 from aga_npc.errors import ConfigError
+from aga_npc.host.assemble import Wiring, assemble, resolve_settings
 from aga_npc.llm.ledger import DEFAULT_PRICES, TokenLedger, price_for
-from aga_npc.llm.registry import build_backend, build_stack
+from aga_npc.llm.registry import settings_for_replay, tape_options
 from aga_npc.personas.model import Persona
 from aga_npc.policy.index import IndexSettings
 from aga_npc.policy.persist import Recovery
 from aga_npc.policy.store import PolicyStore
 from aga_npc.ports import Embedder, LLMBackend, RequestTicket
 from aga_npc.prompts.sanitize import sanitize_player_text
-from aga_npc.runtime.framegate import FrameGate
 from aga_npc.runtime.gateway import Gateway
 from aga_npc.store.snapshot import Snapshot
-from aga_npc.town.build import TownSpec, build_town, default_map_path
-from aga_npc.town.policy_port import StorePolicy
+from aga_npc.town.build import TownSpec, default_map_path
 from aga_npc.town.save import (
     SaveInfo,
     apply_town_state,
@@ -120,11 +117,22 @@ class HostConfig:
             short; ``close`` unfreezes once no host holds a freeze.
         gc_thresholds: ``gc.set_threshold`` values while the host runs (None: Python's);
             ``close`` restores the previous ones.
+        record: write every LLM answer into this file (``aga_npc.llm.recording``).
+        replay: answer every LLM request from a ``record`` file (no model, no network;
+            its backend and model are the host's). A request it lacks fails and the NPC
+            falls back (a cached routine, an idle action): a game does not stop.
         kinds: the game's object kinds for a map the host loads: a ``KindRegistry``, a
             kinds TOML file (added to the household kinds) or None (the household kinds);
             see docs/MAP_CONVENTIONS.md. A world the game builds keeps its own.
         ledger_entries: raw token-ledger entries kept (the oldest are dropped; totals
             per module, agent, outcome and model stay exact); None keeps every entry.
+        warm_up: with the local embedder, load it and run a first inference on a
+            background thread started by ``create`` (``TownHost.embedder_ready`` says when
+            it is done); brains' embeddings wait for it on the gateway's worker, the frame
+            never does. Importing onnxruntime holds the GIL for a few hundred ms: build
+            the host before loading the game's own assets, or call
+            ``TownHost.wait_ready`` behind a loading screen, so that it is done before the
+            first frame. False: the model loads at the first embedding.
     """
 
     seed: int = 0
@@ -148,7 +156,10 @@ class HostConfig:
     gc_freeze: bool = True
     gc_thresholds: tuple[int, int, int] | None = None
     ledger_entries: int | None = 10_000
+    warm_up: bool = True
     kinds: KindsSource = None
+    record: Path | None = None
+    replay: Path | None = None
 
     def __post_init__(self) -> None:
         if self.sharing not in ("agent", "role", "town"):
@@ -261,6 +272,7 @@ class TownHost:
         backend_name: str,
         model: str,
         config: HostConfig | None = None,
+        warm_up: threading.Thread | None = None,
     ) -> None:
         self.config = config = config or HostConfig()
         self.town = town
@@ -283,6 +295,7 @@ class TownHost:
         self._gc_started = False
         self._gc_frozen = False
         self._gc_thresholds: tuple[int, int, int] | None = None
+        self._warm_up = warm_up
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -314,43 +327,9 @@ class TownHost:
         """
         config = config or HostConfig()
         kinds = KindRegistry.resolve(config.kinds)  # a bad kinds file fails before threads
-        settings = settings or Settings.from_env()
-        if config.embed:
-            settings = settings.with_overrides(embed=config.embed)
-        ledger = TokenLedger(max_entries=config.ledger_entries)
-        base = backend
-        if base is None:
-            if settings.llm == "offline" and config.standin_process:
-                from aga_npc.offline.process import ProcessOfflineLLM
-
-                base = ProcessOfflineLLM(seed=config.seed)
-            elif settings.llm == "offline":
-                from aga_npc.offline import OfflineLLM
-
-                base = OfflineLLM(seed=config.seed)
-            else:
-                base = build_backend(settings)
-        if config.llm_latency > 0:
-            from aga_npc.llm.latency import LatencyBackend
-
-            base = LatencyBackend(base, config.llm_latency)
-        stack = build_stack(settings, ledger, backend=base)
-        if embedder is None:
-            from aga_npc.embed.factory import build_embedder
-
-            embedder = build_embedder(settings, cache=False)
-        gate = FrameGate()
-        if isinstance(embedder, LocalEmbedder):
-            # Computed on this machine: one text at a time, between frames.
-            embedder = PacedEmbedder(embedder, gate.wait_idle, chunk=1)
-        cached = embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder)
-        index = IndexSettings(background_build=True)  # the 1,024th entry: built off the frame
-        if config.policy_path is not None:
-            store = PolicyStore.open(
-                config.policy_path, embedder=cached, recover=config.recover, index=index
-            )
-        else:
-            store = PolicyStore(embedder=cached, index=index)
+        settings = resolve_settings(settings, embed=config.embed)
+        if config.replay is not None:
+            settings = settings_for_replay(settings, config.replay)
         start = GameClock.at(config.start) if config.start else None
         if world is None:
             world = World.load(
@@ -373,36 +352,45 @@ class TownHost:
             path_budget=config.path_budget,
             loop=config.loop,
         )
-        gateway = Gateway(
-            stack,
-            ledger=ledger,
-            max_concurrency=settings.concurrency_for(len(personas)),
-            frame_gate=gate,
-        )
-        if config.background_nice:
-            gateway.submit_call(
-                lower_thread_priority, config.background_nice, kind="setup", priority=0
-            )
-        try:
-            town = build_town(
-                spec,
-                gateway=gateway,
-                embedder=cached,
-                cached_vector=cached.cached,
-                policy=StorePolicy(
-                    store,
-                    sharing=config.sharing,
-                    backend=base.name,
-                    model=base.model,
-                    submit=lambda fn, *a: gateway.submit_call(
-                        fn, *a, kind="policy_flush", priority=Priority.LOW
-                    ),
+
+        def open_store(cached: CachedEmbedder) -> PolicyStore:
+            index = IndexSettings(background_build=True)  # the 1,024th entry: off the frame
+            if config.policy_path is not None:
+                return PolicyStore.open(
+                    config.policy_path, embedder=cached, recover=config.recover, index=index
+                )
+            return PolicyStore(embedder=cached, index=index)
+
+        built = assemble(
+            spec,
+            wiring=Wiring(
+                realtime=True,
+                standin_process=config.standin_process,
+                llm_latency=config.llm_latency,
+                background_nice=config.background_nice,
+                warm_up=config.warm_up,
+                sharing=config.sharing,
+                ledger_entries=config.ledger_entries,
+                stack_options=tape_options(
+                    record=config.record,
+                    replay=config.replay,
+                    run={"seed": config.seed, "mode": config.mode.value, "npcs": len(personas)},
                 ),
-                world=world,
-            )
-        except BaseException:
-            gateway.close(timeout=0.5)
-            raise
+            ),
+            settings=settings,
+            backend=backend,
+            embedder=embedder,
+            store=open_store,
+            world=world,
+        )
+        assert built.store is not None
+        town, gateway, ledger, store, base = (
+            built.town,
+            built.gateway,
+            built.ledger,
+            built.store,
+            built.backend,
+        )
         if config.gc_freeze:
             gc.collect()  # building leaves garbage: collect it before the first frame freezes
         return cls(
@@ -414,6 +402,7 @@ class TownHost:
             backend_name=base.name,
             model=base.model,
             config=config,
+            warm_up=built.warm_up,
         )
 
     # ------------------------------------------------------------------ per frame
@@ -514,6 +503,19 @@ class TownHost:
         n = len(self.town.names())
         frames_per_tick = GAME_MINUTES_PER_TICK * fps / self.minutes_per_second
         return max(1, math.ceil(n / 15), math.ceil(n / max(1.0, frames_per_tick)))
+
+    @property
+    def embedder_ready(self) -> bool:
+        """Whether the embedder's warm-up (``HostConfig.warm_up``) is over (True when
+        none was needed)."""
+        return self._warm_up is None or not self._warm_up.is_alive()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait up to ``timeout`` seconds (None: no limit) for the embedder's warm-up, e.g.
+        behind a loading screen before the first frame; returns ``embedder_ready``."""
+        if self._warm_up is not None:
+            self._warm_up.join(timeout)
+        return self.embedder_ready
 
     @property
     def offline(self) -> bool:
@@ -796,7 +798,9 @@ class TownHost:
         price = price_for(model, DEFAULT_PRICES)
         cost = 0.0
         if price is not None:
-            cost = (running.prompt * price.prompt + running.completion * price.completion) / 1e6
+            cost = price.cost(
+                prompt=running.prompt, completion=running.completion, cached=running.cached
+            )
         tally = self._tally
         names = self.town.names()
         for _ in range(min(STATS_SLICE, len(names))):

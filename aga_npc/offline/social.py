@@ -10,6 +10,7 @@ from typing import Any
 from aga_npc.offline.events import agreed_plan, find_event, is_invitation
 from aga_npc.offline.phrasing import pick, render_json, wordset
 from aga_npc.offline.speech import is_goodbye, is_greeting, sentences, to_third_person
+from aga_npc.social.player_talk import read_tone
 
 __all__ = ["answer_relationship", "build_relationship"]
 
@@ -76,7 +77,10 @@ def build_relationship(context: Mapping[str, Any], rng: random.Random) -> dict[s
         closeness = float(current.get("closeness") or 0.0)
     except (TypeError, ValueError):
         closeness = 0.0
-    tone = _tone(transcript)
+    tone = _tone(transcript, name)
+    hint = str(context.get("tone") or "")
+    if hint in ("rude", "kind"):
+        tone = "negative" if hint == "rude" else "friendly"
     if tone == "friendly":
         closeness += rng.uniform(0.5, 1.5)
     elif tone == "neutral":
@@ -107,12 +111,16 @@ def build_relationship(context: Mapping[str, Any], rng: random.Random) -> dict[s
     }
 
 
-def _tone(transcript: Sequence[tuple[str, str]]) -> str:
+def _tone(transcript: Sequence[tuple[str, str]], name: str = "") -> str:
+    """How the exchange went for ``name``: the other's insults count twice (and their
+    own words do not make an insult friendly)."""
     pos = neg = 0
-    for _, line in transcript:
+    for who, line in transcript:
         words = set(_WORDS.findall(line.lower()))
         pos += len(words & _POSITIVE)
         neg += len(words & _NEGATIVE)
+        if who != name and read_tone(line) == "rude":
+            neg += 2 + pos
     if neg > pos:
         return "negative"
     if pos == 0 and len(transcript) < 3:
@@ -188,5 +196,5 @@ def _facts(
             pick(rng, (f"{other} talked about the {topic}", f"{other} brought up the {topic}"))
         )
     if not facts:
-        facts.append(f"{name} had a short chat with {other}")
+        facts.append(f"{other} stopped by for a short chat")
     return facts

@@ -14,6 +14,7 @@ __all__ = [
     "parse_hhmm",
     "parse_plan",
     "validate_plan_json",
+    "with_entry",
 ]
 
 DAY = 1440
@@ -215,3 +216,44 @@ def parse_plan(
 def _is_sleep(text: str) -> bool:
     lowered = text.lower()
     return "sleep" in lowered or "go to bed" in lowered or "bedtime" in lowered
+
+
+def with_entry(plan: DailyPlan, entry: Activity) -> DailyPlan:
+    """``plan`` with ``entry`` put in at its time (an invitation accepted today): what it
+    overlaps is cut around it and an activity cut to nothing is dropped, so the plan stays
+    gap-free; an entry past the plan's end extends the last activity up to it.
+
+    Raises:
+        ValueError: the entry starts before the plan's wake-up (a time gone by for it).
+    """
+    if entry.start < plan.wake_up:
+        raise ValueError(f"entry at {format_hhmm(entry.start)} is before the plan's wake-up")
+    out: list[Activity] = []
+    for act in plan.activities:
+        if act.end <= entry.start or act.start >= entry.end:
+            out.append(act)
+            continue
+        if act.start < entry.start:
+            out.append(
+                Activity(
+                    start=act.start,
+                    duration=entry.start - act.start,
+                    text=act.text,
+                    place=act.place,
+                )
+            )
+        if act.end > entry.end:
+            out.append(
+                Activity(
+                    start=entry.end, duration=act.end - entry.end, text=act.text, place=act.place
+                )
+            )
+    if out and out[-1].end < entry.start and all(a.end <= entry.start for a in out):
+        last = out[-1]
+        out[-1] = Activity(
+            start=last.start, duration=entry.start - last.start, text=last.text, place=last.place
+        )
+    out.append(entry)
+    return DailyPlan(
+        day=plan.day, wake_up=plan.wake_up, activities=tuple(sorted(out, key=lambda a: a.start))
+    )

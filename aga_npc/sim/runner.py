@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
 import sys
 import time
@@ -20,18 +19,17 @@ from aga_npc.config import Settings
 from aga_npc.embed.cache import CachedEmbedder
 from aga_npc.embed.factory import build_embedder
 from aga_npc.errors import StoreError
+from aga_npc.host.assemble import Wiring, assemble
 from aga_npc.llm.ledger import TokenLedger
 from aga_npc.llm.recording import Replayer
-from aga_npc.llm.registry import build_stack, settings_for_replay
+from aga_npc.llm.registry import settings_for_replay
 from aga_npc.personas.loader import load_personas
 from aga_npc.personas.model import Persona
 from aga_npc.policy.store import PolicyStore
-from aga_npc.runtime.inline import InlineGateway
 from aga_npc.sim.population import town_for
 from aga_npc.sim.report import build_report
 from aga_npc.store.atomic import atomic_write_bytes
-from aga_npc.town.build import TownSpec, build_town
-from aga_npc.town.policy_port import StorePolicy
+from aga_npc.town.build import TownSpec
 from aga_npc.town.save import load_town, previous_save_path, save_town
 from aga_npc.town.town import Town
 
@@ -66,10 +64,6 @@ class RunConfig:
     request the recording lacks stops the run with ``ReplayMissError``."""
 
 
-async def _no_sleep(_: float) -> None:
-    return None
-
-
 def simulate(
     config: RunConfig,
     *,
@@ -93,44 +87,34 @@ def simulate(
     previous good save when the last one is damaged), so a killed run loses at most one
     game hour. ``on_hour(town, ledger)`` is called at every full game hour (benchmarks).
     """
-    ledger = TokenLedger()
-    backend = None
-    if settings.llm == "offline":
-        from aga_npc.offline import OfflineLLM
-
-        backend = OfflineLLM(seed=config.seed, wording=config.wording)
     replayer = Replayer(config.replay) if config.replay is not None else None
-    stack = build_stack(
-        settings,
-        ledger,
-        backend=backend,
-        sleep=_no_sleep if backend else asyncio.sleep,
-        record_path=config.record,
-        replay_path=replayer,
-        record_run=_recorded_run(config, settings),
-        record_append=False,
+    built = assemble(
+        TownSpec(
+            personas=config.personas,
+            mode=config.mode,
+            seed=config.seed,
+            map_path=config.map_path,
+            lod=config.lod,
+            mind_wandering=config.mind_wandering,
+            loop=_loop(config),
+        ),
+        wiring=Wiring(
+            realtime=False,
+            wording=config.wording,
+            answer_delay=config.answer_delay,
+            sharing=config.sharing,
+            stack_options={
+                "record_path": config.record,
+                "replay_path": replayer,
+                "record_run": _recorded_run(config, settings),
+                "record_append": False,
+            },
+        ),
+        settings=settings,
+        embedder=embedder,
+        store=store,
     )
-    gateway = InlineGateway(
-        stack,
-        ledger=ledger,
-        max_in_flight=settings.concurrency_for(len(config.personas)),
-        delay=config.answer_delay,
-        embed_worker=True,  # a pump's embeddings at once, off this thread (issue 17)
-        embed_threads=2,
-    )
-    policy = StorePolicy(store, sharing=config.sharing) if store is not None else None
-    spec = TownSpec(
-        personas=config.personas,
-        mode=config.mode,
-        seed=config.seed,
-        map_path=config.map_path,
-        lod=config.lod,
-        mind_wandering=config.mind_wandering,
-        loop=_loop(config),
-    )
-    town = build_town(
-        spec, gateway=gateway, embedder=embedder, cached_vector=embedder.cached, policy=policy
-    )
+    town, gateway, ledger = built.town, built.gateway, built.ledger
     end = town.now + config.days * DAY
     if checkpoint is not None and resume:
         _resume(checkpoint, town, store, ledger)

@@ -84,6 +84,74 @@ rules:
       messages_contain: "[dialogue]"
     respond:
       content: "Good morning! The bakery opens at seven and the bread is still warm."
+  - name: player-doing
+    when:
+      messages_contain: "zqdoing"
+    respond:
+      content: '{"reply": "Right now I am kneading dough for the morning rolls.",
+        "intent": "doing", "invitation": null, "tone": "neutral"}'
+  - name: player-where
+    when:
+      messages_contain: "zqwhere"
+    respond:
+      content: '{"reply": "I saw Ben over at Test Park an hour ago.", "intent": "where",
+        "invitation": null, "tone": "neutral"}'
+  - name: player-opinion
+    when:
+      messages_contain: "zqopinion"
+    respond:
+      content: '{"reply": "Ben? He is a good neighbour, I like him.", "intent": "opinion",
+        "invitation": null, "tone": "neutral"}'
+  - name: player-invite
+    when:
+      messages_contain: "zqinvite"
+    respond:
+      content: '{"reply": "Test Park at two? I will be there!", "intent": "invitation",
+        "invitation": {"place": "Test Park", "time": "14:00", "accepted": true}, "tone": "kind"}'
+  - name: player-moon
+    when:
+      messages_contain: "zqmoon"
+    respond:
+      content: '{"reply": "Sure, see you at the moon base!", "intent": "invitation",
+        "invitation": {"place": "moon base", "time": "14:00", "accepted": true},
+        "tone": "neutral"}'
+  - name: player-late
+    when:
+      messages_contain: "zqlate"
+    respond:
+      content: '{"reply": "Alright, see you at the park at eight!", "intent": "invitation",
+        "invitation": {"place": "Test Park", "time": "08:00", "accepted": true},
+        "tone": "neutral"}'
+  - name: player-rude
+    when:
+      messages_contain: "zqrude"
+    respond:
+      content: '{"reply": "Well, that was uncalled for.", "intent": "small_talk",
+        "invitation": null, "tone": "neutral"}'
+  - name: player-kind
+    when:
+      messages_contain: "zqkind"
+    respond:
+      content: '{"reply": "Thank you, that is very sweet of you.", "intent": "small_talk",
+        "invitation": null, "tone": "kind"}'
+  - name: player-small
+    when:
+      messages_contain: "zqsmall"
+    respond:
+      content: '{"reply": "Yes, the sky has been clear all week.", "intent": "small_talk",
+        "invitation": null, "tone": "neutral"}'
+  - name: player-greet
+    when:
+      messages_contain: "zqgreet"
+    respond:
+      content: '{"reply": "Hello again, nice to see you.", "intent": "greeting",
+        "invitation": null, "tone": "neutral"}'
+  - name: player-bye
+    when:
+      messages_contain: "zqbye"
+    respond:
+      content: '{"reply": "Goodbye, take care on your way home!", "intent": "goodbye",
+        "invitation": null, "tone": "neutral"}'
   - name: player-reply
     when:
       messages_contain: "player_reply"

@@ -28,6 +28,7 @@ from aga_npc.brain.answers import (
     Line,
     Outline,
     PlanningThought,
+    PlayerAnswer,
     Poignancy,
     ReactDecision,
     SocialAnswer,
@@ -114,7 +115,6 @@ PLAIN = frozenset(
         Module.RELATIONSHIP_SUMMARY,
         Module.CONVO_SUMMARY,
         Module.CONVO_MEMO,
-        Module.PLAYER_REPLY,
     }
 )
 GENERIC = re.compile(
@@ -277,11 +277,11 @@ def _walk(town: Town, persona: Persona, seed: int) -> None:
             history=[],
             player_text="Hello! What are you up to today?",
         ),
-        Text.read,
+        PlayerAnswer.validate,
         seed,
     )
-    if reply.text.lstrip().startswith("{"):
-        reply.wrong.append("a reply to the player is plain text")
+    if not reply.value.reply or reply.value.reply.lstrip().startswith("{"):
+        reply.wrong.append("a reply to the player is speech in its 'reply' field")
 
 
 def _act(

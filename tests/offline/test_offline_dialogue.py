@@ -17,7 +17,7 @@ from offline_town import (
     whole_request,
 )
 
-from aga_npc.brain.answers import Insights, Line, Poignancy, WholeConversation
+from aga_npc.brain.answers import Insights, Line, PlayerAnswer, Poignancy, WholeConversation
 from aga_npc.offline.speech import to_first_person
 from aga_npc.prompts import insights_messages, poignancy_messages
 from aga_npc.types import LLMRequest, Module
@@ -254,7 +254,9 @@ def test_declined_invitations_make_no_plan_and_rude_talks_cool_things() -> None:
 
 
 def reply(said: str, seed: int, **kwargs) -> str:
-    return text_of(player_request(ISABELLA, said, **kwargs), seed)
+    return PlayerAnswer.validate(
+        json_of(text_of(player_request(ISABELLA, said, **kwargs), seed))
+    ).reply
 
 
 SOCIAL = {
@@ -263,12 +265,12 @@ SOCIAL = {
 }
 
 
-def test_player_replies_are_short_plain_text_that_use_memory() -> None:
+def test_player_replies_are_short_json_answers_that_use_memory() -> None:
     mentions = 0
     for seed in range(20):
-        text = reply("Hello! What are you up to?", seed, social=SOCIAL)
-        with pytest.raises(json.JSONDecodeError):
-            json.loads(text)
+        answer = json_of(text_of(player_request(ISABELLA, "Hello there!", social=SOCIAL), seed))
+        assert set(answer) == {"reply", "intent", "invitation", "tone"}
+        text = PlayerAnswer.validate(answer).reply
         assert 1 <= len(re.findall(r"[.!?](?:\s|$)", text)) <= 3
         mentions += "boxes" in text
     assert mentions >= 16

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pygame
 from pygame_helpers import AppFactory, HostFactory, run_until
 
@@ -20,7 +22,8 @@ def _post_text(text: str) -> None:
 
 
 def test_dialogue_round_trip_through_the_ui(make_host: HostFactory, make_app: AppFactory) -> None:
-    llm = FakeLLM({"player_reply": REPLY})
+    answer = {"reply": REPLY, "intent": "greeting", "invitation": None, "tone": "kind"}
+    llm = FakeLLM({"player_reply": json.dumps(answer)})  # the JSON a model answers
     host = make_host(llm)
     app = make_app(host, player_start=(3, 4))  # next to Ada's bed
     npc = host.nearest(app.player.x - 0.5, app.player.y - 0.5, app.config.talk_radius)

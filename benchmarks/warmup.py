@@ -1,0 +1,192 @@
+"""The first frames of the headless demo with the local MiniLM embedder: warm-up on vs off.
+
+    python benchmarks/warmup.py [--quick] [--json out.json] [--repeats 3] [--frames 300]
+                                [--npcs 25]
+
+Each run is a fresh process (the first import of onnxruntime is what is measured): the
+demo town with ``--npcs`` residents, ``HostConfig(embed="local", warm_up=...)``, drawn
+headless by ``GameApp`` (SDL dummy driver, 60 FPS cap) for ``--frames`` frames, every frame
+kept (no frame left out as warm-up). Runs alternate on, off, on, off ... so that a shared
+machine's drifts hit both alike. Reported per side: the max and p99 of the frames' wall
+time and main-thread CPU time over the first ``--frames`` frames (the median run, and
+every run), the slowest frames with their index, and the machine's load average at the
+start of each run. Goal (issue 16): max wall frame <= 16.7 ms in the first 300 frames
+with the warm-up on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._common import environment, parser, percentile, print_table, write_json
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAME_GOAL_MS = 16.7
+
+
+def child(frames: int, npcs: int, warm_up: bool, out: Path) -> None:
+    """One run in this process: build the host and the app, run ``frames`` frames."""
+    os.environ["SDL_VIDEODRIVER"] = "dummy"
+    os.environ["SDL_AUDIODRIVER"] = "dummy"
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    from aga_npc.host.town_host import HostConfig, TownHost, clone_personas
+    from aga_npc.personas.loader import town_personas
+    from aga_npc.pygame.app import AppConfig, GameApp
+    from aga_npc.town.build import default_map_path
+    from aga_npc.world.model import World
+
+    map_path = default_map_path()
+    chosen = town_personas(3 if npcs == 3 else 25)
+    host = TownHost.create(
+        clone_personas(chosen, npcs),
+        world=World.load(map_path),
+        config=HostConfig(seed=0, embed="local", warm_up=warm_up),
+    )
+    built = time.perf_counter()
+    try:
+        app = GameApp(host, map_path, config=AppConfig(warmup_frames=0))
+        app_built = time.perf_counter()
+        ready_at_first_frame = host.embedder_ready
+        stats = app.run(frames)
+        ready_after = host.embedder_ready
+        wall = stats.frame_ms[:frames]
+        cpu = stats.cpu_ms[:frames]
+    finally:
+        host.close()
+    slowest = sorted(range(len(wall)), key=lambda i: -wall[i])[:5]
+    out.write_text(
+        json.dumps(
+            {
+                "warm_up": warm_up,
+                "frames": len(wall),
+                "load_at_start": round(load, 2),
+                "host_build_s": round(built - started, 3),
+                "app_build_s": round(app_built - built, 3),
+                "embedder_ready_at_first_frame": ready_at_first_frame,
+                "embedder_ready_after": ready_after,
+                "wall_ms": {"max": max(wall), "p99": percentile(wall, 99)},
+                "cpu_ms": {"max": max(cpu), "p99": percentile(cpu, 99)},
+                "over_goal": sum(1 for v in wall if v > FRAME_GOAL_MS),
+                "slowest": [[i, round(wall[i], 2), round(cpu[i], 2)] for i in slowest],
+            }
+        )
+    )
+
+
+def run_one(frames: int, npcs: int, warm_up: bool, workdir: Path, index: int) -> dict[str, Any]:
+    out = workdir / f"warmup_{index}_{int(warm_up)}.json"
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        "--frames",
+        str(frames),
+        "--npcs",
+        str(npcs),
+        "--out",
+        str(out),
+    ]
+    if not warm_up:
+        cmd.append("--no-warm-up")
+    subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, timeout=600)
+    result: dict[str, Any] = json.loads(out.read_text())
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parser(__doc__.splitlines()[0])
+    p.add_argument("--repeats", type=int, default=3, help="runs per side (default 3)")
+    p.add_argument("--frames", type=int, default=300)
+    p.add_argument("--npcs", type=int, default=25)
+    p.add_argument("--child", action="store_true", help=argparse_hidden())
+    p.add_argument("--no-warm-up", action="store_true", help=argparse_hidden())
+    p.add_argument("--out", type=Path, help=argparse_hidden())
+    args = p.parse_args(argv)
+    if args.child:
+        child(args.frames, args.npcs, not args.no_warm_up, args.out)
+        return 0
+    repeats = 1 if args.quick else args.repeats
+    runs: dict[str, list[dict[str, Any]]] = {"on": [], "off": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(repeats):
+            for side in ("on", "off"):
+                run = run_one(args.frames, args.npcs, side == "on", Path(tmp), i)
+                runs[side].append(run)
+                print(
+                    f"warm-up {side:3s} run {i + 1}: max {run['wall_ms']['max']:.1f} ms, "
+                    f"p99 {run['wall_ms']['p99']:.1f} ms, cpu max {run['cpu_ms']['max']:.1f} ms, "
+                    f"{run['over_goal']} frames over {FRAME_GOAL_MS} ms, "
+                    f"load {run['load_at_start']}",
+                    file=sys.stderr,
+                )
+    sides: dict[str, Any] = {}
+    rows = []
+    for side, side_runs in runs.items():
+        med = {
+            key: statistics.median(r[key.split(".")[0]][key.split(".")[1]] for r in side_runs)
+            for key in ("wall_ms.max", "wall_ms.p99", "cpu_ms.max", "cpu_ms.p99")
+        }
+        sides[side] = {"median": med, "runs": side_runs}
+        rows.append(
+            [
+                side,
+                f"{med['wall_ms.max']:.1f}",
+                f"{med['wall_ms.p99']:.1f}",
+                f"{med['cpu_ms.max']:.1f}",
+                f"{med['cpu_ms.p99']:.1f}",
+                " ".join(str(r["over_goal"]) for r in side_runs),
+                " ".join(str(r["load_at_start"]) for r in side_runs),
+            ]
+        )
+    print(f"first {args.frames} frames, {args.npcs} NPCs, local MiniLM (median of {repeats})")
+    print_table(
+        rows,
+        [
+            "warm-up",
+            "max ms",
+            "p99 ms",
+            "cpu max ms",
+            "cpu p99 ms",
+            f"frames > {FRAME_GOAL_MS} ms (per run)",
+            "load (per run)",
+        ],
+    )
+    on_max = sides["on"]["median"]["wall_ms.max"]
+    met = on_max <= FRAME_GOAL_MS
+    print(f"goal: max frame <= {FRAME_GOAL_MS} ms with the warm-up: {'met' if met else 'NOT met'}")
+    result = {
+        "benchmark": "warmup",
+        "frames": args.frames,
+        "npcs": args.npcs,
+        "repeats": repeats,
+        "goal_ms": FRAME_GOAL_MS,
+        "goal_met": met,
+        "sides": sides,
+        "environment": environment(),
+    }
+    if args.json:
+        write_json(args.json, result)
+    return 0
+
+
+def argparse_hidden() -> str:
+    import argparse
+
+    return argparse.SUPPRESS
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -160,7 +160,7 @@ config = HostConfig(kinds=HERE / "kinds.toml", start="07:00", seed=args.seed, mi
 people = load_personas(HERE / "villagers.toml")
 host = TownHost.create(people, map_path=HERE / "farm.tmx", config=config)
 host.set_player(name="Robin")
-villagers = NpcView(host, camera.world_to_screen)
+villagers = NpcView(host, camera.world_to_screen, text_size=18, label_width=240)
 dialogue: DialogueBox | None = None
 executed: dict[str, set[str]] = {}  # what each villager did at the farm's things
 

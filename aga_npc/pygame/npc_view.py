@@ -52,6 +52,7 @@ class NpcView:
         emotes: a small bubble with the current verb ("Zz", "cook") when not speaking.
         tile_px: screen pixels per tile (0: measured from ``world_to_screen``).
         label_width: the widest a label's plan line may be, in pixels.
+        text_size: font size of labels and bubbles (larger for big tiles).
     """
 
     def __init__(
@@ -66,6 +67,7 @@ class NpcView:
         emotes: bool = False,
         tile_px: int = 0,
         label_width: int = 180,
+        text_size: int = 14,
     ) -> None:
         if labels not in LABELS:
             raise ValueError(f"labels must be one of {LABELS}, got {labels!r}")
@@ -79,8 +81,11 @@ class NpcView:
         self.labels = labels
         self.emotes = emotes
         self.label_width = label_width
+        self.text_size = text_size
         self.sprites = SpriteLayer(world_to_screen, tile_px=tile_px)
-        self.talk = TalkBubbles(self.text) if bubbles else None
+        self.talk = (
+            TalkBubbles(self.text, size=text_size, max_width=16 * text_size) if bubbles else None
+        )
         self.tags: dict[str, str] = {}
         self.label_rects: dict[str, pygame.Rect] = {}
         self.bubble_rects: dict[str, pygame.Rect] = {}
@@ -253,7 +258,7 @@ class NpcView:
         cached = self._plates.get(name)
         if cached is not None and cached[0] == key:
             return cached[1]
-        plate = name_plate(self.text, key[0], key[1], width=self.label_width)
+        plate = name_plate(self.text, key[0], key[1], size=self.text_size, width=self.label_width)
         self._plates[name] = (key, plate)
         return plate
 

@@ -302,3 +302,19 @@ def screen() -> Any:
     surface = pygame.display.set_mode((800, 600))
     yield surface
     pygame.display.quit()
+
+
+def test_labels_and_bubbles_grow_with_the_text_size(screen: Any) -> None:
+    heights = {}
+    for size in (14, 24):
+        source = Source({"Ann": (4.0, 4.0), "Bob": (5.0, 4.0)})
+        talk = {"a": "Ann", "b": "Bob", "start": 1, "place": "Park", "lines": (("Ann", "Hi"),)}
+        source.intents["Ann"] = Intent(kind=IntentKind.TALK, partner="Bob", verb="chat")
+        source.talks["Ann"] = talk
+        view = NpcView(source, Camera(tile=64).world_to_screen, text_size=size)
+        view.update(0.0)
+        view.draw(screen)
+        view.update(0.0)
+        view.draw(screen)
+        heights[size] = (view.label_rects["Bob"].height, view.bubble_rects["Ann"].height)
+    assert heights[24][0] > heights[14][0] and heights[24][1] > heights[14][1]

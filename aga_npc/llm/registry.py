@@ -45,6 +45,7 @@ __all__ = [
     "recording_meta",
     "register_backend",
     "settings_for_replay",
+    "tape_options",
 ]
 
 BackendFactory = Callable[[Settings], LLMBackend]
@@ -219,3 +220,24 @@ def settings_for_replay(settings: Settings, path: str | os.PathLike[str]) -> Set
             in_flight if isinstance(in_flight, int) and in_flight >= 1 else settings.max_concurrency
         ),
     )
+
+
+def tape_options(
+    *,
+    record: str | os.PathLike[str] | None = None,
+    replay: str | os.PathLike[str] | None = None,
+    run: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """``build_stack`` keyword arguments recording a fresh file at ``record`` or answering
+    from ``replay`` (none when neither is given); ``run`` goes into the recording's meta.
+
+    Raises:
+        ConfigError: both ``record`` and ``replay``.
+    """
+    if record is not None and replay is not None:
+        raise ConfigError("record and replay cannot be used together")
+    if replay is not None:
+        return {"replay_path": replay}
+    if record is not None:
+        return {"record_path": record, "record_run": dict(run or {}), "record_append": False}
+    return {}

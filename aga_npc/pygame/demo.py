@@ -62,6 +62,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--uncapped", action="store_true", help="no 60 FPS cap")
     p.add_argument("--overlay", action="store_true", help="start with the debug overlay on")
     p.add_argument("--brain-budget", type=int, default=None, help="brains ticked per frame")
+    tape = p.add_mutually_exclusive_group()
+    tape.add_argument(
+        "--record",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="write every LLM answer to PATH (model, endpoint and seed, never the API key)",
+    )
+    tape.add_argument(
+        "--replay",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="answer every LLM request from a --record file (no model, no network); a "
+        "request it lacks falls back as an unanswered one does",
+    )
     p.add_argument(
         "--no-gc-freeze",
         action="store_true",
@@ -90,6 +106,14 @@ def _check(args: argparse.Namespace) -> tuple[int, int]:
         raise UsageError(f"--size must read WIDTHxHEIGHT, got {args.size!r}") from None
     if not (320 <= width <= 7680 and 240 <= height <= 4320):
         raise UsageError(f"--size {width}x{height} is outside 320x240 .. 7680x4320")
+    if args.replay is not None:
+        from aga_npc.errors import StoreError
+        from aga_npc.llm.recording import read_recording
+
+        try:
+            read_recording(args.replay)
+        except StoreError as exc:
+            raise UsageError(f"--replay: {exc}") from None
     from aga_npc.world.clock import parse_hhmm
 
     try:
@@ -156,6 +180,8 @@ def _build_host(args: argparse.Namespace) -> tuple[Any, Path]:
         start=args.start,
         minutes_per_second=args.speed,
         gc_freeze=not args.no_gc_freeze,
+        record=args.record,
+        replay=args.replay,
     )
     return TownHost.create(personas, world=world, config=config), map_path
 

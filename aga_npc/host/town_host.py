@@ -30,6 +30,7 @@ from aga_npc.embed.cache import CachedEmbedder
 from aga_npc.errors import ConfigError
 from aga_npc.host.assemble import Wiring, assemble, resolve_settings
 from aga_npc.llm.ledger import DEFAULT_PRICES, TokenLedger, price_for
+from aga_npc.llm.registry import settings_for_replay, tape_options
 from aga_npc.personas.model import Persona
 from aga_npc.policy.index import IndexSettings
 from aga_npc.policy.persist import Recovery
@@ -116,6 +117,10 @@ class HostConfig:
             short; ``close`` unfreezes once no host holds a freeze.
         gc_thresholds: ``gc.set_threshold`` values while the host runs (None: Python's);
             ``close`` restores the previous ones.
+        record: write every LLM answer into this file (``aga_npc.llm.recording``).
+        replay: answer every LLM request from a ``record`` file (no model, no network;
+            its backend and model are the host's). A request it lacks fails and the NPC
+            falls back (a cached routine, an idle action): a game does not stop.
         kinds: the game's object kinds for a map the host loads: a ``KindRegistry``, a
             kinds TOML file (added to the household kinds) or None (the household kinds);
             see docs/MAP_CONVENTIONS.md. A world the game builds keeps its own.
@@ -153,6 +158,8 @@ class HostConfig:
     ledger_entries: int | None = 10_000
     warm_up: bool = True
     kinds: KindsSource = None
+    record: Path | None = None
+    replay: Path | None = None
 
     def __post_init__(self) -> None:
         if self.sharing not in ("agent", "role", "town"):
@@ -321,6 +328,8 @@ class TownHost:
         config = config or HostConfig()
         kinds = KindRegistry.resolve(config.kinds)  # a bad kinds file fails before threads
         settings = resolve_settings(settings, embed=config.embed)
+        if config.replay is not None:
+            settings = settings_for_replay(settings, config.replay)
         start = GameClock.at(config.start) if config.start else None
         if world is None:
             world = World.load(
@@ -362,6 +371,11 @@ class TownHost:
                 warm_up=config.warm_up,
                 sharing=config.sharing,
                 ledger_entries=config.ledger_entries,
+                stack_options=tape_options(
+                    record=config.record,
+                    replay=config.replay,
+                    run={"seed": config.seed, "mode": config.mode.value, "npcs": len(personas)},
+                ),
             ),
             settings=settings,
             backend=backend,

@@ -98,9 +98,12 @@ def run_day(
     api_key: str | None = None,
     structured: str = "auto",
     timeout: float = 300.0,
+    partial: Path | None = None,
 ) -> dict[str, Any]:
     """Run ``npcs`` NPCs for ``days`` game days (aga mode) through the endpoint; the
-    figures. A crash is caught and counted (the figures then stop there)."""
+    figures. A crash is caught and counted (the figures then stop there). ``partial``:
+    write the per-kind figures so far there at every game hour (a slow model's run that
+    has to be stopped still leaves its figures)."""
     from aga_npc.brain.modes import Mode
     from aga_npc.config import Settings
     from aga_npc.embed.cache import CachedEmbedder
@@ -139,6 +142,20 @@ def run_day(
             f"after repair {parse['after_repair_rate']:.1%} of {parse['requests']}, {sums}",
             flush=True,
         )
+        if partial is not None:
+            write_json(
+                partial,
+                {
+                    "benchmark": "real_model",
+                    "partial": True,
+                    "model": model,
+                    "game_hours": seen["hour"],
+                    "wall_seconds": round(time.perf_counter() - t0, 1),
+                    "parse": parse,
+                    "brain": sums,
+                    "by_kind": kind_table(ledger, days),
+                },
+            )
 
     crashes, error = 0, ""
     report: dict[str, Any] = {}
@@ -241,6 +258,7 @@ def main() -> int:
         "--structured", choices=["auto", "json_schema", "ollama", "off", "none"], default="auto"
     )
     p.add_argument("--timeout", type=float, default=300.0, help="seconds per request")
+    p.add_argument("--partial", type=Path, help="write the figures so far here every game hour")
     p.add_argument("--messy", action="store_true", help="fakellm's small-model rules")
     p.add_argument(
         "--messy-no-schema", action="store_true", help="--messy, the server ignoring schemas"
@@ -265,6 +283,7 @@ def main() -> int:
             api_key=args.api_key,
             structured=args.structured,
             timeout=args.timeout,
+            partial=args.partial,
         )
     finally:
         if server is not None:

@@ -1,7 +1,8 @@
 """A tiny pygame game of its own that gives its NPCs an aga_npc brain.
 
 The game draws a plain tile grid, three NPCs as coloured circles and the player as a
-square (arrows or WASD to walk, T to talk to the nearest NPC, Esc to quit). Everything
+square (arrows or WASD to walk, T to talk to the nearest NPC, Z to sleep until 07:00,
+Esc to quit). NPCs call the player Ash and wait rather than walk through them. Everything
 between the "brain glue" markers is what it takes to add the brain; the rest is an
 ordinary pygame loop.
 
@@ -32,6 +33,7 @@ MAP = [
 ]
 TILE = 24
 COLOURS = [(220, 90, 80), (80, 150, 230), (240, 190, 60)]
+FACING = {"up": (0, -1), "down": (0, 1), "left": (-1, 0), "right": (1, 0)}
 
 # --- brain glue: begin --------------------------------------------------------------
 from aga_npc import HostConfig, Persona, TownHost, grid_world  # noqa: E402
@@ -108,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
                 running = False
             elif event.type == pygame.KEYDOWN and event.key == pygame.K_t:
                 talking_to = nearest(host, player)
+            elif event.type == pygame.KEYDOWN and event.key == pygame.K_z:
+                host.skip_to(7)  # brain glue: the player slept; the town jumps to 07:00
         if args.headless and frame == 60:
             talking_to = nearest(host, player, anyone=True)
         if talking_to and reply is None:
@@ -122,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         nx, ny = player[0] + dx * 6 * dt, player[1] + dy * 6 * dt
         if MAP[int(ny + 0.5)][int(nx + 0.5)] != "#":
             player[:] = [nx, ny]
+        host.set_player(name="Ash", tile=(round(player[0]), round(player[1])))  # brain glue
         host.update(dt)  # brain glue: drains results, ticks brains, moves NPCs
         draw(screen, font, host, player, talking_to, reply)
         pygame.display.flip()
@@ -155,6 +160,8 @@ def draw(
         x, y = npc_position(host, name)
         centre = (int((x + 0.5) * TILE), int((y + 0.5) * TILE))
         pygame.draw.circle(screen, COLOURS[i % len(COLOURS)], centre, TILE // 2 - 2)
+        fx, fy = FACING.get(host.intent(name).facing, (0, 0))  # brain glue: where it looks
+        pygame.draw.circle(screen, (20, 20, 20), (centre[0] + fx * 6, centre[1] + fy * 6), 3)
         label = font.render(f"{name.split()[0]}: {npc_doing(host, name)}", True, (255, 255, 255))
         screen.blit(label, (centre[0] - label.get_width() // 2, centre[1] - TILE))
     px, py = int(player[0] * TILE), int(player[1] * TILE)

@@ -190,7 +190,7 @@ def decompose_messages(
             "dishes in the sink (5)."
         ),
         answer_format=(
-            '{"subtasks": [{"task": "take milk and eggs from the fridge", "minutes": 5}, ...]}'
+            '{"subtasks": [{"task": "<what the person does>", "minutes": <number>}, ...]}'
         ),
     )
 

@@ -110,3 +110,20 @@ def test_a_subtask_copying_a_placeholder_is_rejected() -> None:
 def test_the_chain_format_has_no_concrete_example_to_copy() -> None:
     for concrete in ("frying", "eggs", "cook", "15"):
         assert concrete not in CHAIN_FORMAT
+
+
+def test_the_decomposition_format_has_no_concrete_example_to_copy() -> None:
+    from aga_npc.prompts.planning import decompose_messages
+
+    [_system, user] = decompose_messages(
+        persona={"name": "Ada Finch"},
+        activity="have breakfast",
+        start="07:00",
+        duration=30,
+        place=ADA_HOME,
+        before="",
+        after="",
+    )
+    answer_format = user.content.split("## Answer format", 1)[1]
+    assert "<what the person does>" in answer_format
+    assert "milk" not in answer_format and "fridge" not in answer_format

@@ -147,6 +147,9 @@ class GameApp:
         self._talks: list[dict[str, Any]] = []
         self._talks_at = -1e9
         self._sync_sprites(0.0)
+        # The first draw pays one-time costs (glyphs rendered, surfaces converted at their
+        # first blit, 15-20 ms): paid here, before the first frame.
+        self.draw()
 
     # ------------------------------------------------------------------ the loop
     def run(self, frames: int | None = None) -> FrameStats:

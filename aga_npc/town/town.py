@@ -436,7 +436,29 @@ class Town:
                     object_state=state,
                 )
             )
+        player = self._player_seen(name, place)
+        if player is not None:
+            seen.append(player)
         return tuple(seen)
+
+    def _player_seen(self, name: str, place: tuple[str, str] | None) -> Nearby | None:
+        """The player, when ``name`` sees them: in the same arena and within the vision
+        radius of the tile ``set_player`` gave (remembered once by name, "Sam (the player)
+        is walking about at ..."; the player is never asked to chat)."""
+        tile = self.player_tile
+        here = self.world.agent_tile(name)
+        if tile is None or here is None or self.world.place_of_tile(tile) != place:
+            return None
+        distance = math.hypot(tile[0] - here[0], tile[1] - here[1])
+        if distance > SIGHT_RADIUS:
+            return None
+        who = self.player.name
+        return Nearby(
+            name=f"{who} (the player)" if who else "the player",
+            distance=distance,
+            doing="walking about",
+            player=True,
+        )
 
     def _note_item(self, name: str, body: Body, brain: NpcBrain, now: int) -> None:
         """Record the schedule item the agent is on, once when it starts."""

@@ -297,3 +297,32 @@ def test_unknown_npc(make_host: HostFactory) -> None:
     for call in (host.position, host.intent):
         with pytest.raises(KeyError, match="Nobody"):
             call("Nobody")
+
+
+def test_npcs_see_the_player_by_name_in_their_room(make_host: HostFactory) -> None:
+    host = make_host()
+    world = host.town.world
+    npc = host.names()[0]
+    here = world.agent_tile(npc)
+    assert here is not None
+    place = world.place_of_tile(here)
+    near = next(
+        t
+        for t in ((here[0] + 1, here[1]), (here[0], here[1] + 1), (here[0] - 1, here[1]))
+        if world.grid.is_walkable(t) and world.place_of_tile(t) == place
+    )
+    host.set_player(name="Sam", tile=near)
+    run(host, 120, pause=0.002)
+    memories = [m.text for m in host.town.brains[npc].mind.stream]
+    assert any(t.startswith("Sam (the player) is walking about") for t in memories), memories
+
+
+def test_the_player_in_another_room_or_off_the_map_is_not_seen(make_host: HostFactory) -> None:
+    host = make_host()
+    host.set_player(name="Sam", tile=(19, 11))  # the street corner, out of every room
+    run(host, 120, pause=0.002)
+    host.clear_player()
+    run(host, 30, pause=0.002)
+    for npc in host.names():
+        memories = [m.text for m in host.town.brains[npc].mind.stream]
+        assert not any("Sam (the player)" in t for t in memories)

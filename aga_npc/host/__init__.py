@@ -7,6 +7,8 @@ Nothing here imports pygame; the drawing side lives in ``aga_npc.pygame``.
 - ``HostConfig``: what a game chooses (mode, seed, backend, embedder, paths).
 - ``grid_world``: a world from a plain tile grid, for games without a Tiled map.
 - ``FrameStats``/``GcWatch``: frame-time and garbage-collection figures for a game loop.
+- ``assemble``/``Wiring``: the one composition root (settings, LLM stack, embedder, policy
+  store, gateway, town) that ``TownHost.create`` and the headless simulation share.
 
 Names load on first access, so ``import aga_npc.host`` alone stays light.
 """
@@ -17,6 +19,8 @@ import importlib
 from typing import Any
 
 _LAZY: dict[str, str] = {
+    "Wiring": "aga_npc.host.assemble",
+    "assemble": "aga_npc.host.assemble",
     "FrameStats": "aga_npc.host.stats",
     "GcWatch": "aga_npc.host.stats",
     "HostConfig": "aga_npc.host.town_host",

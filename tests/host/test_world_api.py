@@ -326,3 +326,26 @@ def test_the_player_in_another_room_or_off_the_map_is_not_seen(make_host: HostFa
     for npc in host.names():
         memories = [m.text for m in host.town.brains[npc].mind.stream]
         assert not any("Sam (the player)" in t for t in memories)
+
+
+def test_a_brain_hears_when_its_walk_is_cut_off(make_host: HostFactory) -> None:
+    host = make_host(minutes_per_second=10.0)
+    host.town.stepper.path_budget = None
+    stepper, town = host.town.stepper, host.town
+    walker = ""
+    for _ in range(2000):
+        run(host, 1)
+        time.sleep(0.001)
+        walker = next((n for n in host.names() if stepper.walking(n) and town.bodies[n].target), "")
+        if walker:
+            break
+    assert walker, "nobody walked"
+    goal = stepper.destination(walker)
+    target = town.bodies[walker].target
+    assert goal is not None
+    failed_before = sum(r.failed_actions for r in town.agent_days() if r.agent == walker)
+    assert host.block_tile(*goal)
+    assert not stepper.walking(walker) or stepper.destination(walker) != goal
+    failed = sum(r.failed_actions for r in town.agent_days() if r.agent == walker)
+    assert failed == failed_before + 1
+    assert town.bodies[walker].failed == target

@@ -16,6 +16,7 @@ from aga_npc.offline.facts import Town, place_type
 from aga_npc.offline.paraphrase import Say, Voice
 from aga_npc.offline.phrasing import chance, pick, round5, wordset
 from aga_npc.offline.pursuits import Person
+from aga_npc.offline.roles import GENERIC
 from aga_npc.offline.things import Things
 from aga_npc.planning.schedule import parse_hhmm
 
@@ -400,7 +401,10 @@ class DayFrame:
 
     def _work(self, a: int, b: int) -> None:
         own = self.things.work_say(self.work)  # the game's own kinds at the workplace
-        text = self._say(own or self.role.say, "work", at=a)
+        say = own or self.role.say
+        if all(self.things.missing(core) for core in say.cores):
+            say = GENERIC.say  # every wording of the role needs an object the town lacks
+        text = self._say(say, "work", at=a)
         self._add(a, b, text, self.work, "work", "work:things" if own else f"work:{self.role.key}")
 
 

@@ -29,6 +29,7 @@ _SKIP_FIRST = frozenset({"the", "a", "an", "to", "and", "some", "more"})
 _MEAL_WORDS = ("breakfast", "brunch", "lunch", "dinner", "supper")
 _NOT_A_MEAL = ("service", "customers", "orders", "menu", "shift", "for the guests")
 _MEAL_RECIPES = frozenset({"meal_out", "meal_home"})
+_CUSTOMER_VERBS = frozenset({"order", "pay"})
 _NIGHT_RECIPES = frozenset({"sleep", "bed_prep"})
 _BED_PREP = frozenset({"bed_prep"})
 # Work recipes of a role apply at the kind of place where that work is done.
@@ -119,7 +120,7 @@ def plan_steps(context: Mapping[str, Any], rng: random.Random) -> list[dict[str,
     steps: list[dict[str, Any]] = []
     own = persona_facts(persona).workplace == str(context.get("place") or "")
     for recipe in _ranked(text, words, role, objects, own=own):
-        steps = _instantiate(recipe, objects, banned_pairs, rng, values, words)
+        steps = _instantiate(recipe, objects, banned_pairs, rng, values, words, own=own)
         if steps:
             break
     if not steps:
@@ -332,6 +333,8 @@ def _instantiate(
     rng: random.Random,
     values: Mapping[str, str],
     words: set[str],
+    *,
+    own: bool = False,
 ) -> list[dict[str, Any]]:
     steps: list[dict[str, Any]] = []
     groups: list[int] = []
@@ -344,6 +347,8 @@ def _instantiate(
             continue
         weight = rng.randint(*spec.weight)
         description = fill(pick(rng, spec.texts), values)
+        if own and spec.kinds and set(spec.verbs) <= _CUSTOMER_VERBS:
+            continue  # staff do not order and pay at their own workplace's counter
         if not spec.kinds:
             steps.append(_step(spec.verbs[0], "", weight, description, spec.fixed, spec.spot))
             groups.append(spec.group)

@@ -153,6 +153,8 @@ def _plan(context: Mapping[str, Any], rng: random.Random, wording: str) -> _Plan
     wishes = inspired_activities(
         _sequence(context.get("memories")), town, rng, me=person.facts.name
     )
+    # a remembered activity at an object the town lacks is not inspiring here
+    wishes = [w for w in wishes if not all(things.missing(c) for c in w.say.cores)]
     planner.fill_gaps([*planner.requirement_wishes(), *wishes])
     planner.fit_count()
     return planner

@@ -173,3 +173,57 @@ def test_the_daily_plan_prompt_lists_the_things_only_when_given() -> None:
     assert THINGS_NOTE not in plain[-1].content
     assert (extract_context(listed) or {})["things"] == THINGS
     assert THINGS_NOTE in listed[-1].content
+
+
+SHOPKEEPER = {
+    "name": "Ida Vance",
+    "age": 40,
+    "traits": ["brisk"],
+    "lifestyle": "Ida keeps the corner shop open six days a week.",
+    "home": "Rose Cottage",
+    "workplace": "Corner Shop",
+    "role": "shopkeeper",
+}
+HOUSEHOLD_ONLY = [
+    {"kind": "bed", "verbs": ["sleep", "rest", "nap"], "places": ["Rose Cottage"]},
+    {"kind": "stove", "verbs": ["cook"], "places": ["Rose Cottage"]},
+    {"kind": "table", "verbs": ["eat", "sit", "work"], "places": ["Rose Cottage", "Corner Shop"]},
+]
+
+
+def _shop_work(things: Any) -> list[str]:
+    texts = []
+    for seed in range(3):
+        for weekday in DAYS[:5]:
+            context = {
+                **_context(SHOPKEEPER, weekday, things),
+                "places": ["Rose Cottage", "Corner Shop"],
+            }
+            texts += [
+                i.text.lower()
+                for i in plan_items(context, make_rng(seed, weekday))
+                if i.kind == "work"
+            ]
+    return texts
+
+
+def test_a_shop_without_counter_or_shelves_is_worked_without_them() -> None:
+    named = re.compile(r"\b(counter|shelves|shelf|till|stock)\b")
+    listed = _shop_work(HOUSEHOLD_ONLY)
+    assert listed and not [t for t in listed if named.search(t)], listed
+    assert [t for t in _shop_work(None) if named.search(t)]  # the town of every kind: they are
+
+
+def test_a_remembered_piano_does_not_inspire_a_plan_on_a_farm_without_one() -> None:
+    memories = ["Silas Grue played the piano at the party and everyone sang"]
+
+    def inspired(things: Any) -> list[str]:
+        texts = []
+        for seed in range(3):
+            for weekday in DAYS:
+                context = {**_context(HOMEBODY, weekday, things), "memories": memories}
+                texts += [i.text for i in plan_items(context, make_rng(seed, weekday))]
+        return [t for t in texts if "piano" in t.lower()]
+
+    assert inspired(None)  # in a town with a piano, the memory inspires playing it
+    assert inspired(THINGS) == []

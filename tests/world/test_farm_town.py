@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,10 +21,12 @@ from aga_npc.llm.registry import build_stack
 from aga_npc.offline import OfflineLLM
 from aga_npc.personas.loader import load_personas
 from aga_npc.policy.store import PolicyStore
+from aga_npc.prompts import extract_context
 from aga_npc.runtime.inline import InlineGateway
 from aga_npc.town.build import TownSpec, build_town
 from aga_npc.town.policy_port import StorePolicy
 from aga_npc.town.town import Town
+from aga_npc.types import LLMRequest, LLMResult
 from aga_npc.world.kinds import KindRegistry
 
 DATA = Path(__file__).parent / "data"
@@ -45,10 +48,25 @@ async def _no_sleep(_: float) -> None:
     return None
 
 
+class _Seen(OfflineLLM):
+    """The offline stand-in, keeping the context of every request it answers."""
+
+    def __init__(self) -> None:
+        super().__init__(seed=0)
+        self.contexts: list[dict[str, Any]] = []
+
+    async def complete(self, request: LLMRequest) -> LLMResult:
+        self.contexts.append(extract_context(request.messages) or {})
+        return await super().complete(request)
+
+
+SEEN = _Seen()
+
+
 @pytest.fixture(scope="module")
 def farm_day() -> Iterator[Town]:
     ledger = TokenLedger()
-    stack = build_stack(Settings(), ledger, backend=OfflineLLM(seed=0), sleep=_no_sleep)
+    stack = build_stack(Settings(), ledger, backend=SEEN, sleep=_no_sleep)
     gateway = InlineGateway(stack, ledger=ledger)
     embedder = CachedEmbedder(HashingEmbedder())
     spec = TownSpec(personas=load_personas(RESIDENTS), map_path=FARM, kinds=FARM_KINDS)
@@ -134,3 +152,22 @@ def test_the_host_takes_the_kinds_file_and_refuses_a_bad_one(tmp_path: Path) -> 
             backend=OfflineLLM(seed=0),
             embedder=CachedEmbedder(HashingEmbedder()),
         )
+
+
+def test_the_prompts_show_the_models_the_farms_kinds_and_verbs(farm_day: Town) -> None:
+    plans = [c for c in SEEN.contexts if c.get("module") == "daily_plan"]
+    assert plans and all("things" in c for c in plans)
+    kinds = {t["kind"]: t["verbs"] for t in plans[0]["things"]}
+    assert kinds["field"] == ["harvest", "plant", "water"] and "piano" not in kinds
+    listed = [
+        o
+        for c in SEEN.contexts
+        if c.get("module") in ("decompose", "action_chain", "action_object")
+        for o in c.get("objects", ())
+    ]
+    verbs = {o["kind"]: o["verbs"] for o in listed}
+    assert verbs.get("fishing spot") == ["fish", "sit"] or verbs.get("field") == [
+        "harvest",
+        "plant",
+        "water",
+    ], verbs

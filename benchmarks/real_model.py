@@ -99,11 +99,14 @@ def run_day(
     structured: str = "auto",
     timeout: float = 300.0,
     partial: Path | None = None,
+    in_flight: int | None = None,
 ) -> dict[str, Any]:
     """Run ``npcs`` NPCs for ``days`` game days (aga mode) through the endpoint; the
     figures. A crash is caught and counted (the figures then stop there). ``partial``:
     write the per-kind figures so far there at every game hour (a slow model's run that
-    has to be stopped still leaves its figures)."""
+    has to be stopped still leaves its figures). ``in_flight``: requests sent at once
+    (None: ``Settings.concurrency_for``; 1 for a server answering one at a time, whose
+    queue would otherwise run past the timeout)."""
     from aga_npc.brain.modes import Mode
     from aga_npc.config import Settings
     from aga_npc.embed.cache import CachedEmbedder
@@ -122,6 +125,7 @@ def run_day(
         model=model,
         embed="hashing",
         request_timeout=timeout,
+        max_concurrency=in_flight,
     )
     config = RunConfig(personas=tuple(town_personas(npcs)), mode=Mode.AGA, days=days, seed=seed)
     seen: dict[str, Any] = {}
@@ -258,6 +262,7 @@ def main() -> int:
         "--structured", choices=["auto", "json_schema", "ollama", "off", "none"], default="auto"
     )
     p.add_argument("--timeout", type=float, default=300.0, help="seconds per request")
+    p.add_argument("--in-flight", type=int, default=None, help="requests sent at once")
     p.add_argument("--partial", type=Path, help="write the figures so far here every game hour")
     p.add_argument("--messy", action="store_true", help="fakellm's small-model rules")
     p.add_argument(
@@ -284,6 +289,7 @@ def main() -> int:
             structured=args.structured,
             timeout=args.timeout,
             partial=args.partial,
+            in_flight=args.in_flight,
         )
     finally:
         if server is not None:

@@ -670,13 +670,17 @@ def _realise(
         kind = place_type(named)
         if kind in insp.texts and chance(rng, 0.85):
             return _wish(insp, kind, named, duration, key)
+    kinds = []  # the preferred kinds the town has, up to home (always there)
     for kind in insp.prefer:
+        if kind == "home" or (town.by_type.get(kind) and kind in insp.texts):
+            kinds.append(kind)
         if kind == "home":
-            return _wish(insp, "home", town.home, duration, key)
-        options = town.by_type.get(kind)
-        if options and kind in insp.texts:
-            return _wish(insp, kind, pick(rng, options), duration, key)
-    return None
+            break
+    if not kinds:
+        return None
+    kind = pick(rng, kinds)  # any of them, as a model varies where it does a thing
+    place = town.home if kind == "home" else pick(rng, town.by_type[kind])
+    return _wish(insp, kind, place, duration, key)
 
 
 def _wish(insp: Inspiration, kind: str, place: str, duration: int, key: str) -> Wish:

@@ -59,6 +59,25 @@ def _charts(draw: Any) -> None:
         print("no PNG chart: install aga-npc[pygame]", file=sys.stderr)
 
 
+def _per_mode(command: Any) -> Any:
+    """Run a one-mode command for each mode of ``--mode`` (``all``: every mode of sim
+    compare); with several, each writes into ``<out>/<mode>/``."""
+
+    def run(args: argparse.Namespace, settings: Settings, embedder: CachedEmbedder) -> int:
+        modes = parse_modes(args.mode)
+        out = Path(args.out)
+        for mode in modes:
+            one = argparse.Namespace(**vars(args))
+            one.mode = mode
+            one.out = str(out if len(modes) == 1 else out / mode)
+            code = int(command(one, settings, embedder))
+            if code:
+                return code
+        return 0
+
+    return run
+
+
 def curves(args: argparse.Namespace, settings: Settings, embedder: CachedEmbedder) -> int:
     personas, map_path = _town(args)
     result = emergent_curves(
@@ -289,9 +308,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument(
             "--mode",
             default="aga" if name in ("curves", "relationships") else "all",
-            help="a mode, a comma list, or all (every mode of sim compare)"
-            if name not in ("curves", "relationships")
-            else "a mode",
+            help="a mode, a comma list, or all (every mode of sim compare); curves and "
+            "relationships write each mode into <out>/<mode>/ when given several",
         )
         p.add_argument("--embed", choices=("local", "openai", "hashing"))
         p.add_argument("--out", default="eval")
@@ -317,8 +335,8 @@ def main(argv: list[str] | None = None) -> int:
         embedder = build_embedder(settings)
         assert isinstance(embedder, CachedEmbedder)
         commands = {
-            "curves": curves,
-            "relationships": relationships,
+            "curves": _per_mode(curves),
+            "relationships": _per_mode(relationships),
             "interview": interview_cmd,
             "judge": judge_cmd,
             "diffusion": diffusion_cmd,

@@ -116,3 +116,14 @@ def test_bad_input_is_an_error_message_not_a_trace(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     done = run("interview", "--save", str(tmp_path / "none.save"), "--mode", "aga")
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_relationships_of_several_modes_go_to_a_folder_each(tmp_path: Path) -> None:
+    done = run("relationships", "--mode", "aga,baseline", "--days", "1", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    for mode in ("aga", "baseline"):
+        data = json.loads((tmp_path / mode / "relationships.json").read_text())
+        assert data["mode"] == mode and len(data["pairs"]) == 6
+        assert (tmp_path / mode / "relationships.png").is_file()
+    assert not (tmp_path / "relationships.json").exists()

@@ -17,7 +17,14 @@ from typing import Any
 
 from aga_npc.types import ChatMessage
 
-__all__ = ["count_message_tokens", "count_tokens", "encoding"]
+__all__ = [
+    "chat_text",
+    "chat_tokens",
+    "count_message_tokens",
+    "count_tokens",
+    "encoding",
+    "shared_prefix_tokens",
+]
 
 BPE_FILE = "cl100k_base.tiktoken"
 BPE_SHA256 = "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7"
@@ -108,3 +115,28 @@ def count_message_tokens(messages: Iterable[ChatMessage]) -> int:
     for m in messages:
         total += TOKENS_PER_MESSAGE + count_tokens(m.role) + count_tokens(m.content)
     return total
+
+
+def chat_text(messages: Iterable[ChatMessage]) -> str:
+    """A chat as one text in the order a server's template lays it out (role, content),
+    for prefix comparisons; not any one model's exact template."""
+    return "".join(f"<|{m.role}|>\n{m.content}\n" for m in messages)
+
+
+def shared_prefix_tokens(a: Iterable[ChatMessage], b: Iterable[ChatMessage]) -> int:
+    """How many leading cl100k_base tokens two chats have in common: the part of ``b`` a
+    server's prefix cache can serve after it has seen ``a``."""
+    enc = encoding()
+    ta = enc.encode_ordinary(chat_text(a))
+    tb = enc.encode_ordinary(chat_text(b))
+    n = 0
+    for x, y in zip(ta, tb, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def chat_tokens(messages: Iterable[ChatMessage]) -> int:
+    """cl100k_base tokens of ``chat_text(messages)`` (the denominator of prefix shares)."""
+    return len(encoding().encode_ordinary(chat_text(messages)))

@@ -218,8 +218,8 @@ def action_chain_messages(
         module="action_chain",
         context=context,
         task=(
-            f"Break the activity into 1 to 6 concrete steps that take {duration} minutes in "
-            "total. Each step uses one listed object: copy its address exactly and pick one "
+            "Break the activity into 1 to 6 concrete steps whose minutes add up to its "
+            "duration. Each step uses one listed object: copy its address exactly and pick one "
             "of that object's own verbs (steps that use no object leave it empty). Give "
             "each step an emoji and, when it uses an object, the object's state meanwhile. "
             "Describe what this person does in this activity, in your own words. Never use "

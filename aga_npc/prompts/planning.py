@@ -122,7 +122,8 @@ def hourly_schedule_messages(
     if hour is None:
         span = "for the whole day, from waking up until going to sleep"
     else:
-        span = f"from {hour % 24:02d}:00 to {(hour + 1) % 24:02d}:00"
+        # the hour itself is in the situation (the task stays the same every hour)
+        span = 'for one hour, from the "hour" in the situation (HH:00) to the next hour'
     context, task = _with_things(
         {
             "persona": identity(persona),
@@ -182,7 +183,7 @@ def decompose_messages(
         },
         task=(
             f"Break {persona['name']}'s activity into subtasks of about 5 to 15 minutes "
-            f"each (at most 14 subtasks), in order, that fill its {duration} minutes "
+            "each (at most 14 subtasks), in order, whose minutes add up to its duration "
             "exactly. Describe each subtask in a few everyday "
             "words, as what the person does. For example, 'have breakfast' at home from "
             "07:00 for 30 minutes could be: take milk and eggs from the fridge (5), fry "

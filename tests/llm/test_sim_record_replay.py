@@ -135,6 +135,7 @@ def test_replay_reproduces_the_report_without_any_network(
     replay = json.loads(out.read_text("utf-8"))
     assert live["health"]["answered"] > 20  # a day with answers, not only fallbacks
     assert live["llm"] == {"backend": "openai", "model": MODEL}
+    assert live["tokens"]["cached"] == 0  # fakellm reports no prompt cache
     assert _without_wall(replay) == _without_wall(live)
 
 

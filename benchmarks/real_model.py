@@ -74,6 +74,34 @@ def kind_table(ledger: Any, days: int) -> dict[str, dict[str, Any]]:
     return out
 
 
+class KindRouter:
+    """Sends the request kinds in ``kinds`` to ``endpoint`` and every other to the offline
+    stand-in (``--only-kinds``: a slow model measured where it matters, in minutes)."""
+
+    def __init__(self, endpoint: Any, stand_in: Any, kinds: frozenset[str]) -> None:
+        self.endpoint, self.stand_in, self.kinds = endpoint, stand_in, kinds
+        self.name, self.model = endpoint.name, endpoint.model
+
+    async def complete(self, request: Any) -> Any:
+        target = self.endpoint if request.module_name in self.kinds else self.stand_in
+        return await target.complete(request)
+
+    async def aclose(self) -> None:
+        await self.endpoint.aclose()
+
+
+def _route_kinds(kinds: frozenset[str], seed: int) -> None:
+    """Make the ``openai`` backend of this process a ``KindRouter``."""
+    from aga_npc.llm.openai_backend import create_openai_backend
+    from aga_npc.llm.registry import register_backend
+    from aga_npc.offline import OfflineLLM
+
+    def factory(settings: Any) -> KindRouter:
+        return KindRouter(create_openai_backend(settings), OfflineLLM(seed=seed), kinds)
+
+    register_backend("openai", factory, replace=True)
+
+
 def _grounded_share(report: dict[str, Any]) -> dict[str, Any]:
     """Activities (plan items resolved on a policy miss) grounded into valid actions from
     the model's answer, not fall-back ones."""
@@ -100,13 +128,15 @@ def run_day(
     timeout: float = 300.0,
     partial: Path | None = None,
     in_flight: int | None = None,
+    only_kinds: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Run ``npcs`` NPCs for ``days`` game days (aga mode) through the endpoint; the
     figures. A crash is caught and counted (the figures then stop there). ``partial``:
     write the per-kind figures so far there at every game hour (a slow model's run that
     has to be stopped still leaves its figures). ``in_flight``: requests sent at once
     (None: ``Settings.concurrency_for``; 1 for a server answering one at a time, whose
-    queue would otherwise run past the timeout)."""
+    queue would otherwise run past the timeout). ``only_kinds``: only these request kinds
+    go to the endpoint, the others to the offline stand-in."""
     from aga_npc.brain.modes import Mode
     from aga_npc.config import Settings
     from aga_npc.embed.cache import CachedEmbedder
@@ -117,6 +147,8 @@ def run_day(
     from aga_npc.sim.runner import RunConfig, simulate
 
     os.environ["AGA_LLM_STRUCTURED"] = structured
+    if only_kinds:
+        _route_kinds(only_kinds, seed)
     embedder = CachedEmbedder(HashingEmbedder())
     settings = Settings(
         llm="openai",
@@ -191,6 +223,7 @@ def run_day(
         "days": days,
         "seed": seed,
         "structured": structured,
+        "endpoint_kinds": sorted(only_kinds) or "all",
         "wall_seconds": round(wall, 1),
         "crashes": crashes,
         "error": error.strip().splitlines()[-1] if error else "",
@@ -263,6 +296,12 @@ def main() -> int:
     )
     p.add_argument("--timeout", type=float, default=300.0, help="seconds per request")
     p.add_argument("--in-flight", type=int, default=None, help="requests sent at once")
+    p.add_argument(
+        "--only-kinds",
+        default="",
+        help="comma-separated request kinds sent to the endpoint; the others are answered "
+        "by the offline stand-in (e.g. action_chain for a slow model)",
+    )
     p.add_argument("--partial", type=Path, help="write the figures so far here every game hour")
     p.add_argument("--messy", action="store_true", help="fakellm's small-model rules")
     p.add_argument(
@@ -290,6 +329,7 @@ def main() -> int:
             timeout=args.timeout,
             partial=args.partial,
             in_flight=args.in_flight,
+            only_kinds=frozenset(k.strip() for k in args.only_kinds.split(",") if k.strip()),
         )
     finally:
         if server is not None:

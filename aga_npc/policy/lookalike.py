@@ -17,6 +17,7 @@ from aga_npc.policy.lexicon import GROUPS, KIN, OPPOSITES, PARENTS
 from aga_npc.policy.signature import Signature
 
 __all__ = [
+    "LEISURE_MAINS",
     "Agreement",
     "ObjectFit",
     "activity_conflict",
@@ -29,6 +30,10 @@ __all__ = [
 ]
 
 _HOME = frozenset(["home"])
+LEISURE_MAINS = frozenset(["read", "relax", "listen", "watch"])
+"""Main activities done for their own sake, with no food: a text doing only these ("read
+on the sofa") is never a routine that names a meal and eats it ("read reports over
+breakfast"), which would serve a breakfast in its place."""
 _KIN: dict[str, frozenset[str]] = {}
 for _group in KIN:
     for _tag in _group:
@@ -112,9 +117,10 @@ def activity_conflict(a: Signature, b: Signature) -> str | None:
 
 def hard_conflict(a: Signature, b: Signature) -> str | None:
     """The conflicts the lexicon is sure of, or None: opposite activities ("open" vs
-    "close", one text doing one and not the other), or, for some object class or group of
+    "close", one text doing one and not the other); for some object class or group of
     classes, each text naming a member the other does not ("park" vs "office", "lunch" vs
-    "coffee"; but "the park near home" and "the park" agree)."""
+    "coffee"; but "the park near home" and "the park" agree); or a meal eaten against
+    leisure alone ("read reports over breakfast" vs "read on the sofa")."""
     for first, second in OPPOSITES:
         for x, y in ((first, second), (second, first)):
             if x in a.tags and y in b.tags and y not in a.tags and x not in b.tags:
@@ -129,7 +135,19 @@ def hard_conflict(a: Signature, b: Signature) -> str | None:
         theirs = _group_members(b, a, group)
         if mine and theirs and (mine - theirs) and (theirs - mine):
             return f"{'/'.join(sorted(mine))} vs {'/'.join(sorted(theirs))}"
-    return None
+    return _meal_vs_leisure(a, b) or _meal_vs_leisure(b, a)
+
+
+def _meal_vs_leisure(meal: Signature, other: Signature) -> str | None:
+    """A text that names a meal and eats it against one that only reads, relaxes, listens
+    or watches and names no meal or drink: a routine stored for the first serves food."""
+    if not (meal.objects.get("meal") and "eat" in meal.tags) or "eat" in other.tags:
+        return None
+    if other.objects.get("meal") or other.objects.get("drink") or not other.tags:
+        return None
+    if not set(_mains(other)) <= LEISURE_MAINS:
+        return None
+    return f"meal {'/'.join(sorted(meal.objects['meal']))} vs {'/'.join(_mains(other))}"
 
 
 def _group_members(sig: Signature, other: Signature, group: frozenset[str]) -> frozenset[str]:

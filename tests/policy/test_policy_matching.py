@@ -314,3 +314,42 @@ def test_separated_particles_and_names() -> None:
     assert signature("take the dog out for a walk").main == "walk"
     assert "elm" not in signature("sketch the harbour in Elm Park").setting
     assert signature("make black coffee and toast for breakfast").objects["food"] == {"bread"}
+
+
+@pytest.mark.parametrize(
+    ("leisure", "meal"),
+    [
+        ("read on the sofa", "read reports over breakfast"),
+        ("reads quietly on the sofa without wasting a minute", "read reports over breakfast"),
+        ("listen to the radio", "listen to the radio over lunch"),
+        ("watch the news on tv", "watch the news during dinner"),
+    ],
+)
+def test_a_meal_is_never_leisure_alone(leisure: str, meal: str) -> None:
+    """Found in the 25-NPC town: 'read on the sofa' was served the routine stored for 'read
+    reports over breakfast' (the learned rule: p 0.89 at cosine 0.26), so the NPC fetched
+    food, cooked, ate and washed up instead of reading. The hard conflict refuses it at any
+    cosine, in both directions."""
+    from aga_npc.policy.lookalike import hard_conflict
+
+    assert hard_conflict(signature(leisure), signature(meal)) is not None
+    assert hard_conflict(signature(meal), signature(leisure)) is not None
+    assert not decide(leisure, meal, 0.99, places=("@home", "@home")).same
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("eat breakfast while reading the news", "sit down to breakfast"),
+        ("read the paper over breakfast", "read the newspaper at breakfast"),
+        ("have a coffee and read", "read over a cup of coffee"),
+        ("do the dishes after dinner", "wash the dinner dishes"),
+    ],
+)
+def test_meals_on_both_sides_or_food_work_are_not_that_conflict(a: str, b: str) -> None:
+    """Both eat, both name the meal, a drink instead of a meal, or the main activity is not
+    leisure: the meal-vs-leisure conflict stays out of it."""
+    from aga_npc.policy.lookalike import hard_conflict
+
+    reason = hard_conflict(signature(a), signature(b))
+    assert reason is None or not reason.startswith("meal ")

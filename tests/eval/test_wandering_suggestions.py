@@ -125,3 +125,29 @@ def test_no_wandering_suggestion_is_someone_elses_work() -> None:
     for template in texts:
         activity = realise(expand(template, rng, slots))
         assert out_of_character(activity, barman) == "", activity
+
+
+MEAL_WORDS = ("breakfast", "brunch", "lunch", "dinner", "supper", "meal")
+
+
+def test_no_wandering_suggestion_names_a_meal() -> None:
+    """A suggestion lands at whatever hour is free, and the behaviour checker counts a
+    planned supper at 15:30 as a dinner outside dinner time: 'invite a neighbour over for
+    supper' made the two-day demo runs fail their no-violation tests. No text of any
+    inspiration names a meal (the bad case: the old wording is caught by this scan)."""
+    from aga_npc.offline.wandering import INSPIRATIONS
+
+    def meals(text: str) -> list[str]:
+        words = text.lower().replace(",", " ").split()
+        return [w for w in words if w.rstrip("s") in MEAL_WORDS]
+
+    assert meals("~invite a neighbour over for supper") == ["supper"]
+    assert meals("~plan the meals for the week") == ["meals"]
+    offenders = [
+        text
+        for insp in INSPIRATIONS
+        for texts in insp.texts.values()
+        for text in texts
+        if meals(text)
+    ]
+    assert offenders == []

@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=Path, default=None, help="write frame statistics (JSON)")
     p.add_argument("--embed", choices=("local", "openai", "hashing"), default=None, help="embedder")
     p.add_argument("--map", type=Path, default=None, help="TMX map (default: the bundled town)")
+    p.add_argument(
+        "--kinds",
+        type=Path,
+        default=None,
+        help="TOML file of the map's own object kinds, added to the household ones",
+    )
     p.add_argument("--zoom", type=int, default=2, help="integer map zoom")
     p.add_argument("--size", default="1280x720", help="window size WxH")
     p.add_argument("--speed", type=float, default=1.0, help="game minutes per real second")
@@ -158,6 +164,7 @@ def _build_host(args: argparse.Namespace) -> tuple[Any, Path]:
     from aga_npc.host.town_host import HostConfig, TownHost, clone_personas
     from aga_npc.personas.loader import check_on_map, load_personas, town_personas
     from aga_npc.town.build import default_map_path
+    from aga_npc.world.kinds import KindRegistry
     from aga_npc.world.model import World
 
     map_path = args.map or default_map_path()
@@ -168,7 +175,8 @@ def _build_host(args: argparse.Namespace) -> tuple[Any, Path]:
     else:
         chosen = town_personas(3 if args.npcs == 3 else 25)
     personas = clone_personas(chosen, args.npcs or len(chosen))
-    world = World.load(map_path)  # MapError names the file
+    kinds = KindRegistry.resolve(args.kinds)  # MapError names the kinds file and field
+    world = World.load(map_path, kinds=kinds)  # MapError names the file
     # Every home, workplace and bed on this map, and a bed for each resident; the copies
     # beyond the residents get start tiles near their home from the host instead.
     copies = {p.name for p in personas} - {p.name for p in chosen}

@@ -103,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--map", default=None, help="TMX map (default: the bundled town)")
         p.add_argument("--personas", default=None, help="persona file, folder or GA personas/")
         p.add_argument(
+            "--kinds",
+            default=None,
+            help="TOML file of the map's own object kinds, added to the household ones "
+            "(docs/MAP_CONVENTIONS.md)",
+        )
+        p.add_argument(
             "--npcs",
             type=_positive_int("--npcs", MAX_NPCS),
             default=3,

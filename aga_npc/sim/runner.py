@@ -47,6 +47,8 @@ class RunConfig:
     days: int
     seed: int
     map_path: Path | None = None
+    kinds: Path | None = None
+    """A TOML file of the map's own object kinds (added to the household ones)."""
     lod: str = "turns"
     mind_wandering: bool = True
     wording: str = "default"
@@ -94,6 +96,7 @@ def simulate(
             mode=config.mode,
             seed=config.seed,
             map_path=config.map_path,
+            kinds=config.kinds,
             lod=config.lod,
             mind_wandering=config.mind_wandering,
             loop=_loop(config),
@@ -269,6 +272,7 @@ def run_mode(args: argparse.Namespace) -> dict[str, Any]:
         days=args.days,
         seed=args.seed,
         map_path=map_path,
+        kinds=Path(args.kinds) if getattr(args, "kinds", None) else None,
         lod=args.lod,
         mind_wandering=not args.no_mind_wandering,
         wording=args.wording,

@@ -123,6 +123,7 @@ class GameApp:
         )
         self.sprites: SpriteLayer = self.npcs.sprites
         start = player_start or _player_start(host)
+        self._player_tile_told: tuple[int, int] | None = None
         self.player = PlayerBody(
             start[0] + 0.5, start[1] + 0.5, world.grid.is_walkable, speed=self.config.player_speed
         )
@@ -185,6 +186,7 @@ class GameApp:
         for event in pygame.event.get():
             self.handle_event(event)
         self._move_player(dt)
+        self._tell_host_where_the_player_is()
         self._brain_ms = self.host.update(dt, brain_budget=self.config.brain_budget)
         self._poll_files()
         if self.dialogue is not None:
@@ -274,6 +276,16 @@ class GameApp:
             dx, dy = direction_from_keys(pygame.key.get_pressed())
         if dx or dy:
             self.player.move(dx, dy, dt)
+
+    def _tell_host_where_the_player_is(self) -> None:
+        """NPCs wait before the player's tile instead of walking through the player."""
+        tile = self.player.tile
+        if tile != self._player_tile_told:
+            self._player_tile_told = tile
+            try:
+                self.host.set_player(tile=tile)
+            except ValueError:  # off the map (a debug teleport): nobody waits
+                self.host.clear_player()
 
     # ------------------------------------------------------------------ save / load
     def save(self) -> None:

@@ -92,3 +92,18 @@ def test_player_collides_with_the_town_walls(make_host: HostFactory, make_app: A
     assert not app.player.overlaps_blocked()
     sprite = app.sprites["player"]
     assert sprite.pos == (app.player.x, app.player.y)
+
+
+def test_the_demo_tells_the_brains_where_the_player_stands(
+    make_host: HostFactory, make_app: AppFactory
+) -> None:
+    """Each frame the demo hands the player's tile to the host (set_player), so walkers
+    wait before the player instead of walking through; a move to another tile is told."""
+    host = make_host()
+    app = make_app(host, player_start=(3, 3))
+    assert host.town.player_tile is None or host.town.player_tile == (3, 3)
+    app.frame(1 / 60)
+    assert host.town.player_tile == app.player.tile
+    app.player.x, app.player.y = 4.5, 3.5
+    app.frame(1 / 60)
+    assert host.town.player_tile == (4, 3)

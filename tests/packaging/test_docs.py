@@ -110,14 +110,36 @@ def test_quick_readme_commands_run_as_printed(command: str, tmp_path: Path) -> N
         if not k.startswith(("AGA_LLM", "OPENAI_")) and k not in ("PYTHONPATH", "VIRTUAL_ENV")
     }
     env.update(SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy", AGA_EMBED="hashing")
-    done = subprocess.run(
-        ["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, f"{command}\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+    for step in [*_made_by_earlier_commands(command), command]:
+        done = subprocess.run(
+            ["bash", "-c", step], cwd=tmp_path, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, f"{step}\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
     assert "Traceback" not in done.stderr
     for token in shlex.split(command, comments=True):
         if token.endswith(".json"):
             assert (tmp_path / token).is_file(), token
+
+
+def _made_by_earlier_commands(command: str) -> list[str]:
+    """The README commands that make a file this one reads (``--replay X`` reads what the
+    ``--record X`` line before it wrote), run first in the same folder, as a reader does."""
+    tokens = shlex.split(command, comments=True)
+    reads = {tokens[i + 1] for i, t in enumerate(tokens[:-1]) if t == "--replay"}
+    earlier = []
+    for other in _commands(README):
+        words = shlex.split(other, comments=True)
+        made = {words[i + 1] for i, t in enumerate(words[:-1]) if t == "--record"}
+        if made & reads and other != command:
+            earlier.append(other)
+    return earlier
+
+
+def test_a_replay_command_first_runs_the_record_command_it_reads() -> None:
+    replay = next(c for c in _quick_commands() if "--replay" in c)
+    earlier = _made_by_earlier_commands(replay)
+    assert len(earlier) == 1 and "--record" in earlier[0]
+    assert _made_by_earlier_commands(earlier[0]) == []
 
 
 def test_the_quick_commands_are_found() -> None:

@@ -30,6 +30,7 @@ from aga_npc.llm.registry import build_backend, build_stack
 from aga_npc.policy.store import PolicyStore
 from aga_npc.ports import Embedder, LLMBackend
 from aga_npc.runtime.framegate import FrameGate
+from aga_npc.runtime.priority import lower_thread_priority
 from aga_npc.town.build import TownSpec, build_town
 from aga_npc.town.policy_port import StorePolicy
 from aga_npc.town.town import Town
@@ -53,7 +54,8 @@ class Wiring:
             wait).
         answer_delay: headless only: game minutes between asking and hearing an answer
             beyond the next one (see ``InlineGateway``).
-        background_nice: real time only: lower the gateway's call worker's priority.
+        background_nice: real time only: lower the priority of the gateway's call worker
+            and of the embedder's warm-up thread.
         warm_up: real time only: load the local embedder and run a first inference on a
             background thread started now (the frame never waits on it).
         sharing: who reuses a learned routine (``agent``, ``role``, ``town``).
@@ -127,15 +129,17 @@ async def _no_sleep(_: float) -> None:
     return None
 
 
-def start_warm_up(embedder: Embedder) -> threading.Thread | None:
+def start_warm_up(embedder: Embedder, *, nice: int = 0) -> threading.Thread | None:
     """Start loading the local embedder and its first inference on a daemon thread (None
-    for any other embedder, or one already loaded). Calls that need it meanwhile wait for
-    it on the gateway's worker; the game's frame never does. A failure is left for the
-    first real call to report."""
+    for any other embedder, or one already loaded), its priority lowered by ``nice``.
+    Calls that need it meanwhile wait for it on the gateway's worker; the game's frame
+    never does. A failure is left for the first real call to report."""
     if not isinstance(embedder, LocalEmbedder) or embedder.loaded:
         return None
 
     def run() -> None:
+        if nice:
+            lower_thread_priority(nice)
         try:
             embedder.warm_up()
         except Exception:  # the first real embed raises it where it is handled
@@ -255,7 +259,6 @@ def _realtime(
     store: StoreSource,
     world: World | None,
 ) -> Assembly:
-    from aga_npc.host.town_host import lower_thread_priority
     from aga_npc.runtime.gateway import Gateway
 
     base = backend or _base_backend(settings, spec.seed, wiring)
@@ -266,7 +269,7 @@ def _realtime(
         called = LatencyBackend(base, wiring.llm_latency)
     stack = build_stack(settings, ledger, backend=called, **dict(wiring.stack_options))
     raw = _cached(embedder, settings)
-    warm = start_warm_up(raw) if wiring.warm_up else None
+    warm = start_warm_up(raw, nice=wiring.background_nice) if wiring.warm_up else None
     gate = FrameGate()
     if isinstance(raw, LocalEmbedder):
         # Computed on this machine: one text at a time, between frames.

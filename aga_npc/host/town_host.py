@@ -14,7 +14,6 @@ import dataclasses
 import gc
 import math
 import os
-import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -901,19 +900,6 @@ class TownHost:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def lower_thread_priority(nice: int) -> bool:
-    """Lower the calling thread's scheduling priority by ``nice`` (Linux, where a thread id
-    names one thread); returns whether it did. Run it on a worker thread."""
-    if not sys.platform.startswith("linux") or not hasattr(os, "setpriority"):
-        return False
-    tid = threading.get_native_id()
-    try:
-        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
-    except OSError:
-        return False
-    return True
 
 
 def _start_tiles(world: World, personas: Sequence[Persona]) -> dict[str, tuple[int, int]]:

@@ -6,11 +6,11 @@ thread keeps the interpreter. The offline stand-in instead computes its answers 
 GIL from the frame for a few milliseconds at a time. ``ProcessOfflineLLM`` gives the same
 answers (same seed, same request -> same text) from separate processes.
 
-Each child is a fresh ``python -m aga_npc.offline.process`` talking over its stdin and
-stdout (length-prefixed pickles), not a ``multiprocessing`` worker: a ``spawn`` worker
-re-imports the game's ``__main__`` script, and a game script without an
-``if __name__ == "__main__":`` guard (common in pygame tutorials) would start a second
-copy of the game. A child never imports anything of the game.
+Each child is a fresh interpreter running this module's ``main`` (its priority lowered
+before it imports anything), talking over its stdin and stdout (length-prefixed pickles),
+not a ``multiprocessing`` worker: a ``spawn`` worker re-imports the game's ``__main__``
+script, and a game script without an ``if __name__ == "__main__":`` guard (common in pygame
+tutorials) would start a second copy of the game. A child never imports anything of the game.
 """
 
 from __future__ import annotations
@@ -39,6 +39,15 @@ log = logging.getLogger(__name__)
 CLOSE_WAIT = 3.0  # seconds
 _HEADER = 8  # bytes of the big-endian length before each pickle
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding aga_npc/
+# The child lowers its priority before it imports anything: the imports (a second or so of
+# CPU) would otherwise compete with the game's first frames at the game's own priority.
+_BOOT = (
+    "import os, sys\n"
+    "if int(sys.argv[2]) and hasattr(os, 'nice'):\n"
+    "    os.nice(int(sys.argv[2]))\n"
+    "from aga_npc.offline.process import main\n"
+    "raise SystemExit(main(sys.argv[1:2] + ['0']))\n"
+)
 
 
 class StandInProcessError(RuntimeError):
@@ -102,7 +111,7 @@ class _Child:
             p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p
         )
         self.proc = subprocess.Popen(  # this interpreter, our own module
-            argv or [sys.executable, "-m", "aga_npc.offline.process", str(seed), str(nice)],
+            argv or [sys.executable, "-c", _BOOT, str(seed), str(nice)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,

@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 # A game script as pygame tutorials write it: no ``if __name__ == "__main__":`` guard.
 UNGUARDED_GAME = textwrap.dedent(
     """
@@ -130,3 +132,29 @@ def test_long_answers_never_deadlock_the_writer_and_the_reader() -> None:
 
     answers = asyncio.run(send_all())
     assert len(answers) == 64 and all(a == "x" * 200_000 for a in answers)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="nice values: Linux")
+def test_the_child_runs_at_the_lowered_priority_once() -> None:
+    import asyncio
+    import os
+
+    from aga_npc.offline.process import ProcessOfflineLLM
+    from aga_npc.types import ChatMessage, LLMRequest, Module
+
+    request = LLMRequest(
+        agent="Ada Finch",
+        module=Module.PLAYER_REPLY,
+        messages=(ChatMessage(role="user", content="Hello!"),),
+    )
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+
+    async def ask() -> int:
+        llm = ProcessOfflineLLM(seed=0, nice=5)
+        try:
+            await llm.complete(request)
+            return os.getpriority(os.PRIO_PROCESS, llm._children[0].proc.pid)
+        finally:
+            await llm.aclose()
+
+    assert asyncio.run(ask()) == min(19, mine + 5)  # lowered by 5, not twice

@@ -337,7 +337,7 @@ def test_a_new_game_minute_frame_ticks_no_brains_and_none_are_lost(
 
 
 def test_background_thread_priority_is_lowered_for_that_thread_only() -> None:
-    from aga_npc.host.town_host import lower_thread_priority
+    from aga_npc.runtime.priority import lower_thread_priority
 
     seen: dict[str, object] = {}
 

@@ -27,6 +27,7 @@ import numpy as np
 from aga_npc.errors import MapError
 from aga_npc.places import Address
 from aga_npc.world.clock import GameClock
+from aga_npc.world.kinds import KindRegistry
 from aga_npc.world.model import World
 from aga_npc.world.tmx import RawMap, Shape
 
@@ -42,8 +43,12 @@ def grid_world(
     objects: Mapping[str, ObjectDef],
     walls: str = "#",
     clock: GameClock | None = None,
+    kinds: KindRegistry | None = None,
 ) -> World:
     """Build a world from text rows (``walls`` characters block, anything else is floor).
+
+    ``kinds``: the object kinds the game registers (default: the household kinds); every
+    object's kind must be one of them.
 
     Raises:
         MapError: ragged rows, a room or object outside the grid, a malformed name, or a
@@ -137,7 +142,7 @@ def grid_world(
         blocked=blocked,
         shapes={"locations": tuple(locations), "objects": tuple(things), "spawns": tuple(spawns)},
     )
-    world = World(raw, clock=clock)
+    world = World(raw, clock=clock, kinds=kinds)
     if world.problems:
         raise MapError("<grid>: " + "; ".join(str(p) for p in world.problems[:5]))
     return world

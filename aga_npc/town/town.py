@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import random
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,7 +28,7 @@ from aga_npc.world.model import World
 from aga_npc.world.sight import SightGrid
 from aga_npc.world.stepper import WorldStepper
 
-__all__ = ["Body", "Town"]
+__all__ = ["Body", "Town", "in_use_state"]
 
 DAY = 1440
 SLEEP_CHECK_MINUTE = 3 * 60
@@ -548,10 +549,16 @@ class Town:
                 body.target = ""
 
     def _switch_on(self, name: str, body: Body, intent: Intent) -> None:
+        """Put the object just claimed into its in-use state (:func:`in_use_state`); the
+        first of its states is the resting one, which :meth:`_release` puts back."""
         info = self.world.object_at(intent.target)
-        if info is not None and "on" in info.states and info.state != "on":
-            self.world.set_state(intent.target, "on")
-            body.state_on = intent.target
+        if info is None or len(info.states) < 2:
+            return
+        _, named = self.brains[name].current_action()
+        state = in_use_state(info.states, verb=intent.verb, named=named)
+        if info.state != state:
+            self.world.set_state(intent.target, state)
+        body.state_on = intent.target
 
     def _release(self, name: str, body: Body) -> None:
         if body.state_on:
@@ -679,3 +686,19 @@ def _seen_doing(intent: Intent) -> str:
     if intent.kind is IntentKind.STAY and intent.source in (Source.WAITING, Source.FALLBACK):
         return "idle"
     return intent.description or intent.activity
+
+
+def in_use_state(states: Sequence[str], *, verb: str, named: str = "") -> str:
+    """The state an object with ``states`` (the resting one first, at least two) takes
+    while it is used for ``verb``: the state the action names (the chain's object state)
+    when the object has it, else one that says the verb ("being planted" for "plant"),
+    else "on", else the second."""
+    busy = states[1:]
+    if named in busy:
+        return named
+    if verb:
+        said = re.compile(rf"\b{re.escape(verb.split()[0].lower())}")
+        for state in busy:
+            if said.search(state.lower()):
+                return state
+    return "on" if "on" in busy else busy[0]

@@ -26,6 +26,7 @@ from aga_npc.personas.model import Persona
 from aga_npc.policy.store import PolicyStore
 from aga_npc.testing import FakeLLM
 from aga_npc.types import ChatMessage, LLMRequest, LLMResult, Module
+from aga_npc.world.kinds import KindRegistry
 
 
 def test_clones_get_suffixed_names_same_places_and_no_bed() -> None:
@@ -190,6 +191,20 @@ def test_grid_world_names_what_is_wrong(
 ) -> None:
     with pytest.raises(MapError, match=message):
         grid_world(rows, rooms=rooms, objects=objects)
+
+
+def test_grid_world_takes_the_games_own_kinds() -> None:
+    pond = {"verbs": ["fish"], "duration": 45, "capacity": 2}
+    objects = {"Farm:yard:pond": ("fishing spot", (2, 1)), "Farm:yard:bed 1": ("bed", (1, 1))}
+    rooms = {"Farm:yard": (1, 1, 5, 2)}
+    with pytest.raises(MapError, match="fishing spot"):  # not a household kind
+        grid_world(ROWS, rooms=rooms, objects=objects)
+    kinds = KindRegistry.default().extended({"fishing spot": pond})
+    world = grid_world(ROWS, rooms=rooms, objects=objects, kinds=kinds)
+    assert world.kinds is kinds
+    spot = world.object_at("Farm:yard:pond")
+    assert spot is not None and spot.kind == "fishing spot"
+    assert kinds.kinds_for_verb("fish") == ("fishing spot",)
 
 
 def test_personas_in_code_run_on_a_grid_world(make_host: HostFactory) -> None:

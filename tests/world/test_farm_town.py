@@ -25,9 +25,10 @@ from aga_npc.prompts import extract_context
 from aga_npc.runtime.inline import InlineGateway
 from aga_npc.town.build import TownSpec, build_town
 from aga_npc.town.policy_port import StorePolicy
-from aga_npc.town.town import Town
+from aga_npc.town.town import Town, in_use_state
 from aga_npc.types import LLMRequest, LLMResult
 from aga_npc.world.kinds import KindRegistry
+from aga_npc.world.model import World
 
 DATA = Path(__file__).parent / "data"
 FARM = DATA / "farm.tmx"
@@ -77,7 +78,18 @@ def farm_day() -> Iterator[Town]:
         cached_vector=embedder.cached,
         policy=StorePolicy(PolicyStore(embedder=embedder)),
     )
-    town.run_minutes(20 * 60)  # 06:00 to 02:00
+    states: list[tuple[str, str]] = []
+    set_state = World.set_state
+
+    def record(world: World, address: str, state: str) -> None:
+        if world is town.world:
+            states.append((address, state))
+        set_state(world, address, state)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(World, "set_state", record)
+        town.run_minutes(20 * 60)  # 06:00 to 02:00
+    town.states_seen = states  # type: ignore[attr-defined]
     yield town
     gateway.close()
 
@@ -98,6 +110,36 @@ def test_the_residents_use_the_games_own_kinds_with_their_verbs(farm_day: Town) 
         for day in farm_day.agent_days()
     }
     assert by_agent["Tom Reed"] and by_agent["Mae Reed"]  # each at their own work
+
+
+def test_an_object_in_use_shows_the_state_its_kind_declares_for_the_verb(
+    farm_day: Town,
+) -> None:
+    seen: list[tuple[str, str]] = farm_day.states_seen  # type: ignore[attr-defined]
+    done = {(a.verb, a.target) for day in farm_day.agent_days() for a in day.executed}
+    expected = {"fish": "being fished", "harvest": "being harvested", "plant": "being planted"}
+    checked = 0
+    for verb, target in done:
+        if verb in expected:
+            assert (target, expected[verb]) in seen, (verb, target)
+            checked += 1
+    assert checked  # the farm's own verbs were used at all
+    for address, _ in seen:  # each went back to rest afterwards
+        info = farm_day.world.object_at(address)
+        assert info is not None
+        if not info.occupants:
+            assert info.state == info.states[0], address
+
+
+def test_in_use_state_rules() -> None:
+    field = ("growing", "being harvested", "being planted")
+    assert in_use_state(field, verb="plant") == "being planted"
+    assert in_use_state(field, verb="harvest") == "being harvested"
+    assert in_use_state(field, verb="water") == "being harvested"  # no word: the second
+    assert in_use_state(field, verb="plant", named="being harvested") == "being harvested"
+    assert in_use_state(field, verb="plant", named="growing") == "being planted"  # resting
+    assert in_use_state(("off", "on", "broken"), verb="watch tv") == "on"
+    assert in_use_state(("idle", "being fished"), verb="sit") == "being fished"
 
 
 def test_no_action_or_plan_names_an_object_the_farm_lacks(farm_day: Town) -> None:

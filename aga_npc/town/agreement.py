@@ -386,6 +386,9 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bwork\w*\s+through\b", "review"),
         (r"\bwork\w*\s+out\b", "figure out"),
         (r"\bstock\w*\s+up\b", "shopping"),
+        # choosing something to take home: "pick out a present for the party"
+        (r"\bpick\w*\s+out\b", "shopping"),
+        (r"\blook\w*\s+for\s+(?:something|a\s+gift|a\s+present)\b", "shopping for something"),
         (r"\bkeep\w*\s+the\s+drinks\s+flowing\b", "serve drinks"),
         (r"\bstudy\s+group", "studygroup"),
         (r"\brun\w*\s+(?:the|an|a)\b", "operate the"),

@@ -180,8 +180,8 @@ ACTIVITIES: tuple[Activity, ...] = (
     ),
     _activity(
         "write",
-        "write wrote written jot journal diary letter newsletter article essay poem story draft "
-        "edit page blog",
+        "write wrote written rewrite rewrote rewritten jot journal diary letter newsletter "
+        "article essay poem story draft edit page blog",
         "write=*; work=desk table; read=*; browse=bookshelf",
     ),
     _activity(
@@ -240,6 +240,11 @@ ACTIVITIES: tuple[Activity, ...] = (
         "music piano guitar violin cello flute drum drums song sing compose rehearse band "
         "concert instrument scales melody tune listen",
         "play music=*; rest=sofa bench bed; chat=bar table; order=bar; drink=bar; write=desk table",
+    ),
+    _activity(
+        "craft",
+        "craft crafts crafting knit knitting sew sewing origami scrapbook whittle",
+        "work=desk table; write=*; paint=*; rest=sofa bench; chat=table",
     ),
     _activity(
         "paint",
@@ -389,6 +394,20 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # choosing something to take home: "pick out a present for the party"
         (r"\bpick\w*\s+out\b", "shopping"),
         (r"\blook\w*\s+for\s+(?:something|a\s+gift|a\s+present)\b", "shopping for something"),
+        # "browse Pine Street Grocery for a small gift for a friend": shopping, not reading
+        (
+            r"\b(?:brows\w*|look\w*\s+around)\b[^,;.]*?\bfor\s+(?:(?:a|an|some|the|small|little|"
+            r"nice|new)\s+)*(?:gift|present|souvenir)s?\b",
+            "shopping for a gift",
+        ),
+        # asking someone to come along is company: "asks Bram along for a walk"
+        (r"\b(?:ask|asks|asked|asking|invite\w*)\s+[A-Za-z]+\s+along\b", "meet a friend"),
+        # making things by hand: "make paper decorations" is a craft, not the party itself
+        (
+            r"\b(?:make|makes|making|made|cut\w*|fold\w*)\s+(?:(?:some|a|few|new|more|paper|party|"
+            r"the)\s+)*decorations?\b",
+            "craft decorations",
+        ),
         (r"\bkeep\w*\s+the\s+drinks\s+flowing\b", "serve drinks"),
         (r"\bstudy\s+group", "studygroup"),
         (r"\brun\w*\s+(?:the|an|a)\b", "operate the"),

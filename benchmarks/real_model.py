@@ -251,8 +251,17 @@ def run_day(
                 "failed_action_share": round(violations.get("failed_action_share", 0.0), 4),
                 "executed_actions": violations.get("executed_actions", 0),
                 "violations": violations.get("total", 0),
+                "violations_by_rule": {
+                    rule: n for rule, n in violations.get("by_rule", {}).items() if n
+                },
+                "violation_examples": {
+                    rule: items[:3]
+                    for rule, items in violations.get("details", {}).items()
+                    if items
+                },
                 "conversations": report["conversations"]["started"],
                 "health": report["health"]["verdict"],
+                "health_summary": report["health"]["summary"],
             }
         )
     return figures

@@ -21,6 +21,7 @@ from aga_npc.brain.modes import Mode
 from aga_npc.config import Settings
 from aga_npc.embed.cache import CachedEmbedder
 from aga_npc.embed.hashing import HashingEmbedder
+from aga_npc.host.town_host import HostConfig, TownHost
 from aga_npc.llm import RetryPolicy, TokenLedger, build_stack
 from aga_npc.llm.schemas import schema_for
 from aga_npc.personas.loader import load_personas
@@ -103,28 +104,19 @@ def _say(town: Town, npc: str, text: str) -> LLMResult:
     return result
 
 
-@pytest.mark.parametrize(
-    ("marker", "intent", "words"),
-    [
-        ("zqdoing", "doing", "kneading dough"),
-        ("zqwhere", "where", "Test Park"),
-        ("zqopinion", "opinion", "good neighbour"),
-        ("zqsmall", "small_talk", "sky has been clear"),
-        ("zqgreet", "greeting", "Hello again"),
-        ("zqbye", "goodbye", "take care"),
-    ],
-)
-def test_each_intent_is_the_model_s_and_only_the_reply_shows(
-    town: Town, marker: str, intent: str, words: str
-) -> None:
-    line = {
-        "zqdoing": "What are you doing?",
-        "zqwhere": "Where is Ben?",
-        "zqopinion": "What do you think of Ben Ortiz?",
-        "zqsmall": "Lovely weather, isn't it?",
-        "zqgreet": "Hello!",
-        "zqbye": "Bye, see you later!",
-    }[marker]
+INTENT_LINES = {
+    "zqdoing": ("What are you doing?", "doing", "kneading dough"),
+    "zqwhere": ("Where is Ben?", "where", "Test Park"),
+    "zqopinion": ("What do you think of Ben Ortiz?", "opinion", "good neighbour"),
+    "zqsmall": ("Lovely weather, isn't it?", "small_talk", "sky has been clear"),
+    "zqgreet": ("Hello!", "greeting", "Hello again"),
+    "zqbye": ("Bye, see you later!", "goodbye", "take care"),
+}
+
+
+@pytest.mark.parametrize("marker", sorted(INTENT_LINES))
+def test_each_intent_is_the_model_s_and_only_the_reply_shows(town: Town, marker: str) -> None:
+    line, intent, words = INTENT_LINES[marker]
     result = _say(town, "Ada Finch", f"{line} {marker}")
     assert words in result.text and "{" not in result.text and '"intent"' not in result.text
     assert isinstance(result.parsed, PlayerAnswer) and result.parsed.intent == intent
@@ -134,6 +126,41 @@ def test_each_intent_is_the_model_s_and_only_the_reply_shows(
     # the prompt carried the conversation so far and what the NPC is doing
     ticket_prompt = town.player.sessions["Ada Finch"].history
     assert ticket_prompt[-1] == ("Ada Finch", result.text)
+
+
+@pytest.fixture
+def host(fakellm: FakeLLMServer) -> Iterator[TownHost]:
+    """The same town as a game embeds it: ``TownHost`` over fakellm."""
+    built = TownHost.create(
+        load_personas(DATA / "residents"),
+        map_path=DATA / "small_town.tmx",
+        settings=Settings(
+            llm="openai", base_url=fakellm.base_url, api_key="sk-test", embed="hashing"
+        ),
+        config=HostConfig(seed=0, gc_freeze=False),
+    )
+    try:
+        yield built
+    finally:
+        built.close()
+
+
+@pytest.mark.parametrize("marker", sorted(INTENT_LINES))
+def test_each_intent_through_the_host_api(host: TownHost, marker: str) -> None:
+    line, intent, words = INTENT_LINES[marker]
+    ticket = host.say("Ada Finch", f"{line} {marker}")
+    deadline = time.monotonic() + 20
+    while not ticket.done() and time.monotonic() < deadline:
+        host.update(1 / 60)  # the game's frames go on while the reply streams
+        time.sleep(0.005)
+    result = ticket.result()
+    assert result is not None and result.ok, result
+    assert words in result.text and "{" not in result.text
+    assert isinstance(result.parsed, PlayerAnswer) and result.parsed.intent == intent
+    ada = host.town.brains["Ada Finch"]
+    assert ada.talk_partner == "player"  # stopped and facing the player meanwhile
+    host.end_talk("Ada Finch")
+    assert ada.talk_partner == ""
 
 
 def test_the_reply_streams_as_text_out_of_the_json_answer(town: Town) -> None:

@@ -1,11 +1,18 @@
-"""BrainSnapshot: everything a debug view shows, read from a brain without touching logic."""
+"""What a debug view and the report read from a brain without touching logic: the
+``BrainSnapshot`` (``take_snapshot``) and the brain's counters (``brain_stats``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["BrainSnapshot"]
+from aga_npc.brain.intent import Source
+from aga_npc.planning.schedule import format_hhmm
+
+if TYPE_CHECKING:
+    from aga_npc.brain.npc import NpcBrain
+
+__all__ = ["BrainSnapshot", "brain_stats", "take_snapshot"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -19,7 +26,7 @@ class BrainSnapshot:
         source: how the action was obtained: policy, llm, fallback, waiting, talk.
         reason, cosine: the last Lifestyle Policy decision and its cosine.
         schedule: today's plan as ``(HH:MM, activity, place)`` rows.
-        pending: purposes of requests in flight (plan_day, decompose, embed ...).
+        pending: kinds of requests in flight (daily_plan, action_chain, embed_plan ...).
         memories: the most recent memories, newest first.
         relationships: Social Memory rows ``(person, relationship, feeling, closeness)``.
         tokens, tokens_saved, llm_calls, policy_hits, policy_misses: counters.
@@ -97,3 +104,73 @@ class BrainSnapshot:
             "policy_misses": self.policy_misses,
             "talking_to": self.talking_to,
         }
+
+
+def take_snapshot(brain: NpcBrain) -> BrainSnapshot:
+    """A snapshot of ``brain`` (reads only; cheap enough for every frame it is drawn).
+
+    The schedule is the plan of the current item's day (before the first item, of the
+    latest planned day); the marker's cosine is the one of the decision behind the current
+    action.
+    """
+    day = brain.day
+    schedule: tuple[tuple[str, str, str], ...] = ()
+    plan_day = day.current[0] if day.current is not None else max(brain.plans, default=0)
+    plan = brain.planner.plan(plan_day)
+    if plan is not None:
+        schedule = tuple((format_hhmm(a.start), a.text, a.place) for a in plan.activities)
+    res = brain.resolver.get(day.current) if day.current is not None else None
+    behind = res if res is not None and res.ready else None
+    recent = brain.mind.stream.recent(5)
+    rows = tuple(
+        (person, rel["relationship"], rel["feeling"], float(rel["closeness"]))
+        for person, rel in sorted(brain.mind.social.relationships().items())
+    )
+    intent = day.intent
+    stats = brain.resolver.stats
+    return BrainSnapshot(
+        name=brain.profile.name,
+        state=day.state.value,
+        mode=brain.mode.value,
+        activity=intent.activity,
+        action=intent.description,
+        verb=intent.verb,
+        target=intent.target,
+        source=intent.source.value,
+        reason=behind.reason if behind is not None else (res.reason if res else ""),
+        cosine=behind.cosine if behind is not None and behind.source is Source.POLICY else 0.0,
+        schedule=schedule,
+        pending=brain.book.kinds(),
+        memories=tuple(ev.describe() for ev in reversed(recent)),
+        relationships=rows,
+        tokens=brain.book.stats.tokens,
+        tokens_saved=brain.tokens_saved,
+        llm_calls=brain.book.stats.llm_calls,
+        policy_hits=stats.policy_hits,
+        policy_misses=stats.policy_misses,
+        talking_to=day.talk_partner,
+        wandered=brain.mind.wandered,
+    )
+
+
+def brain_stats(brain: NpcBrain) -> dict[str, Any]:
+    """The brain's counters for the report and the overlay, its parts' counters included."""
+    book = brain.book.stats
+    return {
+        "llm_calls": book.llm_calls,
+        "tokens": book.tokens,
+        "tokens_saved": brain.tokens_saved,
+        "actions": brain.day.actions,
+        "failed_actions": brain.day.failed_actions,
+        "conversations": brain.social.conversations,
+        "replans": brain.planner.replans,
+        "reflections": brain.mind.reflection.count,
+        "insights": brain.mind.reflection.insights,
+        "poignancy_asked": brain.mind.poignancy_asked,
+        "poignancy_cached": brain.mind.poignancy_cached,
+        "insight_poignancy_avoided": brain.mind.reflection.rated_in_call,
+        "schedule_calls_avoided": brain.planner.schedule_calls_avoided,
+        "joint_updates": brain.social.joint_updates,
+        **brain.resolver.stats.to_dict(),
+        **brain.reactions.stats.to_dict(),
+    }

@@ -5,6 +5,9 @@ inline gateway, a small world with two differently built homes, and the agents' 
 or a function of the request's JSON context) and records every context it was asked with;
 a kind with no handler is refused with a permanent error (so the brain sees a Failure and
 the test sees ``script.unexpected``). The token ledger tells which kinds were sent.
+
+``script()`` answers a whole day of Ada's (her plan ``OUTLINE``, an action chain on the
+first object that fits) and ``Body`` runs her ``NpcBrain`` in a FakeWorld.
 """
 
 from __future__ import annotations
@@ -15,18 +18,26 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from aga_npc.brain.intent import Intent, IntentKind, Nearby, Perception
+from aga_npc.brain.mind import Mind
+from aga_npc.brain.modes import Mode
+from aga_npc.brain.npc import NpcBrain
 from aga_npc.brain.profile import AgentProfile
 from aga_npc.brain.requests import RequestBook
+from aga_npc.brain.services import BrainServices
+from aga_npc.brain.settings import LoopSettings
 from aga_npc.config import Settings
 from aga_npc.embed.cache import CachedEmbedder
 from aga_npc.embed.hashing import HashingEmbedder
 from aga_npc.errors import PermanentLLMError
 from aga_npc.llm.ledger import TokenLedger
 from aga_npc.llm.registry import build_stack
+from aga_npc.policy.store import PolicyStore
 from aga_npc.ports import WorldView
 from aga_npc.prompts import extract_context
 from aga_npc.runtime.inline import InlineGateway
 from aga_npc.testing import FakeLLM, FakeWorld
+from aga_npc.town.policy_port import StorePolicy
 from aga_npc.types import LLMRequest, ObjectInfo
 
 DAY = 1440
@@ -218,3 +229,128 @@ BEN = AgentProfile(
     sleep=22 * 60,
 )
 PLACES = [ADA_HOME, BEN_HOME, CAFE, PARK]
+
+
+# ---------------------------------------------------------------------- Ada's day
+
+OUTLINE = [
+    ("07:00", 60, "have breakfast", ADA_HOME),
+    ("08:00", 240, "serve coffee", CAFE),
+    ("12:00", 60, "have lunch", CAFE),
+    ("13:00", 240, "serve coffee", CAFE),
+    ("17:00", 120, "walk in the park", PARK),
+    ("19:00", 180, "read at home", ADA_HOME),
+    ("22:00", 540, "sleep", ADA_HOME),
+]
+VERBS = {
+    "breakfast": "cook",
+    "coffee": "serve",
+    "lunch": "eat",
+    "park": "sit",
+    "read": "read",
+    "sleep": "sleep",
+}
+
+
+def plan_answer(_: Any = None) -> dict[str, Any]:
+    return {
+        "wake_up": "07:00",
+        "activities": [
+            {"start": s, "duration": d, "activity": t, "place": p} for s, d, t, p in OUTLINE
+        ],
+    }
+
+
+def chain(ctx: dict[str, Any]) -> dict[str, Any]:
+    """One step on the first object of the place that affords the activity's verb."""
+    verb = next((v for w, v in VERBS.items() if w in ctx["activity"]), "think")
+    for obj in ctx["objects"]:
+        if verb in obj["verbs"]:
+            return {
+                "steps": [
+                    {
+                        "verb": verb,
+                        "object": obj["address"],
+                        "minutes": ctx["duration"],
+                        "object_state": "in use",
+                    }
+                ]
+            }
+    return {"steps": [{"verb": "think", "object": "", "minutes": ctx["duration"]}]}
+
+
+def script(**changes: Any) -> dict[str, Any]:
+    handlers: dict[str, Any] = {
+        "wake_up": {"wake_up": "07:00"},
+        "daily_plan": plan_answer,
+        "hourly_schedule": plan_answer,
+        "action_chain": chain,
+        "poignancy": {"poignancy": 3},
+        "decide_talk": {"talk": False},
+        "convo_memo": "Ben is kind.",
+        "planning_thought": {"thought": "nothing to plan", "plan": None},
+        "replan": lambda ctx: {
+            "activities": [
+                {
+                    "start": ctx["new_commitment"]["start"],
+                    "duration": ctx["new_commitment"]["duration"],
+                    "activity": ctx["new_commitment"]["activity"],
+                    "place": ctx["new_commitment"]["place"],
+                },
+                {"start": "22:00", "duration": 540, "activity": "sleep", "place": ADA_HOME},
+            ]
+        },
+        "relationship": {"relationship": "friend", "feeling": "warm", "closeness": 6},
+    }
+    handlers.update(changes)
+    return handlers
+
+
+class Body:
+    """Ada's body in a FakeWorld: it is wherever its intent's object is, at once.
+
+    ``think`` is what a tick asks (the brain's ``tick``; a test of one part may ask that
+    part instead).
+    """
+
+    def __init__(
+        self, rig: Rig, *, mode: Mode = Mode.AGA, store: PolicyStore | None = None
+    ) -> None:
+        self.rig = rig
+        self.world: FakeWorld = make_world()
+        self.store = store or PolicyStore(embedder=rig.embedder)
+        self.policy = StorePolicy(self.store)
+        self.brain = NpcBrain(
+            profile=ADA,
+            mode=mode,
+            services=BrainServices(
+                requests=rig.gateway,
+                embedder=rig.embedder,
+                cached_vector=rig.embedder.cached,
+                policy=self.policy if mode.uses_policy else None,
+            ),
+            mind=Mind(profile=ADA, settings=LoopSettings.for_mode(mode), places=PLACES),
+        )
+        self.failed = ""
+
+    def tick(self, now: int, nearby: tuple[Nearby, ...] = ()) -> Intent:
+        self.world.set_minute(now)
+        place = self.world.agent_place("Ada Finch")
+        intent = self.think(
+            now, Perception(world=self.world, place=place, failed=self.failed, nearby=nearby)
+        )
+        self.failed = ""
+        if intent.kind is IntentKind.USE and intent.target:
+            sector, arena, _ = intent.target.split(":")
+            self.world.move_agent("Ada Finch", sector, arena)
+        self.rig.gateway.pump()
+        return intent
+
+    def think(self, now: int, perception: Perception) -> Intent:
+        return self.brain.tick(now, perception)
+
+    def run(self, start: int, end: int) -> Intent:
+        intent = self.brain.intent
+        for now in range(start, end):
+            intent = self.tick(now)
+        return intent

@@ -7,134 +7,16 @@ from typing import Any
 
 import msgpack
 import pytest
-from brain_kit import ADA, ADA_BED, ADA_HOME, CAFE, DAY, PARK, PLACES, Rig, make_world
+from brain_kit import ADA, ADA_BED, CAFE, DAY, Body, make_world, script
 
-from aga_npc.brain.intent import Intent, IntentKind, Nearby, Perception, Source
-from aga_npc.brain.mind import Mind
+from aga_npc.brain.intent import IntentKind, Nearby, Source
 from aga_npc.brain.modes import Mode
 from aga_npc.brain.npc import TRANSITIONS, BrainState, NpcBrain
 from aga_npc.brain.services import BrainServices, PlanKey
-from aga_npc.brain.settings import LoopSettings
 from aga_npc.memory.events import EventKind
 from aga_npc.policy.store import PolicyStore
-from aga_npc.testing import FakeWorld
 from aga_npc.town.policy_port import StorePolicy
 from aga_npc.types import Action
-
-OUTLINE = [
-    ("07:00", 60, "have breakfast", ADA_HOME),
-    ("08:00", 240, "serve coffee", CAFE),
-    ("12:00", 60, "have lunch", CAFE),
-    ("13:00", 240, "serve coffee", CAFE),
-    ("17:00", 120, "walk in the park", PARK),
-    ("19:00", 180, "read at home", ADA_HOME),
-    ("22:00", 540, "sleep", ADA_HOME),
-]
-VERBS = {
-    "breakfast": "cook",
-    "coffee": "serve",
-    "lunch": "eat",
-    "park": "sit",
-    "read": "read",
-    "sleep": "sleep",
-}
-
-
-def plan_answer(_: Any = None) -> dict[str, Any]:
-    return {
-        "wake_up": "07:00",
-        "activities": [
-            {"start": s, "duration": d, "activity": t, "place": p} for s, d, t, p in OUTLINE
-        ],
-    }
-
-
-def chain(ctx: dict[str, Any]) -> dict[str, Any]:
-    """One step on the first object of the place that affords the activity's verb."""
-    verb = next((v for w, v in VERBS.items() if w in ctx["activity"]), "think")
-    for obj in ctx["objects"]:
-        if verb in obj["verbs"]:
-            return {
-                "steps": [
-                    {
-                        "verb": verb,
-                        "object": obj["address"],
-                        "minutes": ctx["duration"],
-                        "object_state": "in use",
-                    }
-                ]
-            }
-    return {"steps": [{"verb": "think", "object": "", "minutes": ctx["duration"]}]}
-
-
-def script(**changes: Any) -> dict[str, Any]:
-    handlers: dict[str, Any] = {
-        "wake_up": {"wake_up": "07:00"},
-        "daily_plan": plan_answer,
-        "hourly_schedule": plan_answer,
-        "action_chain": chain,
-        "poignancy": {"poignancy": 3},
-        "decide_talk": {"talk": False},
-        "convo_memo": "Ben is kind.",
-        "planning_thought": {"thought": "nothing to plan", "plan": None},
-        "replan": lambda ctx: {
-            "activities": [
-                {
-                    "start": ctx["new_commitment"]["start"],
-                    "duration": ctx["new_commitment"]["duration"],
-                    "activity": ctx["new_commitment"]["activity"],
-                    "place": ctx["new_commitment"]["place"],
-                },
-                {"start": "22:00", "duration": 540, "activity": "sleep", "place": ADA_HOME},
-            ]
-        },
-        "relationship": {"relationship": "friend", "feeling": "warm", "closeness": 6},
-    }
-    handlers.update(changes)
-    return handlers
-
-
-class Body:
-    """Ada's body in a FakeWorld: it is wherever its intent's object is, at once."""
-
-    def __init__(
-        self, rig: Rig, *, mode: Mode = Mode.AGA, store: PolicyStore | None = None
-    ) -> None:
-        self.rig = rig
-        self.world: FakeWorld = make_world()
-        self.store = store or PolicyStore(embedder=rig.embedder)
-        self.policy = StorePolicy(self.store)
-        self.brain = NpcBrain(
-            profile=ADA,
-            mode=mode,
-            services=BrainServices(
-                requests=rig.gateway,
-                embedder=rig.embedder,
-                cached_vector=rig.embedder.cached,
-                policy=self.policy if mode.uses_policy else None,
-            ),
-            mind=Mind(profile=ADA, settings=LoopSettings.for_mode(mode), places=PLACES),
-        )
-        self.failed = ""
-
-    def tick(self, now: int, nearby: tuple[Nearby, ...] = ()) -> Intent:
-        self.world.set_minute(now)
-        place = self.world.agent_place("Ada Finch")
-        intent = self.brain.tick(
-            now, Perception(world=self.world, place=place, failed=self.failed, nearby=nearby)
-        )
-        self.failed = ""
-        if intent.kind is IntentKind.USE and intent.target:
-            sector, arena, _ = intent.target.split(":")
-            self.world.move_agent("Ada Finch", sector, arena)
-        self.rig.gateway.pump()
-        return intent
-
-    def run(self, start: int, end: int) -> Intent:
-        intent = self.brain.intent
-        for now in range(start, end):
-            intent = self.tick(now)
-        return intent
 
 
 def test_the_brain_waits_then_acts_on_its_plan(rig: Any) -> None:

@@ -57,6 +57,7 @@ class Module(enum.StrEnum):
     OBJECT_STATE = "object_state"
     ACTION_CHAIN = "action_chain"
     POIGNANCY = "poignancy"
+    POIGNANCY_BATCH = "poignancy_batch"
     DECIDE_TALK = "decide_talk"
     DECIDE_REACT = "decide_react"
     REPLAN = "replan"

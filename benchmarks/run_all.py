@@ -327,6 +327,12 @@ def _token_section(book: Book, comp: dict[str, Any], shown: str, npcs: int, word
     if wording != "default":
         return
     kinds = sorted(base["by_kind"], key=lambda k: -base["by_kind"][k]["per_agent_day"]["calls"])
+    # then the kinds only the aga modes ask (the merged action chain, batched poignancy)
+    for mode in ("aga-paper", "aga"):
+        own = modes.get(mode, {}).get("by_kind", {})
+        kinds += sorted(
+            (k for k in own if k not in kinds), key=lambda k: -own[k]["per_agent_day"]["calls"]
+        )
     kind_rows = []
     for kind in kinds:
         row: list[Any] = [kind, GA_PROMPT_TOKENS.get(kind, "-")]

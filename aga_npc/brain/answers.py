@@ -38,6 +38,7 @@ __all__ = [
     "PlayerAnswer",
     "PlayerInvitation",
     "Poignancy",
+    "PoignancyBatch",
     "ReactDecision",
     "SocialAnswer",
     "Steps",
@@ -332,6 +333,28 @@ class Poignancy:
         if isinstance(value, Mapping):
             value = value.get("poignancy", value.get("importance", value.get("rating")))
         return cls(score=parse_importance(value))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoignancyBatch:
+    """``poignancy_batch``: one score 1..10 per memory asked about, in order."""
+
+    scores: tuple[int, ...]
+
+    @classmethod
+    @with_schema(schemas.POIGNANCY_BATCH)
+    def validate(cls, value: Any, *, count: int) -> PoignancyBatch:
+        """Raises ValueError unless ``value`` gives exactly ``count`` scores (a list under
+        ``poignancy``, or a bare list); each score is read as :class:`Poignancy` reads one."""
+        if isinstance(value, Mapping):
+            value = value.get("poignancy", value.get("scores", value.get("ratings")))
+        if not isinstance(value, list):
+            raise ValueError("'poignancy' must be a list of scores")
+        if len(value) != count:
+            raise ValueError(
+                f"'poignancy' must give {count} scores, one per memory, not {len(value)}"
+            )
+        return cls(scores=tuple(parse_importance(v) for v in value))
 
 
 def _flag(value: Any, key: str) -> bool:

@@ -3,11 +3,13 @@ reflection, mind wandering and the Social Memory, and knows the town's places by
 
 Every new event, thought and chat is rated for poignancy by the LLM, as in Generative
 Agents (idle events are 1 without asking); the ``aga`` mode's ``poignancy_cache`` saving
-reuses the score of an event pattern already rated and of obvious routines.
+reuses the score of an event pattern already rated and of obvious routines, and its
+``batched_poignancy`` saving rates an agent's new memories several to a call.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import re
@@ -18,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from aga_npc.brain.answers import PlanItem, Poignancy, parsed_as
+from aga_npc.brain.answers import PlanItem, Poignancy, PoignancyBatch, parsed_as
 from aga_npc.brain.profile import AgentProfile
 from aga_npc.brain.reflection import Reflection
 from aga_npc.brain.requests import CallKind, Failure, Requests
@@ -30,7 +32,7 @@ from aga_npc.memory.stream import MemoryStream
 from aga_npc.memory.wander import cluster_events, sample_wandering
 from aga_npc.planning.schedule import format_hhmm
 from aga_npc.ports import Embedder, WorldView
-from aga_npc.prompts import poignancy_messages
+from aga_npc.prompts import poignancy_batch_messages, poignancy_messages
 from aga_npc.social.social_memory import SocialMemory
 from aga_npc.types import Module, Priority
 
@@ -44,6 +46,10 @@ PLANNING_RECALL = 4
 WANDER_SAMPLES = 3
 CAME_TO_MIND = "(came to mind) "
 """Marks a wandered memory in the daily plan prompt's memories (it may inspire an activity)."""
+POIGNANCY_BATCH = 8
+"""Most memories rated in one ``poignancy_batch`` call (``batched_poignancy``)."""
+POIGNANCY_WAIT = 120
+"""Game minutes the oldest memory waits for its batch before the batch goes anyway."""
 SEAT_VERBS = ("sit", "rest")
 DAY = 1440
 
@@ -95,6 +101,10 @@ class Mind:
         self.embedder: Embedder | None = None
         self.poignancy_asked = 0
         self.poignancy_cached = 0
+        self.poignancy_batches = 0  # poignancy_batch calls sent (batched_poignancy)
+        self.poignancy_batched = 0  # memories those calls rated
+        self._unrated: list[tuple[MemoryEvent, str]] = []
+        self._unrated_since = 0
         self._labels: dict[int, int] = {}
         self._clustering = False
         self._clustered_day = -1
@@ -135,6 +145,8 @@ class Mind:
                     [ev.text for ev in batch],
                     then=lambda value: self._on_embeddings(ids, value),
                 )
+        if self._unrated and now - self._unrated_since >= POIGNANCY_WAIT:
+            self._send_batch()
         if self.stream.reflection_due and not self.reflection.busy:
             self.stream.reset_reflection()
             self.reflection.start(now)
@@ -228,6 +240,13 @@ class Mind:
         if self.requests is None:
             return
         self.poignancy_asked += 1
+        if self.settings.savings.batched_poignancy:
+            if not self._unrated:
+                self._unrated_since = now
+            self._unrated.append((event, rate))
+            if len(self._unrated) >= POIGNANCY_BATCH:
+                self._send_batch()
+            return
         self.requests.ask(
             Module.POIGNANCY,
             poignancy_messages(persona=self.profile.prompt_fields(), memory=event.text, kind=rate),
@@ -239,14 +258,43 @@ class Mind:
             max_tokens=20,
         )
 
+    def _send_batch(self) -> None:
+        """Ask for the ratings of the memories waiting for one, in one call."""
+        batch, self._unrated = self._unrated, []
+        if self.requests is None or not batch:
+            return
+        self.poignancy_batches += 1
+        self.poignancy_batched += len(batch)
+        self.requests.ask(
+            Module.POIGNANCY_BATCH,
+            poignancy_batch_messages(
+                persona=self.profile.prompt_fields(),
+                memories=[(rate, event.text) for event, rate in batch],
+            ),
+            validator=functools.partial(PoignancyBatch.validate, count=len(batch)),
+            parse=parsed_as(PoignancyBatch),
+            then=lambda answer: self._on_batch(batch, answer),
+            day=self._unrated_since // DAY + 1,
+            priority=Priority.LOW,
+            max_tokens=12 + 4 * len(batch),
+        )
+
+    def _on_batch(
+        self, batch: list[tuple[MemoryEvent, str]], answer: PoignancyBatch | Failure
+    ) -> None:
+        if isinstance(answer, Failure):
+            return  # the provisional scores stand, as for a failed single rating
+        for (event, _), score in zip(batch, answer.scores, strict=True):
+            self._rated(event, score)
+
     def _on_poignancy(self, event: MemoryEvent, answer: Poignancy | Failure) -> None:
         if isinstance(answer, Failure):
             return
-        score = answer.score
+        self._rated(event, answer.score)
+
+    def _rated(self, event: MemoryEvent, score: int) -> None:
         if self.settings.savings.poignancy_cache:
-            score = self.importance.store(
-                event.text, event.kind.value, answer.score, names=event.people
-            )
+            score = self.importance.store(event.text, event.kind.value, score, names=event.people)
         self.stream.set_importance(event.id, score)
 
     def on_plan(self, now: int, day: int, items: Sequence[PlanItem]) -> None:
@@ -373,6 +421,7 @@ class Mind:
             "labels": [[k, v] for k, v in sorted(self._labels.items())],
             "clustered_day": self._clustered_day,
             "poignancy": [self.poignancy_asked, self.poignancy_cached],
+            "poignancy_batches": [self.poignancy_batches, self.poignancy_batched],
         }
 
     def decoder(self) -> MindDecoder:
@@ -407,6 +456,9 @@ class Mind:
         self._clustered_day = int(state.get("clustered_day", -1))
         asked, cached = state.get("poignancy", [0, 0])
         self.poignancy_asked, self.poignancy_cached = int(asked), int(cached)
+        batches, batched = state.get("poignancy_batches", [0, 0])
+        self.poignancy_batches, self.poignancy_batched = int(batches), int(batched)
+        self._unrated = []  # memories saved unrated keep their provisional scores
         self._embedding_in_flight = False
         self._clustering = False
         self.reflection.reset()

@@ -22,6 +22,7 @@ __all__ = [
     "LINE",
     "PLANNING_THOUGHT",
     "POIGNANCY",
+    "POIGNANCY_BATCH",
     "REACT",
     "RELATIONSHIP",
     "STATE",
@@ -85,6 +86,16 @@ SUBTASKS = _obj(
 TRIPLE = _obj({"subject": TEXT, "predicate": TEXT, "object": TEXT}, ["subject", "predicate"])
 STATE = _obj({"state": TEXT}, ["state"])
 POIGNANCY = _obj({"poignancy": {"type": "integer", "minimum": 1, "maximum": 10}}, ["poignancy"])
+POIGNANCY_BATCH = _obj(
+    {
+        "poignancy": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "integer", "minimum": 1, "maximum": 10},
+        }
+    },
+    ["poignancy"],
+)
 TALK = _obj({"talk": {"type": "boolean"}, "reason": TEXT}, ["talk"])
 REACT = _obj(
     {

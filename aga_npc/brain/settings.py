@@ -29,6 +29,10 @@ class Savings:
             routine) is reused instead of asked again.
         insight_poignancy: a reflection's insight call rates its own insights, instead of
             one poignancy call per insight.
+        batched_poignancy: an agent's new memories that need a rating wait and are rated
+            together, up to ``POIGNANCY_BATCH`` in one ``poignancy_batch`` call (sent when
+            full, or when the oldest has waited ``POIGNANCY_WAIT`` game minutes), instead
+            of one call each; the persona is sent once per batch.
         joint_relationship_update: one Social Memory update per conversation for both
             sides instead of one per side.
         decision_cache: a decision not to talk to someone doing something is remembered
@@ -39,6 +43,7 @@ class Savings:
     merged_action_chain: bool = False
     poignancy_cache: bool = False
     insight_poignancy: bool = False
+    batched_poignancy: bool = False
     joint_relationship_update: bool = False
     decision_cache: bool = False
 

@@ -168,6 +168,9 @@ def brain_stats(brain: NpcBrain) -> dict[str, Any]:
         "insights": brain.mind.reflection.insights,
         "poignancy_asked": brain.mind.poignancy_asked,
         "poignancy_cached": brain.mind.poignancy_cached,
+        "poignancy_batches": brain.mind.poignancy_batches,
+        # memories rated in batches, less the batch calls: the single calls not made
+        "poignancy_batch_avoided": brain.mind.poignancy_batched - brain.mind.poignancy_batches,
         "insight_poignancy_avoided": brain.mind.reflection.rated_in_call,
         "schedule_calls_avoided": brain.planner.schedule_calls_avoided,
         "joint_updates": brain.social.joint_updates,

@@ -40,6 +40,7 @@ _HANDLERS: dict[str, Handler] = {
     "object_state": act_chain.answer_object_state,
     "action_chain": act_chain.answer_action_chain,
     "poignancy": thoughts.answer_poignancy,
+    "poignancy_batch": thoughts.answer_poignancy_batch,
     "focal_points": thoughts.answer_focal_points,
     "insights": thoughts.answer_insights,
     "decide_talk": thoughts.answer_decide_talk,

@@ -36,6 +36,7 @@ __all__ = [
     "answer_joint_relationship",
     "answer_planning_thought",
     "answer_poignancy",
+    "answer_poignancy_batch",
     "answer_relationship_summary",
     "answer_utterance",
 ]
@@ -101,6 +102,18 @@ def answer_poignancy(context: Mapping[str, Any], rng: random.Random) -> str:
     if context.get("kind") == "chat":
         score = max(score, rng.randint(3, 5))
     return render_json(rng, {"poignancy": score}, compact=0.7, fence=0.05)
+
+
+def answer_poignancy_batch(context: Mapping[str, Any], rng: random.Random) -> str:
+    """One score per numbered memory, each as :func:`answer_poignancy` rates it alone."""
+    scores = []
+    for item in context.get("memories") or ():
+        memory = str(_map(item).get("memory") or "")
+        score = importance_of(memory, rng)
+        if _map(item).get("kind") == "chat":
+            score = max(score, rng.randint(3, 5))
+        scores.append(score)
+    return render_json(rng, {"poignancy": scores}, compact=0.7, fence=0.05)
 
 
 def answer_focal_points(context: Mapping[str, Any], rng: random.Random) -> str:

@@ -17,7 +17,12 @@ from aga_npc.prompts.acting import (
     sector_messages,
 )
 from aga_npc.prompts.format import envelope, extract_context, extract_task
-from aga_npc.prompts.memory import focal_points_messages, insights_messages, poignancy_messages
+from aga_npc.prompts.memory import (
+    focal_points_messages,
+    insights_messages,
+    poignancy_batch_messages,
+    poignancy_messages,
+)
 from aga_npc.prompts.planning import (
     daily_plan_messages,
     decompose_messages,
@@ -65,6 +70,7 @@ __all__ = [
     "object_state_messages",
     "planning_thought_messages",
     "player_reply_messages",
+    "poignancy_batch_messages",
     "poignancy_messages",
     "quote_player_text",
     "relationship_messages",

@@ -9,7 +9,12 @@ from typing import Any
 from aga_npc.prompts.format import DATA_NOTE, envelope
 from aga_npc.prompts.persona import Persona, identity
 
-__all__ = ["focal_points_messages", "insights_messages", "poignancy_messages"]
+__all__ = [
+    "focal_points_messages",
+    "insights_messages",
+    "poignancy_batch_messages",
+    "poignancy_messages",
+]
 
 
 def _system(name: str) -> str:
@@ -36,6 +41,31 @@ def poignancy_messages(*, persona: Persona, memory: str, kind: str) -> tuple[Any
             f"{name}."
         ),
         answer_format='{"poignancy": 3}',
+    )
+
+
+def poignancy_batch_messages(
+    *, persona: Persona, memories: Sequence[tuple[str, str]]
+) -> tuple[Any, ...]:
+    """How poignant each of several new memories is for the person, 1-10, in one call (the
+    ``aga`` mode's ``batched_poignancy`` saving). ``memories``: ``(kind, text)`` pairs,
+    kind event, thought or chat; the answer lists one score per memory, in order."""
+    name = str(persona["name"])
+    numbered = [
+        {"n": i, "kind": kind, "memory": text} for i, (kind, text) in enumerate(memories, 1)
+    ]
+    return envelope(
+        system=_system(name),
+        module="poignancy_batch",
+        context={"persona": identity(persona), "memories": numbered},
+        task=(
+            f"For each numbered memory, on a scale of 1 to 10, where 1 is purely mundane "
+            "(brushing teeth, making the bed, a door being closed) and 10 is extremely "
+            "poignant (a break-up, a college acceptance, a death in the family), rate how "
+            f"poignant it is for {name}. Give exactly {len(numbered)} scores, in the "
+            "memories' order."
+        ),
+        answer_format='{"poignancy": [3, 6]}',
     )
 
 

@@ -136,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
             default=None,
             help="the aga mode's own savings: all (default), none, or comma-separated names "
             "(one_call_schedule, merged_action_chain, poignancy_cache, insight_poignancy, "
+            "batched_poignancy, "
             "joint_relationship_update, decision_cache)",
         )
         p.add_argument(

@@ -159,6 +159,7 @@ def build_report(
                 "perceived",
                 "poignancy_asked",
                 "poignancy_cached",
+                "poignancy_batches",
                 "decide_talk",
                 "decide_react",
                 "reflections",
@@ -259,6 +260,11 @@ def savings_counts(summed: dict[str, float]) -> dict[str, dict[str, Any]]:
         },
         "insight_poignancy": {
             "calls_avoided": int(summed.get("insight_poignancy_avoided", 0)),
+            "kinds": ["poignancy"],
+        },
+        # memories rated in batches, less the batch calls (whose tokens aga pays itself)
+        "batched_poignancy": {
+            "calls_avoided": int(summed.get("poignancy_batch_avoided", 0)),
             "kinds": ["poignancy"],
         },
         "joint_relationship_update": {

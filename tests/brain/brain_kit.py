@@ -286,6 +286,7 @@ def script(**changes: Any) -> dict[str, Any]:
         "hourly_schedule": plan_answer,
         "action_chain": chain,
         "poignancy": {"poignancy": 3},
+        "poignancy_batch": lambda ctx: {"poignancy": [3] * len(ctx["memories"])},
         "decide_talk": {"talk": False},
         "convo_memo": "Ben is kind.",
         "planning_thought": {"thought": "nothing to plan", "plan": None},

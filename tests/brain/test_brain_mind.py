@@ -5,6 +5,7 @@ spots, and the state round trip."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from typing import Any
 
 import msgpack
@@ -15,7 +16,7 @@ from brain_kit import ADA, ADA_HOME, CAFE, DAY, PARK, PLACES, Rig, make_world
 from aga_npc.brain.answers import PlanItem
 from aga_npc.brain.mind import EMBED_BATCH_MIN, EMBED_EVERY_MINUTES, Mind, RateAs
 from aga_npc.brain.modes import Mode
-from aga_npc.brain.settings import LoopSettings
+from aga_npc.brain.settings import LoopSettings, Savings
 from aga_npc.errors import ServerError
 from aga_npc.memory.events import EventKind
 
@@ -86,7 +87,8 @@ def test_idle_events_given_scores_and_unrated_memories_ask_nothing(rig: Any) -> 
 
 
 def test_the_poignancy_cache_reuses_a_rated_pattern_and_routine_scores(rig: Any) -> None:
-    s = Setup(rig({"poignancy": rate}), mode=Mode.AGA)
+    unbatched = replace(Savings.all(), batched_poignancy=False)  # one call per rating
+    s = Setup(rig({"poignancy": rate}), mode=Mode.AGA, savings=unbatched)
     first = s.mind.remember(
         NOON, EventKind.OBSERVED, "Ben Ortiz is arguing with Cleo at 12", people=("Ben Ortiz",)
     )

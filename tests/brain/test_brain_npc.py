@@ -10,6 +10,7 @@ import pytest
 from brain_kit import ADA, ADA_BED, CAFE, DAY, Body, make_world, script
 
 from aga_npc.brain.intent import IntentKind, Nearby, Source
+from aga_npc.brain.mind import POIGNANCY_WAIT
 from aga_npc.brain.modes import Mode
 from aga_npc.brain.npc import TRANSITIONS, BrainState, NpcBrain
 from aga_npc.brain.services import BrainServices, PlanKey
@@ -90,8 +91,14 @@ def test_a_debrief_remembers_the_chat_a_memo_and_a_thought(rig: Any) -> None:
     assert said.kind is EventKind.SAID and said.people == ("Ben Ortiz",)
     assert texts["Ben is kind."].kind is EventKind.THOUGHT
     assert "nothing to plan" in texts
-    rated = [c["kind"] for c in body.rig.script.contexts["poignancy"][-3:]]
-    assert sorted(rated) == ["chat", "thought", "thought"]
+    # aga batches ratings: the three wait for the batch, which goes within POIGNANCY_WAIT
+    body.run(9 * 60, 9 * 60 + POIGNANCY_WAIT + 1)
+    batches = body.rig.script.contexts["poignancy_batch"]
+    rated = {m["memory"]: m["kind"] for c in batches for m in c["memories"]}
+    assert rated["Ada Finch talked with Ben Ortiz: they agreed on coffee"] == "chat"
+    assert rated["Ben is kind."] == "thought"
+    assert any(t.startswith("nothing to plan") and k == "thought" for t, k in rated.items())
+    assert "poignancy" not in body.rig.kinds(), "aga asks no single ratings"
     assert body.brain.stats()["conversations"] == 1
     assert body.brain.reactions.last_chat == {"Ben Ortiz": 9 * 60}
     assert "replan" not in body.rig.kinds() and body.brain.planner.invitations == []

@@ -11,6 +11,7 @@ model's answer to that prompt, and choose only among the options the prompt offe
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from aga_npc.brain.answers import (
     PlanningThought,
     PlayerAnswer,
     Poignancy,
+    PoignancyBatch,
     ReactDecision,
     SocialAnswer,
     Steps,
@@ -67,6 +69,7 @@ from aga_npc.prompts import (
     object_state_messages,
     planning_thought_messages,
     player_reply_messages,
+    poignancy_batch_messages,
     poignancy_messages,
     relationship_messages,
     relationship_summary_messages,
@@ -94,6 +97,7 @@ LENGTHS: dict[Module, tuple[int, int, int]] = {
     Module.OBJECT_STATE: (4, 30, 30),
     Module.ACTION_CHAIN: (30, 450, 500),
     Module.POIGNANCY: (3, 20, 20),
+    Module.POIGNANCY_BATCH: (8, 44, 44),  # 1-8 scores; the brain asks 12 + 4 a memory
     Module.DECIDE_TALK: (10, 60, 60),
     Module.DECIDE_REACT: (10, 60, 60),
     Module.REPLAN: (20, 700, 700),
@@ -240,6 +244,13 @@ def _walk(town: Town, persona: Persona, seed: int) -> None:
             Poignancy.validate,
             seed,
         )
+    batch = [("event", m) for m in memories] + [("chat", f"{name} told {who.name} about the fair")]
+    town.ask(
+        Module.POIGNANCY_BATCH,
+        poignancy_batch_messages(persona=fields, memories=batch[:8]),
+        functools.partial(PoignancyBatch.validate, count=len(batch[:8])),
+        seed,
+    )
     statements = [*memories, *(f"{name} {i.text[:1].lower()}{i.text[1:]}" for i in items[:6])]
     focal = town.ask(
         Module.FOCAL_POINTS,

@@ -307,6 +307,9 @@ def _ranked(
             score += 0.5
         scored.append((-score, index, recipe))
     scored.sort(key=lambda t: (t[0], t[1]))
+    if role and any(r.role == role for _, _, r in scored):
+        # "work the afternoon shift" at one's own cafe is the barista's shift, not desk work
+        scored = [t for t in scored if t[2].key != "work"]
     return [r for _, _, r in scored]
 
 

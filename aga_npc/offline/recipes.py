@@ -39,6 +39,7 @@ _ORDER = (
     "teach",
     "class",
     "study",
+    "craft",
     "hobby",
     "meeting",
     "desk_work",

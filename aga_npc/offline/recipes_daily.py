@@ -146,6 +146,21 @@ DAILY: tuple[Recipe, ...] = (
         arenas="bathroom",
     ),
     recipe(
+        "craft",
+        "craft crafts origami knit knitting sew sewing scrapbook papercraft bunting",
+        "make paper decorations, make decorations, make some decorations, paper chains, "
+        "paper garlands",
+        step(
+            "table,desk",
+            "work",
+            30,
+            60,
+            "cut and fold the paper|glue the pieces together|work on it at the table",
+        ),
+        step("sofa,bench", "rest", 5, 10, "look over the finished pieces", optional=0.3),
+        arenas="kitchen,living,room",
+    ),
+    recipe(
         "hobby",
         "model ship rigging glue mast sail deck sand puzzle crossword jigsaw hobby kit sudoku "
         "solve",

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from aga_npc.offline.facts import Town, place_type
 from aga_npc.offline.paraphrase import Say
 from aga_npc.offline.phrasing import chance, pick
+from aga_npc.offline.words import bare_step
 
 __all__ = [
     "ASSOCIATIONS",
@@ -539,7 +540,9 @@ def _observed(text: str, town: Town, me: str) -> tuple[str, str, str] | None:
     match = _OBSERVED.match(text.strip())
     if match is None or match.group(1) == me or ":" in match.group(2):
         return None
-    who, activity = match.group(1), match.group(2).strip().rstrip(".")
+    who, activity = match.group(1), bare_step(match.group(2))
+    if activity.split(" ", 1)[0].endswith("ing"):
+        return None  # "talking about the week": no verb to say "like Hana did" with
     words = set(_WORDS.findall(activity))
     if len(words) < 2 or words & _NOT_WISHES or role_bound(activity, town.work):
         return None

@@ -10,7 +10,14 @@ from functools import lru_cache
 
 from aga_npc.offline.recipes import EXTRAS, RECIPES
 
-__all__ = ["gerund", "gerund_phrase", "step_hint", "strip_fillers", "without_place"]
+__all__ = [
+    "bare_step",
+    "gerund",
+    "gerund_phrase",
+    "step_hint",
+    "strip_fillers",
+    "without_place",
+]
 
 _PREFIXES = ("still ", "finishing up ")
 _SUFFIXES = (" (continued)", ", carefully", ", taking a short pause")
@@ -156,6 +163,18 @@ def without_place(subtask: str) -> str:
     phrase = _unwrapped(subtask)
     while _WHERE.search(phrase):
         phrase = _WHERE.sub("", phrase)
+    return phrase
+
+
+def bare_step(subtask: str) -> str:
+    """A subtask without its "still ..." or "(continued)" wording (its case kept)."""
+    phrase = subtask.strip().rstrip(".")
+    for prefix in _PREFIXES:
+        if phrase.lower().startswith(prefix):
+            phrase = phrase[len(prefix) :]
+    for suffix in _SUFFIXES:
+        if phrase.lower().endswith(suffix):
+            phrase = phrase[: -len(suffix)]
     return phrase
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "ObjectFit",
     "activity_conflict",
     "agreement",
+    "broader_routine",
     "hard_conflict",
     "lookalike_reason",
     "object_fit",
@@ -120,7 +121,9 @@ def hard_conflict(a: Signature, b: Signature) -> str | None:
     "close", one text doing one and not the other); for some object class or group of
     classes, each text naming a member the other does not ("park" vs "office", "lunch" vs
     "coffee"; but "the park near home" and "the park" agree); or a meal eaten against
-    leisure alone ("read reports over breakfast" vs "read on the sofa")."""
+    leisure alone ("read reports over breakfast" vs "read on the sofa"); a meal eaten
+    against a drink made ("make orange juice and eggs for breakfast" vs "make lemonade");
+    or getting up against leisure alone ("wake up and lie in" vs "relax at home")."""
     for first, second in OPPOSITES:
         for x, y in ((first, second), (second, first)):
             if x in a.tags and y in b.tags and y not in a.tags and x not in b.tags:
@@ -135,7 +138,55 @@ def hard_conflict(a: Signature, b: Signature) -> str | None:
         theirs = _group_members(b, a, group)
         if mine and theirs and (mine - theirs) and (theirs - mine):
             return f"{'/'.join(sorted(mine))} vs {'/'.join(sorted(theirs))}"
-    return _meal_vs_leisure(a, b) or _meal_vs_leisure(b, a)
+    return (
+        _meal_vs_leisure(a, b)
+        or _meal_vs_leisure(b, a)
+        or _meal_vs_drink(a, b)
+        or _meal_vs_drink(b, a)
+        or _waking_vs_leisure(a, b)
+        or _waking_vs_leisure(b, a)
+    )
+
+
+def broader_routine(stored: Signature, query: Signature) -> str | None:
+    """Why a routine stored for ``stored`` must not serve ``query``, or None: every main
+    activity of the stored plan is a broader one that a main activity of the query refines
+    ("work the shift" stored, "keep the coffee orders moving" asked: serving is work).
+    The two may mean the same plan, but the routine learned for the broad one can do any
+    part of it (writing up the orders at a table), which the narrow one did not ask for.
+    The other way round is fine: a narrow routine is one way to do a broad plan. Only the
+    lookup is directional; the same-plan rule is not."""
+    mine, theirs = _mains(stored), _mains(query)
+    if not (stored.tags and query.tags) or any(m in query.tags for m in mine):
+        return None
+    narrower = {t: next((m for m in mine if m != t and m in _lineage(t)), None) for t in theirs}
+    covered = {m for m in narrower.values() if m is not None}
+    if covered and covered == set(mine):
+        pairs = [f"{t} is {m}" for t, m in narrower.items() if m is not None]
+        return f"routine for a broader plan ({', '.join(pairs)})"
+    return None
+
+
+def _meal_vs_drink(meal: Signature, other: Signature) -> str | None:
+    """A text that names a meal and eats it against one that makes or has a drink and
+    names no food or meal: a routine stored for the meal cooks and eats."""
+    if not (meal.objects.get("meal") and "eat" in meal.tags) or "eat" in other.tags:
+        return None
+    drinks = other.objects.get("drink")
+    if not drinks or other.objects.get("meal") or other.objects.get("food"):
+        return None
+    return f"meal {'/'.join(sorted(meal.objects['meal']))} vs drink {'/'.join(sorted(drinks))}"
+
+
+def _waking_vs_leisure(waking: Signature, other: Signature) -> str | None:
+    """Getting up ("wake up and lie in", "wake up, shower, get dressed") against a text
+    that only reads, relaxes, listens or watches: a routine stored for waking up goes on
+    to the morning's washing and dressing."""
+    if "wake" not in waking.mains or "wake" in other.tags or not other.tags:
+        return None
+    if not set(_mains(other)) <= LEISURE_MAINS:
+        return None
+    return f"waking vs {'/'.join(_mains(other))}"
 
 
 def _meal_vs_leisure(meal: Signature, other: Signature) -> str | None:

@@ -151,3 +151,22 @@ def test_no_wandering_suggestion_names_a_meal() -> None:
         if meals(text)
     ]
     assert offenders == []
+
+
+def test_a_seen_activity_is_suggested_without_its_still_wording() -> None:
+    """A subtask seen as "still ..." or "... (continued)" was suggested as it was, and the
+    plan then said "Tobias stills getting through the task list ... like Felix did"."""
+    found = keys(
+        [
+            f"{CAME_TO_MIND}Silas Grue: still play a few tunes at Town Square",
+            f"{CAME_TO_MIND}Hana Novak: feed the ducks at Elm Park (continued)",
+        ]
+    )
+    assert {"seen:play a few tunes at Town Square", "seen:feed the ducks at Elm Park"} <= found
+    assert not any("still" in k or "continued" in k for k in found)
+
+
+def test_a_seen_activity_worded_as_an_ing_phrase_is_not_suggested() -> None:
+    """ "talking about the week" has no verb to say "like Hana did" with."""
+    found = keys([f"{CAME_TO_MIND}Hana Novak: talking about the week at Town Square"])
+    assert not any(k.startswith("seen:") for k in found)

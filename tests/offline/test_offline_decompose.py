@@ -378,3 +378,36 @@ def test_completion_length_is_realistic() -> None:
     ]
     assert min(sizes) >= 120 and max(sizes) <= 1400
     assert 350 <= sum(sizes) / len(sizes) <= 1000
+
+
+def test_a_shift_at_ones_own_workplace_is_the_roles_work_not_desk_work() -> None:
+    """Found in the 25-NPC town: the barista's "work the afternoon shift at Juniper Cafe for
+    the regulars" read as the generic work recipe (work and shift are its words) and wrote
+    a report at a cafe table."""
+    for activity in ("work the afternoon shift for the regulars", "work the shift"):
+        verbs: set[str] = set()
+        for seed in range(10):
+            steps = answer(activity, "Juniper Cafe", "barista", 120, seed)["steps"]
+            verbs |= {s["verb"] for s in steps}
+        assert "write" not in verbs, (activity, verbs)
+        assert {"serve", "prepare drinks"} <= verbs, (activity, verbs)
+
+
+def test_the_generic_work_recipe_still_serves_roles_without_their_own() -> None:
+    verbs = {
+        s["verb"]
+        for seed in range(10)
+        for s in answer("work on the project at the desk", "Alder Dorm", "", 60, seed)["steps"]
+    }
+    assert "work" in verbs
+
+
+def test_making_paper_decorations_is_a_craft_at_a_table() -> None:
+    """It was read as desk work and writing, and browsed a bookshelf."""
+    kinds: Counter[str] = Counter()
+    for seed in range(10):
+        for s in answer("make paper decorations", "Alder Dorm", "student", 60, seed)["steps"]:
+            if s["object"] in OBJECTS:
+                kinds[OBJECTS[s["object"]].kind] += 1
+            assert s["verb"] not in ("write", "browse", "read"), s
+    assert kinds["table"] + kinds["desk"] >= 8, kinds

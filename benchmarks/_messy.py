@@ -93,7 +93,7 @@ def _mess(kind: str, clean: Any) -> str:
     return messes.get(kind, "")
 
 
-MESSY_KINDS = tuple(CLEAN)
+MESSY_KINDS = (*CLEAN, "poignancy_batch")
 
 
 def _respond(content: str) -> dict[str, Any]:
@@ -128,9 +128,37 @@ def messy_rules() -> str:
                 "respond": _respond(text),
             }
         )
+    rules.extend(_batch_rules())
     return json.dumps(
         {"version": 1, "defaults": {"fallback": "deterministic_echo"}, "rules": rules}
     )
+
+
+def _batch_rules(most: int = 8) -> list[dict[str, Any]]:
+    """``poignancy_batch`` asks for as many scores as it lists memories ("Give exactly 3
+    scores"): one set of rules per count; the mess is one score too many."""
+    rules: list[dict[str, Any]] = []
+    for k in range(most, 0, -1):
+        needle = f"give exactly {k} scores"
+        clean = json.dumps({"poignancy": [3] * k})
+        rules += [
+            {
+                "name": f"poignancy_batch-{k}-schema",
+                "when": {"messages_contain": needle, "header.x-answer-schema": "yes"},
+                "respond": _respond(clean),
+            },
+            {
+                "name": f"poignancy_batch-{k}-messy",
+                "when": {"messages_contain": needle, "turn": 1},
+                "respond": _respond(json.dumps({"poignancy": [3] * (k + 1)})),
+            },
+            {
+                "name": f"poignancy_batch-{k}-clean",
+                "when": {"messages_contain": needle},
+                "respond": _respond(clean),
+            },
+        ]
+    return rules
 
 
 def _free_port() -> int:

@@ -68,8 +68,8 @@ def test_without_schemas_the_mess_is_repaired(
     # fences, prose, single quotes, trailing commas, repeated text: mended at once
     for kind in ("wake_up", "daily_plan", "hourly_schedule", "utterance"):
         assert kinds[kind]["first_try_rate"] == 1.0, kind
-    # a missing field, a wrong type, an empty answer: re-asked, then right
-    for kind in ("decide_talk", "poignancy", "planning_thought"):
+    # a missing field, a wrong count, an empty answer: re-asked, then right
+    for kind in ("decide_talk", "poignancy_batch", "planning_thought"):
         assert kinds[kind]["first_try_rate"] == 0.0, kind
         assert kinds[kind]["after_repair_rate"] == 1.0, kind
     assert figures["first_try_parse_rate"] < 0.90

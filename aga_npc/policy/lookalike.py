@@ -23,10 +23,12 @@ __all__ = [
     "activity_conflict",
     "agreement",
     "broader_routine",
+    "extra_duty",
     "hard_conflict",
     "lookalike_reason",
     "object_fit",
     "objects_differ",
+    "routine_refusal",
     "unverified_heads",
 ]
 
@@ -123,7 +125,10 @@ def hard_conflict(a: Signature, b: Signature) -> str | None:
     "coffee"; but "the park near home" and "the park" agree); or a meal eaten against
     leisure alone ("read reports over breakfast" vs "read on the sofa"); a meal eaten
     against a drink made ("make orange juice and eggs for breakfast" vs "make lemonade");
-    or getting up against leisure alone ("wake up and lie in" vs "relax at home")."""
+    or getting up against leisure alone ("wake up and lie in" vs "relax at home"); or
+    work against company with no work in it ("take orders and chat with the regulars" vs
+    "meet Lucia for coffee"); or getting ready for bed against leisure somewhere
+    ("change into pyjamas and wind down" vs "unwind on the sofa")."""
     for first, second in OPPOSITES:
         for x, y in ((first, second), (second, first)):
             if x in a.tags and y in b.tags and y not in a.tags and x not in b.tags:
@@ -145,7 +150,41 @@ def hard_conflict(a: Signature, b: Signature) -> str | None:
         or _meal_vs_drink(b, a)
         or _waking_vs_leisure(a, b)
         or _waking_vs_leisure(b, a)
+        or _duty_vs_company(a, b)
+        or _duty_vs_company(b, a)
+        or _bedtime_vs_leisure(a, b)
+        or _bedtime_vs_leisure(b, a)
     )
+
+
+_BEDTIME = frozenset(["undress", "brush", "bedprep"])
+
+
+def _bedtime_vs_leisure(bedtime: Signature, other: Signature) -> str | None:
+    """Getting ready for bed ("change into pyjamas and wind down") against leisure alone
+    that says where or with what ("unwind on the sofa", "read a novel"): a routine stored
+    for bedtime brushes teeth and changes. Leisure with neither ("wind down before bed")
+    is left to the rule."""
+    if not set(_mains(bedtime)) & _BEDTIME or not other.tags or set(other.tags) & _BEDTIME:
+        return None
+    if not set(_mains(other)) <= LEISURE_MAINS or not ((other.setting - _HOME) or other.nouns):
+        return None
+    return f"bedtime vs {'/'.join(_mains(other))}"
+
+
+def _duties(tags: tuple[str, ...]) -> list[str]:
+    """The activities among ``tags`` that are work ("serve", "stock": work in ``PARENTS``)."""
+    return [t for t in tags if "work" in _lineage(t)]
+
+
+def _duty_vs_company(duty: Signature, other: Signature) -> str | None:
+    """A text whose main activity is work against one that keeps company and does no work:
+    a routine stored for the shift serves customers where a friend was to be met, even at
+    one's own workplace."""
+    mine = _duties(_mains(duty))
+    if not mine or "social" not in other.tags or _duties(other.tags):
+        return None
+    return f"work {mine[0]} vs company"
 
 
 def broader_routine(stored: Signature, query: Signature) -> str | None:
@@ -165,6 +204,24 @@ def broader_routine(stored: Signature, query: Signature) -> str | None:
         pairs = [f"{t} is {m}" for t, m in narrower.items() if m is not None]
         return f"routine for a broader plan ({', '.join(pairs)})"
     return None
+
+
+def extra_duty(stored: Signature, query: Signature) -> str | None:
+    """Why a routine stored for ``stored`` must not serve ``query``, or None: the stored
+    plan works ("make soup and serve customers": serving is work) where the query names no
+    work at all ("get started on the day's soup"); its routine would serve at the counter.
+    Directional, like :func:`broader_routine`: the query's own work may be done by a
+    routine that does less."""
+    duties = _duties(_mains(stored))
+    if not duties or not query.tags or _duties(query.tags):
+        return None
+    return f"routine also works ({duties[0]}), the plan does not"
+
+
+def routine_refusal(stored: Signature, query: Signature) -> str | None:
+    """Why a routine stored for a plan judged the same must still not serve this one (it
+    does more than asked), or None: :func:`broader_routine` or :func:`extra_duty`."""
+    return broader_routine(stored, query) or extra_duty(stored, query)
 
 
 def _meal_vs_drink(meal: Signature, other: Signature) -> str | None:

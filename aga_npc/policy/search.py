@@ -2,9 +2,10 @@
 
 Pure reading of a :class:`~aga_npc.policy.table.PlanTable`: scopes in order; in each, only
 plans stored for the plan's place; the exact text first, then the nearest stored plans that
-pass the same-plan rule, best cosine first, except a routine stored for a broader plan than
-the one asked (``lookalike.broader_routine``); for each plan its variants in order; the
-first condition that holds wins. The store counts the outcome and records the use.
+pass the same-plan rule, best cosine first, except a routine that does more than the plan
+asks (stored for a broader plan, or working where the plan does not:
+``lookalike.routine_refusal``); for each plan its variants in order; the first condition
+that holds wins. The store counts the outcome and records the use.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy.typing as npt
 from aga_npc.policy.combiner import PhraseVectors
 from aga_npc.policy.conditions import check_condition
 from aga_npc.policy.entries import PolicyScope, rescale_actions
-from aga_npc.policy.lookalike import broader_routine
+from aga_npc.policy.lookalike import routine_refusal
 from aga_npc.policy.matching import MatchSettings, decide_signatures
 from aga_npc.policy.results import LookupReason, LookupResult, better_miss
 from aga_npc.policy.signature import signature
@@ -85,9 +86,9 @@ def find_routine(
                 parts = (query.parts, table.parts(label, vector_of))
             stored_sig = table.signature(label)
             decision = decide_signatures(query_sig, stored_sig, cosine, match, parts)
-            broader = broader_routine(stored_sig, query_sig) if decision.same else None
-            if broader is not None:
-                decision = replace(decision, same=False, rule="lookalike", reason=broader)
+            refusal = routine_refusal(stored_sig, query_sig) if decision.same else None
+            if refusal is not None:
+                decision = replace(decision, same=False, rule="lookalike", reason=refusal)
             if not decision.same:
                 entry = table.get(label)
                 reason = (

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -41,7 +41,7 @@ from aga_npc.policy.table import PlanTable
 from aga_npc.ports import Embedder, WorldView
 from aga_npc.types import Action
 
-__all__ = ["PolicyStore"]
+__all__ = ["DecodedPolicy", "PolicyDecoder", "PolicyStore"]
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -464,32 +464,29 @@ class PolicyStore:
             "stats": self.stats.to_dict(),
         }
 
-    def set_state(self, state: Mapping[str, Any]) -> None:
-        """Replace the contents with :meth:`get_state`'s (all or nothing); a bound file is
+    def decoder(self) -> PolicyDecoder:
+        """What decodes a saved state of this store on a worker (frame thread: O(1))."""
+        return PolicyDecoder(
+            embedder_name=self.embedder_name, dim=self.dim, index_settings=self.index_settings
+        )
+
+    def set_state(self, state: Mapping[str, Any] | DecodedPolicy) -> None:
+        """Replace the contents with :meth:`get_state`'s, or with what :meth:`decoder` made
+        of them on a worker (then only a swap here); all or nothing. A bound file is
         rewritten to match.
 
         Raises:
             StoreError: another embedder or dimension, or routines from before places.
             ValueError: a malformed entry (names its field).
         """
-        if int(state.get("format", 1)) < VERSION:
+        decoded = state if isinstance(state, DecodedPolicy) else self.decoder()(state)
+        if decoded.embedder_name != self.embedder_name or decoded.dim != self.dim:
             raise StoreError(
-                "saved routines from before routines carried their place cannot be reused"
+                f"decoded routines were embedded with {decoded.embedder_name!r} (dim "
+                f"{decoded.dim}), this store uses {self.embedder_name!r} (dim {self.dim})"
             )
-        if state.get("embedder") != self.embedder_name or state.get("dim") != self.dim:
-            raise StoreError(
-                f"saved routines were embedded with {state.get('embedder')!r} (dim "
-                f"{state.get('dim')}), this store uses {self.embedder_name!r} (dim {self.dim})"
-            )
-        entries = [PolicyEntry.from_dict(e, dim=self.dim) for e in state.get("entries", [])]
-        stats = StoreStats.from_dict(state.get("stats", {}))
-        table = PlanTable(self.dim, self.index_settings)
-        table.reserve_ids(int(state.get("next_id", 1)))
-        with table.bulk_load():
-            for entry in entries:
-                table.put(entry)
-        self._table = table
-        self.stats = stats
+        self._table = decoded.table
+        self.stats = decoded.stats
         if self._journal is not None:
             self._journal.compact(self)
 
@@ -622,3 +619,49 @@ def _unit(vector: FloatArray, dim: int) -> FloatArray:
     if not np.isfinite(norm) or norm == 0.0:
         raise ValueError("vector must be finite and non-zero")
     return vec / norm
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedPolicy:
+    """A saved store's routines decoded into a new table (its index built), ready to be
+    swapped in by :meth:`PolicyStore.set_state`. Made by :class:`PolicyDecoder`."""
+
+    embedder_name: str
+    dim: int
+    table: PlanTable
+    stats: StoreStats
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicyDecoder:
+    """Decodes a saved store state into a :class:`DecodedPolicy`, touching no live store:
+    every entry parsed and checked, the table and its vector index built. Safe on a worker
+    thread (a town load decodes here, then the frame thread only swaps)."""
+
+    embedder_name: str
+    dim: int
+    index_settings: IndexSettings
+
+    def __call__(self, state: Mapping[str, Any]) -> DecodedPolicy:
+        """Raises:
+        StoreError: another embedder or dimension, or routines from before places.
+        ValueError: a malformed entry (names its field)."""
+        if int(state.get("format", 1)) < VERSION:
+            raise StoreError(
+                "saved routines from before routines carried their place cannot be reused"
+            )
+        if state.get("embedder") != self.embedder_name or state.get("dim") != self.dim:
+            raise StoreError(
+                f"saved routines were embedded with {state.get('embedder')!r} (dim "
+                f"{state.get('dim')}), this store uses {self.embedder_name!r} (dim {self.dim})"
+            )
+        entries = [PolicyEntry.from_dict(e, dim=self.dim) for e in state.get("entries", [])]
+        stats = StoreStats.from_dict(state.get("stats", {}))
+        table = PlanTable(self.dim, self.index_settings)
+        table.reserve_ids(int(state.get("next_id", 1)))
+        with table.bulk_load():
+            for entry in entries:
+                table.put(entry)
+        return DecodedPolicy(
+            embedder_name=self.embedder_name, dim=self.dim, table=table, stats=stats
+        )

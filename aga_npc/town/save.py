@@ -49,6 +49,7 @@ from aga_npc.policy.store import PolicyStore
 from aga_npc.store.atomic import atomic_write_bytes
 from aga_npc.store.framing import FRAME_HEADER, encode_frame, encode_header
 from aga_npc.store.snapshot import SNAPSHOT_MAGIC, Snapshot, read_snapshot
+from aga_npc.town.checker import AgentDay
 from aga_npc.town.save_check import check_save
 from aga_npc.town.town import Body, Town
 from aga_npc.world.clock import GameClock
@@ -139,6 +140,8 @@ class TownFacts:
         embedder, dim: the policy store's embedder and dimension (None: no store).
         minds: per resident, what decodes its saved mind on a worker (empty: decoded on
             the frame thread when applied).
+        policy: what decodes the saved policy store on a worker (its entries parsed, its
+            table and index built); None: decoded on the frame thread when applied.
     """
 
     names: frozenset[str]
@@ -150,6 +153,7 @@ class TownFacts:
     embedder: str | None = None
     dim: int | None = None
     minds: Mapping[str, Callable[[Mapping[str, Any]], Any]] = field(default_factory=dict)
+    policy: Callable[[Mapping[str, Any]], Any] | None = None
 
 
 _FINGERPRINTS: dict[int, tuple[World, str, dict[str, tuple[str, ...]]]] = {}
@@ -204,6 +208,7 @@ def town_facts(town: Town, *, policy: PolicyStore | None = None) -> TownFacts:
         embedder=policy.embedder_name if policy is not None else None,
         dim=policy.dim if policy is not None else None,
         minds={name: town.brains[name].mind.decoder() for name in town.names()},
+        policy=policy.decoder() if policy is not None else None,
     )
 
 
@@ -584,6 +589,7 @@ def read_checked_save(path: str | os.PathLike[str], facts: TownFacts) -> Snapsho
     snap = read_save(path)
     check_save(snap.body, facts, where=name, meta=snap.meta)
     decode_minds(snap.body, facts, where=name)
+    decode_rest(snap.body, facts, where=name)
     return snap
 
 
@@ -601,6 +607,25 @@ def decode_minds(body: dict[str, Any], facts: TownFacts, *, where: str = "<save>
             brain["mind"] = decode(brain["mind"])
         except Exception as exc:  # any shape the checks did not foresee
             raise SaveError(f"{where}: brains.{name}.mind: {exc}") from exc
+
+
+def decode_rest(body: dict[str, Any], facts: TownFacts, *, where: str = "<save>") -> None:
+    """Replace the checked body's day records and policy store by their decoded objects
+    (worker), so that applying the save on the frame thread is a swap.
+
+    Raises:
+        SaveError: a record or the policy store does not decode (names which and why).
+    """
+    try:
+        body["records"] = [AgentDay.from_dict(row) for row in body.get("records") or ()]
+    except Exception as exc:  # any shape the checks did not foresee
+        raise SaveError(f"{where}: records: {exc}") from exc
+    saved = body.get("policy")
+    if saved is not None and facts.policy is not None:
+        try:
+            body["policy"] = facts.policy(saved)
+        except Exception as exc:
+            raise SaveError(f"{where}: policy: {exc}") from exc
 
 
 def load_town(

@@ -637,11 +637,11 @@ class Town:
             for _, r in sorted(self.records.items(), key=lambda kv: (kv[0][1], kv[0][0]))
         ]
 
-    def load_records(self, data: Iterable[Mapping[str, Any]]) -> None:
-        """Restore what ``records_state`` returned."""
+    def load_records(self, data: Iterable[Mapping[str, Any] | AgentDay]) -> None:
+        """Restore what ``records_state`` returned (rows, or records a worker decoded)."""
         self.records = {}
         for row in data:
-            record = AgentDay.from_dict(row)
+            record = row if isinstance(row, AgentDay) else AgentDay.from_dict(row)
             self.records[(record.agent, record.day)] = record
         for body in self.bodies.values():
             body.doing = None

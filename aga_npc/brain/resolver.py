@@ -344,9 +344,11 @@ class Resolver:
         }
 
     def set_state(self, state: Any) -> None:
+        """Restore :meth:`get_state`'s output; its resolutions may be rows or
+        :class:`Resolution` objects a load worker decoded (``decode_resolutions``)."""
         self.resolutions = {}
         for data in state.get("resolutions", []):
-            res = Resolution.from_dict(data)
+            res = data if isinstance(data, Resolution) else Resolution.from_dict(data)
             self.resolutions[res.key] = res
         self.stats.load(state.get("stats", {}))
 

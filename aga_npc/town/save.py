@@ -44,6 +44,7 @@ import msgpack
 import numpy as np
 import numpy.typing as npt
 
+from aga_npc.brain.resolution import Resolution
 from aga_npc.errors import CorruptFileError, SaveError, StoreError
 from aga_npc.policy.store import PolicyStore
 from aga_npc.store.atomic import atomic_write_bytes
@@ -610,8 +611,9 @@ def decode_minds(body: dict[str, Any], facts: TownFacts, *, where: str = "<save>
 
 
 def decode_rest(body: dict[str, Any], facts: TownFacts, *, where: str = "<save>") -> None:
-    """Replace the checked body's day records and policy store by their decoded objects
-    (worker), so that applying the save on the frame thread is a swap.
+    """Replace the checked body's day records, the brains' resolved items and the policy
+    store by their decoded objects (worker), so that applying the save on the frame thread
+    is mostly a swap.
 
     Raises:
         SaveError: a record or the policy store does not decode (names which and why).
@@ -620,6 +622,16 @@ def decode_rest(body: dict[str, Any], facts: TownFacts, *, where: str = "<save>"
         body["records"] = [AgentDay.from_dict(row) for row in body.get("records") or ()]
     except Exception as exc:  # any shape the checks did not foresee
         raise SaveError(f"{where}: records: {exc}") from exc
+    for name, brain in sorted(body["brains"].items()):
+        resolver = brain.get("resolver")
+        if not isinstance(resolver, dict):
+            continue
+        try:
+            resolver["resolutions"] = [
+                Resolution.from_dict(row) for row in resolver.get("resolutions") or ()
+            ]
+        except Exception as exc:
+            raise SaveError(f"{where}: brains.{name}.resolver: {exc}") from exc
     saved = body.get("policy")
     if saved is not None and facts.policy is not None:
         try:

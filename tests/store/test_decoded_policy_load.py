@@ -134,3 +134,30 @@ def test_routines_or_records_that_do_not_decode_are_refused_on_the_worker(
     with pytest.raises(SaveError, match=where):
         read_checked_save(bad, town_facts(town, policy=store))
     assert encode_save(town, policy=store) == before
+
+
+def test_the_brains_resolved_items_are_decoded_on_the_worker_too(saved: Path) -> None:
+    from aga_npc.brain.resolution import Resolution
+
+    town, store = _town()
+    snap = read_checked_save(saved, town_facts(town, policy=store))
+    rows = [r for b in snap.body["brains"].values() for r in b["resolver"]["resolutions"]]
+    assert rows and all(isinstance(r, Resolution) for r in rows)
+    apply_town_state(town, snap.body, policy=store, checked=True)
+    assert encode_save(town, policy=store) == saved.read_bytes()
+
+
+def test_a_resolved_item_that_does_not_decode_is_refused_on_the_worker(
+    saved: Path, tmp_path: Path
+) -> None:
+    def change(body: dict[str, Any]) -> None:
+        brain = next(b for b in body["brains"].values() if b["resolver"]["resolutions"])
+        brain["resolver"]["resolutions"][0]["start"] = "noon"
+
+    bad = tmp_path / "bad.aga"
+    _write_variant(bad, saved, change)
+    town, store = _town()
+    before = encode_save(town, policy=store)
+    with pytest.raises(SaveError, match="resolver"):
+        read_checked_save(bad, town_facts(town, policy=store))
+    assert encode_save(town, policy=store) == before

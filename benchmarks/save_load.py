@@ -16,11 +16,12 @@ times each:
 - ``save total``: wall time until the save file is written (``PendingSave.wait``, which
   a worker runs);
 - ``save inline``: the old frame-thread cost, packing the whole state (``encode_save``);
-- ``load worker``: CPU of ``read_checked_save`` (read, decode, every check, and each
-  mind's memory stream, Social Memory and poignancy cache built as new objects; a worker);
+- ``load worker``: CPU of ``read_checked_save`` (read, decode, every check; each mind's
+  memory stream, Social Memory and poignancy cache, the brains' resolved items, the day
+  records and the policy store's table and index built as new objects; a worker);
 - ``load frame``: main-thread CPU of ``apply_town_state(..., checked=True)`` (what
-  ``TownHost.finish_load`` does on the frame thread: the minds swapped in, the rest of
-  each brain, the world, the records and the policy store still decoded there).
+  ``TownHost.finish_load`` does on the frame thread: those swapped in, the rest of each
+  brain (plans, reactions) and the world still decoded there, and the rollback's fork).
 
 Goal (issue 17): save frame <= 2 ms at 200 NPCs. Load frame has no goal figure (the issue
 asks for it off the frame; see BENCHMARKS.md for what is left on it).

@@ -5,7 +5,8 @@ plans stored for the plan's place; the exact text first, then the nearest stored
 pass the same-plan rule, best cosine first, except a routine that does more than the plan
 asks (stored for a broader plan, or working where the plan does not:
 ``lookalike.routine_refusal``); for each plan its variants in order; the first condition
-that holds wins. The store counts the outcome and records the use.
+that holds wins, and, for a plan of other words that names an object kind of the world
+("on the sofa"), a variant that uses one. The store counts the outcome and records the use.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from aga_npc.policy.entries import PolicyScope, rescale_actions
 from aga_npc.policy.lookalike import routine_refusal
 from aga_npc.policy.matching import MatchSettings, decide_signatures
 from aga_npc.policy.results import LookupReason, LookupResult, better_miss
-from aga_npc.policy.signature import signature
+from aga_npc.policy.signature import Signature, signature
 from aga_npc.policy.table import PlanTable
 from aga_npc.ports import WorldView
+from aga_npc.types import Action
 
 __all__ = ["Query", "find_routine"]
 
@@ -68,6 +70,7 @@ def find_routine(
     learned rule, which decides when they and ``query.parts`` are known."""
     query_sig = signature(query.text) if query.vector is not None else None
     miss: LookupResult | None = None
+    named: frozenset[str] | None = None  # object kinds the plan names (on the first need)
     for scope in scopes:
         part = (scope, query.place)
         exact_id = table.exact(part, query.text)
@@ -110,7 +113,9 @@ def find_routine(
                     ),
                 )
                 continue
-            result = _try_entry(table, label, query, cosine, LookupReason.SIMILAR_HIT)
+            if named is None:
+                named = _named(query_sig, query)
+            result = _try_entry(table, label, query, cosine, LookupReason.SIMILAR_HIT, named)
             if result.hit:
                 return result
             miss = better_miss(miss, result)
@@ -127,7 +132,12 @@ def find_routine(
 
 
 def _try_entry(
-    table: PlanTable, entry_id: int, query: Query, cosine: float, reason: LookupReason
+    table: PlanTable,
+    entry_id: int,
+    query: Query,
+    cosine: float,
+    reason: LookupReason,
+    named: frozenset[str] = frozenset(),
 ) -> LookupResult:
     entry = table.get(entry_id)
     found = LookupResult(
@@ -142,6 +152,8 @@ def _try_entry(
     failures = []
     for i, variant in enumerate(entry.variants):
         why = check_condition(variant.condition, query.world, query.agent)
+        if why is None and named and not named & _kinds_used(variant.actions):
+            why = f"uses no {'/'.join(sorted(named))}, which the plan names"
         if why is None:
             return replace(
                 found,
@@ -153,3 +165,21 @@ def _try_entry(
             )
         failures.append(f"variant {variant.id}: {why}")
     return replace(found, detail="; ".join(failures))
+
+
+def _named(sig: Signature, query: Query) -> frozenset[str]:
+    """The object kinds of the live world that the query's plan names ("unwind on the
+    sofa": sofa). A routine reused for another text must use one of them: the one stored
+    for "wind down before bed" brushes teeth and lies in bed, never on the sofa."""
+    words = sig.setting | sig.nouns
+    return frozenset(w for w in words if query.world.objects(kind=w))
+
+
+def _kinds_used(actions: Sequence[Action]) -> frozenset[str]:
+    """The object kinds a routine's actions use, read from their addresses ("bed 2": bed)."""
+    kinds = set()
+    for action in actions:
+        name = action.target.rsplit(":", 1)[-1] if action.target else ""
+        head, _, tail = name.rpartition(" ")
+        kinds.add(head if head and tail.isdigit() else name)
+    return frozenset(k for k in kinds if k)

@@ -228,3 +228,30 @@ def test_the_store_refuses_a_working_routine_for_a_plan_without_work() -> None:
     r = store.lookup("get started on the day's soup", vec(), place=WORK, agent="idris", world=world)
     assert not r.hit and r.reason is LookupReason.REJECTED_LOOKALIKE
     assert "also works" in r.detail
+
+
+def test_a_routine_reused_for_a_plan_naming_an_object_must_use_it() -> None:
+    """"unwind on the sofa" was served the routine of "wind down before bed" (p 0.99 at
+    cosine 0.45: the same relaxing once the frame "before bed" is set aside), which brushes
+    teeth at the sink and rests in bed."""
+    world = FakeWorld(homes={"rosa": "Fenwick House"}, places={"rosa": ("Fenwick House", "den")})
+    world.add("Fenwick House:bathroom:sink", "sink")
+    world.add("Fenwick House:bedroom:bed 2", "bed")
+    world.add("Fenwick House:den:sofa", "sofa")
+    store = PolicyStore(embedder_name="test", dim=DIM)
+    bedtime = [
+        Action(verb="brush teeth", target="@home:bathroom:sink", duration=10),
+        Action(verb="rest", target="@home:bedroom:bed 2", duration=30),
+    ]
+    store.add("wind down before bed", vec(), place="@home", actions=bedtime, scope=TOWN)
+    r = store.lookup("unwind on the sofa", vec(), place="@home", agent="rosa", world=world)
+    assert not r.hit and "uses no sofa" in r.detail
+    same = store.lookup("wind down before bed", vec(), place="@home", agent="rosa", world=world)
+    assert same.hit, "the exact text keeps its routine"
+    plain = store.lookup("unwind for a while", vec(), place="@home", agent="rosa", world=world)
+    assert plain.hit, "a plan naming no object is not refused this way"
+
+    sofa = [Action(verb="rest", target="@home:den:sofa", duration=40)]
+    store.add("relax on the sofa", vec(), place="@home", actions=sofa, scope=TOWN)
+    r = store.lookup("unwind on the sofa", vec(), place="@home", agent="rosa", world=world)
+    assert r.hit and r.actions[0].target == "@home:den:sofa"

@@ -231,7 +231,7 @@ def test_the_store_refuses_a_working_routine_for_a_plan_without_work() -> None:
 
 
 def test_a_routine_reused_for_a_plan_naming_an_object_must_use_it() -> None:
-    """"unwind on the sofa" was served the routine of "wind down before bed" (p 0.99 at
+    """ "unwind on the sofa" was served the routine of "wind down before bed" (p 0.99 at
     cosine 0.45: the same relaxing once the frame "before bed" is set aside), which brushes
     teeth at the sink and rests in bed."""
     world = FakeWorld(homes={"rosa": "Fenwick House"}, places={"rosa": ("Fenwick House", "den")})

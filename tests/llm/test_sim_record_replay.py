@@ -71,6 +71,15 @@ def _module_rules(recording_path: Path) -> str:
             if not answer["error"]:
                 texts.setdefault(str(answer["module"]), str(answer["text"]))
     lines = ["version: 1", "defaults:", "  fallback: deterministic_echo", "rules:"]
+    # poignancy_batch asks for one score per memory: a canned answer fits one count only
+    for k in range(8, 0, -1):
+        lines += [
+            f"  - name: poignancy_batch_{k}",
+            "    when:",
+            f"      messages_contain: {json.dumps(f'Give exactly {k} scores')}",
+            "    respond:",
+            f"      content: {json.dumps(json.dumps({'poignancy': [3] * k}))}",
+        ]
     for module in sorted(texts):
         needle = json.dumps({"module": module}, separators=(", ", ": "))[1:-1]
         lines += [

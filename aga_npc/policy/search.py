@@ -149,6 +149,14 @@ def _try_entry(
         scope=entry.scope,
         entry_id=entry.id,
     )
+    if named and not any(named & _kinds_used(v.actions) for v in entry.variants):
+        # another plan, not another circumstance of this one: the routine worked out now
+        # gets an entry of its own rather than joining this one as a variant
+        return replace(
+            found,
+            reason=LookupReason.REJECTED_LOOKALIKE,
+            detail=f"its routine uses no {'/'.join(sorted(named))}, which the plan names",
+        )
     failures = []
     for i, variant in enumerate(entry.variants):
         why = check_condition(variant.condition, query.world, query.agent)

@@ -246,6 +246,8 @@ def test_a_routine_reused_for_a_plan_naming_an_object_must_use_it() -> None:
     store.add("wind down before bed", vec(), place="@home", actions=bedtime, scope=TOWN)
     r = store.lookup("unwind on the sofa", vec(), place="@home", agent="rosa", world=world)
     assert not r.hit and "uses no sofa" in r.detail
+    # a different plan, not a near miss: its own routine must not join this entry
+    assert r.reason is LookupReason.REJECTED_LOOKALIKE
     same = store.lookup("wind down before bed", vec(), place="@home", agent="rosa", world=world)
     assert same.hit, "the exact text keeps its routine"
     plain = store.lookup("unwind for a while", vec(), place="@home", agent="rosa", world=world)

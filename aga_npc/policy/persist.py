@@ -126,12 +126,24 @@ def _meta(target: JournalTarget) -> dict[str, Any]:
     return {"embedder": target.embedder_name, "dim": target.dim}
 
 
+class _Batch(list[dict[str, Any]]):
+    """Records taken by :meth:`PolicyJournal.take`: written at most once."""
+
+    __slots__ = ("written",)
+
+    def __init__(self, records: list[dict[str, Any]]) -> None:
+        super().__init__(records)
+        self.written = False
+
+
 class PolicyJournal:
     """The store's changes on their way to its file.
 
     The store queues one record per change (:meth:`queue`); :meth:`flush` writes them
     durably (fsync) and compacts the file when it has grown well past the live contents;
-    :meth:`take` + :meth:`write` split a flush so the write runs on a worker thread.
+    :meth:`take` + :meth:`write` split a flush so the write runs on a worker thread; a
+    taken batch stays owed until it is written, so a flush (and so a close) writes batches
+    whose worker write never ran (a cancelled job loses nothing).
     :meth:`due` says when the next flush is due (at least every ``flush_every`` game
     minutes). Main thread only, except :meth:`write` (guarded by the file lock, which
     compaction takes too).
@@ -161,6 +173,7 @@ class PolicyJournal:
         self.flush_every = flush_every
         self._log: RecordLog | None = log
         self._pending: list[dict[str, Any]] = []
+        self._owed: list[_Batch] = []  # taken, not yet written (guarded by _lock)
         self._lock = threading.Lock()
         self._appended = 0
         self._last_flush: int | None = None
@@ -269,35 +282,67 @@ class PolicyJournal:
         return len(self._pending)
 
     def take(self) -> list[dict[str, Any]]:
-        """The queued records plus new cache vectors, taken off the queue (cheap)."""
+        """The queued records plus new cache vectors, taken off the queue (cheap).
+
+        The batch is owed until :meth:`write` gets it; :meth:`flush` writes owed batches
+        first, so a batch whose worker write was cancelled still reaches the file.
+        """
         if self._log is None:
             self._pending.clear()
             return []
-        records, self._pending = self._pending, []
+        records = _Batch(self._pending)
+        self._pending = []
         if self.embed_cache is not None:
             for text, vec in self.embed_cache.take_new():
                 records.append({"t": "emb", "text": text, "vec": _vec_bytes(vec)})
+        if records:
+            with self._lock:
+                self._owed.append(records)
         return records
 
     def write(self, records: list[dict[str, Any]]) -> int:
         """Append ``records`` and make them durable (fsync). Safe on a worker thread.
 
-        Returns the records written (0 once closed).
+        A batch from :meth:`take` is written once: when a flush already wrote it, this
+        writes nothing. Returns the records written (0 once closed).
         """
         with self._lock:
-            log = self._log
-            if log is None or not records:
+            return self._write_locked(records)
+
+    def _write_locked(self, records: list[dict[str, Any]]) -> int:
+        log = self._log
+        if log is None or not records:
+            return 0
+        batches: list[list[dict[str, Any]]] = [records]
+        if isinstance(records, _Batch):
+            if records.written:
                 return 0
-            for record in records:
+            # Batches taken earlier go first, so the file keeps the order of the changes.
+            at = next((i for i, b in enumerate(self._owed) if b is records), len(self._owed))
+            taken = [*self._owed[:at], records]
+            for done in taken:
+                done.written = True
+            del self._owed[: at + 1]
+            batches = list(taken)
+        count = 0
+        for chunk in batches:
+            for record in chunk:
                 log.append(record)
-            log.flush()
-            self._appended += len(records)
-        return len(records)
+            count += len(chunk)
+        log.flush()
+        self._appended += count
+        return count
+
+    def _write_owed(self) -> int:
+        """Write every taken batch whose worker write has not run yet, oldest first."""
+        with self._lock:
+            return sum(self._write_locked(batch) for batch in list(self._owed))
 
     def flush(self, target: JournalTarget) -> int:
-        """Write what is queued; compact when the file holds more than three times the
-        live contents (plus slack). Returns the records written."""
-        written = self.write(self.take())
+        """Write what is owed and queued; compact when the file holds more than three times
+        the live contents (plus slack). Returns the records written."""
+        written = self._write_owed()
+        written += self.write(self.take())
         cache = len(self.embed_cache.items()) if self.embed_cache is not None else 0
         if self._log is not None and self._appended > 3 * (len(target) + cache) + COMPACT_SLACK:
             self.compact(target)
@@ -319,6 +364,9 @@ class PolicyJournal:
         with self._lock:
             self._log.rewrite(records, meta=_meta(target))
             self._appended = 0
+            for batch in self._owed:  # the rewrite holds their changes
+                batch.written = True
+            self._owed.clear()
         self._pending.clear()
 
     def due(self, game_minute: int) -> bool:

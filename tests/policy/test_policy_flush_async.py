@@ -71,3 +71,68 @@ class _NoWorld:
 
     def resolve_sector(self, agent: str, sector: str) -> str:
         return sector
+
+
+def _store_with(path: Path, plans: list[str]) -> PolicyStore:
+    embedder = CachedEmbedder(HashingEmbedder())
+    store = PolicyStore.open(path, embedder=embedder)
+    for text, vec in zip(plans, embedder.embed(plans), strict=True):
+        store.add(
+            text,
+            vec,
+            place="@home",
+            actions=[Action(verb="sit", target="@home:living room:sofa", duration=10)],
+            scope=PolicyScope.town(),
+        )
+    return store
+
+
+def _reopened_plans(path: Path) -> list[str]:
+    with PolicyStore.open(path, embedder=CachedEmbedder(HashingEmbedder())) as again:
+        return sorted(e.plan_text for e in again.entries())
+
+
+def test_a_flush_whose_worker_write_never_ran_still_reaches_the_file_on_close(
+    tmp_path: Path,
+) -> None:
+    # A host closing its gateway cancels queued jobs, the policy flush among them: the
+    # records taken for it must not be lost.
+    path = tmp_path / "policy.log"
+    plans = [f"routine number {i}" for i in range(5)]
+    store = _store_with(path, plans)
+    cancelled: list[object] = []
+    assert store.flush_async(lambda fn, *args: cancelled.append((fn, args))) >= 5
+    assert cancelled  # handed over, never run
+    store.close()
+    assert _reopened_plans(path) == sorted(plans)
+
+
+def test_a_late_worker_write_after_a_flush_writes_nothing_twice(tmp_path: Path) -> None:
+    path = tmp_path / "policy.log"
+    store = _store_with(path, ["routine one"])
+    jobs: list[tuple[object, tuple[object, ...]]] = []
+    handed = store.flush_async(lambda fn, *args: jobs.append((fn, args)))
+    assert store.flush() == handed  # the flush writes the owed batch itself
+    ((fn, args),) = jobs
+    assert callable(fn) and fn(*args) == 0  # the worker, late, finds it written
+    store.close()
+    with PolicyStore.open(path, embedder=CachedEmbedder(HashingEmbedder())) as again:
+        assert [e.plan_text for e in again.entries()] == ["routine one"]
+        assert again.journal is not None
+
+
+def test_worker_writes_out_of_order_keep_the_order_of_the_changes(tmp_path: Path) -> None:
+    # The older batch adds a routine, the newer one removes it: written newest-first, a
+    # replay would resurrect it. A newer batch's write takes the older owed batch with it.
+    path = tmp_path / "policy.log"
+    store = _store_with(path, ["routine kept", "routine dropped"])
+    jobs: list[tuple[object, tuple[object, ...]]] = []
+    store.flush_async(lambda fn, *args: jobs.append((fn, args)))
+    (dropped,) = [e for e in store.entries() if e.plan_text == "routine dropped"]
+    store.remove(dropped.id)
+    store.flush_async(lambda fn, *args: jobs.append((fn, args)))
+    (old_fn, old_args), (new_fn, new_args) = jobs
+    assert callable(new_fn) and new_fn(*new_args) > 0
+    assert callable(old_fn) and old_fn(*old_args) == 0
+    store.close()
+    assert _reopened_plans(path) == ["routine kept"]

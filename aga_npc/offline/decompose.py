@@ -346,6 +346,8 @@ def _instantiate(
     for spec in recipe.steps:
         if spec.optional < 1.0 and not chance(rng, spec.optional):
             continue
+        if spec.when and not spec.when & words:
+            continue
         if spec.fallback and any_object:
             continue
         weight = rng.randint(*spec.weight)

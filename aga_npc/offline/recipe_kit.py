@@ -25,6 +25,9 @@ class StepSpec:
             must name one (Generative Agents' chain puts every subtask on an object):
             getting dressed by the bed, a stroll past a bench. Empty: the step is left
             out of such a decomposition (making tea is no part of the reading it goes with).
+        when: words (with their inflections) of which the plan must name one for the step
+            to be included; empty: always. Passing plates belongs to cooking for service,
+            not to getting the day's soup started.
     """
 
     kinds: tuple[str, ...]
@@ -36,6 +39,7 @@ class StepSpec:
     fallback: bool = False
     fixed: bool = False
     spot: tuple[str, ...] = ()
+    when: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,8 +81,13 @@ def step(
     fallback: bool = False,
     fixed: bool = False,
     spot: str = "",
+    when: str = "",
 ) -> StepSpec:
-    """A step from compact text: kinds, verbs and spot comma-separated, texts "|"-separated."""
+    """A step from compact text: kinds, verbs and spot comma-separated, texts "|"-separated,
+    ``when`` words space-separated (their inflections are matched too)."""
+    needs: set[str] = set()
+    for w in when.split():
+        needs |= word_forms(w)
     return StepSpec(
         kinds=tuple(k for k in kinds.split(",") if k),
         verbs=tuple(v for v in verbs.split(",") if v),
@@ -89,6 +98,7 @@ def step(
         fallback=fallback,
         fixed=fixed,
         spot=tuple(k for k in spot.split(",") if k),
+        when=frozenset(needs),
     )
 
 

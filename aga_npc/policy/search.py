@@ -6,11 +6,14 @@ pass the same-plan rule, best cosine first, except a routine that does more than
 asks (stored for a broader plan, or working where the plan does not:
 ``lookalike.routine_refusal``); for each plan its variants in order; the first condition
 that holds wins, and, for a plan of other words that names an object kind of the world
-("on the sofa"), a variant that uses one. The store counts the outcome and records the use.
+("on the sofa"), a variant that uses one; a variant that gets ready for bed (brushes teeth)
+serves only a plan that speaks of bed or night. The store counts the outcome and records
+the use.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -149,6 +152,13 @@ def _try_entry(
         scope=entry.scope,
         entry_id=entry.id,
     )
+    bedtime_ok = says_bedtime(query.text)
+    if not bedtime_ok and all(_readies_for_bed(v.actions) for v in entry.variants):
+        return replace(
+            found,
+            reason=LookupReason.REJECTED_LOOKALIKE,
+            detail="its routine gets ready for bed, which the plan does not say",
+        )
     if named and not any(named & _kinds_used(v.actions) for v in entry.variants):
         # another plan, not another circumstance of this one: the routine worked out now
         # gets an entry of its own rather than joining this one as a variant
@@ -160,6 +170,8 @@ def _try_entry(
     failures = []
     for i, variant in enumerate(entry.variants):
         why = check_condition(variant.condition, query.world, query.agent)
+        if why is None and not bedtime_ok and _readies_for_bed(variant.actions):
+            why = "gets ready for bed, which the plan does not say"
         if why is None and named and not named & _kinds_used(variant.actions):
             why = f"uses no {'/'.join(sorted(named))}, which the plan names"
         if why is None:
@@ -181,6 +193,27 @@ def _named(sig: Signature, query: Query) -> frozenset[str]:
     for "wind down before bed" brushes teeth and lies in bed, never on the sofa."""
     words = sig.setting | sig.nouns
     return frozenset(w for w in words if query.world.objects(kind=w))
+
+
+_BEDTIME_WORDS = re.compile(
+    r"\b(?:bed|beds|bedtime|for\s+the\s+night|sleep\w*|asleep|turn(?:s|ing|ed)?\s+in|"
+    r"pyjamas|pajamas|nightgown)\b",
+    re.IGNORECASE,
+)
+_BEDTIME_STEPS = frozenset(["brush teeth"])
+
+
+def says_bedtime(text: str) -> bool:
+    """Whether a plan text is about (or framed by) going to bed: "wind down before bed",
+    "Before turning in, relax", "get ready for the night"."""
+    return _BEDTIME_WORDS.search(text) is not None
+
+
+def _readies_for_bed(actions: Sequence[Action]) -> bool:
+    """Whether a routine has a step of getting ready for bed (brushing teeth). Such a
+    routine, learned for "Before turning in, put on a record and relax", must not serve
+    "relax at home" at 14:30 (it may have joined the "relax" plan as a variant)."""
+    return any(a.verb in _BEDTIME_STEPS for a in actions)
 
 
 def _kinds_used(actions: Sequence[Action]) -> frozenset[str]:

@@ -239,10 +239,8 @@ def test_a_routine_reused_for_a_plan_naming_an_object_must_use_it() -> None:
     world.add("Fenwick House:bedroom:bed 2", "bed")
     world.add("Fenwick House:den:sofa", "sofa")
     store = PolicyStore(embedder_name="test", dim=DIM)
-    bedtime = [
-        Action(verb="brush teeth", target="@home:bathroom:sink", duration=10),
-        Action(verb="rest", target="@home:bedroom:bed 2", duration=30),
-    ]
+    # (the real routine also brushed teeth, which another rule now refuses: see below)
+    bedtime = [Action(verb="rest", target="@home:bedroom:bed 2", duration=30)]
     store.add("wind down before bed", vec(), place="@home", actions=bedtime, scope=TOWN)
     r = store.lookup("unwind on the sofa", vec(), place="@home", agent="rosa", world=world)
     assert not r.hit and "uses no sofa" in r.detail
@@ -257,3 +255,46 @@ def test_a_routine_reused_for_a_plan_naming_an_object_must_use_it() -> None:
     store.add("relax on the sofa", vec(), place="@home", actions=sofa, scope=TOWN)
     r = store.lookup("unwind on the sofa", vec(), place="@home", agent="rosa", world=world)
     assert r.hit and r.actions[0].target == "@home:den:sofa"
+
+
+def _bed_world() -> FakeWorld:
+    world = FakeWorld(homes={"silas": "Mill Cottage"}, places={"silas": ("Mill Cottage", "den")})
+    world.add("Mill Cottage:bathroom:sink", "sink")
+    world.add("Mill Cottage:bedroom:bed 1", "bed")
+    world.add("Mill Cottage:den:sofa", "sofa")
+    return world
+
+
+BEDTIME = [
+    Action(verb="rest", target="@home:den:sofa", duration=30),
+    Action(verb="brush teeth", target="@home:bathroom:sink", duration=10),
+    Action(verb="rest", target="@home:bedroom:bed 1", duration=20),
+]
+
+
+def test_a_routine_that_gets_ready_for_bed_serves_only_a_plan_that_says_bed() -> None:
+    """ "relax at home" at 14:30 was served 44 minutes of brushing teeth: the routine worked
+    out for "Before turning in, put on an old record and relax" had joined the plan "relax"
+    as a variant (the frame set aside, the two are the same relaxing)."""
+    world = _bed_world()
+    store = PolicyStore(embedder_name="test", dim=DIM)
+    store.add("relax", vec(), place="@home", actions=BEDTIME, scope=TOWN)
+    for text in ("relax at home", "relax"):
+        r = store.lookup(text, vec(), place="@home", agent="silas", world=world)
+        assert not r.hit, text
+        assert r.reason is LookupReason.REJECTED_LOOKALIKE and "ready for bed" in r.detail, text
+    for text in ("Before turning in, put on an old record and relax", "relax before bed"):
+        r = store.lookup(text, vec(), place="@home", agent="silas", world=world)
+        assert r.hit, text
+
+
+def test_a_plan_without_bed_takes_the_entrys_other_variant() -> None:
+    world = _bed_world()
+    store = PolicyStore(embedder_name="test", dim=DIM)
+    entry = store.add("relax", vec(), place="@home", actions=BEDTIME, scope=TOWN)
+    sofa = [Action(verb="rest", target="@home:den:sofa", duration=60)]
+    store.add("relax", vec(), place="@home", actions=sofa, scope=TOWN, into=entry)
+    r = store.lookup("relax at home", vec(), place="@home", agent="silas", world=world)
+    assert r.hit and [a.verb for a in r.actions] == ["rest"]
+    r = store.lookup("relax before bed", vec(), place="@home", agent="silas", world=world)
+    assert r.hit and r.variant_index == 0, "a bedtime plan still gets the first variant"

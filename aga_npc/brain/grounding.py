@@ -59,6 +59,10 @@ _STOP = frozenset(
         "some",
     }
 )
+_MOVING = re.compile(
+    r"^(?:[A-Z][a-z]+\s+)?(?:(?i:takes?|goes|go|heads?)\s+(?:(?i:a|for a|on a)\s+)?)?"
+    r"(?i:(walk|stroll|wander|amble|saunter|jog|hike))(?i:s|es|ed|ing)?\b"
+)
 SLEEP_VERBS = frozenset({"sleep", "nap"})
 """Verbs that put an agent to sleep: never a fall-back unless the text is about sleeping."""
 
@@ -347,6 +351,31 @@ def pick_object(
     objects = object_options(world, sector, arena, profile)
     if not objects:
         return None, "", False
+    obj, picked, valid = _pick_object(answer, verb, objects, sector, subtask, profile, activity)
+    moving = moving_verb(subtask)
+    if obj is not None and moving and picked != moving and not _names_object(subtask, obj):
+        # "walks over to Town Hall": the object is only where the walk ends up, as for an
+        # action on no object (a bookshelf's "read" would be a different activity)
+        return obj, moving, valid
+    return obj, picked, valid
+
+
+def moving_verb(subtask: str) -> str:
+    """The verb of a subtask that is a walk ("Rosa walks over to Town Hall", "take a
+    stroll"): walk, stroll, wander, amble, saunter, jog or hike; "" otherwise."""
+    found = _MOVING.match(subtask.strip())
+    return found.group(1).lower() if found else ""
+
+
+def _pick_object(
+    answer: str,
+    verb: str,
+    objects: Sequence[ObjectInfo],
+    sector: str,
+    subtask: str,
+    profile: AgentProfile,
+    activity: str,
+) -> tuple[ObjectInfo | None, str, bool]:
     by_name = {o.name.casefold(): o for o in objects}
     by_address = {o.address.casefold(): o for o in objects}
     key = answer.strip().casefold()

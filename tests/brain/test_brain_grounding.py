@@ -81,6 +81,29 @@ def test_pick_object_by_name_or_address_with_an_afforded_verb() -> None:
     assert obj is not None and obj.name == "table" and valid
 
 
+def test_a_walk_keeps_its_verb_at_the_object_it_ends_up_by() -> None:
+    """ "Rosa walks over to Town Hall in the fresh air" spent its minutes reading at the
+    office's bookshelf: the per-action chain puts every subtask on an object, and the
+    object's own verb replaced the walk. The object is only where the walk ends up."""
+    world = make_world()
+    for subtask, answer, verb, moving in [
+        ("Ada walks over to the back room in the fresh air", "desk", "read", "walk"),
+        ("take a stroll through the park", "bench", "rest", "stroll"),
+        ("walk over to the cafe", "dragon", "", "walk"),
+    ]:
+        sector, arena = ("Park", "lawn") if "park" in subtask else (CAFE, "back room")
+        obj, picked, _ = grounding.pick_object(answer, verb, world, sector, arena, subtask, ADA)
+        assert obj is not None and picked == moving, subtask
+    # not a walk, or a walk to the very object: the object's verb stays
+    for subtask, answer, verb in [
+        ("read the reports at the desk", "desk", "read"),
+        ("walk to the desk and read the reports", "desk", "read"),
+        ("read a book after a walk", "desk", "read"),
+    ]:
+        _, picked, _ = grounding.pick_object(answer, verb, world, CAFE, "back room", subtask, ADA)
+        assert picked == "read", subtask
+
+
 def test_pick_object_falls_back_to_the_best_fit_and_a_verb_it_affords() -> None:
     world = make_world()
     obj, verb, valid = grounding.pick_object(

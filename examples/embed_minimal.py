@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from typing import Any
 
 MAP = [
@@ -130,6 +131,12 @@ def main(argv: list[str] | None = None) -> int:
         host.update(dt)  # brain glue: drains results, ticks brains, moves NPCs
         draw(screen, font, host, player, talking_to, reply)
         pygame.display.flip()
+    if args.headless and reply is not None:  # a busy machine: let the answer arrive
+        deadline = time.monotonic() + 60
+        while not reply.done() and time.monotonic() < deadline:
+            host.update(0.0)  # drains results; the game clock stands still
+            time.sleep(0.01)
+        print(f"{talking_to}: {reply.partial_text()}")
     print(f"{host.clock}: " + "; ".join(f"{n} {npc_doing(host, n)}" for n in host.names()))
     host.close()  # brain glue
     pygame.quit()

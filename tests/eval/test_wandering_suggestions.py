@@ -170,3 +170,42 @@ def test_a_seen_activity_worded_as_an_ing_phrase_is_not_suggested() -> None:
     """ "talking about the week" has no verb to say "like Hana did" with."""
     found = keys([f"{CAME_TO_MIND}Hana Novak: talking about the week at Town Square"])
     assert not any(k.startswith("seen:") for k in found)
+
+
+def test_someone_elses_job_seen_is_not_copied_elsewhere() -> None:
+    """The known violation: the librarian's work came to mind and became "shelve returned
+    books at Juniper Cafe like Marisol did". A job's own words ("shelve", "returned") keep
+    it out, wherever the memory puts it; a pastime seen is still suggested."""
+    for memory in (
+        "Marisol Vega: shelve returned books at Juniper Cafe",
+        "Marisol Vega: shelve returned books",
+        "Marta Ellison: serve customers their orders at the counter",
+    ):
+        assert not any(k.startswith("seen:") for k in keys([f"{CAME_TO_MIND}{memory}"])), memory
+    assert "seen:play a few tunes at Town Square" in keys(
+        [f"{CAME_TO_MIND}Silas Grue: play a few tunes at Town Square"]
+    )
+
+
+def test_someone_elses_meal_seen_is_not_suggested() -> None:
+    """ "enjoy soup at Juniper Cafe as Silas did" landed at 20:00 after dinner: a meal seen
+    is no pastime (a wish goes to any free hour)."""
+    for memory in ("Silas Grue: enjoy soup at Juniper Cafe", "Marta Ellison: enjoy eggs"):
+        assert not any(k.startswith("seen:") for k in keys([f"{CAME_TO_MIND}{memory}"])), memory
+
+
+def test_the_persona_check_flags_another_jobs_work_done_elsewhere() -> None:
+    from aga_npc.eval.persona_check import out_of_character
+    from aga_npc.personas.model import Persona
+
+    owner = Persona(
+        name="Marta Ellison", home="Brook House", workplace="Juniper Cafe", role="cafe owner"
+    )
+    librarian = Persona(
+        name="Marisol Vega", home="Harbor Flat", workplace="Alder College", role="librarian"
+    )
+    bad = "shelve returned books at Juniper Cafe like Marisol did"
+    assert "librarian's work" in out_of_character(bad, owner)
+    assert out_of_character("shelve returned books", librarian) == ""
+    assert out_of_character("serve customers at the counter", owner) == ""  # her own job
+    assert out_of_character("borrow a book of poems from the library", owner) == ""

@@ -124,9 +124,9 @@ THING_FRAMES: Mapping[str, tuple[Frame, ...]] = {
         host | home | ~bake a loaf of bread to give to {who}
         host | home | ~make a fruit cake for the neighbours
         maker | home | ~make jam from scratch
-        maker | home | ~bake bread from scratch
+        maker | home | ~make butter in a jar
         maker | home | ~make fresh pasta by hand
-        - | home | ~try a recipe from another country
+        - | home | ~make dumplings for the first time
         - | home | ~make a pot of soup for the freezer
         curious | home | ~test which way of boiling an egg works best
         host | home | ~make a tray of flapjacks for {who}
@@ -134,7 +134,7 @@ THING_FRAMES: Mapping[str, tuple[Frame, ...]] = {
     """),
     "paper": _frames("""
         - | home | ~sort through {thing} and ~throw out what is not needed
-        - | home | ~write a long letter to an old friend
+        - | home | ~enter a competition from the newspaper
         - | home | ~put old photographs into an album
         - | home | ~fill in a crossword from an old newspaper
         curious | home | ~write up notes on {topic} for the week
@@ -154,7 +154,7 @@ THING_FRAMES: Mapping[str, tuple[Frame, ...]] = {
         - | home | ~plan a day trip to the coast
         curious | home | ~write down questions to look up later
         storyteller | home | ~start writing a memoir
-        host | home | ~write invitations for a small get-together
+        host | home | ~plan a games evening for the neighbours
     """),
     "rest": _frames("""
         - | home | ~rearrange the living room furniture
@@ -173,8 +173,8 @@ THING_FRAMES: Mapping[str, tuple[Frame, ...]] = {
         host | home | ~air the spare room for visitors
     """),
     "screen": _frames("""
-        - | home | ~watch an old film not seen in years
-        - | home | ~listen to a play on the radio
+        - | home | ~watch a silent comedy
+        - | home | ~phone in to a radio quiz
         - | home | ~watch a nature documentary
         curious | home | ~watch a documentary about {topic}
         curious | home | ~listen to a science programme on the radio
@@ -188,13 +188,13 @@ THING_FRAMES: Mapping[str, tuple[Frame, ...]] = {
         host | home | ~record a programme for {who}
     """),
     "music": _frames("""
-        - | home | ~listen to an old record from start to finish
+        - | home | ~make a mixtape of old favourites
         - | bar | ~listen to the live music at {place}
         - | home | ~dance around the living room to the radio
         curious | home | ~read about the composer of a favourite piece
         storyteller | home | ~sing the old songs from {poss} {past} days
         storyteller | bar | ~sing an old sea shanty at {place}
-        organiser | home | ~sort the record collection by year
+        organiser | home | ~catalogue the old records in a notebook
         host | home | ~put together a playlist for {who}
         maker | home | ~try to learn a tune by ear
         maker | home | ~make a wind chime from old spoons
@@ -204,9 +204,9 @@ THING_FRAMES: Mapping[str, tuple[Frame, ...]] = {
         storyteller | home | ~hum the tunes of the old dance halls
     """),
     "books": _frames("""
-        - | home | ~reread a favourite book
-        - | park | ~read a book on the grass in {place}
-        - | home | ~read a detective novel
+        - | home | ~read an atlas and ~pick a place to visit one day
+        - | park | ~learn a poem by heart under a tree in {place}
+        - | home | ~write a review of the last book read
         curious | college | ~look for a book on {topic} in the library at {place}
         curious | home | ~read a popular science book
         curious | home | ~read a biography of a famous scientist
@@ -225,18 +225,18 @@ THING_FRAMES: Mapping[str, tuple[Frame, ...]] = {
     "outdoors": _frames("""
         - | park | ~sit on a bench in {place} and ~watch the birds
         - | square | ~sit by the fountain in {place} and ~watch people go by
-        - | park | ~walk down to the river in {place}
+        - | park | ~count the different trees in {place}
         - | park | ~skip stones on the pond in {place}
         - | park | ~lie on the grass in {place} and ~look at the clouds
         curious | park | ~identify the birds in {place} with a guidebook
         curious | park | ~collect leaves in {place} and ~look them up
         storyteller | square | ~tell stories to whoever sits by the fountain in {place}
-        storyteller | park | ~walk by the river in {place} and ~think up a story
+        storyteller | park | ~watch the boats on the river in {place} and ~think up a tale
         organiser | park | ~plan a picnic in {place} for the weekend
-        organiser | park | ~map out a new walking route through {place}
+        organiser | park | ~time a lap of {place} with a stopwatch
         host | park | ~ask {who} along for a walk in {place}
         host | park | ~bring a flask of tea to share in {place}
-        maker | park | ~sketch the trees in {place}
+        maker | park | ~make a daisy chain in {place}
         maker | park | ~pick wild flowers in {place} to press
         - | park | ~look for blackberries in {place}
         - | square | ~watch a street musician in {place}
@@ -247,12 +247,12 @@ THING_FRAMES: Mapping[str, tuple[Frame, ...]] = {
     """),
     "shopping": _frames("""
         - | shop | ~browse {place} for something new to try
-        - | home | ~write a shopping list for the week
+        - | home | ~sort out the cupboard under the stairs
         - | shop | ~look for a new houseplant at {place}
         curious | shop | ~read the labels on everything at {place}
-        organiser | home | ~plan the week's shopping and ~budget for it
+        organiser | home | ~work out a budget for the month
         host | shop | ~pick up a small gift for {who} at {place}
-        maker | shop | ~buy flour and sugar at {place} for baking
+        maker | shop | ~buy wool at {place} for a new project
         maker | shop | ~buy seeds at {place} for the window box
         - | shop | ~compare the price of tea at {place}
         curious | shop | ~look for an unusual spice at {place}
@@ -261,7 +261,7 @@ THING_FRAMES: Mapping[str, tuple[Frame, ...]] = {
     """),
     "drinks": _frames("""
         - | bar | ~have a quiet drink at {place}
-        - | home | ~make lemonade
+        - | home | ~make iced tea with mint
         - | bar | ~play darts at {place}
         curious | bar | ~try a new kind of cider at {place}
         curious | bar | ~join the quiz night at {place}
@@ -284,7 +284,7 @@ THING_FRAMES: Mapping[str, tuple[Frame, ...]] = {
         storyteller | cafe | ~tell {who} an old story over coffee at {place}
         organiser | cafe | ~plan the week over a coffee at {place}
         host | cafe | ~treat {who} to a slice of cake at {place}
-        maker | home | ~bake scones to share
+        maker | home | ~make fudge
         maker | home | ~make a batch of cinnamon buns
         - | cafe | ~write postcards at {place}
         - | home | ~try a new herbal tea
@@ -294,13 +294,13 @@ THING_FRAMES: Mapping[str, tuple[Frame, ...]] = {
     """),
     "art": _frames("""
         - | home | ~sketch {thing} from memory
-        - | park | ~paint the view in {place}
+        - | park | ~photograph the light in {place}
         - | home | ~colour in a pattern book
         curious | home | ~read about a famous painter
         storyteller | home | ~draw a scene from {poss} {past} days from memory
         storyteller | home | ~draw a comic strip
         organiser | home | ~frame a few old drawings and ~hang them up
-        maker | home | ~paint a small watercolour
+        maker | home | ~make a mosaic from broken tiles
         maker | home | ~carve a little figure from a piece of wood
         - | square | ~sketch the old buildings around {place}
         curious | home | ~try painting with only three colours
@@ -308,7 +308,7 @@ THING_FRAMES: Mapping[str, tuple[Frame, ...]] = {
         maker | home | ~paint an old chair a bright colour
     """),
     "party": _frames("""
-        - | home | ~think about what to wear to the party
+        - | home | ~learn the steps of an old waltz for the party
         - | shop | ~buy a present for the party at {place}
         - | home | ~practise a dance for the party
         curious | home | ~look up party games for the party
@@ -316,8 +316,8 @@ THING_FRAMES: Mapping[str, tuple[Frame, ...]] = {
         storyteller | home | ~write a toast for the party
         organiser | home | ~draw up a list of who is coming to the party
         host | home | ~make decorations for the party
-        host | home | ~bake a cake for the party
-        maker | home | ~make a card for the party
+        host | home | ~plan a surprise for the party
+        maker | home | ~make paper crowns for the party
         maker | home | ~make paper lanterns for the party
         - | home | ~iron a shirt for the party
         curious | home | ~learn a magic trick for the party
@@ -325,13 +325,13 @@ THING_FRAMES: Mapping[str, tuple[Frame, ...]] = {
         organiser | home | ~plan the music for the party
     """),
     "table": _frames("""
-        - | home | ~mend a wobbly chair
-        - | home | ~do a jigsaw puzzle on the table
+        - | home | ~oil the squeaky door hinges
+        - | home | ~build a house of cards
         - | home | ~play a board game
         curious | home | ~spread out notes on {topic} on the table
         curious | home | ~work through a book of chess puzzles
         storyteller | home | ~play cards and ~tell old stories with {who}
-        organiser | home | ~polish the good glasses for when guests come
+        organiser | home | ~label the drawers of the dresser
         host | home | ~invite {who} round for tea
         maker | home | ~sand and ~oil the old table
         maker | home | ~build a birdhouse at the table
@@ -365,7 +365,7 @@ PERSON_FRAMES: tuple[Frame, ...] = _frames("""
     curious | home | ~write down what {who} said to think it over
     storyteller | bar | ~tell {who} tall tales at {place}
     organiser | home | ~plan a day out with {who}
-    host | home | ~knit a scarf for {who}
+    host | home | ~help {who} with a chore
     host | cafe | ~save {who} a seat at {place}
     maker | home | ~fix something for {who}
 """)
@@ -389,9 +389,9 @@ PLACE_FRAMES: Mapping[str, tuple[Frame, ...]] = {
         organiser | college | ~sign up for an evening course at {place}
     """),
     "park": _frames("""
-        - | park | ~join the walking group in {place}
-        maker | park | ~help plant trees in {place}
-        storyteller | park | ~feed the ducks in {place}
+        - | park | ~join a game of frisbee in {place}
+        maker | park | ~fly a home-made kite in {place}
+        storyteller | park | ~tell the children in {place} a story
     """),
     "square": _frames("""
         - | square | ~browse the market stalls in {place}
@@ -404,7 +404,7 @@ PLACE_FRAMES: Mapping[str, tuple[Frame, ...]] = {
         curious | hall | ~look at the old town maps at {place}
     """),
     "shop": _frames("""
-        - | shop | ~look around {place} for something new
+        - | shop | ~look at the noticeboard at {place}
         host | shop | ~pick up flowers at {place} for a friend
     """),
 }

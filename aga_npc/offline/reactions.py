@@ -136,9 +136,10 @@ def cues(text: str, people: Sequence[str]) -> tuple[list[tuple[str, str]], dict[
         if pair in lowered:
             things.append((kind, pair))
     for word in words:
+        noun = word if any(word in n for n in THINGS.values()) else word.removesuffix("s")
         for kind, nouns in THINGS.items():
-            if word in nouns and all(word not in p for _, p in things):
-                things.append((kind, word))
+            if noun in nouns and all(noun not in p for _, p in things):
+                things.append((kind, noun))
     people_at = {p: "" for p in people}
     match = _RELATION.match(text.strip())
     if match and match.group(2) in people_at:

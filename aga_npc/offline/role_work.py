@@ -26,11 +26,14 @@ def _set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_SERVICE = "serve serves serving served customer customers order orders regulars"
+_SERVICE = "serve serves serving served customer customers orders regulars"
+# not "order": a customer orders a coffee; "coffee orders" are the barista's
 ROLE_WORK: Mapping[str, frozenset[str]] = {
-    "barista": _set(f"{_SERVICE} espresso shots steam rush till pastry case"),
+    "barista": _set(f"{_SERVICE} coffee espresso shots steam rush till pastry case"),
     "cook": _set(f"{_SERVICE} service prep plate knead dough stock"),
-    "bartender": _set(f"{_SERVICE} pour pours pints barrel barrels kegs taps tend tends bar"),
+    "bartender": _set(
+        f"{_SERVICE} drinks mix mixes pour pours pints barrel barrels kegs taps tend tends"
+    ),
     "shopkeeper": _set(
         f"{_SERVICE} restock restocks stock shelves deliveries delivery storeroom till price "
         "haggle supplier unpack"

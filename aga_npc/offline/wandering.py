@@ -499,6 +499,20 @@ _NOT_NAMES = _set(
     "The A An I It He She They We You My His Her Their This That Here There Today Tomorrow "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Morning Evening"
 )
+_AFTER_NAME = (
+    " told",
+    "'s ",
+    " often",
+    " said",
+    " asked",
+    " and ",
+    " has ",  # a reflection: "Marta has become an important part of Silas's days"
+    " enjoys ",
+    " spends ",
+    " cares ",
+    " seems ",
+)
+"""What follows a capitalised first word that makes it a person, not a sentence start."""
 _VISIT = (
     "~stop by {place}",
     "~spend some time at {place}",
@@ -638,7 +652,7 @@ def _people(text: str, town: Town, me: str) -> list[str]:
             continue
         if match.start() == 0 and last is None:
             rest = text[match.end() :]
-            if not rest.startswith((" told", "'s ", " often", " said", " asked", " and ")):
+            if not rest.startswith(_AFTER_NAME):
                 continue  # a capital that only starts the sentence
         if first not in found:
             found.append(first)

@@ -40,27 +40,34 @@ def npc_lines(snap: BrainSnapshot) -> list[str]:
 def panel_lines(
     stats: HostStats,
     *,
-    backend: str,
-    npcs: int,
-    speed: float,
-    frame_ms: float,
-    brain_ms: float,
+    backend: str = "",
+    npcs: int | None = None,
+    speed: float | None = None,
+    frame_ms: float | None = None,
+    brain_ms: float | None = None,
 ) -> list[str]:
-    """The debug panel's lines: queue, calls, tokens, savings, cost, hit rate, timings."""
+    """The debug panel's lines: queue, calls, tokens, savings, cost, hit rate, timings.
+
+    Only ``stats`` (``TownHost.stats()``) is needed; the lines of the game loop's own
+    figures (backend name, NPC count and speed, frame and brain times) are left out when
+    they are not given."""
     cost = f"est. cost ${stats.cost_usd:.4f}"
     if stats.cost_model:
         cost += f" ({stats.cost_model} prices)"
-    return [
-        f"LLM: {backend}",
+    lines = [f"LLM: {backend}"] if backend else []
+    lines += [
         f"queue {stats.pending}   in flight {stats.in_flight}   done {stats.completed}",
         f"LLM calls {stats.llm_calls}   tokens used {stats.tokens:,}",
         f"tokens saved by policy hits {stats.tokens_saved:,}",
         f"policy hit rate {100 * stats.hit_rate:.0f}% "
         f"({stats.policy_hits} hits / {stats.policy_misses} misses)",
         cost,
-        f"frame {frame_ms:.2f} ms   brains {brain_ms:.3f} ms/frame",
-        f"NPCs {npcs}   speed x{speed:g}",
     ]
+    if frame_ms is not None and brain_ms is not None:
+        lines.append(f"frame {frame_ms:.2f} ms   brains {brain_ms:.3f} ms/frame")
+    if npcs is not None and speed is not None:
+        lines.append(f"NPCs {npcs}   speed x{speed:g}")
+    return lines
 
 
 class DebugOverlay:

@@ -81,3 +81,19 @@ def test_relations_view_reads_social_memory(make_host: HostFactory, make_app: Ap
     assert matrix[ada][ben] == 4.0
     assert matrix[ada][ada] is None
     assert matrix[ada][columns.index("player")] is None  # never met
+
+
+def test_the_panel_needs_only_the_hosts_stats() -> None:
+    """A game of its own passes ``host.stats()``; the lines of figures it did not give are
+    left out rather than asked for."""
+    from aga_npc.host.town_host import HostStats
+    from aga_npc.pygame import panel_lines
+
+    stats = HostStats(llm_calls=7, tokens=1234, policy_hits=3, policy_misses=1)
+    lines = panel_lines(stats)
+    assert "LLM calls 7   tokens used 1,234" in lines
+    assert "policy hit rate 75% (3 hits / 1 misses)" in lines
+    assert not any(line.startswith(("LLM:", "frame ", "NPCs ")) for line in lines)
+    full = panel_lines(stats, backend="offline", npcs=3, speed=2.0, frame_ms=4.0, brain_ms=0.5)
+    assert full[0] == "LLM: offline" and full[-1] == "NPCs 3   speed x2"
+    assert "frame 4.00 ms   brains 0.500 ms/frame" in full

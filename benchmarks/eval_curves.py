@@ -2,14 +2,12 @@
 types over runs of the 3-NPC town, mind wandering on vs off, types clustered by embedding.
 
     python benchmarks/eval_curves.py [--seeds 0-9] [--days 2] [--embed local]
-        [--threshold 0.65] [--wording default|paraphrase] [--json out.json] [--quick]
-        [--calibrate]
+        [--threshold 0.65] [--json out.json] [--quick] [--calibrate]
 
 Runs ``aga_npc.eval.curves.emergent_curves`` (aga mode, offline stand-in, a fresh policy
 store per run) and prints the two curves, the on/off ratio after the last run (goal >= 1.5)
 and the out-of-character activities the persona check found (goal 0); the same runs'
-curves at the former threshold 0.8 too. ``--wording paraphrase``: the stand-in rewords
-every plan item every day (both settings alike). ``--quick``: 3 seeds, hashing embedder.
+curves at the former threshold 0.8 too. ``--quick``: 3 seeds, hashing embedder.
 ``--calibrate``: only the threshold calibration (adjusted Rand index of the clustering
 against the stand-in's own activities, per threshold; see ``aga_npc.eval.activities``).
 """
@@ -34,7 +32,6 @@ def main() -> int:
     p.add_argument("--days", type=int, default=2)
     p.add_argument("--embed", default="local", choices=("local", "hashing", "openai"))
     p.add_argument("--threshold", type=float, default=None)
-    p.add_argument("--wording", default="default", choices=("default", "paraphrase"))
     p.add_argument("--calibrate", action="store_true")
     args = p.parse_args()
 
@@ -73,7 +70,6 @@ def main() -> int:
         map_path=map_path,
         threshold=args.threshold if args.threshold is not None else SAME_TYPE,
         also_at=(0.8,),
-        wording=args.wording,
     )
     wall = time.perf_counter() - started
     on, off = result["curves"]["on"], result["curves"]["off"]

@@ -329,17 +329,12 @@ class Mind:
         return [ev.describe() for ev in events[:n]]
 
     def planning_memories(self, now: int, rng: random.Random) -> list[str]:
-        """Recent important memories plus, with mind wandering, a few sampled rare ones.
-
-        A sampled memory that was recalled too is shown once, marked as having come to
-        mind (on the first day the few seeded memories are all recalled, and sampled).
-        """
+        """Recent important memories plus, with mind wandering, a few sampled rare ones."""
         hits = self.stream.retrieve(None, now, k=PLANNING_RECALL, touch=False)
         chosen = texts(hits)
         if self.mind_wandering:
-            wandered = list(dict.fromkeys(self.wander(rng)))
+            wandered = [t for t in self.wander(rng) if t not in chosen]
             self.wandered = tuple(wandered)
-            chosen = [t for t in chosen if t not in wandered]
             chosen.extend(f"{CAME_TO_MIND}{t}" for t in wandered)
         return chosen
 
@@ -347,15 +342,14 @@ class Mind:
         """Mind wandering: memories sampled inversely to their DBSCAN cluster's size.
 
         Uses the labels of the last daily clustering (computed in a worker); events newer
-        than it, or not embedded yet, count as clusters of their own (DBSCAN's noise, as
-        ``cluster_events`` labels an event without an embedding). So the first day's plan
-        wanders too, over the memories the persona was seeded with (its relationships and
-        events), as Generative Agents seeds an agent's memory from its description.
+        than it count as clusters of their own.
         """
         events = [
-            ev for ev in self.stream.events() if ev.kind is not EventKind.PLANNED and ev.count == 1
+            ev
+            for ev in self.stream.events()
+            if ev.embedding is not None and ev.kind is not EventKind.PLANNED and ev.count == 1
         ]
-        if not events:
+        if len(events) < WANDER_SAMPLES:
             return []
         fresh = max(self._labels.values(), default=-1) + 1
         labels = []

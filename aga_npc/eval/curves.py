@@ -35,7 +35,6 @@ def emergent_curves(
     map_path: Path | None = None,
     threshold: float = SAME_TYPE,
     also_at: tuple[float, ...] = (),
-    wording: str = "default",
     log: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Run every seed with mind wandering on and off; the curves and the checks as JSON.
@@ -46,8 +45,7 @@ def emergent_curves(
     persona check refuses; ``why`` each wandering run's activities that share words with a
     memory that came to mind that day. ``curves_at`` holds the same curves with the types
     clustered at each threshold of ``also_at`` (the same runs, so a threshold's effect is
-    seen apart from the runs'). ``wording``: the offline stand-in's plan wording
-    (``paraphrase`` rewords every item every day).
+    seen apart from the runs').
     """
     names = [p.name for p in personas]
     result: dict[str, Any] = {
@@ -57,7 +55,6 @@ def emergent_curves(
         "seeds": seeds,
         "embedder": embedder.name,
         "threshold": threshold,
-        "wording": wording,
         "curves": {},
         "activities": {},
         "out_of_character": {},
@@ -80,7 +77,6 @@ def emergent_curves(
                 embedder=embedder,
                 map_path=map_path,
                 mind_wandering=wandering,
-                wording=wording,
             )
             pairs = [
                 (name, str(text))

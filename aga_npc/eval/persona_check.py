@@ -1,15 +1,12 @@
 """The persona check: an activity is out of character when it is the work of a place the
-persona has nothing to do with (a bartender revising for a chemistry exam), or another
-job's work (a cafe owner shelving returned books like the librarian did)."""
+persona has nothing to do with (a bartender revising for a chemistry exam)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
 
-from aga_npc.offline.facts import persona_facts, place_type
-from aga_npc.offline.role_work import ROLE_WORK, role_work
-from aga_npc.offline.roles import role_for
+from aga_npc.offline.facts import place_type
 from aga_npc.offline.wandering import ROLE_WORDS
 from aga_npc.personas.model import Persona
 
@@ -31,8 +28,7 @@ def out_of_character(activity: str, persona: Persona) -> str:
     Work words of a workplace type (``ROLE_WORDS``: a college's exams, a bar's cocktails, a
     cafe's counter) fit a persona who works at such a place or whose role, backstory,
     current situation or lifestyle uses one of those words; anyone else doing that work is
-    out of character. So is another job's work (``role_work``: "shelve returned books" is
-    a librarian's) unless the persona's own texts use its words.
+    out of character.
     """
     words = set(_WORDS.findall(activity.lower()))
     own = _persona_words(persona)
@@ -41,11 +37,6 @@ def out_of_character(activity: str, persona: Persona) -> str:
         hit = words & vocab
         if hit and kind != mine and not (own & vocab):
             return f"{', '.join(sorted(hit))}: {kind} work, not {persona.role or 'theirs'}"
-    mine_job = role_for(persona_facts(persona.to_dict())).key
-    job = role_work(activity, mine_job)
-    if job and not (own & ROLE_WORK[job]):
-        hit = words & ROLE_WORK[job] - ROLE_WORK.get(mine_job, frozenset())
-        return f"{', '.join(sorted(hit))}: {job}'s work, not {persona.role or 'theirs'}"
     return ""
 
 

@@ -47,7 +47,6 @@ def watched_run(
     embedder: CachedEmbedder,
     map_path: Path | None = None,
     mind_wandering: bool = True,
-    wording: str = "default",
     progress: Callable[[int, int], None] | None = None,
     checkpoint: Path | None = None,
     watch: Callable[[Town], None] | None = None,
@@ -56,8 +55,7 @@ def watched_run(
 
     ``checkpoint``: save the town there at the end of the run (``aga_npc.town.save``, what
     ``python -m aga_npc.sim run --checkpoint`` writes); ``watch(town)`` is called every game
-    hour too. ``wording``: the offline stand-in's plan wording (``default`` or
-    ``paraphrase``, see ``RunConfig``)."""
+    hour too."""
     parsed = Mode.parse(mode)
     store = PolicyStore(embedder=embedder) if parsed.uses_policy else None
     config = RunConfig(
@@ -67,7 +65,6 @@ def watched_run(
         seed=seed,
         map_path=map_path,
         mind_wandering=mind_wandering,
-        wording=wording,
     )
     wandered: dict[str, dict[int, list[str]]] = {}
     relations: dict[int, dict[str, dict[str, dict[str, Any]]]] = {}

@@ -31,7 +31,6 @@ from aga_npc.offline.phrasing import (
     wordset,
 )
 from aga_npc.offline.pursuits import Person, read_person
-from aga_npc.offline.reactions import mindset
 from aga_npc.offline.requirements import requirement_family, requirement_say
 from aga_npc.offline.things import Things, read_things
 from aga_npc.offline.wandering import Wish, inspired_activities
@@ -151,15 +150,8 @@ def _plan(context: Mapping[str, Any], rng: random.Random, wording: str) -> _Plan
     planner = _Planner(rng, voice, person, town, work_day=work_day, weekday=weekday, things=things)
     planner.add_invitations(_sequence(context.get("invitations")))
     planner.add_day_frame()
-    mind = mindset(
-        _mapping(context.get("persona")),
-        person.facts.words,
-        topic=person.topic,
-        role=person.role.key,
-        poss=person.poss,
-    )
     wishes = inspired_activities(
-        _sequence(context.get("memories")), town, rng, me=person.facts.name, mind=mind
+        _sequence(context.get("memories")), town, rng, me=person.facts.name
     )
     # a remembered activity at an object the town lacks is not inspiring here
     wishes = [w for w in wishes if not all(things.missing(c) for c in w.say.cores)]

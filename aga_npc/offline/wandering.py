@@ -25,10 +25,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aga_npc.offline.facts import Town, place_type
-from aga_npc.offline.paraphrase import Say, expand, realise
+from aga_npc.offline.paraphrase import Say
 from aga_npc.offline.phrasing import chance, pick
-from aga_npc.offline.reactions import Mindset, Reaction, reactions
-from aga_npc.offline.role_work import role_work
 from aga_npc.offline.words import bare_step
 
 __all__ = [
@@ -65,8 +63,7 @@ ROLE_WORDS: Mapping[str, frozenset[str]] = {
 """Work words by workplace type: an activity with them belongs to people who work there."""
 _NOT_WISHES = _set(
     "breakfast lunch dinner supper eat eats meal menu order sandwich sleep nap bed wake shower "
-    "dressed teeth work shift open close unlock lock soup eggs toast salad stew porridge "
-    "oatmeal pancakes pasta risotto"
+    "dressed teeth work shift open close unlock lock"
 )
 _OBSERVED = re.compile(r"^([A-Z][\w'-]*(?: [A-Z][\w'-]*)*): ([a-z][^{}\[\]|~]*)$")
 
@@ -492,27 +489,12 @@ def _index(inspirations: Sequence[Inspiration]) -> dict[str, tuple[Inspiration, 
 
 
 _BY_WORD = _index(INSPIRATIONS)
-_TOPICS = frozenset(insp.key for insp in INSPIRATIONS)
 _WANDER_BY_WORD = _index((*INSPIRATIONS, *ASSOCIATIONS))
 _NAME = re.compile(r"\b([A-Z][a-z]+)(?: ([A-Z][a-z]+))?")
 _NOT_NAMES = _set(
     "The A An I It He She They We You My His Her Their This That Here There Today Tomorrow "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday Morning Evening"
 )
-_AFTER_NAME = (
-    " told",
-    "'s ",
-    " often",
-    " said",
-    " asked",
-    " and ",
-    " has ",  # a reflection: "Marta has become an important part of Silas's days"
-    " enjoys ",
-    " spends ",
-    " cares ",
-    " seems ",
-)
-"""What follows a capitalised first word that makes it a person, not a sentence start."""
 _VISIT = (
     "~stop by {place}",
     "~spend some time at {place}",
@@ -530,95 +512,27 @@ def role_bound(text: str, work: str) -> bool:
 
 
 def inspired_activities(
-    memories: Sequence[object],
-    town: Town,
-    rng: random.Random,
-    *,
-    me: str = "",
-    mind: Mindset | None = None,
+    memories: Sequence[object], town: Town, rng: random.Random, *, me: str = ""
 ) -> list[Wish]:
-    """Activities suggested by the memories; each suggestion of a recalled memory is taken
-    with probability 1/2, a reaction to a memory that came to mind with probability
-    ``WANDER_TAKE``.
+    """Activities suggested by the memories; each suggestion is taken with probability 1/2,
+    one from a memory that came to mind with probability ``WANDER_TAKE``.
 
     A memory that names a listed place sends the activity there when the place suits it;
     a memory naming only a place suggests a visit. Nothing is suggested without memories.
-    ``me`` (the planner's own name) keeps one's own past activities from being "seen";
-    ``mind`` (the planner's mindset) lets a memory that came to mind be reacted to with an
-    activity composed for this persona (:mod:`aga_npc.offline.reactions`).
+    ``me`` (the planner's own name) keeps one's own past activities from being "seen".
     """
     recalled = [str(m) for m in memories if not str(m).startswith(CAME_TO_MIND)]
     wandered = [str(m)[len(CAME_TO_MIND) :] for m in memories if str(m).startswith(CAME_TO_MIND)]
     wishes = _from_memories(recalled, town, rng, TAKE_PROBABILITY, MAX_INSPIRED)
-    if wandered:
-        taken = {w.key for w in wishes}
-        wishes.extend(_wandered(wandered, town, rng, me, mind, taken))
+    taken = {w.key for w in wishes}
+    extra = [
+        w
+        for w in _from_memories(wandered, town, rng, WANDER_TAKE, MAX_WANDERED, me=me)
+        if w.key not in taken
+    ]
+    wishes.extend(extra[:MAX_WANDERED])
     rng.shuffle(wishes)
     return wishes
-
-
-def _wandered(
-    memories: Sequence[str],
-    town: Town,
-    rng: random.Random,
-    me: str,
-    mind: Mindset | None,
-    taken: set[str],
-) -> list[Wish]:
-    """One reaction to each memory that came to mind (taken with probability
-    ``WANDER_TAKE``, at most ``MAX_WANDERED``), chosen among everything the memory offers:
-    another person's activity seen, a composed reaction, a loose association, seeing a
-    person it names, a visit to a place it names. None is someone else's work."""
-    wishes: list[Wish] = []
-    own = mind.role if mind is not None else ""
-    for text in memories:
-        if len(wishes) >= MAX_WANDERED or rng.random() >= WANDER_TAKE:
-            continue
-        options: list[Wish] = []
-        observed = _observed(text, town, me)
-        if observed is not None:
-            options.append(_seen(observed, rng))
-        composed = False
-        if mind is not None and observed is None:
-            people = _people(text, town, me)
-            for reaction in reactions(text, people, mind, town, rng):
-                said = realise(expand(reaction.frame.text, rng, reaction.slots))
-                if not (role_bound(said, town.work) or role_work(said, own) or "{" in said):
-                    options.append(_reacted(reaction, rng))
-                    composed = True
-        if observed is None:
-            listed = _from_memories([text], town, rng, 1.0, 9, me=me)
-            # the composed reactions stand for the listed loose associations, seeing a
-            # person and visits; a topic (an election, a party) still suggests its own
-            options.extend(w for w in listed if not composed or w.key in _TOPICS)
-        options = [w for w in options if w.key not in taken]
-        if options:
-            wish = pick(rng, options)
-            taken.add(wish.key)
-            wishes.append(wish)
-    return wishes
-
-
-def _seen(observed: tuple[str, str, str], rng: random.Random) -> Wish:
-    first, activity, place = observed
-    return Wish(
-        say=_say("seen", (f"~{activity} like {first} did", f"~{activity} as {first} did")),
-        place=place,
-        duration=pick(rng, (30, 45, 60)),
-        key=f"seen:{activity}",
-        family="",
-    )
-
-
-def _reacted(reaction: Reaction, rng: random.Random) -> Wish:
-    return Wish(
-        say=_say(f"react:{reaction.key}", (reaction.frame.text,)),
-        place=reaction.place,
-        duration=pick(rng, (45, 60, 60, 75, 90)),
-        key=f"react:{reaction.key}",
-        family="",
-        slots=reaction.slots,
-    )
 
 
 def _observed(text: str, town: Town, me: str) -> tuple[str, str, str] | None:
@@ -632,8 +546,6 @@ def _observed(text: str, town: Town, me: str) -> tuple[str, str, str] | None:
     words = set(_WORDS.findall(activity))
     if len(words) < 2 or words & _NOT_WISHES or role_bound(activity, town.work):
         return None
-    if role_work(activity):
-        return None  # someone's job ("shelve returned books"), not a pastime to copy
     named = town.named_in(activity)
     if named is not None and (named == town.work or place_type(named) == "home"):
         return None
@@ -652,7 +564,7 @@ def _people(text: str, town: Town, me: str) -> list[str]:
             continue
         if match.start() == 0 and last is None:
             rest = text[match.end() :]
-            if not rest.startswith(_AFTER_NAME):
+            if not rest.startswith((" told", "'s ", " often", " said", " asked", " and ")):
                 continue  # a capital that only starts the sentence
         if first not in found:
             found.append(first)
@@ -703,7 +615,14 @@ def _from_memories(
             continue
         wish: Wish | None
         if key in seen:
-            wish = _seen(seen[key], rng)
+            first, activity, place = seen[key]
+            wish = Wish(
+                say=_say("seen", (f"~{activity} like {first} did", f"~{activity} as {first} did")),
+                place=place,
+                duration=pick(rng, (30, 45, 60)),
+                key=key,
+                family="",
+            )
         elif key.startswith("person:"):
             wish = _meet(key.split(":", 1)[1], town, rng, key)
         else:

@@ -97,12 +97,6 @@ def test_a_person_who_came_to_mind_suggests_seeing_them_not_when_only_recalled()
     assert not any(k.startswith("person:") for k in keys([memory], me="Amara Osei"))
 
 
-def test_a_reflection_about_a_person_names_them() -> None:
-    memory = f"{CAME_TO_MIND}Marta has become an important part of Silas's days"
-    assert "person:Marta" in keys([memory], me="Silas Grue")
-    assert "person:Marta" not in keys([memory], me="Marta Ellison")
-
-
 def test_places_and_sentence_capitals_are_not_people() -> None:
     memories = [
         f"{CAME_TO_MIND}Town Square is busy at noon",
@@ -176,45 +170,3 @@ def test_a_seen_activity_worded_as_an_ing_phrase_is_not_suggested() -> None:
     """ "talking about the week" has no verb to say "like Hana did" with."""
     found = keys([f"{CAME_TO_MIND}Hana Novak: talking about the week at Town Square"])
     assert not any(k.startswith("seen:") for k in found)
-
-
-def test_someone_elses_job_seen_is_not_copied_elsewhere() -> None:
-    """The known violation: the librarian's work came to mind and became "shelve returned
-    books at Juniper Cafe like Marisol did". A job's own words ("shelve", "returned") keep
-    it out, wherever the memory puts it; a pastime seen is still suggested."""
-    for memory in (
-        "Marisol Vega: shelve returned books at Juniper Cafe",
-        "Marisol Vega: shelve returned books",
-        "Marta Ellison: serve customers their orders at the counter",
-        "Ada Park: make coffee orders at Test Cafe",  # a two-day test run's plan mismatch
-    ):
-        assert not any(k.startswith("seen:") for k in keys([f"{CAME_TO_MIND}{memory}"])), memory
-    assert "seen:play a few tunes at Town Square" in keys(
-        [f"{CAME_TO_MIND}Silas Grue: play a few tunes at Town Square"]
-    )
-
-
-def test_someone_elses_meal_seen_is_not_suggested() -> None:
-    """ "enjoy soup at Juniper Cafe as Silas did" landed at 20:00 after dinner: a meal seen
-    is no pastime (a wish goes to any free hour)."""
-    for memory in ("Silas Grue: enjoy soup at Juniper Cafe", "Marta Ellison: enjoy eggs"):
-        assert not any(k.startswith("seen:") for k in keys([f"{CAME_TO_MIND}{memory}"])), memory
-
-
-def test_the_persona_check_flags_another_jobs_work_done_elsewhere() -> None:
-    from aga_npc.eval.persona_check import out_of_character
-    from aga_npc.personas.model import Persona
-
-    owner = Persona(
-        name="Marta Ellison", home="Brook House", workplace="Juniper Cafe", role="cafe owner"
-    )
-    librarian = Persona(
-        name="Marisol Vega", home="Harbor Flat", workplace="Alder College", role="librarian"
-    )
-    bad = "shelve returned books at Juniper Cafe like Marisol did"
-    assert "librarian's work" in out_of_character(bad, owner)
-    assert out_of_character("shelve returned books", librarian) == ""
-    assert out_of_character("serve customers at the counter", owner) == ""  # her own job
-    assert out_of_character("borrow a book of poems from the library", owner) == ""
-    for customer in ("order a coffee at Juniper Cafe", "have drinks with friends at the bar"):
-        assert out_of_character(customer, librarian) == ""

@@ -112,6 +112,10 @@ class MemoryEvent:
         last_access: game minutes of the last retrieval (``created`` at first).
         importance: 1..10 (1 mundane, 10 life-changing).
         embedding: read-only float32 unit vector, or None while the embedding is pending.
+            An event of a :class:`~aga_npc.memory.stream.MemoryStream` holds a view of its
+            row of the stream's embedding matrix, the only copy of the vector (the view
+            keeps its values however the stream changes; an event the stream drops gets
+            a copy of its own).
         people: names of the people the event is about or mentions.
         keywords: free keywords (objects, places, topics).
         count: how many identical routine events this one stands for (consolidation).

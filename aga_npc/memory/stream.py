@@ -6,8 +6,13 @@ kind code) that grow by doubling, so retrieval over 2,000 events is one matrix-v
 product and a few array operations. Rows of events whose embedding is still pending are
 zero in the matrix, which gives them cosine 0 (relevance 0) without a branch.
 
-Each event also carries its own read-only copy of its embedding (value types stay
-self-contained), so embeddings are held twice: about 1.5 KiB x 2 per event at 384-d.
+Each embedding is held once, in that matrix: an event's ``embedding`` is a read-only view of
+its row (about 1.5 KiB per event at 384-d, not twice that). A row a view was handed out
+for is never written again: growing, compacting (the bound) and replacing an embedding
+build a new matrix and re-point the live events' views to it, so a view somebody holds
+(a clustering job on a worker, a retrieval hit) keeps its values, and the old matrix is
+freed once nothing holds a view of it. An event the stream drops (forgotten, merged away)
+gets its own copy of its vector first, so it keeps no matrix alive.
 """
 
 from __future__ import annotations
@@ -115,8 +120,9 @@ class MemoryStream:
         self._imp = np.zeros(capacity, dtype=np.float64)
         self._acc = np.zeros(capacity, dtype=np.float64)
         self._kind = np.zeros(capacity, dtype=np.int8)
+        # the only copy of every embedding; read-only, so no view of it can be written
         self._mat: npt.NDArray[np.float32] | None = (
-            None if self._dim is None else np.zeros((capacity, self._dim), dtype=np.float32)
+            None if self._dim is None else _matrix(capacity, self._dim)
         )
 
     def _grow(self, needed: int) -> None:
@@ -132,8 +138,20 @@ class MemoryStream:
         if self._mat is not None:
             mat = np.zeros((cap, self._mat.shape[1]), dtype=np.float32)
             mat[:n] = self._mat[:n]
-            self._mat = mat
+            mat.flags.writeable = False
+            self._install(mat)
         self._cap = cap
+
+    def _install(self, mat: npt.NDArray[np.float32]) -> None:
+        """Make ``mat`` (read-only, row ``i`` holding event ``i``'s vector) the matrix and
+        point every event's ``embedding`` at its row of it.
+
+        The events are the stream's own objects; their values do not change (the same
+        vector, held elsewhere), so a worker reading one meanwhile sees either view."""
+        self._mat = mat
+        for row, ev in enumerate(self._events):
+            if ev.embedding is not None:
+                object.__setattr__(ev, "embedding", mat[row])
 
     def _check_dim(self, vec: npt.NDArray[np.float32]) -> None:
         if self._dim is None:
@@ -141,26 +159,35 @@ class MemoryStream:
         if vec.shape[0] != self._dim:
             raise ValueError(f"embedding has dimension {vec.shape[0]}, the stream uses {self._dim}")
         if self._mat is None:
-            self._mat = np.zeros((self._cap, self._dim), dtype=np.float32)
+            self._mat = _matrix(self._cap, self._dim)
 
     def _push(self, ev: MemoryEvent) -> None:
-        if ev.embedding is not None:
-            self._check_dim(ev.embedding)
+        """Append ``ev`` (a new object of this stream's: its embedding, if any, is moved into
+        the matrix and the event gets a view of its row instead)."""
+        vec = ev.embedding
+        if vec is not None:
+            self._check_dim(vec)
         self._grow(self._n + 1)
         row = self._n
         self._events.append(ev)
         self._row[ev.id] = row
         self._write_row(row, ev)
+        if vec is not None:
+            _write(self._mat, [row], [vec])
+            object.__setattr__(ev, "embedding", self._row_view(row))
         for person in ev.people:
             self._people.setdefault(person.casefold(), set()).add(ev.id)
         self._n += 1
 
+    def _row_view(self, row: int) -> npt.NDArray[np.float32]:
+        assert self._mat is not None
+        return self._mat[row]
+
     def _write_row(self, row: int, ev: MemoryEvent) -> None:
+        """The per-row scalars of ``ev`` (its vector is written by the callers)."""
         self._imp[row] = ev.importance
         self._acc[row] = ev.last_access
         self._kind[row] = KIND_CODES[ev.kind]
-        if self._mat is not None:
-            self._mat[row] = 0.0 if ev.embedding is None else ev.embedding
 
     def _rebuild(self, events: list[MemoryEvent]) -> None:
         self._reset_storage(max(64, len(events)))
@@ -168,23 +195,35 @@ class MemoryStream:
             self._push(ev)
 
     def _compact(self, removed: Collection[int], merged: Mapping[int, MemoryEvent]) -> None:
-        """Delete rows ``removed`` and replace rows ``merged``, keeping row order."""
+        """Delete rows ``removed`` and replace rows ``merged``, keeping row order.
+
+        The vectors go into a new matrix (views of the old one may be held elsewhere); the
+        events leaving the stream (removed, or replaced by their merged event) get their own
+        copies first."""
         n = self._n
-        for row, ev in merged.items():
-            self._events[row] = ev
-            self._write_row(row, ev)
         keep_mask = np.ones(n, dtype=bool)
         keep_mask[list(removed)] = False
         keep = np.flatnonzero(keep_mask)
         m = keep.size
+        for row in [*removed, *merged]:
+            _detach(self._events[row])
+        for row, ev in merged.items():
+            self._events[row] = ev
+            self._write_row(row, ev)
         for name in ("_imp", "_acc", "_kind"):
             arr = getattr(self, name)
             arr[:m] = arr[keep]
             arr[m:n] = 0
-        if self._mat is not None:
-            self._mat[:m] = self._mat[keep]
-            self._mat[m:n] = 0.0
         self._events = [self._events[r] for r in keep.tolist()]
+        if self._mat is not None:
+            mat = np.zeros(self._mat.shape, dtype=np.float32)
+            mat[:m] = self._mat[keep]
+            new_row = {int(r): i for i, r in enumerate(keep.tolist())}
+            for row, ev in merged.items():
+                if row in new_row:
+                    mat[new_row[row]] = 0.0 if ev.embedding is None else ev.embedding
+            mat.flags.writeable = False
+            self._install(mat)
         self._pending_from = 0
         self._n = m
         self._row = {ev.id: row for row, ev in enumerate(self._events)}
@@ -192,6 +231,19 @@ class MemoryStream:
         for ev in self._events:
             for person in ev.people:
                 self._people.setdefault(person.casefold(), set()).add(ev.id)
+
+    def embedding_rows(self) -> npt.NDArray[np.float32]:
+        """The embedding matrix's rows in use, read-only: row ``i`` is ``events()[i]``'s
+        vector (the very memory its ``embedding`` views), zero while that event's embedding
+        is pending. A view: rows of pending events are filled in when their embeddings
+        arrive; nothing else in it changes later (the stream moves to a new matrix).
+
+        Raises:
+            ValueError: no embedding has been stored yet (the dimension is unknown).
+        """
+        if self._mat is None:
+            raise ValueError("no embedding stored yet")
+        return self._mat[: self._n]
 
     # ------------------------------------------------------------------ basic access
     def __len__(self) -> int:
@@ -317,9 +369,7 @@ class MemoryStream:
             return False
         vec = as_unit_vector(embedding)
         self._check_dim(vec)
-        ev = dataclasses.replace(self._events[row], embedding=vec)
-        self._events[row] = ev
-        self._write_row(row, ev)
+        self._attach([row], [vec])
         return True
 
     def set_embeddings(self, event_ids: Sequence[int], embeddings: Any) -> int:
@@ -337,16 +387,32 @@ class MemoryStream:
         if rows.shape[0] != len(event_ids):
             raise ValueError(f"{rows.shape[0]} embeddings for {len(event_ids)} events")
         self._check_dim(rows[0])
-        done = 0
-        for event_id, vec in zip(event_ids, rows, strict=True):
-            row = self._row.get(event_id)
-            if row is None:
-                continue
-            ev = _with_embedding(self._events[row], vec)
-            self._events[row] = ev
-            self._write_row(row, ev)
-            done += 1
-        return done
+        found = [
+            (row, vec)
+            for row, vec in zip(map(self._row.get, event_ids), rows, strict=True)
+            if row is not None
+        ]
+        self._attach([row for row, _ in found], [vec for _, vec in found])
+        return len(found)
+
+    def _attach(self, rows: Sequence[int], vecs: Sequence[npt.NDArray[np.float32]]) -> None:
+        """Write unit vectors ``vecs`` into ``rows`` and give those events views of them.
+
+        A row that already has a vector may have a view of it held elsewhere, so replacing
+        one copies the matrix first (rare: an embedding normally arrives once)."""
+        if not rows:
+            return
+        assert self._mat is not None
+        replacing = any(self._events[row].embedding is not None for row in rows)
+        if replacing:
+            mat = self._mat.copy()
+            mat.flags.writeable = False
+            self._install(mat)
+            for row in rows:  # the events these rows held keep their old vectors
+                _detach(self._events[row])
+        _write(self._mat, rows, vecs)
+        for row in rows:
+            self._events[row] = _with_embedding(self._events[row], self._row_view(row))
 
     def set_importance(self, event_id: int, importance: int) -> bool:
         """Replace a provisional importance (e.g. when the LLM's score arrives).
@@ -358,7 +424,7 @@ class MemoryStream:
         if row is None:
             return False
         old = self._events[row]
-        ev = dataclasses.replace(old, importance=int(importance))
+        ev = _replace(old, importance=int(importance))
         self._events[row] = ev
         self._imp[row] = ev.importance
         if ev.kind is not EventKind.REFLECTION and ev.id >= self._reflect_from_id:
@@ -373,7 +439,7 @@ class MemoryStream:
                 continue
             ev = self._events[row]
             if now > ev.last_access:
-                ev = dataclasses.replace(ev, last_access=float(now))
+                ev = _replace(ev, last_access=float(now))
                 self._events[row] = ev
                 self._acc[row] = ev.last_access
 
@@ -581,7 +647,48 @@ class MemoryStream:
 
 def _with_embedding(ev: MemoryEvent, vec: npt.NDArray[np.float32]) -> MemoryEvent:
     """``ev`` with ``vec`` as its embedding, without re-running its validation: ``vec``
-    must already be a read-only unit float32 vector (a row of :func:`as_unit_rows`)."""
+    must already be a read-only unit float32 vector (a row of the stream's matrix)."""
     out = copy.copy(ev)
     object.__setattr__(out, "embedding", vec)
     return out
+
+
+def _replace(ev: MemoryEvent, **changes: Any) -> MemoryEvent:
+    """``dataclasses.replace`` (the changed fields validated) keeping ``ev``'s embedding
+    object as it is: the same view of the matrix row, not a new copy of the vector."""
+    out = dataclasses.replace(ev, embedding=None, **changes)
+    object.__setattr__(out, "embedding", ev.embedding)
+    return out
+
+
+def _detach(ev: MemoryEvent) -> None:
+    """Give an event leaving the stream its own copy of its vector (same values), so it
+    keeps no matrix of the stream alive."""
+    if ev.embedding is not None and ev.embedding.base is not None:
+        vec = ev.embedding.copy()
+        vec.flags.writeable = False
+        object.__setattr__(ev, "embedding", vec)
+
+
+def _matrix(capacity: int, dim: int) -> npt.NDArray[np.float32]:
+    """A read-only zero matrix of ``capacity`` rows of ``dim`` (rows are written by
+    :func:`_write` only)."""
+    mat = np.zeros((capacity, dim), dtype=np.float32)
+    mat.flags.writeable = False
+    return mat
+
+
+def _write(
+    mat: npt.NDArray[np.float32] | None,
+    rows: Sequence[int],
+    vecs: Sequence[npt.NDArray[np.float32]],
+) -> None:
+    """Write ``vecs`` into ``rows`` of the read-only ``mat``: rows no view refers to yet
+    (the stream's invariant)."""
+    assert mat is not None
+    mat.flags.writeable = True
+    try:
+        for row, vec in zip(rows, vecs, strict=True):
+            mat[row] = vec
+    finally:
+        mat.flags.writeable = False

@@ -6,8 +6,8 @@ pass the same-plan rule, best cosine first, except a routine that does more than
 asks (stored for a broader plan, or working where the plan does not:
 ``lookalike.routine_refusal``); for each plan its variants in order; the first condition
 that holds wins, and, for a plan of other words that names an object kind of the world
-("on the sofa"), a variant that uses one; a variant that gets ready for bed (brushes teeth)
-serves only a plan that speaks of bed or night. The store counts the outcome and records
+("on the sofa"), a variant that uses one; a variant that brushes teeth serves only a plan
+that speaks of bed, or of getting up and washing. The store counts the outcome and records
 the use.
 """
 
@@ -152,12 +152,12 @@ def _try_entry(
         scope=entry.scope,
         entry_id=entry.id,
     )
-    bedtime_ok = says_bedtime(query.text)
+    bedtime_ok = allows_teeth_brushing(query.text)
     if not bedtime_ok and all(_readies_for_bed(v.actions) for v in entry.variants):
         return replace(
             found,
             reason=LookupReason.REJECTED_LOOKALIKE,
-            detail="its routine gets ready for bed, which the plan does not say",
+            detail="its routine gets ready for bed, which the plan does not say",  # nor washing
         )
     if named and not any(named & _kinds_used(v.actions) for v in entry.variants):
         # another plan, not another circumstance of this one: the routine worked out now
@@ -200,13 +200,20 @@ _BEDTIME_WORDS = re.compile(
     r"pyjamas|pajamas|nightgown)\b",
     re.IGNORECASE,
 )
+# Plans a routine with brushing teeth fits besides bedtime: getting up and washing.
+_GROOMING_WORDS = re.compile(
+    r"\b(?:wak(?:e|es|ing)|woke|get(?:s|ting)?\s+up|morning|ready|dress\w*|wash\w*|"
+    r"shower\w*|bath\w*|teeth|freshen\w*|groom\w*|hygiene|routine|bathroom)\b",
+    re.IGNORECASE,
+)
 _BEDTIME_STEPS = frozenset(["brush teeth"])
 
 
-def says_bedtime(text: str) -> bool:
-    """Whether a plan text is about (or framed by) going to bed: "wind down before bed",
-    "Before turning in, relax", "get ready for the night"."""
-    return _BEDTIME_WORDS.search(text) is not None
+def allows_teeth_brushing(text: str) -> bool:
+    """Whether a plan text may take a routine that brushes teeth: one about (or framed by)
+    going to bed ("wind down before bed", "Before turning in, relax"), or about getting up
+    and washing ("get ready for the day", "shower and get dressed")."""
+    return _BEDTIME_WORDS.search(text) is not None or _GROOMING_WORDS.search(text) is not None
 
 
 def _readies_for_bed(actions: Sequence[Action]) -> bool:

@@ -288,6 +288,28 @@ def test_a_routine_that_gets_ready_for_bed_serves_only_a_plan_that_says_bed() ->
         assert r.hit, text
 
 
+def test_getting_up_and_washing_keep_their_teeth_brushing_routines() -> None:
+    """Brushing teeth belongs to mornings too: "get ready for the day" and "shower and get
+    dressed" were refused their stored routines by the first form of the bedtime rule
+    (the 3-NPC day-2 hit rate fell from 0.82 to 0.75)."""
+    world = _bed_world()
+    store = PolicyStore(embedder_name="test", dim=DIM)
+    morning = [
+        Action(verb="brush teeth", target="@home:bathroom:sink", duration=5),
+        Action(verb="rest", target="@home:bedroom:bed 1", duration=5),
+    ]
+    texts = ("get ready for the day", "shower and get dressed", "wake up and lie in", "relax")
+    for text in texts:
+        store.add(text, vec(), place="@home", actions=morning, scope=TOWN)
+    for text in texts[:-1]:
+        r = store.lookup(text, vec(), place="@home", agent="silas", world=world)
+        assert r.hit, text
+    r = store.lookup("get washed and dressed", vec(), place="@home", agent="silas", world=world)
+    assert r.hit and r.matched_text != "relax"
+    r = store.lookup("relax", vec(), place="@home", agent="silas", world=world)
+    assert not r.hit and "ready for bed" in r.detail
+
+
 def test_a_plan_without_bed_takes_the_entrys_other_variant() -> None:
     world = _bed_world()
     store = PolicyStore(embedder_name="test", dim=DIM)

@@ -374,3 +374,32 @@ def json_of(text: str) -> Any:
     start = text.index("{")
     value, _ = json.JSONDecoder().raw_decode(text, start)
     return value
+
+
+def decomposed_verbs(
+    persona: Mapping[str, str],
+    activity: str,
+    objects: Sequence[Mapping[str, Any]],
+    *,
+    place: str,
+    duration: int = 60,
+    seeds: int = 20,
+) -> set[str]:
+    """The verbs on objects the stand-in's decomposition of ``activity`` uses over
+    ``seeds`` seeds (one persona, one place's objects)."""
+    from aga_npc.offline.decompose import build_steps
+    from aga_npc.offline.phrasing import make_rng
+
+    verbs: set[str] = set()
+    for seed in range(seeds):
+        context = {
+            "persona": persona,
+            "activity": activity,
+            "duration": duration,
+            "place": place,
+            "objects": list(objects),
+            "forbidden": ["nothing"],
+        }
+        steps = build_steps(context, make_rng(seed, activity))["steps"]
+        verbs |= {s["verb"] for s in steps if s["object"]}
+    return verbs

@@ -3,8 +3,7 @@ day's soup started is prep at the stove (the stand-in's decomposition)."""
 
 from __future__ import annotations
 
-from aga_npc.offline.decompose import build_steps
-from aga_npc.offline.phrasing import make_rng
+from offline_town import decomposed_verbs
 
 OBJECTS = [
     {"address": "Test Cafe:kitchen:fridge", "kind": "fridge", "verbs": ["get food"]},
@@ -15,22 +14,8 @@ OBJECTS = [
 COOK = {"name": "Ida Vale", "workplace": "Test Cafe", "role": "cook"}
 
 
-def _verbs(activity: str, seeds: int = 30) -> set[str]:
-    verbs: set[str] = set()
-    for seed in range(seeds):
-        steps = build_steps(
-            {
-                "persona": COOK,
-                "activity": activity,
-                "duration": 90,
-                "place": "Test Cafe",
-                "objects": OBJECTS,
-                "forbidden": ["nothing"],
-            },
-            make_rng(seed, activity),
-        )["steps"]
-        verbs |= {s["verb"] for s in steps if s["object"]}
-    return verbs
+def _verbs(activity: str) -> set[str]:
+    return decomposed_verbs(COOK, activity, OBJECTS, place="Test Cafe", duration=90, seeds=30)
 
 
 def test_soup_prep_is_cooking_without_serving() -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from aga_npc.offline.decompose import build_steps
-from aga_npc.offline.phrasing import make_rng
+from offline_town import decomposed_verbs
 
 OBJECTS = [
     {
@@ -21,22 +20,8 @@ BARISTA = {"name": "Ada Finch", "workplace": "Test Cafe", "role": "barista"}
 GUEST = {"name": "Ben Ortiz", "workplace": "Test Park", "role": "gardener"}
 
 
-def _verbs(persona: dict[str, str], activity: str, seeds: int = 20) -> set[str]:
-    verbs: set[str] = set()
-    for seed in range(seeds):
-        steps = build_steps(
-            {
-                "persona": persona,
-                "activity": activity,
-                "duration": 60,
-                "place": "Test Cafe",
-                "objects": OBJECTS,
-                "forbidden": ["nothing"],
-            },
-            make_rng(seed, activity),
-        )["steps"]
-        verbs |= {s["verb"] for s in steps if s["object"]}
-    return verbs
+def _verbs(persona: dict[str, str], activity: str) -> set[str]:
+    return decomposed_verbs(persona, activity, OBJECTS, place="Test Cafe")
 
 
 def test_a_guest_orders_and_the_barista_at_her_own_cafe_does_not() -> None:

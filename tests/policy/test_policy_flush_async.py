@@ -16,19 +16,9 @@ from aga_npc.types import Action
 
 
 def test_flush_async_writes_on_a_worker_and_reopens_with_every_entry(tmp_path: Path) -> None:
-    embedder = CachedEmbedder(HashingEmbedder())
     path = tmp_path / "policy.log"
-    store = PolicyStore.open(path, embedder=embedder)
     plans = [f"routine number {i}" for i in range(30)]
-    vectors = embedder.embed(plans)
-    for text, vec in zip(plans, vectors, strict=True):
-        store.add(
-            text,
-            vec,
-            place="@home",
-            actions=[Action(verb="sit", target="@home:living room:sofa", duration=10)],
-            scope=PolicyScope.town(),
-        )
+    store = _store_with(path, plans)
     with Gateway(FakeLLM()) as gateway:
         handed = store.flush_async(
             lambda fn, *args: gateway.submit_call(fn, *args, kind="policy_flush")

@@ -97,6 +97,11 @@ class LoopSettings:
         attention: new events taken in per look (the nearest).
         retention: an event among the agent's last this many events is not new.
         chat_cooldown: game minutes after a conversation before the same two talk again.
+        line_minutes: game minutes a conversation line takes at least, counted from the
+            conversation's start (0: a line comes as soon as its answers do). A dialogue
+            style that needs more requests per line takes more game minutes per line, so
+            headless comparisons pace every mode alike: the agents then talk for the same
+            time and meet as often whatever the style costs.
         decompose_min: schedule items shorter than this are one action, not decomposed.
         savings: the ``aga`` mode's switches (all off in the other modes).
     """
@@ -112,6 +117,7 @@ class LoopSettings:
     attention: int = 8
     retention: int = 8
     chat_cooldown: int = 120
+    line_minutes: int = 0
     decompose_min: int = 15
     savings: Savings = field(default_factory=Savings)
 
@@ -127,6 +133,7 @@ class LoopSettings:
         for name in (
             "retention",
             "chat_cooldown",
+            "line_minutes",
             "convo_person_memories",
             "convo_line_memories",
             "decompose_min",

@@ -23,7 +23,7 @@ MAX_WORKERS = 256
 DEFAULT_SEEDS = (0, 1, 2, 3, 4)
 
 
-def _positive_int(name: str, upper: int) -> Any:
+def _positive_int(name: str, upper: int, lower: int = 1) -> Any:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -31,8 +31,10 @@ def _positive_int(name: str, upper: int) -> Any:
             raise argparse.ArgumentTypeError(
                 f"{name} must be a whole number, got {text!r}"
             ) from None
-        if not 1 <= value <= upper:
-            raise argparse.ArgumentTypeError(f"{name} must be between 1 and {upper}, got {value}")
+        if not lower <= value <= upper:
+            raise argparse.ArgumentTypeError(
+                f"{name} must be between {lower} and {upper}, got {value}"
+            )
         return value
 
     return parse
@@ -145,6 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
             default="town",
             help="who reuses a learned routine: only its agent, the agent's role for work "
             "routines, or the whole town for home and public ones (default)",
+        )
+        p.add_argument(
+            "--line-minutes",
+            type=_positive_int("--line-minutes", 120, lower=0),
+            default=None,
+            help="game minutes per conversation line in every mode (default: the pace the "
+            "baseline's lines keep, so every mode's agents talk for the same time; 0: as "
+            "fast as the answers come)",
         )
         p.add_argument("--quiet", action="store_true", help="no progress output")
         p.add_argument(

@@ -658,6 +658,7 @@ def plan_tasks(args: argparse.Namespace) -> list[RunTask]:
             wording=args.wording,
             savings=args.savings,
             sharing=args.sharing,
+            line_minutes=args.line_minutes,
         )
         for seed in args.seeds
         for mode in modes

@@ -66,6 +66,7 @@ class RunTask:
         wording: the offline stand-in's plan wording (``default`` or ``paraphrase``).
         savings: the ``aga`` mode's savings switches (None: the mode's default).
         sharing: who reuses a learned routine (``agent``, ``role``, ``town``).
+        line_minutes: game minutes per conversation line (None: the paired default).
     """
 
     personas: tuple[Mapping[str, Any], ...] = field(hash=False)
@@ -81,6 +82,7 @@ class RunTask:
     wording: str = "default"
     savings: str | None = None
     sharing: str = "town"
+    line_minutes: int | None = None
 
     def __post_init__(self) -> None:
         if not self.personas:
@@ -166,6 +168,7 @@ def run_task(task: RunTask) -> list[dict[str, Any]]:
         wording=task.wording,
         savings=task.savings,
         sharing=task.sharing,
+        line_minutes=task.line_minutes,
     )
     started = time.perf_counter()
     for k in range(task.warm):

@@ -59,6 +59,9 @@ class RunConfig:
     arrive the minute after they are asked, whatever the server's latency). The minute is
     fixed when the request is sent, so a seed gives the same run; a delay lets the town
     keep going while slow requests are in flight (a game at x60 with a 3 s model: 3)."""
+    line_minutes: int | None = None
+    """Game minutes per conversation line (``LoopSettings.line_minutes``; None: the paced
+    default :func:`paired_line_minutes`, 0: as fast as the answers come)."""
     record: Path | None = None
     """Record every LLM answer of the run into this file (``aga_npc.llm.recording``)."""
     replay: Path | None = None
@@ -163,12 +166,33 @@ def _recorded_run(config: RunConfig, settings: Settings) -> dict[str, Any]:
         "days": config.days,
         "max_in_flight": settings.concurrency_for(len(config.personas)),
         "answer_delay": config.answer_delay,
+        "line_minutes": _loop(config).line_minutes,
     }
 
 
+GENERATIVE_LINE_PUMPS = 4
+"""Game minutes Generative Agents' line takes here at the least: the last line's embedding
+(two pumps: computed off the thread, delivered at the next), the relationship summary, then
+the utterance, each asked when the one before is answered."""
+
+
+def paired_line_minutes(answer_delay: int = 0) -> int:
+    """The pace that every dialogue style can keep in a headless run: the baseline's line
+    at ``answer_delay``. Pacing every mode alike pairs the conversations across modes: a
+    Social Memory line (one request) would otherwise take a quarter of the game time of a
+    baseline line, so the AGA modes' agents would be free sooner and talk (and perceive,
+    remember and reflect) more - more than twice as many conversations in a 25-NPC day."""
+    return GENERATIVE_LINE_PUMPS * (1 + answer_delay)
+
+
 def _loop(config: RunConfig) -> LoopSettings:
-    """The mode's loop settings, with the savings switches overridden when asked."""
-    loop = LoopSettings.for_mode(config.mode)
+    """The mode's loop settings, with the savings switches overridden when asked, and
+    conversations paced (``config.line_minutes``)."""
+    pace = config.line_minutes
+    loop = LoopSettings.for_mode(
+        config.mode,
+        line_minutes=paired_line_minutes(config.answer_delay) if pace is None else pace,
+    )
     if config.savings is not None:
         loop = dataclasses.replace(loop, savings=Savings.parse(config.savings))
     return loop
@@ -278,6 +302,7 @@ def run_mode(args: argparse.Namespace) -> dict[str, Any]:
         wording=args.wording,
         savings=args.savings,
         sharing=args.sharing,
+        line_minutes=args.line_minutes,
         record=Path(args.record) if getattr(args, "record", None) else None,
         replay=Path(args.replay) if getattr(args, "replay", None) else None,
     )

@@ -142,7 +142,7 @@ class ConversationScheduler:
     def _advance(self, convo: Conversation, now: int, town: Town) -> None:
         convo.book.poll()
         if convo.phase is Phase.TALK:
-            if self.active.get(convo.a) is not convo:
+            if self.active.get(convo.a) is not convo or now < self.line_due(convo):
                 return
             if convo.scratch.get("end") or len(convo.lines) >= convo.max_lines:
                 self._wrap(convo, now, town)
@@ -152,6 +152,15 @@ class ConversationScheduler:
             convo.move(Phase.DONE)
             if convo in self.wrapping:
                 self.wrapping.remove(convo)
+
+    def line_due(self, convo: Conversation) -> int:
+        """The first game minute at which ``convo`` may ask for its next line or end:
+        with ``line_minutes`` set, line k is asked ``k * line_minutes`` minutes after the
+        first, and the conversation ends that long after its last line was asked, however
+        quickly the answers came (a late answer is used when it comes, and the later lines
+        catch up)."""
+        pace = self.settings.line_minutes
+        return convo.started + 1 + len(convo.lines) * pace if pace else 0
 
     def _unique_active(self) -> list[Conversation]:
         seen: dict[int, Conversation] = {}

@@ -51,6 +51,13 @@ def test_someone_elses_work_a_meal_or_ones_own_activity_is_not_suggested() -> No
     assert not any(k.startswith("seen:") for k in keys(memories))
 
 
+def test_a_step_of_someone_elses_errand_is_not_an_activity_to_copy() -> None:
+    # "pay at the counter ... like Idris did" became a 30-60 minute plan item, and the
+    # shopping routine served for it was flagged by the plan-agreement rule
+    memory = f"{CAME_TO_MIND}Idris Vale: pay at the counter at The Copper Kettle"
+    assert not any(k.startswith("seen:") for k in keys([memory]))
+
+
 def test_a_wandered_suggestion_is_taken_more_often_than_a_recalled_one() -> None:
     plain = "Eddy painted a watercolour last spring"
     taken = {

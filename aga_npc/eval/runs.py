@@ -55,8 +55,13 @@ def watched_run(
 
     ``checkpoint``: save the town there at the end of the run (``aga_npc.town.save``, what
     ``python -m aga_npc.sim run --checkpoint`` writes); ``watch(town)`` is called every game
-    hour too."""
+    hour too.
+
+    The run looks texts up in a cache of its own over ``embedder`` (which computes each
+    text once for every run that shares it), so what it finds without asking depends only
+    on its own history: a run after others is the run alone."""
     parsed = Mode.parse(mode)
+    embedder = CachedEmbedder(embedder)
     store = PolicyStore(embedder=embedder) if parsed.uses_policy else None
     config = RunConfig(
         personas=personas,

@@ -60,7 +60,10 @@ _STOP = frozenset(
     }
 )
 _MOVING = re.compile(
-    r"^(?:[A-Z][a-z]+\s+)?(?:(?i:takes?|goes|go|heads?)\s+(?:(?i:a|for a|on a)\s+)?)?"
+    r"^(?:[A-Z][a-z]+\s+)?"
+    r"(?:(?i:takes?|taking|goes|go|going|heads?|heading)\s+(?i:out\s+)?"
+    r"(?:(?i:a|for a|on a)\s+)?"
+    r"(?:(?i:slow|short|long|quick|brisk|gentle|leisurely|little|nice|morning|evening)\s+)?)?"
     r"(?i:(walk|stroll|wander|amble|saunter|jog|hike))(?i:s|es|ed|ing)?\b"
 )
 SLEEP_VERBS = frozenset({"sleep", "nap"})

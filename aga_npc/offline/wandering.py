@@ -63,7 +63,8 @@ ROLE_WORDS: Mapping[str, frozenset[str]] = {
 """Work words by workplace type: an activity with them belongs to people who work there."""
 _NOT_WISHES = _set(
     "breakfast lunch dinner supper eat eats meal menu order sandwich sleep nap bed wake shower "
-    "dressed teeth work shift open close unlock lock pay pays"
+    "dressed teeth work shift open close unlock lock pay pays shelve shelving restock "
+    "restocking stock stocking"
 )
 _OBSERVED = re.compile(r"^([A-Z][\w'-]*(?: [A-Z][\w'-]*)*): ([a-z][^{}\[\]|~]*)$")
 

@@ -90,6 +90,11 @@ def test_a_walk_keeps_its_verb_at_the_object_it_ends_up_by() -> None:
         ("Ada walks over to the back room in the fresh air", "desk", "read", "walk"),
         ("take a stroll through the park", "bench", "rest", "stroll"),
         ("walk over to the cafe", "dragon", "", "walk"),
+        # "Amara walks over to Alder College in the fresh air" became 15 minutes of
+        # teaching at a classroom's blackboard for the subtask "taking a slow walk"
+        ("taking a slow walk", "desk", "read", "walk"),
+        ("going for a short stroll in the park", "bench", "rest", "stroll"),
+        ("heading out on a brisk walk", "desk", "read", "walk"),
     ]:
         sector, arena = ("Park", "lawn") if "park" in subtask else (CAFE, "back room")
         obj, picked, _ = grounding.pick_object(answer, verb, world, sector, arena, subtask, ADA)

@@ -58,6 +58,18 @@ def test_a_step_of_someone_elses_errand_is_not_an_activity_to_copy() -> None:
     assert not any(k.startswith("seen:") for k in keys([memory]))
 
 
+def test_someone_elses_shelving_is_work_not_an_activity_to_copy() -> None:
+    # "Nora makes time to shelve returned books at Juniper Cafe as Marisol did" (25 NPCs,
+    # paraphrase, seed 3): stocking work, which the plan-agreement rule flagged
+    for memory in (
+        f"{CAME_TO_MIND}Marisol Ruiz: shelve returned books at The Copper Kettle",
+        f"{CAME_TO_MIND}Marisol Ruiz: restock the jars at The Copper Kettle",
+    ):
+        assert not any(k.startswith("seen:") for k in keys([memory])), memory
+    browsing = f"{CAME_TO_MIND}Marisol Ruiz: browse the shelves at The Copper Kettle"
+    assert "seen:browse the shelves at The Copper Kettle" in keys([browsing])
+
+
 def test_a_wandered_suggestion_is_taken_more_often_than_a_recalled_one() -> None:
     plain = "Eddy painted a watercolour last spring"
     taken = {
